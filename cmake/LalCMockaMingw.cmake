@@ -1,0 +1,21 @@
+# Cross builds for Windows: Debian has no mingw-w64 build of CMocka, so build one
+# from Debian's source package, once, into this build tree
+# (scripts/build-cmocka-mingw.sh says how; nothing is vendored).
+set(LAL_CMOCKA_MINGW_PREFIX ${CMAKE_BINARY_DIR}/_deps/cmocka-mingw CACHE PATH
+    "Where the mingw-w64 CMocka is built and installed")
+if(NOT EXISTS ${LAL_CMOCKA_MINGW_PREFIX}/lib/libcmocka-static.a)
+  message(STATUS "Building CMocka for mingw-w64 from Debian's source package (once)")
+  execute_process(
+    COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/build-cmocka-mingw.sh
+            ${CMAKE_BINARY_DIR}/_deps/cmocka-work ${LAL_CMOCKA_MINGW_PREFIX}
+            ${CMAKE_TOOLCHAIN_FILE}
+    RESULT_VARIABLE lal_cmocka_rc)
+  if(NOT lal_cmocka_rc EQUAL 0)
+    message(FATAL_ERROR "Could not build CMocka for mingw-w64 (see above); "
+                        "or configure with -DLAL_BUILD_TESTS=OFF")
+  endif()
+endif()
+# The toolchain's ONLY find modes re-root every search path: add the prefix as a root.
+list(APPEND CMAKE_FIND_ROOT_PATH ${LAL_CMOCKA_MINGW_PREFIX})
+set(CMocka_ROOT ${LAL_CMOCKA_MINGW_PREFIX})
+set(LAL_CMOCKA_STATIC ON)

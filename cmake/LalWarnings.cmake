@@ -1,0 +1,16 @@
+# Warnings and sanitizers for every lal target (library, tools, bench, tests).
+add_library(lal_warnings INTERFACE)
+if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+  target_compile_options(lal_warnings INTERFACE -Wall -Wextra -Wshadow -Wstrict-prototypes
+                                                -Wformat=2 -Wundef)
+  if(LAL_WERROR)
+    target_compile_options(lal_warnings INTERFACE -Werror)
+  endif()
+elseif(MSVC)
+  target_compile_options(lal_warnings INTERFACE /W4 $<$<BOOL:${LAL_WERROR}>:/WX>)
+endif()
+
+if(LAL_SANITIZE)
+  add_compile_options(-fsanitize=${LAL_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${LAL_SANITIZE})
+endif()

@@ -1,0 +1,23 @@
+# Cross-compile lal for 64-bit Windows with Debian's mingw-w64 (win32 thread model)
+# and run the resulting .exe files under Wine through ctest.
+#   cmake -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/mingw-w64-x86_64.cmake ...
+set(CMAKE_SYSTEM_NAME Windows)
+set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(LAL_MINGW_TRIPLE x86_64-w64-mingw32)
+
+# Debian ships -posix and -win32 variants; the win32 one needs no winpthread DLL.
+find_program(CMAKE_C_COMPILER NAMES ${LAL_MINGW_TRIPLE}-gcc-win32 ${LAL_MINGW_TRIPLE}-gcc REQUIRED)
+find_program(CMAKE_RC_COMPILER NAMES ${LAL_MINGW_TRIPLE}-windres)
+
+set(CMAKE_FIND_ROOT_PATH /usr/${LAL_MINGW_TRIPLE})
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+
+# Wine 8's 64-bit loader; `wine64` itself is not on PATH on Debian 12.
+# The prefix and the environment are set per test in tests/CMakeLists.txt.
+find_program(LAL_WINE64 NAMES wine64 PATHS /usr/lib/wine NO_DEFAULT_PATH)
+if(NOT LAL_WINE64)
+  find_program(LAL_WINE64 NAMES wine64 wine)
+endif()

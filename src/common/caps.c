@@ -1,0 +1,46 @@
+/* lal_query_caps: what this build compiled in, plus what each OS probes. */
+#include <string.h>
+
+#include "lal_internal.h"
+#include "lal_os.h"
+
+/* Set by CMake from the modules it actually built. */
+static unsigned build_features(void) {
+  unsigned f = 0;
+#ifdef LAL_HAVE_HWLOC
+  f |= LAL_FEATURE_HWLOC;
+#endif
+#ifdef LAL_HAVE_NUMA
+  f |= LAL_FEATURE_NUMA;
+#endif
+#ifdef LAL_HAVE_URING
+  f |= LAL_FEATURE_URING;
+#endif
+#ifdef LAL_HAVE_XDP
+  f |= LAL_FEATURE_XDP;
+#endif
+#ifdef LAL_HAVE_CGROUP
+  f |= LAL_FEATURE_CGROUP;
+#endif
+  return f;
+}
+
+int lal_query_caps(lal_caps *caps) {
+  if (!caps || caps->size < LAL__OFFSETOF_END(lal_caps, os_release) ||
+      caps->size > LAL__STRUCT_SIZE_MAX)
+    return LAL_EINVAL;
+
+  /* Probe into a full local copy, then hand back only as many bytes as the
+   * caller's struct has; a newer caller's unknown tail reads as zero. */
+  lal_caps full;
+  memset(&full, 0, sizeof full);
+  full.size = caps->size;
+  full.build_features = build_features();
+  lal__os_query_caps(&full);
+
+  size_t known = caps->size < sizeof full ? caps->size : sizeof full;
+  memcpy(caps, &full, known);
+  if (caps->size > sizeof full)
+    memset((char *)caps + sizeof full, 0, caps->size - sizeof full);
+  return LAL_OK;
+}

@@ -1,0 +1,31 @@
+/*
+ * lal_internal.h — helpers shared by the common code and the OS directories.
+ * Portable: no OS header.
+ */
+#ifndef LAL_INTERNAL_H
+#define LAL_INTERNAL_H
+
+#include <stddef.h>
+
+#include "lal.h"
+
+/* Byte offset just past `field` of `type`: the size a caller's struct must at
+ * least have for the library to write that field (libbpf's offsetofend). */
+#define LAL__OFFSETOF_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* Largest `size` member accepted in a size-prefixed struct: anything bigger is
+ * a caller that forgot the *_INIT macro, not a newer version of lal. */
+#define LAL__STRUCT_SIZE_MAX 4096
+
+/* Records `native` as this thread's lal_last_os_error() and returns its
+ * portable status. Every failed OS call inside lal ends here. */
+int lal__fail_native(int native);
+
+/* lal__fail_native(lal__os_native_error()): for calls that set errno /
+ * GetLastError(). */
+int lal__fail_os(void);
+
+/* Copies a NUL-terminated string into dst[size], truncating; always terminates. */
+void lal__copy_string(char *dst, size_t size, const char *src);
+
+#endif /* LAL_INTERNAL_H */

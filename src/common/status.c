@@ -1,0 +1,55 @@
+/* Portable status names and the per-thread record of the last OS error. */
+#include "lal_internal.h"
+#include "lal_os.h"
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#  define LAL__THREAD_LOCAL __declspec(thread)
+#else
+#  define LAL__THREAD_LOCAL _Thread_local
+#endif
+
+static LAL__THREAD_LOCAL int last_os_error;
+
+struct status_text {
+  const char *name;
+  const char *text;
+};
+
+/* Indexed by -status; the enum is append-only, so is this table. */
+static const struct status_text status_texts[] = {
+    {"LAL_OK", "success"},
+    {"LAL_EINVAL", "invalid argument"},
+    {"LAL_EPERM", "operation not permitted (privilege or limit)"},
+    {"LAL_ENOTSUP", "not supported by this OS, kernel, build or machine"},
+    {"LAL_ENOMEM", "out of memory or memory quota"},
+    {"LAL_ERANGE", "result out of range or request cannot be met"},
+    {"LAL_EBUSY", "resource busy"},
+    {"LAL_EAGAIN", "temporarily unavailable or timed out"},
+    {"LAL_ENOENT", "no such object"},
+    {"LAL_EIO", "operating system failure"},
+};
+
+static const struct status_text *status_lookup(int status) {
+  if (status > 0 || -(long)status >= (long)(sizeof status_texts / sizeof status_texts[0]))
+    return NULL;
+  return &status_texts[-status];
+}
+
+const char *lal_strerror(int status) {
+  const struct status_text *t = status_lookup(status);
+  return t ? t->text : "unknown lal status";
+}
+
+const char *lal_err_name(int status) {
+  const struct status_text *t = status_lookup(status);
+  return t ? t->name : "LAL_UNKNOWN";
+}
+
+int lal_last_os_error(void) { return last_os_error; }
+
+int lal__fail_native(int native) {
+  last_os_error = native;
+  return lal__os_status_from_native(native);
+}
+
+int lal__fail_os(void) { return lal__fail_native(lal__os_native_error()); }

@@ -1,0 +1,30 @@
+/*
+ * Reading and parsing /proc and /sys text. Every read takes a root prefix (""
+ * for the live system) so tests replay recorded trees from tests/data/, as
+ * hwloc does with HWLOC_FSROOT; the parsers take text, not paths.
+ */
+#ifndef LAL_LINUX_PROCFS_H
+#define LAL_LINUX_PROCFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reads root+path into buf (NUL-terminated, truncated to size-1 bytes).
+ * Returns the byte count, or a negative lal_status (LAL_ENOENT if absent). */
+int lal__linux_read_text(const char *root, const char *path, char *buf, size_t size);
+
+/* The number after "key:" on its own line of /proc/meminfo-style text, times
+ * 1024 when the line ends in "kB". 0 on a missing key. */
+uint64_t lal__linux_meminfo_value(const char *text, const char *key);
+
+/* The CapEff mask from /proc/<pid>/status text; 0 when absent. */
+uint64_t lal__linux_status_cap_eff(const char *text);
+
+/* 1 if /proc/self/mountinfo text lists a filesystem of type `fstype`. */
+int lal__linux_mountinfo_has_fstype(const char *text, const char *fstype);
+
+/* The selected mode ("[madvise]") of a /sys/kernel/mm/transparent_hugepage/
+ * file such as "always [madvise] never", copied into mode; 0 if found, else -1. */
+int lal__linux_bracketed_choice(const char *text, char *mode, size_t size);
+
+#endif

@@ -1,0 +1,52 @@
+# ctest script: install the lal build tree into a scratch prefix, then build and
+# run tests/consumer against it with find_package and with pkg-config.
+# Variables: SOURCE_DIR LAL_BUILD_DIR WORK_DIR GENERATOR TOOLCHAIN EMULATOR C_COMPILER
+set(prefix ${WORK_DIR}/install)
+file(REMOVE_RECURSE ${WORK_DIR})
+
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " cmd "${ARGV}")
+    message(FATAL_ERROR "failed (${rc}): ${cmd}")
+  endif()
+endfunction()
+
+run(${CMAKE_COMMAND} --install ${LAL_BUILD_DIR} --prefix ${prefix})
+
+set(common_args -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release)
+if(TOOLCHAIN)
+  list(APPEND common_args -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN})
+else()
+  list(APPEND common_args -DCMAKE_C_COMPILER=${C_COMPILER})
+endif()
+
+# With find_package: the toolchain's ONLY find mode re-roots CMAKE_PREFIX_PATH,
+# so the prefix is also given as a find root.
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/cmake ${common_args}
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix})
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake)
+
+# The library directory GNUInstallDirs chose (lib, lib64, lib/<multiarch>).
+file(GLOB_RECURSE pc_files ${prefix}/*/lal.pc)
+list(GET pc_files 0 pc_file)
+get_filename_component(pc_dir ${pc_file} DIRECTORY)
+get_filename_component(lib_dir ${pc_dir} DIRECTORY)
+
+# With pkg-config: a clean search path, only our prefix.
+set(ENV{PKG_CONFIG_LIBDIR} ${pc_dir})
+unset(ENV{PKG_CONFIG_PATH})
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/pkgconfig ${common_args} -DUSE_PKGCONFIG=ON)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig)
+
+if(TOOLCHAIN)
+  # Windows: the shared consumers find liblal.dll through WINEPATH.
+  set(ENV{WINEPATH} ${prefix}/bin)
+  set(exe_suffix .exe)
+else()
+  set(ENV{LD_LIBRARY_PATH} ${lib_dir})
+  set(exe_suffix "")
+endif()
+foreach(exe cmake/consumer cmake/consumer_static pkgconfig/consumer)
+  run(${EMULATOR} ${WORK_DIR}/${exe}${exe_suffix})
+endforeach()

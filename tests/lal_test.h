@@ -1,0 +1,37 @@
+/* Shared prelude for lal's CMocka tests (native and under Wine). */
+#ifndef LAL_TEST_H
+#define LAL_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "lal.h"
+
+/* Exit code that ctest's SKIP_RETURN_CODE treats as "skipped" for an
+ * executable that cannot run at all on this machine. */
+#define LAL_TEST_SKIP_EXIT 77
+
+/* skip() with the reason on the log: a skipped test always says why. */
+#define LAL_SKIP(...)                                                                              \
+  do {                                                                                             \
+    printf("[  SKIPREASON ] ");                                                                    \
+    printf(__VA_ARGS__);                                                                           \
+    printf("\n");                                                                                  \
+    fflush(stdout);                                                                                \
+    skip();                                                                                        \
+  } while (0)
+
+#define assert_status(expected, actual)                                                            \
+  do {                                                                                             \
+    int lal_test_got_ = (actual);                                                                  \
+    if (lal_test_got_ != (expected))                                                               \
+      fail_msg("%s returned %s, expected %s", #actual, lal_err_name(lal_test_got_),                \
+               lal_err_name(expected));                                                            \
+  } while (0)
+
+#endif

@@ -1,0 +1,92 @@
+/* /proc and /sys parsing, replayed from recorded trees under tests/data/linux. */
+#include <string.h>
+
+#include "lal_test.h"
+#include "lal_internal.h"
+#include "procfs.h"
+
+#ifndef LAL_TEST_DATA_DIR
+#  error "LAL_TEST_DATA_DIR must name tests/data"
+#endif
+
+static void read_root(const char *machine, const char *path, char *buf, size_t size) {
+  char root[1024];
+  snprintf(root, sizeof root, "%s/linux/%s", LAL_TEST_DATA_DIR, machine);
+  int n = lal__linux_read_text(root, path, buf, size);
+  if (n <= 0)
+    fail_msg("cannot read %s%s: %s", root, path, lal_err_name(n));
+}
+
+static void meminfo_values_scale_kilobytes_to_bytes(void **state) {
+  (void)state;
+  char text[8192];
+  read_root("vm-2cpu", "/proc/meminfo", text, sizeof text);
+  assert_true(lal__linux_meminfo_value(text, "Hugepagesize") == 2048u * 1024);
+  assert_true(lal__linux_meminfo_value(text, "HugePages_Free") == 0);
+  read_root("server-unprivileged", "/proc/meminfo", text, sizeof text);
+  assert_true(lal__linux_meminfo_value(text, "Hugepagesize") == UINT64_C(1) << 30);
+  assert_true(lal__linux_meminfo_value(text, "HugePages_Free") == 12); /* a count, no unit */
+  assert_true(lal__linux_meminfo_value(text, "NoSuchKey") == 0);
+  /* a key that is only a prefix of another must not match it */
+  assert_true(lal__linux_meminfo_value(text, "HugePages") == 0);
+}
+
+static void status_cap_eff_is_read_as_hex(void **state) {
+  (void)state;
+  char text[4096];
+  read_root("vm-2cpu", "/proc/self/status", text, sizeof text);
+  assert_true(lal__linux_status_cap_eff(text) == UINT64_C(0x000001fffeffffff));
+  read_root("server-unprivileged", "/proc/self/status", text, sizeof text);
+  assert_true(lal__linux_status_cap_eff(text) == 0);
+}
+
+static void mountinfo_finds_cgroup2_on_hybrid_and_pure_hierarchies(void **state) {
+  (void)state;
+  char text[16384];
+  read_root("vm-2cpu", "/proc/self/mountinfo", text, sizeof text);
+  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "cgroup2"), 1);
+  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "cgroup"), 1);
+  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "hugetlbfs"), 0);
+  read_root("server-unprivileged", "/proc/self/mountinfo", text, sizeof text);
+  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "cgroup2"), 1);
+  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "cgroup"), 0);
+  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "hugetlbfs"), 1);
+}
+
+static void thp_mode_is_the_bracketed_choice(void **state) {
+  (void)state;
+  char text[256], mode[32];
+  read_root("vm-2cpu", "/sys/kernel/mm/transparent_hugepage/enabled", text, sizeof text);
+  assert_int_equal(lal__linux_bracketed_choice(text, mode, sizeof mode), 0);
+  assert_true(strcmp(mode, "madvise") == 0 || strcmp(mode, "always") == 0 ||
+              strcmp(mode, "never") == 0);
+  read_root("server-unprivileged", "/sys/kernel/mm/transparent_hugepage/enabled", text,
+            sizeof text);
+  assert_int_equal(lal__linux_bracketed_choice(text, mode, sizeof mode), 0);
+  assert_string_equal(mode, "never");
+  assert_int_equal(lal__linux_bracketed_choice("always madvise never", mode, sizeof mode), -1);
+  assert_int_equal(lal__linux_bracketed_choice("[madvise]", mode, 4), -1); /* too small */
+}
+
+static void read_text_reports_missing_files_and_truncates(void **state) {
+  (void)state;
+  char buf[8];
+  assert_status(LAL_ENOENT, lal__linux_read_text(LAL_TEST_DATA_DIR, "/no/such/file", buf,
+                                                 sizeof buf));
+  assert_true(lal_last_os_error() != 0);
+  char root[1024];
+  snprintf(root, sizeof root, "%s/linux/vm-2cpu", LAL_TEST_DATA_DIR);
+  assert_int_equal(lal__linux_read_text(root, "/proc/meminfo", buf, sizeof buf), 7);
+  assert_int_equal(strlen(buf), 7);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(meminfo_values_scale_kilobytes_to_bytes),
+      cmocka_unit_test(status_cap_eff_is_read_as_hex),
+      cmocka_unit_test(mountinfo_finds_cgroup2_on_hybrid_and_pure_hierarchies),
+      cmocka_unit_test(thp_mode_is_the_bracketed_choice),
+      cmocka_unit_test(read_text_reports_missing_files_and_truncates),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

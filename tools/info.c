@@ -1,0 +1,116 @@
+/* `lal info`: what lal sees on this machine, as text or JSON (schema lal-info/1). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json_writer.h"
+#include "lal.h"
+#include "tool.h"
+
+struct flag_name {
+  unsigned bit;
+  const char *name;
+};
+
+static const struct flag_name feature_names[] = {
+    {LAL_FEATURE_HWLOC, "hwloc"}, {LAL_FEATURE_NUMA, "numa"},     {LAL_FEATURE_URING, "io_uring"},
+    {LAL_FEATURE_XDP, "xdp"},     {LAL_FEATURE_CGROUP, "cgroup2"},
+};
+
+static const struct flag_name cap_names[] = {
+    {LAL_CAP_RT_PRIORITY, "rt_priority"}, {LAL_CAP_MEMLOCK_ANY, "memlock_any"},
+    {LAL_CAP_LARGE_PAGES, "large_pages"}, {LAL_CAP_IO_URING, "io_uring"},
+    {LAL_CAP_CGROUP2, "cgroup2"},         {LAL_CAP_NET_ADMIN, "net_admin"},
+    {LAL_CAP_ELEVATED, "elevated"},       {LAL_CAP_UNDER_WINE, "under_wine"},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void print_flags(const char *label, unsigned bits, const struct flag_name *names,
+                        size_t n) {
+  printf("%-16s", label);
+  int any = 0;
+  for (size_t i = 0; i < n; i++)
+    if (bits & names[i].bit) {
+      printf("%s%s", any ? " " : "", names[i].name);
+      any = 1;
+    }
+  printf("%s\n", any ? "" : "(none)");
+}
+
+static void json_flags(json_writer *w, const char *key, unsigned bits,
+                       const struct flag_name *names, size_t n) {
+  json_array_begin(w, key);
+  for (size_t i = 0; i < n; i++)
+    if (bits & names[i].bit)
+      json_string(w, NULL, names[i].name);
+  json_array_end(w);
+}
+
+static void print_bytes(const char *label, uint64_t bytes) {
+  if (bytes == UINT64_MAX)
+    printf("%-16sunlimited\n", label);
+  else if (bytes >= (UINT64_C(1) << 30) && bytes % (UINT64_C(1) << 30) == 0)
+    printf("%-16s%" PRIu64 " GiB\n", label, bytes >> 30);
+  else if (bytes >= (UINT64_C(1) << 20) && bytes % (UINT64_C(1) << 20) == 0)
+    printf("%-16s%" PRIu64 " MiB\n", label, bytes >> 20);
+  else
+    printf("%-16s%" PRIu64 " KiB\n", label, bytes >> 10);
+}
+
+static void print_text(const lal_caps *caps) {
+  printf("lal %s\n", lal_version_string());
+  printf("%-16s%s %s\n", "os:", caps->os_name, caps->os_release);
+  printf("%-16s%d\n", "cpus:", caps->cpu_count);
+  print_flags("built with:", caps->build_features, feature_names, COUNT(feature_names));
+  print_flags("allowed here:", caps->machine_features, cap_names, COUNT(cap_names));
+  print_bytes("memlock limit:", caps->memlock_limit);
+  print_bytes("large page:", caps->large_page_size);
+}
+
+static void print_json(const lal_caps *caps) {
+  json_writer w;
+  json_init(&w, stdout);
+  json_object_begin(&w, NULL);
+  json_string(&w, "schema", "lal-info/1");
+  json_string(&w, "version", lal_version_string());
+  json_object_begin(&w, "os");
+  json_string(&w, "name", caps->os_name);
+  json_string(&w, "release", caps->os_release);
+  json_object_end(&w);
+  json_object_begin(&w, "caps");
+  json_int(&w, "cpu_count", caps->cpu_count);
+  json_flags(&w, "build_features", caps->build_features, feature_names, COUNT(feature_names));
+  json_flags(&w, "machine_features", caps->machine_features, cap_names, COUNT(cap_names));
+  if (caps->memlock_limit == UINT64_MAX)
+    json_string(&w, "memlock_limit", "unlimited");
+  else
+    json_uint(&w, "memlock_limit", caps->memlock_limit);
+  json_uint(&w, "large_page_size", caps->large_page_size);
+  json_object_end(&w);
+  json_object_end(&w);
+  json_finish(&w);
+}
+
+int lal_tool_info(int argc, char **argv) {
+  int as_json = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) {
+      as_json = 1;
+    } else {
+      fprintf(stderr, "lal info: unknown option '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  lal_caps caps = LAL_CAPS_INIT;
+  int rc = lal_query_caps(&caps);
+  if (rc != LAL_OK) {
+    fprintf(stderr, "lal info: lal_query_caps: %s\n", lal_strerror(rc));
+    return 1;
+  }
+  if (as_json)
+    print_json(&caps);
+  else
+    print_text(&caps);
+  return 0;
+}
