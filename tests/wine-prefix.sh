@@ -8,16 +8,20 @@ export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISP
 wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver)
 case $action in
 setup)
-  "$wineserver" -k 2>/dev/null || true
+  "$wineserver" -k </dev/null >/dev/null 2>&1 || true
   rm -rf "$prefix"
   mkdir -p "$prefix"
-  wineboot -i >/dev/null 2>&1
-  "$wineserver" -w # wait until wineboot's processes have finished
-  "$wineserver" -p
+  # Every Wine process started here gets /dev/null for its streams, and the
+  # server is made persistent *before* wineboot so that the services wineboot
+  # starts (services.exe, winedevice.exe) stay up for the whole run. Otherwise
+  # the first test would start them, they would inherit ctest's output pipe,
+  # and ctest would wait for that pipe to close until its timeout.
+  "$wineserver" -p </dev/null >/dev/null 2>&1
+  wineboot -i </dev/null >/dev/null 2>&1
   echo "wine prefix ready: $prefix ($(wine --version))"
   ;;
 cleanup)
-  "$wineserver" -k 2>/dev/null || true
+  "$wineserver" -k </dev/null >/dev/null 2>&1 || true
   ;;
 *)
   echo "usage: $0 setup|cleanup <prefix>" >&2

@@ -36,12 +36,16 @@ get_filename_component(lib_dir ${pc_dir} DIRECTORY)
 # With pkg-config: a clean search path, only our prefix.
 set(ENV{PKG_CONFIG_LIBDIR} ${pc_dir})
 unset(ENV{PKG_CONFIG_PATH})
-run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/pkgconfig ${common_args} -DUSE_PKGCONFIG=ON)
+# (pkg_check_modules resolves -L/-l with find_library, re-rooted like the above.)
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/pkgconfig ${common_args} -DUSE_PKGCONFIG=ON
+    -DCMAKE_FIND_ROOT_PATH=${prefix})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig)
 
 if(TOOLCHAIN)
   # Windows: the shared consumers find liblal.dll through WINEPATH.
-  set(ENV{WINEPATH} ${prefix}/bin)
+  # WINEPATH takes Windows paths; Wine maps the Unix root to drive Z:.
+  string(REPLACE "/" "\\" win_bin "Z:${prefix}/bin")
+  set(ENV{WINEPATH} "${win_bin}")
   set(exe_suffix .exe)
 else()
   set(ENV{LD_LIBRARY_PATH} ${lib_dir})
