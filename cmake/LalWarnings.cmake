@@ -14,3 +14,9 @@ if(LAL_SANITIZE)
   add_compile_options(-fsanitize=${LAL_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${LAL_SANITIZE})
 endif()
+
+if(LAL_FUZZ)
+  # Coverage instrumentation for everything, so libFuzzer sees the library's
+  # branches and not only the harness's; the harness links the runtime.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -183,19 +183,24 @@ LAL_API int lal_cpuset_format(const lal_cpuset *set, char *buf, size_t size);
 #define LAL_OS_WINDOWS 2
 
 /* What this machine and this process's privileges allow (lal_caps.machine_features). */
-#define LAL_CAP_RT_PRIORITY (1u << 0) /* may use a realtime class: SCHED_FIFO/RR (root,
-                                          CAP_SYS_NICE or RLIMIT_RTPRIO > 0) or Windows
-                                          REALTIME_PRIORITY_CLASS (SeIncreaseBasePriorityPrivilege) */
-#define LAL_CAP_MEMLOCK_ANY (1u << 1) /* may lock memory beyond the limit (CAP_IPC_LOCK);
-                                          Windows: SeLockMemoryPrivilege is held */
-#define LAL_CAP_LARGE_PAGES (1u << 2) /* large pages can be had now: Linux hugetlb pages
-                                          free or THP not "never"; Windows privilege held
-                                          and GetLargePageMinimum() > 0 */
-#define LAL_CAP_IO_URING (1u << 3)    /* the kernel accepts io_uring_setup(2) here */
-#define LAL_CAP_CGROUP2 (1u << 4)     /* a cgroup2 hierarchy is mounted */
-#define LAL_CAP_NET_ADMIN (1u << 5)   /* may attach XDP programs (CAP_NET_ADMIN) */
-#define LAL_CAP_ELEVATED (1u << 6)    /* effective uid 0 / an elevated Windows token */
-#define LAL_CAP_UNDER_WINE (1u << 7)  /* Windows build running under Wine */
+/* May use a realtime class: SCHED_FIFO/RR (root, CAP_SYS_NICE or RLIMIT_RTPRIO > 0),
+ * or Windows REALTIME_PRIORITY_CLASS (SeIncreaseBasePriorityPrivilege held). */
+#define LAL_CAP_RT_PRIORITY (1u << 0)
+/* May lock memory beyond the limit: CAP_IPC_LOCK / SeLockMemoryPrivilege held. */
+#define LAL_CAP_MEMLOCK_ANY (1u << 1)
+/* Large pages can be had now: Linux hugetlb pages free or THP not "never";
+ * Windows SeLockMemoryPrivilege held and GetLargePageMinimum() > 0. */
+#define LAL_CAP_LARGE_PAGES (1u << 2)
+/* The kernel accepts io_uring_setup(2) from this process. */
+#define LAL_CAP_IO_URING (1u << 3)
+/* A cgroup2 hierarchy is mounted (pure v2 or hybrid). */
+#define LAL_CAP_CGROUP2 (1u << 4)
+/* May attach XDP programs and configure interfaces (CAP_NET_ADMIN). */
+#define LAL_CAP_NET_ADMIN (1u << 5)
+/* Effective uid 0 / an elevated Windows token. */
+#define LAL_CAP_ELEVATED (1u << 6)
+/* The Windows build is running under Wine (what Wine stubs, lal_caps cannot tell). */
+#define LAL_CAP_UNDER_WINE (1u << 7)
 
 /*
  * lal_caps: filled by lal_query_caps. Set size with LAL_CAPS_INIT; a caller built
@@ -215,7 +220,8 @@ typedef struct lal_caps {
   char os_name[32];          /* "Linux" / "Windows" */
   char os_release[64];       /* kernel release ("6.1.0-18-amd64") / "10.0.19045" */
 } lal_caps;
-#define LAL_CAPS_INIT {sizeof(lal_caps), 0, 0, 0, 0, 0, 0, {0}, {0}}
+#define LAL_CAPS_INIT                                                                              \
+  { .size = sizeof(lal_caps) }
 
 /*
  * lal_query_caps: fills *caps (up to caps->size bytes) with what this build

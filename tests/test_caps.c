@@ -92,8 +92,8 @@ static void query_caps_reports_this_os_and_its_cpu_count(void **state) {
   assert_int_equal(caps.large_page_size, GetLargePageMinimum());
   /* Wine keeps its own registry key; Windows has none. */
   HKEY key;
-  int wine_key = RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"Software\\Wine", 0, KEY_READ, &key) ==
-                 ERROR_SUCCESS;
+  int wine_key =
+      RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"Software\\Wine", 0, KEY_READ, &key) == ERROR_SUCCESS;
   if (wine_key)
     RegCloseKey(key);
   assert_int_equal(!!(caps.machine_features & LAL_CAP_UNDER_WINE), wine_key);

@@ -13,9 +13,8 @@
 #  include <pthread.h>
 #endif
 
-static const int all_statuses[] = {LAL_OK,     LAL_EINVAL, LAL_EPERM,  LAL_ENOTSUP,
-                                   LAL_ENOMEM, LAL_ERANGE, LAL_EBUSY,  LAL_EAGAIN,
-                                   LAL_ENOENT, LAL_EIO};
+static const int all_statuses[] = {LAL_OK,     LAL_EINVAL, LAL_EPERM,  LAL_ENOTSUP, LAL_ENOMEM,
+                                   LAL_ERANGE, LAL_EBUSY,  LAL_EAGAIN, LAL_ENOENT,  LAL_EIO};
 
 static void statuses_keep_their_published_numbers(void **state) {
   (void)state;
@@ -101,8 +100,8 @@ static void os_errors_map_to_the_same_status_as_their_twins(void **state) {
   for (size_t i = 0; i < sizeof twins / sizeof twins[0]; i++) {
     int got = lal__os_status_from_native(native_code(&twins[i]));
     if (got != twins[i].status)
-      fail_msg("native error %d maps to %s, expected %s", native_code(&twins[i]),
-               lal_err_name(got), lal_err_name(twins[i].status));
+      fail_msg("native error %d maps to %s, expected %s", native_code(&twins[i]), lal_err_name(got),
+               lal_err_name(twins[i].status));
   }
 }
 
@@ -142,7 +141,7 @@ static void last_os_error_is_thread_local(void **state) {
   assert_int_equal(pthread_create(&t, NULL, other_thread, &seen), 0);
   pthread_join(t, NULL);
 #endif
-  assert_int_equal(seen, 0);                 /* a new thread starts clean */
+  assert_int_equal(seen, 0);                   /* a new thread starts clean */
   assert_int_equal(lal_last_os_error(), mine); /* its failure did not leak here */
 }
 
@@ -161,8 +160,7 @@ static void version_matches_the_header(void **state) {
   (void)state;
   assert_int_equal(lal_version(), LAL_VERSION);
   char want[32];
-  snprintf(want, sizeof want, "%d.%d.%d", LAL_VERSION_MAJOR, LAL_VERSION_MINOR,
-           LAL_VERSION_PATCH);
+  snprintf(want, sizeof want, "%d.%d.%d", LAL_VERSION_MAJOR, LAL_VERSION_MINOR, LAL_VERSION_PATCH);
   assert_string_equal(lal_version_string(), want);
   assert_int_equal(LAL_VERSION_NUM(1, 2, 3), 0x010203);
 }

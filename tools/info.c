@@ -13,7 +13,7 @@ struct flag_name {
 };
 
 static const struct flag_name feature_names[] = {
-    {LAL_FEATURE_HWLOC, "hwloc"}, {LAL_FEATURE_NUMA, "numa"},     {LAL_FEATURE_URING, "io_uring"},
+    {LAL_FEATURE_HWLOC, "hwloc"}, {LAL_FEATURE_NUMA, "numa"},      {LAL_FEATURE_URING, "io_uring"},
     {LAL_FEATURE_XDP, "xdp"},     {LAL_FEATURE_CGROUP, "cgroup2"},
 };
 
@@ -26,8 +26,7 @@ static const struct flag_name cap_names[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static void print_flags(const char *label, unsigned bits, const struct flag_name *names,
-                        size_t n) {
+static void print_flags(const char *label, unsigned bits, const struct flag_name *names, size_t n) {
   printf("%-16s", label);
   int any = 0;
   for (size_t i = 0; i < n; i++)

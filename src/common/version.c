@@ -7,5 +7,7 @@
 unsigned lal_version(void) { return LAL_VERSION; }
 
 const char *lal_version_string(void) {
-  return LAL__STR(LAL_VERSION_MAJOR) "." LAL__STR(LAL_VERSION_MINOR) "." LAL__STR(LAL_VERSION_PATCH);
+  static const char version[] =
+      LAL__STR(LAL_VERSION_MAJOR) "." LAL__STR(LAL_VERSION_MINOR) "." LAL__STR(LAL_VERSION_PATCH);
+  return version;
 }

@@ -61,9 +61,10 @@ static unsigned memory_caps(lal_caps *caps) {
     caps->large_page_size = lal__linux_meminfo_value(text, "Hugepagesize");
     large_pages = lal__linux_meminfo_value(text, "HugePages_Free") > 0;
   }
+  /* THP "madvise" or "always" also gives 2 MiB pages (lal_mem_alloc falls back to it). */
+  const char *thp = "/sys/kernel/mm/transparent_hugepage/enabled";
   char mode[32];
-  if (lal__linux_read_text("", "/sys/kernel/mm/transparent_hugepage/enabled", text,
-                           sizeof text) > 0 &&
+  if (lal__linux_read_text("", thp, text, sizeof text) > 0 &&
       lal__linux_bracketed_choice(text, mode, sizeof mode) == 0 && strcmp(mode, "never") != 0)
     large_pages = 1;
 

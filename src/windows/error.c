@@ -19,10 +19,10 @@ int lal__os_status_from_native(int native) {
   case ERROR_ACCESS_DENIED:      /* EACCES */
   case ERROR_PRIVILEGE_NOT_HELD: /* EPERM */
     return LAL_EPERM;
-  case ERROR_NOT_SUPPORTED:         /* EOPNOTSUPP */
-  case ERROR_CALL_NOT_IMPLEMENTED:  /* ENOSYS */
-  case ERROR_PROC_NOT_FOUND:        /* an API this Windows (or Wine) lacks */
-  case ERROR_INVALID_FUNCTION:      /* "Incorrect function": unsupported request */
+  case ERROR_NOT_SUPPORTED:        /* EOPNOTSUPP */
+  case ERROR_CALL_NOT_IMPLEMENTED: /* ENOSYS */
+  case ERROR_PROC_NOT_FOUND:       /* an API this Windows (or Wine) lacks */
+  case ERROR_INVALID_FUNCTION:     /* "Incorrect function": unsupported request */
     return LAL_ENOTSUP;
   case ERROR_NOT_ENOUGH_MEMORY: /* ENOMEM */
   case ERROR_OUTOFMEMORY:
@@ -31,8 +31,8 @@ int lal__os_status_from_native(int native) {
   case ERROR_WORKING_SET_QUOTA: /* the VirtualLock limit: RLIMIT_MEMLOCK's twin */
   case ERROR_NOT_ENOUGH_QUOTA:
     return LAL_ENOMEM;
-  case ERROR_INSUFFICIENT_BUFFER: /* ERANGE */
-  case ERROR_ARITHMETIC_OVERFLOW: /* EOVERFLOW */
+  case ERROR_INSUFFICIENT_BUFFER:  /* ERANGE */
+  case ERROR_ARITHMETIC_OVERFLOW:  /* EOVERFLOW */
   case ERROR_FILENAME_EXCED_RANGE: /* ENAMETOOLONG */
     return LAL_ERANGE;
   case ERROR_BUSY:           /* EBUSY */
@@ -43,7 +43,7 @@ int lal__os_status_from_native(int native) {
     return LAL_EBUSY;
   case ERROR_TIMEOUT: /* ETIMEDOUT */
   case WAIT_TIMEOUT:
-  case ERROR_RETRY: /* EAGAIN */
+  case ERROR_RETRY:             /* EAGAIN */
   case ERROR_OPERATION_ABORTED: /* EINTR */
     return LAL_EAGAIN;
   case ERROR_FILE_NOT_FOUND: /* ENOENT */

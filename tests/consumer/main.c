@@ -11,8 +11,8 @@ int main(void) {
   }
   lal_cpuset set;
   char text[LAL_CPUSET_FORMAT_MAX];
-  if (lal_cpuset_parse(&set, "0-3,8") != LAL_OK || lal_cpuset_format(&set, text, sizeof text) != LAL_OK ||
-      strcmp(text, "0-3,8") != 0)
+  if (lal_cpuset_parse(&set, "0-3,8") != LAL_OK ||
+      lal_cpuset_format(&set, text, sizeof text) != LAL_OK || strcmp(text, "0-3,8") != 0)
     return 2;
   if (lal_cpuset_parse(&set, "3-1") != LAL_EINVAL)
     return 3;

@@ -71,8 +71,8 @@ static void thp_mode_is_the_bracketed_choice(void **state) {
 static void read_text_reports_missing_files_and_truncates(void **state) {
   (void)state;
   char buf[8];
-  assert_status(LAL_ENOENT, lal__linux_read_text(LAL_TEST_DATA_DIR, "/no/such/file", buf,
-                                                 sizeof buf));
+  assert_status(LAL_ENOENT,
+                lal__linux_read_text(LAL_TEST_DATA_DIR, "/no/such/file", buf, sizeof buf));
   assert_true(lal_last_os_error() != 0);
   char root[1024];
   snprintf(root, sizeof root, "%s/linux/vm-2cpu", LAL_TEST_DATA_DIR);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages lal's build and tests need; does nothing
+# when they are all present. Uses sudo when not root.
+#   scripts/install-deps.sh            everything: build, tests, fuzzing, Windows cross + Wine
+#   scripts/install-deps.sh --build    only what building the library and tools needs
+set -euo pipefail
+
+build_pkgs=(cmake ninja-build gcc pkg-config python3
+            libhwloc-dev libnuma-dev liburing-dev libxdp-dev libbpf-dev)
+test_pkgs=(libcmocka-dev clang
+           # Windows: mingw-w64 cross compiler (win32 threads) and Wine to run the tests;
+           # dpkg-dev unpacks CMocka's Debian source package for the mingw build.
+           gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
+           wine64 wine dpkg-dev)
+
+pkgs=("${build_pkgs[@]}")
+if [[ ${1:-} != --build ]]; then
+  pkgs+=("${test_pkgs[@]}")
+fi
+
+missing() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || echo "$p"
+  done
+}
+
+# clang's libFuzzer and sanitizer runtimes live in a versioned package on
+# Debian 12+ (libclang-rt-N-dev); add it once clang's version is known.
+clang_rt() {
+  local v
+  v=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n1)
+  [[ -n $v ]] && apt-cache show "libclang-rt-$v-dev" >/dev/null 2>&1 && echo "libclang-rt-$v-dev"
+  return 0
+}
+
+run_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+install() {
+  echo "install-deps: installing: $*"
+  export DEBIAN_FRONTEND=noninteractive
+  # --no-install-recommends: Wine's recommends pull ~2 GB of desktop packages.
+  run_root apt-get install -y -q --no-install-recommends "$@" ||
+    { run_root apt-get update -q && run_root apt-get install -y -q --no-install-recommends "$@"; }
+}
+
+todo=$(missing "${pkgs[@]}")
+if [[ -n $todo ]]; then
+  # shellcheck disable=SC2086
+  install $todo
+fi
+if [[ ${1:-} != --build ]]; then
+  rt=$(clang_rt)
+  if [[ -n $rt && -n $(missing "$rt") ]]; then
+    install "$rt"
+  fi
+fi
+echo "install-deps: all present"

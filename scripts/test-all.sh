@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every test on both platforms, from a clean clone (the README's test command and
+# what CI runs):
+#   1. Linux: Debug build, CMocka tests, tools, install + consumer build
+#   2. Linux with AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. Linux with clang: libFuzzer smoke run of the cpulist parser (ASan/UBSan)
+#   4. Windows: mingw-w64 cross build, the same tests under Wine, consumer build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+presets=(linux linux-asan fuzz windows-cross)
+declare -A result
+start=$SECONDS
+for p in "${presets[@]}"; do
+  echo "=== [$p] configure, build, test"
+  t0=$SECONDS
+  cmake --preset "$p"
+  cmake --build --preset "$p"
+  if ctest --preset "$p"; then
+    result[$p]="passed"
+  else
+    result[$p]="FAILED"
+  fi
+  result[$p]+=" ($((SECONDS - t0)) s)"
+done
+
+echo "=== summary ($((SECONDS - start)) s)"
+status=0
+for p in "${presets[@]}"; do
+  echo "  $p: ${result[$p]}"
+  [[ ${result[$p]} == passed* ]] || status=1
+done
+exit $status
