@@ -7,7 +7,7 @@ set -euo pipefail
 
 build_pkgs=(cmake ninja-build gcc pkg-config python3
             libhwloc-dev libnuma-dev liburing-dev libxdp-dev libbpf-dev)
-test_pkgs=(libcmocka-dev clang
+test_pkgs=(libcmocka-dev clang clang-format
            # Windows: mingw-w64 cross compiler (win32 threads) and Wine to run the tests;
            # dpkg-dev unpacks CMocka's Debian source package for the mingw build.
            gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev

@@ -1,6 +1,7 @@
 # ctest script: install the lal build tree into a scratch prefix, then build and
 # run tests/consumer against it with find_package and with pkg-config.
 # Variables: SOURCE_DIR LAL_BUILD_DIR WORK_DIR GENERATOR TOOLCHAIN EMULATOR C_COMPILER
+#            TARGET_WINDOWS (the consumer is a Windows program, native or under Wine)
 set(prefix ${WORK_DIR}/install)
 file(REMOVE_RECURSE ${WORK_DIR})
 
@@ -41,11 +42,15 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/pkgconfig ${common_args} -D
     -DCMAKE_FIND_ROOT_PATH=${prefix})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig)
 
-if(TOOLCHAIN)
-  # Windows: the shared consumers find liblal.dll through WINEPATH.
-  # WINEPATH takes Windows paths; Wine maps the Unix root to drive Z:.
+if(TARGET_WINDOWS AND EMULATOR)
+  # Under Wine the shared consumers find liblal.dll through WINEPATH, which
+  # takes Windows paths; Wine maps the Unix root to drive Z:.
   string(REPLACE "/" "\\" win_bin "Z:${prefix}/bin")
   set(ENV{WINEPATH} "${win_bin}")
+  set(exe_suffix .exe)
+elseif(TARGET_WINDOWS)
+  # Native Windows: the DLL search path includes PATH.
+  set(ENV{PATH} "${prefix}/bin;$ENV{PATH}")
   set(exe_suffix .exe)
 else()
   set(ENV{LD_LIBRARY_PATH} ${lib_dir})
