@@ -57,6 +57,65 @@ static void print_bytes(const char *label, uint64_t bytes) {
     printf("%-16s%" PRIu64 " KiB\n", label, bytes >> 10);
 }
 
+static const struct flag_name check_names[] = {
+    {LAL_TSC_CHECK_INVARIANT, "invariant"},
+    {LAL_TSC_CHECK_NO_HYPERVISOR, "no_hypervisor"},
+    {LAL_TSC_CHECK_KERNEL_CLOCKSOURCE, "kernel_clocksource"},
+    {LAL_TSC_CHECK_KERNEL_STABLE, "kernel_stable"},
+    {LAL_TSC_CHECK_CPU_SYNC, "cpu_sync"},
+    {LAL_TSC_CHECK_MONOTONIC, "monotonic"},
+    {LAL_TSC_CHECK_FREQ_STABLE, "freq_stable"},
+};
+
+static const char *freq_method_name(int m) {
+  switch (m) {
+  case LAL_TSC_FREQ_CPUID:
+    return "cpuid";
+  case LAL_TSC_FREQ_HYPERVISOR:
+    return "hypervisor";
+  case LAL_TSC_FREQ_KERNEL:
+    return "kernel";
+  case LAL_TSC_FREQ_MEASURED:
+    return "measured";
+  default:
+    return "none";
+  }
+}
+
+static void print_clock_text(const lal_clock_info *c) {
+  printf("%-16s%s (%s)\n", "clock:", c->source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os",
+         c->reason);
+  printf("%-16s%.6f MHz (%s; measured %.6f MHz), rdtscp %s\n", "tsc:", c->tsc_hz / 1e6,
+         freq_method_name(c->freq_method), c->measured_tsc_hz / 1e6, c->has_rdtscp ? "yes" : "no");
+  print_flags("tsc checks ok:", c->checks_passed, check_names, COUNT(check_names));
+  print_flags("tsc checks bad:", c->checks_failed, check_names, COUNT(check_names));
+  printf("%-16s%lld ns over %d CPUs; calibration %u us\n", "tsc skew:", (long long)c->cpu_skew_ns,
+         c->cpus_checked, c->calibration_us);
+  printf("%-16slal_now_ns %.1f ns, lal_tsc %.1f ns, OS monotonic %.1f ns (%s)\n", "read cost:",
+         c->now_read_ps / 1000.0, c->tsc_read_ps / 1000.0, c->mono_read_ps / 1000.0,
+         c->os_clocksource);
+}
+
+static void json_clock(json_writer *w, const lal_clock_info *c) {
+  json_object_begin(w, "clock");
+  json_string(w, "source", c->source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os");
+  json_string(w, "reason", c->reason);
+  json_uint(w, "tsc_hz", c->tsc_hz);
+  json_uint(w, "measured_tsc_hz", c->measured_tsc_hz);
+  json_string(w, "freq_method", freq_method_name(c->freq_method));
+  json_flags(w, "checks_passed", c->checks_passed, check_names, COUNT(check_names));
+  json_flags(w, "checks_failed", c->checks_failed, check_names, COUNT(check_names));
+  json_int(w, "cpu_skew_ns", c->cpu_skew_ns);
+  json_int(w, "cpus_checked", c->cpus_checked);
+  json_bool(w, "rdtscp", c->has_rdtscp);
+  json_uint(w, "calibration_us", c->calibration_us);
+  json_uint(w, "now_read_ps", c->now_read_ps);
+  json_uint(w, "tsc_read_ps", c->tsc_read_ps);
+  json_uint(w, "mono_read_ps", c->mono_read_ps);
+  json_string(w, "os_clocksource", c->os_clocksource);
+  json_object_end(w);
+}
+
 static void print_text(const lal_caps *caps) {
   printf("lal %s\n", lal_version_string());
   printf("%-16s%s %s\n", "os:", caps->os_name, caps->os_release);
@@ -65,6 +124,9 @@ static void print_text(const lal_caps *caps) {
   print_flags("allowed here:", caps->machine_features, cap_names, COUNT(cap_names));
   print_bytes("memlock limit:", caps->memlock_limit);
   print_bytes("large page:", caps->large_page_size);
+  lal_clock_info clock = LAL_CLOCK_INFO_INIT;
+  if (lal_clock_info_get(&clock) == LAL_OK)
+    print_clock_text(&clock);
 }
 
 static void print_json(const lal_caps *caps) {
@@ -87,6 +149,9 @@ static void print_json(const lal_caps *caps) {
     json_uint(&w, "memlock_limit", caps->memlock_limit);
   json_uint(&w, "large_page_size", caps->large_page_size);
   json_object_end(&w);
+  lal_clock_info clock = LAL_CLOCK_INFO_INIT;
+  if (lal_clock_info_get(&clock) == LAL_OK)
+    json_clock(&w, &clock);
   json_object_end(&w);
   json_finish(&w);
 }

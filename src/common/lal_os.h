@@ -32,4 +32,37 @@ int lal__os_cpu_count(void);
  * zeroed, lal_caps. A failing probe leaves its field 0. */
 void lal__os_query_caps(lal_caps *caps);
 
+/* ---- clocks (clock.c) */
+
+/* CLOCK_MONOTONIC / QPC; CLOCK_MONOTONIC_RAW / QPC; CLOCK_BOOTTIME /
+ * QueryInterruptTimePrecise. Nanoseconds. */
+uint64_t lal__os_mono_ns(void);
+uint64_t lal__os_mono_raw_ns(void);
+uint64_t lal__os_boot_ns(void);
+
+/* What the OS itself thinks of the TSC. -1 in a field means "cannot tell". */
+typedef struct lal__os_clock_facts {
+  char clocksource[32];       /* the OS clock's source, for the report */
+  int kernel_clocksource_tsc; /* 1 if the kernel times itself with the TSC */
+  int kernel_tsc_unstable;    /* 1 if the kernel marked the TSC unstable */
+  uint64_t kernel_tsc_hz;     /* the kernel's TSC frequency, 0 if not exposed */
+} lal__os_clock_facts;
+void lal__os_clock_facts_get(lal__os_clock_facts *facts);
+
+/* ---- waiting (sleep.c) */
+
+/* Blocks until the OS monotonic clock (lal__os_mono_ns) reaches mono_deadline_ns,
+ * with the OS's best timer; may return early only on an OS failure. */
+int lal__os_sleep_until_mono(uint64_t mono_deadline_ns);
+int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns);
+int lal__os_power_throttling_disable(void);
+/* The calling thread's CPU time (user + system), ns; 0 if unknown. */
+uint64_t lal__os_thread_cpu_ns(void);
+
+/* ---- affinity (affinity.c), in lal_cpuset numbering */
+
+int lal__os_thread_affinity_get(lal_cpuset *out);
+/* Windows: every CPU of the set must be in one processor group. */
+int lal__os_thread_affinity_set(const lal_cpuset *set);
+
 #endif /* LAL_OS_H */

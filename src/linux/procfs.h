@@ -27,4 +27,8 @@ int lal__linux_mountinfo_has_fstype(const char *text, const char *fstype);
  * file such as "always [madvise] never", copied into mode; 0 if found, else -1. */
 int lal__linux_bracketed_choice(const char *text, char *mode, size_t size);
 
+/* The kernel's view of the TSC read under `root` (clock.c). */
+struct lal__os_clock_facts;
+void lal__linux_clock_facts_from(const char *root, struct lal__os_clock_facts *facts);
+
 #endif

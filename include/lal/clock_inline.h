@@ -1,0 +1,145 @@
+/*
+ * lal/clock_inline.h — the inline hot paths behind lal_tsc(), lal_tscp() and
+ * lal_now_ns(). Included by lal.h; do not include it directly. Branches on the
+ * compiler and architecture only (liburing's model: per-call paths inline,
+ * everything else out of line).
+ */
+#ifndef LAL_CLOCK_INLINE_H
+#define LAL_CLOCK_INLINE_H
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#  include <intrin.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define LAL__LIKELY(x) __builtin_expect(!!(x), 1)
+#  define LAL__LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#  define LAL__LOAD_RELAXED(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#  define LAL__FENCE_ACQUIRE() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#elif defined(_MSC_VER)
+#  define LAL__LIKELY(x) (x)
+/* x64 and arm64 MSVC: volatile loads have acquire semantics under /volatile:ms
+ * (the x64 default); arm64 builds must keep /volatile:ms. */
+#  define LAL__LOAD_ACQUIRE(p) (*(const volatile uint32_t *)(p))
+#  define LAL__LOAD_RELAXED(p) (*(const volatile uint32_t *)(p))
+#  define LAL__FENCE_ACQUIRE() _ReadWriteBarrier()
+#else
+#  error "lal.h needs GCC, clang or MSVC for its inline clock reads"
+#endif
+
+/* The conversion state lal_now_ns() reads. Written only by the library, under
+ * the sequence lock `seq` (odd while an update is in progress). */
+typedef struct lal__clock_state {
+  uint32_t seq;
+  uint32_t mode; /* 0: not initialised, LAL_CLOCK_SOURCE_TSC or _OS */
+  uint32_t shift;
+  uint32_t has_rdtscp;
+  uint64_t mult;
+  uint64_t tsc_base;
+  uint64_t ns_base;
+} lal__clock_state;
+
+LAL_API extern lal__clock_state lal__clock;
+LAL_API uint64_t lal__now_ns_slow(void);
+
+static inline uint64_t lal_tsc(void) {
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
+#  if defined(_MSC_VER) && !defined(__clang__)
+  return __rdtsc();
+#  else
+  uint32_t lo, hi;
+  __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+  return ((uint64_t)hi << 32) | lo;
+#  endif
+#elif defined(__aarch64__)
+  uint64_t v;
+  __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
+  return v;
+#elif defined(_M_ARM64)
+  return (uint64_t)_ReadStatusReg(ARM64_CNTVCT);
+#else
+#  error "lal_tsc: unsupported architecture"
+#endif
+}
+
+static inline uint64_t lal_tsc_ordered(void) {
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
+#  if defined(_MSC_VER) && !defined(__clang__)
+  _mm_lfence(); /* Intel SDM: LFENCE; RDTSC waits for earlier instructions */
+  return __rdtsc();
+#  else
+  uint32_t lo, hi;
+  __asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi)::"memory");
+  return ((uint64_t)hi << 32) | lo;
+#  endif
+#elif defined(__aarch64__)
+  uint64_t v;
+  __asm__ __volatile__("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
+  return v;
+#elif defined(_M_ARM64)
+  __isb(_ARM64_BARRIER_SY);
+  return (uint64_t)_ReadStatusReg(ARM64_CNTVCT);
+#endif
+}
+
+static inline uint64_t lal_tscp(uint32_t *aux) {
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
+  if (LAL__LOAD_RELAXED(&lal__clock.has_rdtscp)) {
+#  if defined(_MSC_VER) && !defined(__clang__)
+    unsigned int a;
+    uint64_t t = __rdtscp(&a);
+#  else
+    uint32_t lo, hi, a;
+    __asm__ __volatile__("rdtscp" : "=a"(lo), "=d"(hi), "=c"(a));
+    uint64_t t = ((uint64_t)hi << 32) | lo;
+#  endif
+    if (aux)
+      *aux = a;
+    return t;
+  }
+#endif
+  if (aux)
+    *aux = UINT32_MAX;
+  return lal_tsc_ordered();
+}
+
+/* (a * mult) >> shift with a 128-bit intermediate: exact, no overflow while
+ * the result fits in 64 bits. */
+static inline uint64_t lal__mul_shift(uint64_t a, uint64_t mult, uint32_t shift) {
+#if defined(__SIZEOF_INT128__)
+  return (uint64_t)(((unsigned __int128)a * mult) >> shift);
+#elif defined(_MSC_VER) && defined(_M_X64)
+  uint64_t hi, lo = _umul128(a, mult, &hi);
+  return shift == 0 ? lo : shift >= 64 ? hi >> (shift - 64) : __shiftright128(lo, hi, (unsigned char)shift);
+#else
+  /* Portable: four 32x32 products. */
+  uint64_t a_lo = (uint32_t)a, a_hi = a >> 32, m_lo = (uint32_t)mult, m_hi = mult >> 32;
+  uint64_t p0 = a_lo * m_lo, p1 = a_lo * m_hi, p2 = a_hi * m_lo, p3 = a_hi * m_hi;
+  uint64_t mid = (p0 >> 32) + (uint32_t)p1 + (uint32_t)p2;
+  uint64_t lo = (mid << 32) | (uint32_t)p0;
+  uint64_t hi = p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32);
+  return shift == 0 ? lo : shift >= 64 ? hi >> (shift - 64) : (lo >> shift) | (hi << (64 - shift));
+#endif
+}
+
+static inline uint64_t lal_now_ns(void) {
+  for (;;) {
+    uint32_t seq = LAL__LOAD_ACQUIRE(&lal__clock.seq);
+    if (!LAL__LIKELY(LAL__LOAD_RELAXED(&lal__clock.mode) == 1 /* LAL_CLOCK_SOURCE_TSC */))
+      return lal__now_ns_slow();
+    uint64_t mult = lal__clock.mult, tsc_base = lal__clock.tsc_base, ns_base = lal__clock.ns_base;
+    uint32_t shift = lal__clock.shift;
+    uint64_t t = lal_tsc();
+    LAL__FENCE_ACQUIRE();
+    if (LAL__LIKELY(!(seq & 1) && LAL__LOAD_RELAXED(&lal__clock.seq) == seq)) {
+      /* A CPU whose TSC trails the base by the (measured, bounded) skew reads
+       * slightly below it right after a recalibration: convert that backwards
+       * instead of wrapping around. */
+      if (LAL__LIKELY(t >= tsc_base))
+        return ns_base + lal__mul_shift(t - tsc_base, mult, shift);
+      return ns_base - lal__mul_shift(tsc_base - t, mult, shift);
+    }
+  }
+}
+
+#endif /* LAL_CLOCK_INLINE_H */

@@ -1,0 +1,223 @@
+/*
+ * lal_now_ns(): the clock state, its one-time initialisation, lal_init,
+ * lal_clock_info_get and lal_clock_recalibrate.
+ */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "clock_internal.h"
+#include "lal_internal.h"
+
+lal__clock_state lal__clock;
+
+enum { INIT_NONE, INIT_RUNNING, INIT_DONE };
+static atomic_int init_state = INIT_NONE;
+static unsigned init_flags_used;
+static lal_clock_info info;
+/* The recalibration baseline: a (tsc, raw ns) pair, and the last calibration. */
+static uint64_t base_tsc, base_raw_ns, last_calibration_raw_ns;
+static atomic_flag writer = ATOMIC_FLAG_INIT;
+
+#define CLOCK_SHIFT 32
+
+void lal__clock_params_for(uint64_t hz, uint64_t *mult, uint32_t *shift) {
+  /* ns = ticks * 1e9 / hz = (ticks * mult) >> 32 with mult = 1e9 * 2^32 / hz,
+   * rounded: 1e9 * 2^32 < 2^62 fits, and the quantisation error of mult is
+   * below 1 ppb for any hz < 4 GHz * 2^1 (for 5 GHz: 1.2 ppb). */
+  *shift = CLOCK_SHIFT;
+  *mult = (((uint64_t)1000000000u << CLOCK_SHIFT) + hz / 2) / hz;
+}
+
+/* Publishes new conversion parameters under the sequence lock. */
+static void publish(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint64_t ns_base) {
+  uint32_t seq = atomic_load_explicit((_Atomic uint32_t *)&lal__clock.seq, memory_order_relaxed);
+  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.seq, seq + 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+  lal__clock.mult = mult;
+  lal__clock.shift = shift;
+  lal__clock.tsc_base = tsc_base;
+  lal__clock.ns_base = ns_base;
+  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.seq, seq + 2, memory_order_release);
+}
+
+/* Switches to a new rate where the old conversion stands at the switch: the
+ * TSC is read after the sequence turns odd, so every reading validated under the
+ * old parameters was taken before it, and old(t) <= old(switch) = new(switch). */
+static void publish_continuous(uint64_t mult, uint32_t shift) {
+  uint32_t seq = atomic_load_explicit((_Atomic uint32_t *)&lal__clock.seq, memory_order_relaxed);
+  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.seq, seq + 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_seq_cst);
+  uint64_t t = lal_tsc_ordered();
+  uint64_t ns = lal__clock.ns_base +
+                lal__mul_shift(t - lal__clock.tsc_base, lal__clock.mult, lal__clock.shift);
+  lal__clock.mult = mult;
+  lal__clock.shift = shift;
+  lal__clock.tsc_base = t;
+  lal__clock.ns_base = ns;
+  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.seq, seq + 2, memory_order_release);
+}
+
+/* Mean cost of `n` calls of fn, in picoseconds, timed with the TSC. */
+static uint32_t read_cost_ps(uint64_t (*fn)(void), uint64_t hz) {
+  enum { N = 2000 };
+  volatile uint64_t sink = 0;
+  uint64_t t0 = lal_tsc_ordered();
+  for (int i = 0; i < N; i++)
+    sink += fn();
+  uint64_t t1 = lal_tsc_ordered();
+  (void)sink;
+  if (!hz)
+    return 0;
+  double ps = (double)(t1 - t0) * 1e12 / (double)hz / N;
+  return ps > 4e9 ? UINT32_MAX : (uint32_t)ps;
+}
+
+static uint64_t now_fn(void) { return lal_now_ns(); }
+static uint64_t tsc_fn(void) { return lal_tsc(); }
+
+static void clock_init(unsigned flags) {
+  uint64_t t_start = lal__os_mono_raw_ns();
+  lal__tsc_evidence ev;
+  memset(&ev, 0, sizeof ev);
+  lal__cpu_tsc_get(&ev.cpu);
+  lal__os_clock_facts_get(&ev.os);
+  if (!(flags & LAL_INIT_CLOCK_FORCE_OS))
+    lal__clock_measure(&ev);
+  else
+    ev.cpu_skew_ns = -1, ev.backward_steps = -1;
+
+  lal__clock_choice choice;
+  lal__clock_decide(&ev, flags, &choice);
+
+  memset(&info, 0, sizeof info);
+  info.size = sizeof info;
+  info.source = choice.source;
+  info.freq_method = choice.freq_method;
+  info.tsc_hz = choice.tsc_hz;
+  info.measured_tsc_hz = ev.measured_hz;
+  info.checks_passed = choice.passed;
+  info.checks_failed = choice.failed;
+  info.cpu_skew_ns = ev.cpu_skew_ns;
+  info.cpus_checked = ev.cpus_checked;
+  info.has_rdtscp = ev.cpu.rdtscp;
+  lal__copy_string(info.os_clocksource, sizeof info.os_clocksource, ev.os.clocksource);
+  lal__copy_string(info.reason, sizeof info.reason, choice.reason);
+  lal__clock.has_rdtscp = (uint32_t)ev.cpu.rdtscp;
+
+  if (choice.source == LAL_CLOCK_SOURCE_TSC) {
+    uint64_t mult, tsc, mono;
+    uint32_t shift;
+    lal__clock_params_for(choice.tsc_hz, &mult, &shift);
+    /* The epoch is the OS monotonic clock's, so deadlines convert easily. */
+    lal__clock_sample_pair(lal__os_mono_ns, &tsc, &mono);
+    publish(mult, shift, tsc, mono);
+    lal__clock_sample_pair(lal__os_mono_raw_ns, &base_tsc, &base_raw_ns);
+    last_calibration_raw_ns = base_raw_ns;
+  }
+  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.mode, (uint32_t)choice.source,
+                        memory_order_release);
+  info.calibration_us = (uint32_t)((lal__os_mono_raw_ns() - t_start) / 1000);
+
+  uint64_t hz = info.tsc_hz ? info.tsc_hz : ev.measured_hz;
+  info.now_read_ps = read_cost_ps(now_fn, hz);
+  info.tsc_read_ps = read_cost_ps(tsc_fn, hz);
+  info.mono_read_ps = read_cost_ps(lal__os_mono_ns, hz);
+}
+
+/* Runs clock_init once; concurrent first users wait for it. */
+static void ensure_init(unsigned flags) {
+  int expected = INIT_NONE;
+  if (atomic_compare_exchange_strong(&init_state, &expected, INIT_RUNNING)) {
+    init_flags_used = flags;
+    clock_init(flags);
+    atomic_store(&init_state, INIT_DONE);
+    return;
+  }
+  while (atomic_load(&init_state) != INIT_DONE)
+    lal__os_sleep_until_mono(lal__os_mono_ns() + 100000);
+}
+
+uint64_t lal__now_ns_slow(void) {
+  if (atomic_load_explicit((_Atomic uint32_t *)&lal__clock.mode, memory_order_acquire) == 0) {
+    ensure_init(0);
+    if (lal__clock.mode == LAL_CLOCK_SOURCE_TSC)
+      return lal_now_ns();
+  }
+  return lal__os_mono_ns();
+}
+
+#define CLOCK_CHOICE_FLAGS                                                                         \
+  (LAL_INIT_CLOCK_FORCE_TSC | LAL_INIT_CLOCK_FORCE_OS | LAL_INIT_CLOCK_STRICT)
+
+int lal_init(const lal_init_opts *opts) {
+  unsigned flags = 0;
+  if (opts) {
+    if (opts->size < LAL__OFFSETOF_END(lal_init_opts, flags) || opts->size > LAL__STRUCT_SIZE_MAX)
+      return LAL_EINVAL;
+    /* Bytes of a newer struct that this library does not know must be zero. */
+    for (size_t i = sizeof *opts; i < opts->size; i++)
+      if (((const unsigned char *)opts)[i])
+        return LAL_EINVAL;
+    flags = opts->flags;
+  }
+  if (flags & ~CLOCK_CHOICE_FLAGS)
+    return LAL_EINVAL;
+  if ((flags & LAL_INIT_CLOCK_FORCE_TSC) && (flags & LAL_INIT_CLOCK_FORCE_OS))
+    return LAL_EINVAL;
+  ensure_init(flags);
+  return (init_flags_used & CLOCK_CHOICE_FLAGS) == (flags & CLOCK_CHOICE_FLAGS) ? LAL_OK
+                                                                                : LAL_EBUSY;
+}
+
+int lal_clock_info_get(lal_clock_info *out) {
+  if (!out || out->size < LAL__OFFSETOF_END(lal_clock_info, reason) ||
+      out->size > LAL__STRUCT_SIZE_MAX)
+    return LAL_EINVAL;
+  ensure_init(0);
+  size_t size = out->size;
+  size_t known = size < sizeof info ? size : sizeof info;
+  memcpy(out, &info, known);
+  if (size > sizeof info)
+    memset((char *)out + sizeof info, 0, size - sizeof info);
+  out->size = size;
+  return LAL_OK;
+}
+
+uint64_t lal_mono_ns(void) { return lal__os_mono_ns(); }
+uint64_t lal_mono_raw_ns(void) { return lal__os_mono_raw_ns(); }
+uint64_t lal_boot_ns(void) { return lal__os_boot_ns(); }
+
+#define RECALIBRATE_MIN_NS 1000000000u
+#define RECALIBRATE_MAX_PPM 1000.0
+#define RECALIBRATE_MAX_WINDOW_NS 5000u /* a pairing read disturbed longer is retried */
+
+int lal_clock_recalibrate(void) {
+  ensure_init(0);
+  if (lal__clock.mode != LAL_CLOCK_SOURCE_TSC)
+    return LAL_ENOTSUP;
+  if (atomic_flag_test_and_set(&writer))
+    return LAL_EAGAIN;
+  int status = LAL_OK;
+  uint64_t tsc, raw;
+  uint64_t window = lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc, &raw);
+  uint64_t hz_now = info.tsc_hz;
+  if (raw < last_calibration_raw_ns + RECALIBRATE_MIN_NS ||
+      window > (uint64_t)((double)RECALIBRATE_MAX_WINDOW_NS * (double)hz_now / 1e9)) {
+    status = LAL_EAGAIN;
+  } else {
+    uint64_t hz = (uint64_t)((double)(tsc - base_tsc) * 1e9 / (double)(raw - base_raw_ns) + 0.5);
+    if (lal__ppm_diff(hz, hz_now) > RECALIBRATE_MAX_PPM) {
+      status = LAL_ERANGE;
+    } else {
+      uint64_t mult;
+      uint32_t shift;
+      lal__clock_params_for(hz, &mult, &shift);
+      publish_continuous(mult, shift);
+      info.tsc_hz = hz;
+      info.freq_method = LAL_TSC_FREQ_MEASURED;
+      last_calibration_raw_ns = raw;
+    }
+  }
+  atomic_flag_clear(&writer);
+  return status;
+}

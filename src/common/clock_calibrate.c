@@ -1,0 +1,129 @@
+/*
+ * Calibration of the TSC against the OS raw clock, and the measured trust
+ * checks: cross-CPU offsets and monotonicity across forced migrations. The
+ * approach follows what the kernel's own TSC sync check does
+ * (arch/x86/kernel/tsc_sync.c) from user space: pin to each CPU in turn and
+ * compare readings against one reference clock.
+ */
+#include <string.h>
+
+#include "clock_internal.h"
+
+#define CALIBRATION_HALF_NS 10000000u /* two 10 ms windows: <= 25 ms first use */
+#define PAIR_TRIES 9
+#define SYNC_CPUS_MAX 16 /* bound the init cost on big machines */
+#define SYNC_ROUNDS 2
+
+uint64_t lal__clock_sample_pair(uint64_t (*clock)(void), uint64_t *tsc, uint64_t *ns) {
+  uint64_t best = UINT64_MAX;
+  for (int i = 0; i < PAIR_TRIES; i++) {
+    uint64_t t0 = lal_tsc_ordered();
+    uint64_t n = clock();
+    uint64_t t1 = lal_tsc_ordered();
+    if (t1 >= t0 && t1 - t0 < best) {
+      best = t1 - t0;
+      *tsc = t0 + (t1 - t0) / 2; /* the OS read happened around the middle */
+      *ns = n;
+    }
+  }
+  return best;
+}
+
+static uint64_t hz_between(uint64_t tsc0, uint64_t ns0, uint64_t tsc1, uint64_t ns1) {
+  if (tsc1 <= tsc0 || ns1 <= ns0)
+    return 0;
+  return (uint64_t)((double)(tsc1 - tsc0) * 1e9 / (double)(ns1 - ns0) + 0.5);
+}
+
+/* Busy-waits (sleeping most of it) until the raw clock reaches `until`. */
+static void wait_raw_until(uint64_t until) {
+  uint64_t now = lal__os_mono_raw_ns();
+  if (now + 200000 < until) /* leave the last 200 us to the spin below */
+    lal__os_sleep_until_mono(lal__os_mono_ns() + (until - now - 200000));
+  while (lal__os_mono_raw_ns() < until) {
+  }
+}
+
+struct cpu_sample {
+  uint64_t tsc, ns;
+};
+
+void lal__clock_measure(lal__tsc_evidence *ev) {
+  ev->measured_hz = ev->measured_hz_first = ev->measured_hz_second = 0;
+  ev->cpu_skew_ns = -1;
+  ev->cpus_checked = 0;
+  ev->backward_steps = -1;
+
+  lal_cpuset saved, one;
+  int have_affinity = lal__os_thread_affinity_get(&saved) == LAL_OK;
+  int home = have_affinity ? lal_cpuset_first(&saved) : -1;
+  if (home >= 0) {
+    lal_cpuset_zero(&one);
+    lal_cpuset_set(&one, home);
+    if (lal__os_thread_affinity_set(&one) != LAL_OK)
+      home = -1;
+  }
+
+  uint64_t tsc_a, ns_a, tsc_m, ns_m, tsc_b, ns_b;
+  lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_a, &ns_a);
+
+  /* Visit each CPU (bounded) twice, during the first window. */
+  struct cpu_sample samples[SYNC_CPUS_MAX * SYNC_ROUNDS];
+  int n_samples = 0, backward = 0, cpus = 0;
+  if (home >= 0) {
+    uint64_t last = lal_tsc_ordered();
+    for (int round = 0; round < SYNC_ROUNDS; round++) {
+      int visited = 0;
+      for (int cpu = lal_cpuset_first(&saved); cpu >= 0 && visited < SYNC_CPUS_MAX;
+           cpu = lal_cpuset_next(&saved, cpu)) {
+        lal_cpuset_zero(&one);
+        lal_cpuset_set(&one, cpu);
+        if (lal__os_thread_affinity_set(&one) != LAL_OK)
+          continue;
+        uint64_t first = lal_tsc_ordered();
+        if (first < last)
+          backward++;
+        lal__clock_sample_pair(lal__os_mono_raw_ns, &samples[n_samples].tsc,
+                               &samples[n_samples].ns);
+        n_samples++;
+        visited++;
+        last = lal_tsc_ordered();
+      }
+      if (round == 0)
+        cpus = visited;
+    }
+    lal_cpuset_zero(&one);
+    lal_cpuset_set(&one, home);
+    lal__os_thread_affinity_set(&one);
+  }
+
+  wait_raw_until(ns_a + CALIBRATION_HALF_NS);
+  lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_m, &ns_m);
+  wait_raw_until(ns_a + 2 * CALIBRATION_HALF_NS);
+  lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_b, &ns_b);
+  if (have_affinity)
+    lal__os_thread_affinity_set(&saved);
+
+  ev->measured_hz = hz_between(tsc_a, ns_a, tsc_b, ns_b);
+  ev->measured_hz_first = hz_between(tsc_a, ns_a, tsc_m, ns_m);
+  ev->measured_hz_second = hz_between(tsc_m, ns_m, tsc_b, ns_b);
+  if (!ev->measured_hz || home < 0)
+    return;
+
+  /* Each CPU's offset: where its TSC puts the raw clock minus where the raw
+   * clock really was. The spread between CPUs bounds their TSC skew (plus the
+   * pairing error of a few tens of ns). */
+  double ns_per_tick = 1e9 / (double)ev->measured_hz;
+  double lo = 0, hi = 0;
+  for (int i = 0; i < n_samples; i++) {
+    double predicted = (double)ns_a + ((double)samples[i].tsc - (double)tsc_a) * ns_per_tick;
+    double offset = predicted - (double)samples[i].ns;
+    if (i == 0 || offset < lo)
+      lo = offset;
+    if (i == 0 || offset > hi)
+      hi = offset;
+  }
+  ev->cpus_checked = cpus;
+  ev->backward_steps = backward;
+  ev->cpu_skew_ns = n_samples ? (int64_t)(hi - lo + 0.5) : -1;
+}

@@ -1,0 +1,55 @@
+/* Internals of lal's TSC clock, shared by clock*.c and the tests. Portable. */
+#ifndef LAL_CLOCK_INTERNAL_H
+#define LAL_CLOCK_INTERNAL_H
+
+#include "cpu_features.h"
+#include "lal.h"
+#include "lal_os.h"
+
+/* Everything the trust decision looks at: what the CPU and the OS say, and
+ * what calibration measured. The decision is a pure function of this, so tests
+ * can force each input. */
+typedef struct lal__tsc_evidence {
+  lal__cpu_tsc cpu;
+  lal__os_clock_facts os;
+  uint64_t measured_hz;       /* over the whole calibration window; 0 if it failed */
+  uint64_t measured_hz_first; /* first and second half, for the stability check */
+  uint64_t measured_hz_second;
+  int64_t cpu_skew_ns; /* max - min TSC offset between CPUs; -1 if not measured */
+  int cpus_checked;
+  int backward_steps; /* across migrations; -1 if not measured */
+} lal__tsc_evidence;
+
+typedef struct lal__clock_choice {
+  int source; /* LAL_CLOCK_SOURCE_* */
+  int freq_method;
+  uint64_t tsc_hz;
+  unsigned passed, failed;
+  char reason[256];
+} lal__clock_choice;
+
+/* Thresholds of the measured checks. */
+#define LAL__SYNC_MAX_SKEW_NS 2000
+#define LAL__FREQ_STABLE_PPM 50
+/* An exact frequency source (CPUID, hypervisor, kernel) is used only if it
+ * agrees with the measurement this closely; otherwise the measurement wins. */
+#define LAL__FREQ_AGREE_PPM 20
+
+/* The trust decision (clock_trust.c). init_flags: LAL_INIT_CLOCK_*. */
+void lal__clock_decide(const lal__tsc_evidence *ev, unsigned init_flags, lal__clock_choice *out);
+
+/* Measures frequency, cross-CPU sync and monotonicity (clock_calibrate.c);
+ * about 20 ms. Fills the measured fields of *ev. */
+void lal__clock_measure(lal__tsc_evidence *ev);
+
+/* One (tsc, ns) pair from `clock`, taken where the two reads were closest;
+ * returns the bracketing window in TSC ticks. */
+uint64_t lal__clock_sample_pair(uint64_t (*clock)(void), uint64_t *tsc, uint64_t *ns);
+
+/* mult and shift such that ns = (ticks * mult) >> shift for a counter of hz. */
+void lal__clock_params_for(uint64_t hz, uint64_t *mult, uint32_t *shift);
+
+/* |a - b| / b in parts per million. */
+double lal__ppm_diff(uint64_t a, uint64_t b);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * lal_sleep_until: plain (OS sleep) and precise (OS sleep to deadline - margin,
+ * then spin) waiting, with a per-thread adaptive margin and a bounded spin.
+ */
+#include "cpu_relax.h"
+#include "lal_internal.h"
+#include "lal_os.h"
+#include "sleep_internal.h"
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#  define LAL__THREAD_LOCAL __declspec(thread)
+#else
+#  define LAL__THREAD_LOCAL _Thread_local
+#endif
+
+static LAL__THREAD_LOCAL lal__sleep_state thread_state;
+
+void lal__margin_observe(lal__sleep_state *st, uint64_t error_ns) {
+  if (!st->margin_ns)
+    st->margin_ns = LAL__MARGIN_INITIAL_NS;
+  /* Stochastic quantile tracking: step down by d below the estimate, up by
+   * d * p / (1 - p) above it; the estimate settles where P(error > q) = 1 - p.
+   * Steps are relative, so it adapts as fast at 10 us as at 1 ms. */
+  uint64_t down = st->margin_ns / 128 + 1;
+  if (error_ns > st->margin_ns)
+    st->margin_ns += down * LAL__MARGIN_UP_RATIO;
+  else
+    st->margin_ns = st->margin_ns > down ? st->margin_ns - down : 0;
+  if (st->margin_ns < LAL__MARGIN_MIN_NS)
+    st->margin_ns = LAL__MARGIN_MIN_NS;
+  if (st->margin_ns > LAL__MARGIN_MAX_NS)
+    st->margin_ns = LAL__MARGIN_MAX_NS;
+}
+
+int lal__spin_allowed(lal__sleep_state *st, uint64_t now, uint64_t spin_ns) {
+  if (now - st->window_start_ns > LAL__SPIN_WINDOW_NS) {
+    st->window_start_ns = now;
+    st->window_spin_ns = 0;
+  }
+  if (spin_ns > LAL__SPIN_MAX_PER_CALL_NS ||
+      st->window_spin_ns + spin_ns > LAL__SPIN_WINDOW_NS / LAL__SPIN_BUDGET_DIVISOR)
+    return 0;
+  st->window_spin_ns += spin_ns;
+  return 1;
+}
+
+/* One OS sleep towards a deadline in lal_now_ns() time. */
+static int os_sleep_once(uint64_t deadline_ns) {
+  uint64_t now = lal_now_ns();
+  if (now >= deadline_ns)
+    return LAL_OK;
+  /* lal_now_ns() shares CLOCK_MONOTONIC's epoch, but a TSC-based clock may run
+   * a few ppm apart from it: convert the remaining time, not the deadline. */
+  return lal__os_sleep_until_mono(lal__os_mono_ns() + (deadline_ns - now));
+}
+
+/* Plain mode: OS sleeps until lal_now_ns() has reached the deadline (a timer
+ * may fire a little early against lal's clock; then sleep again). */
+static int os_sleep_until(uint64_t deadline_ns) {
+  while (lal_now_ns() < deadline_ns) {
+    int rc = os_sleep_once(deadline_ns);
+    if (rc != LAL_OK)
+      return rc;
+  }
+  return LAL_OK;
+}
+
+int lal_sleep_until(uint64_t deadline_ns, unsigned flags) {
+  if (flags & ~LAL_SLEEP_PRECISE)
+    return LAL_EINVAL;
+  uint64_t now = lal_now_ns();
+  if (now >= deadline_ns)
+    return LAL_OK;
+  if (!(flags & LAL_SLEEP_PRECISE))
+    return os_sleep_until(deadline_ns);
+
+  lal__sleep_state *st = &thread_state;
+  if (!st->margin_ns)
+    st->margin_ns = LAL__MARGIN_INITIAL_NS;
+  if (deadline_ns - now > st->margin_ns) {
+    uint64_t wake_target = deadline_ns - st->margin_ns;
+    int rc = os_sleep_once(wake_target);
+    if (rc != LAL_OK)
+      return rc;
+    now = lal_now_ns();
+    lal__margin_observe(st, now > wake_target ? now - wake_target : 0);
+  }
+  if (now >= deadline_ns)
+    return LAL_OK;
+  if (!lal__spin_allowed(st, now, deadline_ns - now))
+    return os_sleep_until(deadline_ns);
+  while (lal_now_ns() < deadline_ns)
+    lal__cpu_relax();
+  return LAL_OK;
+}
+
+int lal_sleep_ns(uint64_t ns, unsigned flags) {
+  if (flags & ~LAL_SLEEP_PRECISE)
+    return LAL_EINVAL;
+  uint64_t now = lal_now_ns();
+  uint64_t deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+  return lal_sleep_until(deadline, flags);
+}
+
+uint64_t lal__sleep_margin_ns(void) {
+  return thread_state.margin_ns ? thread_state.margin_ns : LAL__MARGIN_INITIAL_NS;
+}
+
+int lal_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
+  return lal__os_timer_slack_set(ns, applied_ns);
+}
+
+int lal_power_throttling_disable(void) { return lal__os_power_throttling_disable(); }
