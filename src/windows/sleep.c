@@ -1,0 +1,127 @@
+/*
+ * Windows waiting: a high-resolution waitable timer (Windows 10 1803+), else a
+ * waitable timer under a scoped, reference-counted timeBeginPeriod(1) — the
+ * approach of SDL3's SDL_systimer.c. Timer resolution requests and power
+ * throttling opt-out live here too.
+ */
+#include <windows.h>
+
+#include <mmsystem.h>
+
+#include "compat.h"
+#include "lal_internal.h"
+#include "lal_os.h"
+
+/* One timer per thread, cached in fiber-local storage whose destructor closes
+ * it when the thread exits (FlsAlloc: unlike TlsAlloc it has a callback). */
+static DWORD fls_index = FLS_OUT_OF_INDEXES;
+static volatile LONG fls_state; /* 0 none, 1 initialising, 2 ready, 3 failed */
+static volatile LONG high_resolution = -1; /* -1 unknown, 0 no, 1 yes */
+
+static VOID WINAPI close_timer(PVOID timer) {
+  if (timer)
+    CloseHandle((HANDLE)timer);
+}
+
+static HANDLE create_timer(void) {
+  if (high_resolution != 0) {
+    HANDLE h = CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION,
+                                      TIMER_ALL_ACCESS);
+    InterlockedExchange(&high_resolution, h != NULL);
+    if (h)
+      return h;
+  }
+  return CreateWaitableTimerExW(NULL, NULL, 0, TIMER_ALL_ACCESS);
+}
+
+static HANDLE thread_timer(void) {
+  if (fls_state != 2 && fls_state != 3) {
+    if (InterlockedCompareExchange(&fls_state, 1, 0) == 0) {
+      fls_index = FlsAlloc(close_timer);
+      InterlockedExchange(&fls_state, fls_index == FLS_OUT_OF_INDEXES ? 3 : 2);
+    }
+    while (fls_state == 1)
+      SwitchToThread();
+  }
+  HANDLE h = fls_state == 2 ? (HANDLE)FlsGetValue(fls_index) : NULL;
+  if (!h) {
+    h = create_timer();
+    if (h && fls_state == 2)
+      FlsSetValue(fls_index, h);
+  }
+  return h;
+}
+
+/* Process-wide count of sleeps that hold timeBeginPeriod(1). */
+static volatile LONG period_users;
+
+int lal__os_sleep_until_mono(uint64_t deadline) {
+  uint64_t now = lal__os_mono_ns();
+  if (now >= deadline)
+    return LAL_OK;
+  HANDLE timer = thread_timer();
+  if (!timer)
+    return lal__fail_os();
+  int scoped_period = high_resolution != 1;
+  if (scoped_period && InterlockedIncrement(&period_users) == 1)
+    timeBeginPeriod(1);
+  /* Negative due time: relative, in 100 ns units, immune to wall-clock changes. */
+  LARGE_INTEGER due;
+  due.QuadPart = -(LONGLONG)((deadline - now + 99) / 100);
+  int status = LAL_OK;
+  if (!SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE))
+    status = lal__fail_os();
+  else if (WaitForSingleObject(timer, INFINITE) != WAIT_OBJECT_0)
+    status = lal__fail_os();
+  if (scoped_period && InterlockedDecrement(&period_users) == 0)
+    timeEndPeriod(1);
+  return status;
+}
+
+static volatile LONG slack_period_ms; /* lal's own outstanding timeBeginPeriod */
+
+int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
+  TIMECAPS caps;
+  if (timeGetDevCaps(&caps, sizeof caps) != MMSYSERR_NOERROR)
+    return LAL_EIO;
+  uint64_t ms = (ns + 999999u) / 1000000u;
+  if (ms < caps.wPeriodMin)
+    ms = caps.wPeriodMin;
+  if (ms > caps.wPeriodMax)
+    ms = caps.wPeriodMax;
+  if (timeBeginPeriod((UINT)ms) != TIMERR_NOERROR)
+    return LAL_ERANGE;
+  LONG previous = InterlockedExchange(&slack_period_ms, (LONG)ms);
+  if (previous)
+    timeEndPeriod((UINT)previous);
+  if (applied_ns)
+    *applied_ns = ms * 1000000u;
+  return LAL_OK;
+}
+
+int lal__os_power_throttling_disable(void) {
+  lal_set_process_information_fn set_info =
+      (lal_set_process_information_fn)lal__win_proc(L"kernel32.dll", "SetProcessInformation");
+  if (!set_info)
+    return LAL_ENOTSUP; /* before Windows 8 */
+  /* ControlMask names the policies we decide; StateMask 0 turns them off. */
+  lal_power_throttling_state state = {
+      LAL_POWER_THROTTLING_VERSION,
+      LAL_POWER_THROTTLING_EXECUTION_SPEED | LAL_POWER_THROTTLING_IGNORE_TIMER_RESOLUTION, 0};
+  if (!set_info(GetCurrentProcess(), LAL_PROCESS_POWER_THROTTLING_CLASS, &state, sizeof state)) {
+    /* Windows 10 before 1709 (and Wine) do not know IGNORE_TIMER_RESOLUTION. */
+    state.ControlMask = LAL_POWER_THROTTLING_EXECUTION_SPEED;
+    if (!set_info(GetCurrentProcess(), LAL_PROCESS_POWER_THROTTLING_CLASS, &state, sizeof state))
+      return lal__fail_os();
+  }
+  return LAL_OK;
+}
+
+uint64_t lal__os_thread_cpu_ns(void) {
+  FILETIME created, exited, kernel, user;
+  if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user))
+    return 0;
+  uint64_t k = ((uint64_t)kernel.dwHighDateTime << 32) | kernel.dwLowDateTime;
+  uint64_t u = ((uint64_t)user.dwHighDateTime << 32) | user.dwLowDateTime;
+  return (k + u) * 100u;
+}

@@ -1,0 +1,127 @@
+/* lal_pacer: deadline arithmetic, overrun policies, period changes, stats. */
+#include <string.h>
+
+#include "lal_test.h"
+
+static void deadlines_are_start_plus_n_periods_exactly(void **state) {
+  (void)state;
+  lal_pacer p;
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  const uint64_t ns[] = {0, 1, 999, 1000000, 1000000000000ull};
+  for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+    assert_true(lal_pacer_deadline(&p, ns[i]) == p.start_ns + ns[i] * 1000000u);
+  assert_true(lal_pacer_deadline(&p, UINT64_MAX / 2) == UINT64_MAX); /* saturates */
+  assert_true(lal_pacer_deadline(NULL, 1) == UINT64_MAX);
+  p.start_ns = 7;
+  p.period_ns = 3;
+  assert_true(lal_pacer_deadline(&p, 1000000007ull) == 7 + 3 * 1000000007ull);
+}
+
+static void init_rejects_bad_input_without_writing(void **state) {
+  (void)state;
+  lal_pacer p, before;
+  memset(&p, 0x3C, sizeof p);
+  before = p;
+  assert_status(LAL_EINVAL, lal_pacer_init(NULL, 1000, 0));
+  assert_status(LAL_EINVAL, lal_pacer_init(&p, 0, 0));
+  assert_status(LAL_EINVAL, lal_pacer_init(&p, 3601ull * 1000000000ull, 0));
+  assert_status(LAL_EINVAL, lal_pacer_init(&p, 1000, 1u << 9));
+  assert_memory_equal(&p, &before, sizeof p);
+  lal_pacer zero;
+  memset(&zero, 0, sizeof zero);
+  assert_status(LAL_EINVAL, lal_pacer_wait(&zero, NULL)); /* never initialised */
+  assert_status(LAL_EINVAL, lal_pacer_wait(NULL, NULL));
+  assert_status(LAL_EINVAL, lal_pacer_set_period(NULL, 1000));
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  assert_status(LAL_EINVAL, lal_pacer_set_period(&p, 0));
+}
+
+static void waits_wake_at_or_after_each_deadline_in_order(void **state) {
+  (void)state;
+  const unsigned modes[] = {0, LAL_PACER_PRECISE};
+  for (int m = 0; m < 2; m++) {
+    lal_pacer p;
+    assert_status(LAL_OK, lal_pacer_init(&p, 2000000u, modes[m]));
+    for (uint64_t i = 1; i <= 15; i++) {
+      uint64_t deadline = lal_pacer_deadline(&p, p.index), late = 0;
+      assert_status(LAL_OK, lal_pacer_wait(&p, &late));
+      uint64_t now = lal_now_ns();
+      assert_true(now >= deadline);
+      /* `late` was measured at wake-up, before `now` */
+      assert_true(late <= now - deadline);
+      if (p.missed == 0)
+        assert_true(p.index == i + 1);
+    }
+    lal_pacer_stats st = LAL_PACER_STATS_INIT;
+    assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+    assert_true(st.waits == 15);
+    assert_true(st.late_p50_ns <= st.late_p99_ns);
+    assert_true(st.late_mean_ns <= st.late_max_ns);
+  }
+}
+
+static void late_caller_skips_missed_periods_and_stays_on_the_grid(void **state) {
+  (void)state;
+  lal_pacer p;
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  lal_sleep_ns(10500000u, 0); /* miss ~9 deadlines */
+  uint64_t late = 0;
+  assert_status(LAL_OK, lal_pacer_wait(&p, &late));
+  assert_true(p.missed >= 8);
+  assert_true(late < 1000000u + 1000000u); /* the last passed deadline, not the first */
+  uint64_t next = lal_pacer_deadline(&p, p.index);
+  assert_true((next - p.start_ns) % p.period_ns == 0);
+  assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
+  assert_true(lal_now_ns() >= next);
+}
+
+static void catch_up_returns_once_for_every_missed_deadline(void **state) {
+  (void)state;
+  lal_pacer p;
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, LAL_PACER_CATCH_UP));
+  lal_sleep_ns(5500000u, 0);
+  uint64_t start_index = p.index;
+  for (int i = 0; i < 5; i++)
+    assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
+  assert_true(p.index == start_index + 5);
+  assert_true(p.missed == 0);
+}
+
+static void set_period_keeps_the_next_deadline(void **state) {
+  (void)state;
+  lal_pacer p;
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  uint64_t next = lal_pacer_deadline(&p, p.index);
+  assert_status(LAL_OK, lal_pacer_set_period(&p, 250000u));
+  assert_true(lal_pacer_deadline(&p, p.index) == next);
+  assert_true(lal_pacer_deadline(&p, p.index + 4) == next + 1000000u);
+  assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
+  assert_true(lal_now_ns() >= next);
+}
+
+static void stats_reject_bad_input(void **state) {
+  (void)state;
+  lal_pacer p;
+  lal_pacer_init(&p, 1000000u, 0);
+  lal_pacer_stats st = LAL_PACER_STATS_INIT;
+  assert_status(LAL_EINVAL, lal_pacer_stats_get(NULL, &st));
+  assert_status(LAL_EINVAL, lal_pacer_stats_get(&p, NULL));
+  st.size = 3;
+  assert_status(LAL_EINVAL, lal_pacer_stats_get(&p, &st));
+  st.size = sizeof st;
+  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_true(st.waits == 0 && st.late_p99_ns == 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(deadlines_are_start_plus_n_periods_exactly),
+      cmocka_unit_test(init_rejects_bad_input_without_writing),
+      cmocka_unit_test(waits_wake_at_or_after_each_deadline_in_order),
+      cmocka_unit_test(late_caller_skips_missed_periods_and_stays_on_the_grid),
+      cmocka_unit_test(catch_up_returns_once_for_every_missed_deadline),
+      cmocka_unit_test(set_period_keeps_the_next_deadline),
+      cmocka_unit_test(stats_reject_bad_input),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
