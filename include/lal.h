@@ -241,15 +241,17 @@ LAL_API int lal_query_caps(lal_caps *caps);
 /* lal_init_opts.flags: how lal_now_ns() chooses its source. */
 #define LAL_INIT_CLOCK_FORCE_TSC (1u << 0) /* use the TSC even if a check fails */
 #define LAL_INIT_CLOCK_FORCE_OS (1u << 1)  /* never use the TSC: lal_now_ns() == lal_mono_ns() */
-#define LAL_INIT_CLOCK_STRICT (1u << 2)    /* also require the kernel to trust the TSC
-                                              (clocksource tsc, no tsc=unstable) and no
-                                              hypervisor */
+#define LAL_INIT_CLOCK_STRICT                                                                      \
+  (1u << 2) /* also require the kernel to trust the TSC                                            \
+               (clocksource tsc, no tsc=unstable) and no                                           \
+               hypervisor */
 
 typedef struct lal_init_opts {
   size_t size;
   unsigned flags; /* LAL_INIT_* */
 } lal_init_opts;
-#define LAL_INIT_OPTS_INIT {.size = sizeof(lal_init_opts)}
+#define LAL_INIT_OPTS_INIT                                                                         \
+  { .size = sizeof(lal_init_opts) }
 
 /*
  * lal_init: optional. Everything in lal initialises itself lazily and
@@ -317,17 +319,17 @@ LAL_API uint64_t lal_boot_ns(void);
 
 /* lal_clock_info.checks_passed / checks_failed: the trust checks. A check in
  * neither mask was not run (e.g. sync needs at least two usable CPUs). */
-#define LAL_TSC_CHECK_INVARIANT (1u << 0)        /* CPUID: invariant (constant, non-stop) TSC */
-#define LAL_TSC_CHECK_NO_HYPERVISOR (1u << 1)    /* CPUID: no hypervisor */
+#define LAL_TSC_CHECK_INVARIANT (1u << 0)          /* CPUID: invariant (constant, non-stop) TSC */
+#define LAL_TSC_CHECK_NO_HYPERVISOR (1u << 1)      /* CPUID: no hypervisor */
 #define LAL_TSC_CHECK_KERNEL_CLOCKSOURCE (1u << 2) /* kernel clocksource is tsc */
-#define LAL_TSC_CHECK_KERNEL_STABLE (1u << 3)  /* kernel has not marked the TSC unstable */
-#define LAL_TSC_CHECK_CPU_SYNC (1u << 4)       /* measured: CPUs agree within 2 us */
-#define LAL_TSC_CHECK_MONOTONIC (1u << 5)      /* measured: no backward step across CPUs */
-#define LAL_TSC_CHECK_FREQ_STABLE (1u << 6)    /* measured: two windows agree within 50 ppm */
+#define LAL_TSC_CHECK_KERNEL_STABLE (1u << 3)      /* kernel has not marked the TSC unstable */
+#define LAL_TSC_CHECK_CPU_SYNC (1u << 4)           /* measured: CPUs agree within 2 us */
+#define LAL_TSC_CHECK_MONOTONIC (1u << 5)          /* measured: no backward step across CPUs */
+#define LAL_TSC_CHECK_FREQ_STABLE (1u << 6)        /* measured: two windows agree within 50 ppm */
 /* The checks whose failure makes lal distrust the TSC (default policy); the
  * others are reported, and required only with LAL_INIT_CLOCK_STRICT. */
 #define LAL_TSC_CHECKS_REQUIRED                                                                    \
-  (LAL_TSC_CHECK_INVARIANT | LAL_TSC_CHECK_CPU_SYNC | LAL_TSC_CHECK_MONOTONIC |                  \
+  (LAL_TSC_CHECK_INVARIANT | LAL_TSC_CHECK_CPU_SYNC | LAL_TSC_CHECK_MONOTONIC |                    \
    LAL_TSC_CHECK_FREQ_STABLE)
 
 typedef struct lal_clock_info {
@@ -348,7 +350,8 @@ typedef struct lal_clock_info {
   char os_clocksource[32];  /* Linux current_clocksource; "QueryPerformanceCounter" */
   char reason[256];         /* why this source, in one line */
 } lal_clock_info;
-#define LAL_CLOCK_INFO_INIT {.size = sizeof(lal_clock_info)}
+#define LAL_CLOCK_INFO_INIT                                                                        \
+  { .size = sizeof(lal_clock_info) }
 
 /*
  * lal_clock_info: fills *info (initialising the clock if needed).
@@ -427,9 +430,9 @@ LAL_API int lal_power_throttling_disable(void);
  * one pacer per thread, not shared.
  */
 typedef struct lal_pacer {
-  uint64_t start_ns;  /* deadline 0 of the current period epoch */
+  uint64_t start_ns; /* deadline 0 of the current period epoch */
   uint64_t period_ns;
-  uint64_t index;     /* the next deadline is start_ns + index * period_ns */
+  uint64_t index; /* the next deadline is start_ns + index * period_ns */
   unsigned flags;
   /* statistics (lal_pacer_stats) */
   uint64_t waits;
@@ -448,7 +451,8 @@ typedef struct lal_pacer_stats {
   uint64_t late_p50_ns; /* upper bound of the power-of-two bucket holding the quantile */
   uint64_t late_p99_ns;
 } lal_pacer_stats;
-#define LAL_PACER_STATS_INIT {.size = sizeof(lal_pacer_stats)}
+#define LAL_PACER_STATS_INIT                                                                       \
+  { .size = sizeof(lal_pacer_stats) }
 
 /*
  * lal_pacer_init: the first deadline is one period from now.

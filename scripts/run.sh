@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, from a clean clone: install what is missing, build the release
-# preset and print the environment report (`lal info`).
+# preset, print the environment report (`lal info`) and run the benchmark suite
+# (about 45 s; results also in build/release/lal-bench.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,3 +10,5 @@ cmake --preset release
 cmake --build --preset release
 echo "=== lal info"
 build/release/tools/lal info
+echo "=== lal-bench"
+build/release/bench/lal-bench --json build/release/lal-bench.json "$@"

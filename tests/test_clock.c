@@ -9,10 +9,10 @@
 
 static void mul_shift_matches_128_bit_reference_for_extreme_rates_and_uptimes(void **state) {
   (void)state;
-  const uint64_t rates[] = {1000000u,     19200000u,    24000000u,   1000000000u,
-                            2096000088u,  3000000000u,  5000000000u, 10000000000u};
-  const uint64_t seconds[] = {0, 1, 60, 86400, 86400ull * 365, 86400ull * 365 * 10,
-                              86400ull * 365 * 100};
+  const uint64_t rates[] = {1000000u,    19200000u,   24000000u,   1000000000u,
+                            2096000088u, 3000000000u, 5000000000u, 10000000000u};
+  const uint64_t seconds[] = {
+      0, 1, 60, 86400, 86400ull * 365, 86400ull * 365 * 10, 86400ull * 365 * 100};
   for (size_t r = 0; r < sizeof rates / sizeof rates[0]; r++) {
     uint64_t mult;
     uint32_t shift;

@@ -74,8 +74,8 @@ static void spin_is_bounded_per_call_and_per_window(void **state) {
   while (lal__spin_allowed(&st, now, LAL__SPIN_MAX_PER_CALL_NS))
     allowed++;
   /* a quarter of the window, in per-call maxima */
-  assert_int_equal(allowed, LAL__SPIN_WINDOW_NS / LAL__SPIN_BUDGET_DIVISOR /
-                                LAL__SPIN_MAX_PER_CALL_NS);
+  assert_int_equal(allowed,
+                   LAL__SPIN_WINDOW_NS / LAL__SPIN_BUDGET_DIVISOR / LAL__SPIN_MAX_PER_CALL_NS);
   assert_int_equal(lal__spin_allowed(&st, now + LAL__SPIN_WINDOW_NS + 1, 1000), 1);
 }
 

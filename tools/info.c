@@ -83,16 +83,15 @@ static const char *freq_method_name(int m) {
 }
 
 static void print_clock_text(const lal_clock_info *c) {
-  printf("%-16s%s (%s)\n", "clock:", c->source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os",
-         c->reason);
+  printf("%-16s%s (%s)\n", "clock:", c->source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os", c->reason);
   printf("%-16s%.6f MHz (%s; measured %.6f MHz), rdtscp %s\n", "tsc:", c->tsc_hz / 1e6,
          freq_method_name(c->freq_method), c->measured_tsc_hz / 1e6, c->has_rdtscp ? "yes" : "no");
   print_flags("tsc checks ok:", c->checks_passed, check_names, COUNT(check_names));
   print_flags("tsc checks bad:", c->checks_failed, check_names, COUNT(check_names));
   printf("%-16s%lld ns over %d CPUs; calibration %u us\n", "tsc skew:", (long long)c->cpu_skew_ns,
          c->cpus_checked, c->calibration_us);
-  printf("%-16slal_now_ns %.1f ns, lal_tsc %.1f ns, OS monotonic %.1f ns (%s)\n", "read cost:",
-         c->now_read_ps / 1000.0, c->tsc_read_ps / 1000.0, c->mono_read_ps / 1000.0,
+  printf("%-16slal_now_ns %.1f ns, lal_tsc %.1f ns, OS monotonic %.1f ns (%s)\n",
+         "read cost:", c->now_read_ps / 1000.0, c->tsc_read_ps / 1000.0, c->mono_read_ps / 1000.0,
          c->os_clocksource);
 }
 

@@ -110,7 +110,9 @@ static inline uint64_t lal__mul_shift(uint64_t a, uint64_t mult, uint32_t shift)
   return (uint64_t)(((unsigned __int128)a * mult) >> shift);
 #elif defined(_MSC_VER) && defined(_M_X64)
   uint64_t hi, lo = _umul128(a, mult, &hi);
-  return shift == 0 ? lo : shift >= 64 ? hi >> (shift - 64) : __shiftright128(lo, hi, (unsigned char)shift);
+  return shift == 0    ? lo
+         : shift >= 64 ? hi >> (shift - 64)
+                       : __shiftright128(lo, hi, (unsigned char)shift);
 #else
   /* Portable: four 32x32 products. */
   uint64_t a_lo = (uint32_t)a, a_hi = a >> 32, m_lo = (uint32_t)mult, m_hi = mult >> 32;

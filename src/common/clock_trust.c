@@ -92,15 +92,13 @@ void lal__clock_decide(const lal__tsc_evidence *ev, unsigned init_flags, lal__cl
   check(c, LAL_TSC_CHECK_KERNEL_STABLE,
         ev->os.kernel_tsc_unstable < 0 ? -1 : !ev->os.kernel_tsc_unstable);
   check(c, LAL_TSC_CHECK_CPU_SYNC,
-        ev->cpus_checked < 2 || ev->cpu_skew_ns < 0
-            ? -1
-            : ev->cpu_skew_ns <= LAL__SYNC_MAX_SKEW_NS);
+        ev->cpus_checked < 2 || ev->cpu_skew_ns < 0 ? -1
+                                                    : ev->cpu_skew_ns <= LAL__SYNC_MAX_SKEW_NS);
   check(c, LAL_TSC_CHECK_MONOTONIC, ev->backward_steps < 0 ? -1 : ev->backward_steps == 0);
   check(c, LAL_TSC_CHECK_FREQ_STABLE,
         !ev->measured_hz_first || !ev->measured_hz_second
             ? -1
-            : lal__ppm_diff(ev->measured_hz_first, ev->measured_hz_second) <=
-                  LAL__FREQ_STABLE_PPM);
+            : lal__ppm_diff(ev->measured_hz_first, ev->measured_hz_second) <= LAL__FREQ_STABLE_PPM);
   choose_frequency(ev, c);
 
   unsigned required = LAL_TSC_CHECKS_REQUIRED;

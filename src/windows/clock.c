@@ -33,11 +33,11 @@ uint64_t lal__os_boot_ns(void) {
   static lal_query_interrupt_time_fn precise;
   static volatile LONG resolved;
   if (!resolved) {
-    precise = (lal_query_interrupt_time_fn)lal__win_proc(L"kernelbase.dll",
-                                                         "QueryInterruptTimePrecise");
+    precise =
+        (lal_query_interrupt_time_fn)lal__win_proc(L"kernelbase.dll", "QueryInterruptTimePrecise");
     if (!precise)
-      precise = (lal_query_interrupt_time_fn)lal__win_proc(L"kernel32.dll",
-                                                           "QueryInterruptTimePrecise");
+      precise =
+          (lal_query_interrupt_time_fn)lal__win_proc(L"kernel32.dll", "QueryInterruptTimePrecise");
     InterlockedExchange(&resolved, 1);
   }
   if (precise) {

@@ -15,7 +15,7 @@
 /* One timer per thread, cached in fiber-local storage whose destructor closes
  * it when the thread exits (FlsAlloc: unlike TlsAlloc it has a callback). */
 static DWORD fls_index = FLS_OUT_OF_INDEXES;
-static volatile LONG fls_state; /* 0 none, 1 initialising, 2 ready, 3 failed */
+static volatile LONG fls_state;            /* 0 none, 1 initialising, 2 ready, 3 failed */
 static volatile LONG high_resolution = -1; /* -1 unknown, 0 no, 1 yes */
 
 static VOID WINAPI close_timer(PVOID timer) {
@@ -25,8 +25,8 @@ static VOID WINAPI close_timer(PVOID timer) {
 
 static HANDLE create_timer(void) {
   if (high_resolution != 0) {
-    HANDLE h = CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION,
-                                      TIMER_ALL_ACCESS);
+    HANDLE h =
+        CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION, TIMER_ALL_ACCESS);
     InterlockedExchange(&high_resolution, h != NULL);
     if (h)
       return h;

@@ -1,0 +1,35 @@
+/* Shared pieces of lal-bench's workloads. */
+#ifndef LAL_BENCH_H
+#define LAL_BENCH_H
+
+#include "histogram.h"
+#include "json_writer.h"
+
+typedef struct bench_opts {
+  double duration_s; /* per timed workload */
+  int quick;         /* CI smoke: short runs */
+} bench_opts;
+
+typedef struct workload {
+  const char *name;
+  const char *description;
+  int (*run)(const bench_opts *opts, json_writer *jw);
+} workload;
+
+int wl_clock_read(const bench_opts *opts, json_writer *jw);
+int wl_clock_accuracy(const bench_opts *opts, json_writer *jw);
+int wl_sleep(const bench_opts *opts, json_writer *jw);
+int wl_pacer(const bench_opts *opts, json_writer *jw);
+
+/* The environment fingerprint object ("env"). */
+void bench_fingerprint(json_writer *jw);
+/* One result: {"workload", "series", "params"..., histogram summary, buckets}. */
+void bench_emit(json_writer *jw, const char *workload_name, const char *series, const char *unit,
+                const histogram *h);
+/* A FILE that discards what is written (JSON when no --json is given). */
+#include <stdio.h>
+FILE *bench_null_sink(void);
+/* One line: series p50 p90 p99 p99.9 max (ns). */
+void bench_print(const char *series, const char *unit, const histogram *h);
+
+#endif

@@ -1,0 +1,23 @@
+/* The raw OS calls lal's benchmarks compare lal against, one file per OS. */
+#ifndef LAL_BENCH_OS_H
+#define LAL_BENCH_OS_H
+
+#include <stdint.h>
+
+/* The OS monotonic clock read directly: clock_gettime(CLOCK_MONOTONIC) / QPC. */
+uint64_t bench_os_clock_ns(void);
+/* The OS absolute sleep on that clock: clock_nanosleep(TIMER_ABSTIME) /
+ * a waitable timer (Sleep-class granularity on Windows). */
+void bench_os_sleep_until(uint64_t deadline_ns);
+/* Pins the calling thread to one CPU; 0 on success. */
+int bench_os_pin(int cpu);
+int bench_os_cpu_count(void);
+/* Realtime scheduling for the calling thread: SCHED_FIFO 80 /
+ * THREAD_PRIORITY_TIME_CRITICAL. Returns 0 if applied. Undo with bench_os_normal. */
+int bench_os_realtime(void);
+void bench_os_normal(void);
+/* Thread CPU time, ns. */
+uint64_t bench_os_thread_cpu_ns(void);
+const char *bench_os_name(void);
+
+#endif

@@ -1,0 +1,47 @@
+/* Linux side of bench_os.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench_os.h"
+
+uint64_t bench_os_clock_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void bench_os_sleep_until(uint64_t d) {
+  struct timespec ts = {(time_t)(d / 1000000000u), (long)(d % 1000000000u)};
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+  }
+}
+
+int bench_os_pin(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return sched_setaffinity(0, sizeof set, &set);
+}
+
+int bench_os_cpu_count(void) { return (int)sysconf(_SC_NPROCESSORS_ONLN); }
+
+int bench_os_realtime(void) {
+  struct sched_param sp = {.sched_priority = 80};
+  return sched_setscheduler(0, SCHED_FIFO, &sp);
+}
+
+void bench_os_normal(void) {
+  struct sched_param sp = {.sched_priority = 0};
+  sched_setscheduler(0, SCHED_OTHER, &sp);
+}
+
+uint64_t bench_os_thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *bench_os_name(void) { return "Linux"; }

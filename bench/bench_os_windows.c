@@ -1,0 +1,50 @@
+/* Windows side of bench_os.h. */
+#include <windows.h>
+
+#include "bench_os.h"
+
+uint64_t bench_os_clock_ns(void) {
+  static LARGE_INTEGER f;
+  LARGE_INTEGER c;
+  if (!f.QuadPart)
+    QueryPerformanceFrequency(&f);
+  QueryPerformanceCounter(&c);
+  uint64_t hz = (uint64_t)f.QuadPart, t = (uint64_t)c.QuadPart;
+  return t / hz * 1000000000u + t % hz * 1000000000u / hz;
+}
+
+void bench_os_sleep_until(uint64_t d) {
+  /* What most Windows code does: a default waitable timer (1 ms class). */
+  static __thread HANDLE timer;
+  uint64_t now = bench_os_clock_ns();
+  if (now >= d)
+    return;
+  if (!timer)
+    timer = CreateWaitableTimerW(NULL, FALSE, NULL);
+  LARGE_INTEGER due;
+  due.QuadPart = -(LONGLONG)((d - now + 99) / 100);
+  SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE);
+  WaitForSingleObject(timer, INFINITE);
+}
+
+int bench_os_pin(int cpu) {
+  return SetThreadAffinityMask(GetCurrentThread(), (DWORD_PTR)1 << cpu) ? 0 : -1;
+}
+
+int bench_os_cpu_count(void) { return (int)GetActiveProcessorCount(ALL_PROCESSOR_GROUPS); }
+
+int bench_os_realtime(void) {
+  return SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_TIME_CRITICAL) ? 0 : -1;
+}
+
+void bench_os_normal(void) { SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_NORMAL); }
+
+uint64_t bench_os_thread_cpu_ns(void) {
+  FILETIME c, e, k, u;
+  GetThreadTimes(GetCurrentThread(), &c, &e, &k, &u);
+  return ((((uint64_t)k.dwHighDateTime << 32) | k.dwLowDateTime) +
+          (((uint64_t)u.dwHighDateTime << 32) | u.dwLowDateTime)) *
+         100u;
+}
+
+const char *bench_os_name(void) { return "Windows"; }
