@@ -18,8 +18,8 @@ static histogram *new_hist(void) {
 /* ---- clock_read: per-call cost, all sources interleaved, in picoseconds */
 
 enum { SRC_BARE, SRC_NOW, SRC_TSC, SRC_OS, SRC_COUNT };
-static const char *const src_names[SRC_COUNT] = {"bare rdtsc+mult/shift", "lal_now_ns",
-                                                 "lal_tsc", "OS clock (direct)"};
+static const char *const src_names[SRC_COUNT] = {"bare rdtsc+mult/shift", "lal_now_ns", "lal_tsc",
+                                                 "OS clock (direct)"};
 #define CALLS_PER_BATCH 64
 
 int wl_clock_read(const bench_opts *opts, json_writer *jw) {
@@ -72,8 +72,7 @@ int wl_clock_read(const bench_opts *opts, json_writer *jw) {
   double now = (double)hist_quantile(h[SRC_NOW], 0.5);
   printf("  ratio p50 lal_now_ns / bare = %.3f (target <= 1.15), / OS clock = %.3f (target "
          "<= 0.5); clock source %s\n",
-         now / (double)hist_quantile(h[SRC_BARE], 0.5),
-         now / (double)hist_quantile(h[SRC_OS], 0.5),
+         now / (double)hist_quantile(h[SRC_BARE], 0.5), now / (double)hist_quantile(h[SRC_OS], 0.5),
          info.source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os");
   for (int s = 0; s < SRC_COUNT; s++)
     free(h[s]);
@@ -136,8 +135,7 @@ int wl_clock_accuracy(const bench_opts *opts, json_writer *jw) {
 /* ---- sleep: 1 ms wake-up error, three methods interleaved */
 
 enum { M_OS, M_LAL_PLAIN, M_LAL_PRECISE, M_COUNT };
-static const char *const mode_names[M_COUNT] = {"OS absolute sleep", "lal plain",
-                                                "lal precise"};
+static const char *const mode_names[M_COUNT] = {"OS absolute sleep", "lal plain", "lal precise"};
 
 static void sleep_run(const bench_opts *opts, json_writer *jw, const char *priority) {
   histogram *h[M_COUNT];

@@ -17,11 +17,13 @@
 static const workload workloads[] = {
     {"clock_read", "cost of one clock read: lal_now_ns, lal_tsc, bare rdtsc+mult/shift, OS clock",
      wl_clock_read},
-    {"clock_accuracy", "lal_now_ns vs CLOCK_MONOTONIC_RAW/QPC over the run; backward steps across "
-                       "forced migrations; calibration time",
+    {"clock_accuracy",
+     "lal_now_ns vs CLOCK_MONOTONIC_RAW/QPC over the run; backward steps across "
+     "forced migrations; calibration time",
      wl_clock_accuracy},
-    {"sleep", "1 ms wake-up error: OS absolute sleep vs lal precise, interleaved, normal and "
-              "realtime priority, with CPU use",
+    {"sleep",
+     "1 ms wake-up error: OS absolute sleep vs lal precise, interleaved, normal and "
+     "realtime priority, with CPU use",
      wl_sleep},
     {"pacer", "1 ms lal_pacer: lateness distribution and cumulative drift", wl_pacer},
 };

@@ -16,8 +16,8 @@
 
 /* SetProcessInformation(ProcessPowerThrottling, ...), Windows 8+ with the
  * throttling class from Windows 10 1709 ("PROCESS_POWER_THROTTLING_STATE"). */
-#define LAL_PROCESS_POWER_THROTTLING_CLASS 4 /* PROCESS_INFORMATION_CLASS ProcessPowerThrottling   \
-                                              */
+/* PROCESS_INFORMATION_CLASS value ProcessPowerThrottling. */
+#define LAL_PROCESS_POWER_THROTTLING_CLASS 4
 #define LAL_POWER_THROTTLING_VERSION 1
 #define LAL_POWER_THROTTLING_EXECUTION_SPEED 0x1
 #define LAL_POWER_THROTTLING_IGNORE_TIMER_RESOLUTION 0x4
