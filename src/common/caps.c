@@ -34,13 +34,9 @@ int lal_query_caps(lal_caps *caps) {
    * caller's struct has; a newer caller's unknown tail reads as zero. */
   lal_caps full;
   memset(&full, 0, sizeof full);
-  full.size = caps->size;
   full.build_features = build_features();
   lal__os_query_caps(&full);
 
-  size_t known = caps->size < sizeof full ? caps->size : sizeof full;
-  memcpy(caps, &full, known);
-  if (caps->size > sizeof full)
-    memset((char *)caps + sizeof full, 0, caps->size - sizeof full);
+  lal__copy_sized_result(caps, caps->size, &full, sizeof full);
   return LAL_OK;
 }

@@ -174,12 +174,7 @@ int lal_clock_info_get(lal_clock_info *out) {
       out->size > LAL__STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   ensure_init(0);
-  size_t size = out->size;
-  size_t known = size < sizeof info ? size : sizeof info;
-  memcpy(out, &info, known);
-  if (size > sizeof info)
-    memset((char *)out + sizeof info, 0, size - sizeof info);
-  out->size = size;
+  lal__copy_sized_result(out, out->size, &info, sizeof info);
   return LAL_OK;
 }
 

@@ -25,6 +25,11 @@ int lal__fail_native(int native);
  * GetLastError(). */
 int lal__fail_os(void);
 
+/* Hands a result struct back to a caller whose struct is dst_size bytes
+ * (its `size` member): copies what both know, zeroes the caller's tail that this
+ * library does not know, and keeps the caller's size member (the first field). */
+void lal__copy_sized_result(void *dst, size_t dst_size, const void *src, size_t src_size);
+
 /* Copies a NUL-terminated string into dst[size], truncating; always terminates. */
 void lal__copy_string(char *dst, size_t size, const char *src);
 

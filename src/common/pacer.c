@@ -91,16 +91,12 @@ int lal_pacer_stats_get(const lal_pacer *p, lal_pacer_stats *out) {
   size_t size = out->size;
   lal_pacer_stats s;
   memset(&s, 0, sizeof s);
-  s.size = size;
   s.waits = p->waits;
   s.missed = p->missed;
   s.late_mean_ns = p->waits ? p->late_sum_ns / p->waits : 0;
   s.late_max_ns = p->late_max_ns;
   s.late_p50_ns = p->waits ? quantile(p, 500) : 0;
   s.late_p99_ns = p->waits ? quantile(p, 990) : 0;
-  size_t known = size < sizeof s ? size : sizeof s;
-  memcpy(out, &s, known);
-  if (size > sizeof s)
-    memset((char *)out + sizeof s, 0, size - sizeof s);
+  lal__copy_sized_result(out, size, &s, sizeof s);
   return LAL_OK;
 }

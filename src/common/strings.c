@@ -3,6 +3,13 @@
 
 #include "lal_internal.h"
 
+void lal__copy_sized_result(void *dst, size_t dst_size, const void *src, size_t src_size) {
+  memcpy(dst, src, dst_size < src_size ? dst_size : src_size);
+  if (dst_size > src_size)
+    memset((char *)dst + src_size, 0, dst_size - src_size);
+  memcpy(dst, &dst_size, sizeof dst_size);
+}
+
 void lal__copy_string(char *dst, size_t size, const char *src) {
   if (size == 0)
     return;
