@@ -274,9 +274,9 @@ LAL_API int lal_init(const lal_init_opts *opts);
  * (LFENCE; RDTSC / ISB; CNTVCT_EL0): for timing a code region's end.
  * lal_tscp: RDTSCP when CPUID advertises it (some hypervisors run the instruction
  * without advertising it; lal then does not use it): returns the counter and
- * stores IA32_TSC_AUX in *aux (Linux: cpu | node << 12; Windows: the processor
- * number). Without RDTSCP it is lal_tsc_ordered() and *aux is UINT32_MAX.
- * aux may be NULL. Ticks are in lal_clock_info.tsc_hz units.
+ * stores IA32_TSC_AUX, as the OS programs it, in *aux (Linux: cpu | node << 12).
+ * Without RDTSCP it is lal_tsc_ordered() and *aux is UINT32_MAX. aux may be NULL.
+ * Ticks are in lal_clock_info.tsc_hz units.
  */
 static inline uint64_t lal_tsc(void);
 static inline uint64_t lal_tsc_ordered(void);
@@ -463,8 +463,8 @@ typedef struct lal_pacer_stats {
  * at once for each missed deadline. *late_ns (may be NULL): how late this wake-up
  * was against its deadline. Returns LAL_OK or lal_sleep_until's error.
  * lal_pacer_set_period: the next deadline stays; later ones follow the new period.
- * lal_pacer_deadline: deadline number n of the current epoch (start + n x period);
- * LAL_ERANGE via 0 is impossible: it saturates at UINT64_MAX.
+ * lal_pacer_deadline: deadline number n of the current epoch (start + n x period),
+ * saturating at UINT64_MAX; UINT64_MAX also for a NULL or uninitialised pacer.
  * lal_pacer_stats: lateness statistics since init.
  */
 LAL_API int lal_pacer_init(lal_pacer *pacer, uint64_t period_ns, unsigned flags);
