@@ -84,6 +84,8 @@ int wl_clock_read(const bench_opts *opts, json_writer *jw) {
 /* lal_now_ns paired with the OS raw clock at the tightest of a few tries. */
 static void pair(uint64_t *now, uint64_t *raw) {
   uint64_t best = UINT64_MAX;
+  *now = lal_now_ns();
+  *raw = lal_mono_raw_ns();
   for (int i = 0; i < 16; i++) {
     uint64_t a = lal_now_ns(), r = lal_mono_raw_ns(), b = lal_now_ns();
     if (b - a < best) {

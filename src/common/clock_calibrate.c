@@ -16,6 +16,7 @@
 
 uint64_t lal__clock_sample_pair(uint64_t (*clock)(void), uint64_t *tsc, uint64_t *ns) {
   uint64_t best = UINT64_MAX;
+  *tsc = *ns = 0; /* if no try is usable (the TSC went backwards), callers see 0 */
   for (int i = 0; i < PAIR_TRIES; i++) {
     uint64_t t0 = lal_tsc_ordered();
     uint64_t n = clock();
