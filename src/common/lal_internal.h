@@ -9,6 +9,14 @@
 
 #include "lal.h"
 
+/* Thread-local storage: a compiler difference, not an OS one (MSVC lacks C11's
+ * _Thread_local before VS 2019 16.8). */
+#if defined(_MSC_VER) && !defined(__clang__)
+#  define LAL__THREAD_LOCAL __declspec(thread)
+#else
+#  define LAL__THREAD_LOCAL _Thread_local
+#endif
+
 /* Byte offset just past `field` of `type`: the size a caller's struct must at
  * least have for the library to write that field (libbpf's offsetofend). */
 #define LAL__OFFSETOF_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))

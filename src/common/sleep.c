@@ -7,12 +7,6 @@
 #include "lal_os.h"
 #include "sleep_internal.h"
 
-#if defined(_MSC_VER) && !defined(__clang__)
-#  define LAL__THREAD_LOCAL __declspec(thread)
-#else
-#  define LAL__THREAD_LOCAL _Thread_local
-#endif
-
 static LAL__THREAD_LOCAL lal__sleep_state thread_state;
 
 void lal__margin_observe(lal__sleep_state *st, uint64_t error_ns) {

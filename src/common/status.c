@@ -2,12 +2,6 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 
-#if defined(_MSC_VER) && !defined(__clang__)
-#  define LAL__THREAD_LOCAL __declspec(thread)
-#else
-#  define LAL__THREAD_LOCAL _Thread_local
-#endif
-
 static LAL__THREAD_LOCAL int last_os_error;
 
 struct status_text {
