@@ -473,6 +473,421 @@ LAL_API int lal_pacer_set_period(lal_pacer *pacer, uint64_t period_ns);
 LAL_API uint64_t lal_pacer_deadline(const lal_pacer *pacer, uint64_t n);
 LAL_API int lal_pacer_stats_get(const lal_pacer *pacer, lal_pacer_stats *stats);
 
+/* ---------------------------------------------------------------- topology */
+
+/*
+ * The machine's CPUs as a tree of domains (package > NUMA node > L3 > L2 > core
+ * > PU), read once by lal_topology_load and immutable afterwards: every
+ * accessor is thread-safe on a loaded topology. CPU numbers are lal_cpuset
+ * indexes: the Linux CPU number; on Windows group * 64 + number in the group.
+ * Domain indexes (core, package, ...) are dense, 0 .. count-1, in order of their
+ * first CPU; -1 means the OS did not say (e.g. no NUMA information).
+ */
+typedef struct lal_topology lal_topology;
+
+/* lal_topo_pu.flags */
+#define LAL_TOPO_PU_ALLOWED (1u << 0)   /* this process may run here (Linux: cgroup cpuset; \
+                                           Windows: the process's processor groups and    \
+                                           CPU sets not allocated to another process)    */
+#define LAL_TOPO_PU_AFFINITY (1u << 1)  /* in the process's affinity mask at load time */
+#define LAL_TOPO_PU_ISOLATED (1u << 2)  /* Linux isolcpus= (/sys/devices/system/cpu/isolated) */
+#define LAL_TOPO_PU_NOHZ_FULL (1u << 3) /* Linux nohz_full= (/sys/devices/system/cpu/nohz_full) */
+
+typedef struct lal_topo_pu {
+  size_t size;
+  int cpu;         /* lal_cpuset index */
+  int core;        /* dense indexes of the domains holding this PU, -1 if unknown */
+  int package;
+  int numa_node;
+  int l2;
+  int l3;
+  int kind;        /* index for lal_topology_kind(); 0 when the machine has one kind */
+  int smt_index;   /* 0 for the first PU of its core, 1 for its SMT sibling, ... */
+  unsigned flags;  /* LAL_TOPO_PU_* */
+  uint64_t l2_bytes; /* size of its L2 / L3, 0 if unknown */
+  uint64_t l3_bytes;
+} lal_topo_pu;
+#define LAL_TOPO_PU_INIT                                                                           \
+  { .size = sizeof(lal_topo_pu) }
+
+/* A kind of core on a hybrid CPU (P-cores, E-cores); one kind elsewhere. */
+typedef struct lal_topo_kind {
+  size_t size;
+  int perf_rank;        /* 0 = the most performant kind, then 1, ... */
+  int efficiency_class; /* the OS's own value (hwloc efficiency, Windows EfficiencyClass;
+                           higher = more performant), -1 if the OS does not rank kinds */
+  int pus;              /* PUs of this kind */
+  char name[32];        /* "IntelCore", "IntelAtom", "EfficiencyClass 1", "default" */
+  lal_cpuset cpus;
+} lal_topo_kind;
+#define LAL_TOPO_KIND_INIT                                                                         \
+  { .size = sizeof(lal_topo_kind) }
+
+typedef struct lal_topology_info {
+  size_t size;
+  int pus;
+  int cores;
+  int packages;
+  int numa_nodes; /* 0 when the OS reports none */
+  int l2_domains;
+  int l3_domains;
+  int kinds;
+  int smt_max;    /* most PUs on one core (1 = no SMT) */
+  int groups;     /* Windows processor groups spanned (1 on Linux) */
+  lal_cpuset all;       /* every PU the OS knows */
+  lal_cpuset allowed;   /* LAL_TOPO_PU_ALLOWED */
+  lal_cpuset affinity;  /* LAL_TOPO_PU_AFFINITY */
+  lal_cpuset isolated;  /* LAL_TOPO_PU_ISOLATED */
+  lal_cpuset nohz_full; /* LAL_TOPO_PU_NOHZ_FULL */
+  char source[24];      /* where it came from: "hwloc", "hwloc-xml", "windows", "windows-buffer" */
+} lal_topology_info;
+#define LAL_TOPOLOGY_INFO_INIT                                                                     \
+  { .size = sizeof(lal_topology_info) }
+
+/* Domains for lal_topology_domain_cpus. */
+typedef enum lal_topo_domain {
+  LAL_TOPO_CORE = 0,
+  LAL_TOPO_PACKAGE = 1,
+  LAL_TOPO_NUMA = 2,
+  LAL_TOPO_L2 = 3,
+  LAL_TOPO_L3 = 4,
+  LAL_TOPO_KIND = 5
+} lal_topo_domain;
+
+/*
+ * lal_topology_load: reads this machine's topology into a new *out (free it
+ * with lal_topology_free). Linux: hwloc (including disallowed PUs, so that
+ * `allowed` can be reported), sched_getaffinity(2), and /sys/devices/system/cpu
+ * isolated and nohz_full. Windows: GetLogicalProcessorInformationEx(RelationAll)
+ * over every processor group, GetProcessGroupAffinity / GetProcessAffinityMask,
+ * and GetSystemCpuSetInformation where the OS has it (Windows 10+).
+ * Returns LAL_OK; LAL_EINVAL if out is NULL; LAL_ENOTSUP on a Linux build
+ * without hwloc; LAL_ENOMEM; LAL_EIO if the OS's answer is malformed.
+ * Cost: about a millisecond (hwloc reads sysfs); load once, keep it.
+ */
+LAL_API int lal_topology_load(lal_topology **out);
+/* lal_topology_free: releases topo; NULL is a no-op. */
+LAL_API void lal_topology_free(lal_topology *topo);
+
+/*
+ * Accessors. LAL_EINVAL for NULL arguments or a struct size smaller than its
+ * first version; LAL_ERANGE for an index out of range. They cost nothing.
+ * lal_topology_pu: the index-th PU in increasing CPU order (0 .. info.pus-1).
+ * lal_topology_pu_of_cpu: the PU whose lal_cpuset index is cpu (LAL_ENOENT if
+ * the machine has no such CPU).
+ * lal_topology_domain_cpus: the CPUs of one domain (all of them, allowed or not).
+ */
+LAL_API int lal_topology_get_info(const lal_topology *topo, lal_topology_info *info);
+LAL_API int lal_topology_pu(const lal_topology *topo, int index, lal_topo_pu *out);
+LAL_API int lal_topology_pu_of_cpu(const lal_topology *topo, int cpu, lal_topo_pu *out);
+LAL_API int lal_topology_kind(const lal_topology *topo, int index, lal_topo_kind *out);
+LAL_API int lal_topology_domain_cpus(const lal_topology *topo, lal_topo_domain domain, int index,
+                                     lal_cpuset *out);
+
+/* ---------------------------------------------------------------- placement */
+
+/* lal_place_req.flags */
+/* One thread per core, alone there: never two threads on SMT siblings, and no
+ * core with an excluded PU (excluding CPU 0 also keeps threads off its sibling). */
+#define LAL_PLACE_ONE_PER_CORE (1u << 0)
+#define LAL_PLACE_PREFER_FAST (1u << 1)  /* fastest kind first, then slower kinds */
+#define LAL_PLACE_FAST_ONLY (1u << 2)    /* only the fastest kind among the candidates */
+#define LAL_PLACE_SAME_L3 (1u << 3)      /* every thread under one L3 */
+#define LAL_PLACE_SAME_NUMA (1u << 4)    /* every thread on one NUMA node */
+#define LAL_PLACE_SAME_PACKAGE (1u << 5) /* every thread on one package */
+
+typedef struct lal_place_req {
+  size_t size;
+  int threads;               /* how many threads to place, >= 1 */
+  unsigned flags;            /* LAL_PLACE_* */
+  const lal_cpuset *within;  /* candidates; NULL = the process's affinity */
+  const lal_cpuset *exclude; /* never use these (e.g. CPU 0, IRQ-heavy CPUs); may be NULL */
+} lal_place_req;
+#define LAL_PLACE_REQ_INIT                                                                         \
+  { .size = sizeof(lal_place_req) }
+
+typedef struct lal_place_result {
+  size_t size;
+  int cores_used;  /* distinct cores the threads landed on */
+  int domain;      /* the L3 / NUMA node / package chosen for a SAME_* request, else -1 */
+  char reason[192]; /* why a request could not be met ("" on success) */
+} lal_place_result;
+#define LAL_PLACE_RESULT_INIT                                                                      \
+  { .size = sizeof(lal_place_result) }
+
+/*
+ * lal_place: chooses one CPU for each of req->threads threads and writes
+ * out[i] = {that CPU} for i < threads (out must hold req->threads sets).
+ * Candidates are (within, or the process affinity) & allowed & ~exclude. Threads
+ * fill distinct cores first (SMT siblings only once every candidate core has
+ * one, and never with LAL_PLACE_ONE_PER_CORE), in core order, fastest kind
+ * first with PREFER_FAST / FAST_ONLY, and cores whose sibling is excluded
+ * after clean ones. A SAME_* constraint picks the domain that
+ * holds the request with the most fastest-kind CPUs (up to the number of
+ * threads: more is no better), then the lowest index.
+ * Returns LAL_OK; LAL_EINVAL for NULL topo/req/out, threads < 1, unknown flags
+ * or more than one SAME_* flag; LAL_ERANGE when the candidates cannot hold the
+ * request (result->reason says which constraint failed and what was available;
+ * out is untouched). result may be NULL. Pure computation on the loaded
+ * topology: no OS call, microseconds.
+ */
+LAL_API int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out[],
+                      lal_place_result *result);
+
+/* ---------------------------------------------------------------- affinity */
+
+/*
+ * lal_thread_set_affinity: restricts the calling thread to *set. Linux:
+ * sched_setaffinity(2). Windows: SetThreadGroupAffinity when the set lies in one
+ * processor group (hard affinity); a set spanning groups becomes the thread's
+ * selected CPU sets (SetThreadSelectedCpuSets, Windows 10+: the scheduler keeps
+ * the thread on them unless they are all busy, the only multi-group thread
+ * affinity Windows has), LAL_ENOTSUP where the OS has no CPU sets.
+ * Returns LAL_OK; LAL_EINVAL if set is NULL or empty or holds a CPU this process
+ * may not run on (absent, offline, outside its cgroup cpuset or processor
+ * groups) — nothing is changed (Linux would silently drop such CPUs: lal checks
+ * the kernel's answer and puts the old mask back). Cost: one or two syscalls.
+ * lal_thread_get_affinity: the calling thread's CPUs (on Windows the group
+ * affinity, or the selected CPU sets when lal set them).
+ */
+LAL_API int lal_thread_set_affinity(const lal_cpuset *set);
+LAL_API int lal_thread_get_affinity(lal_cpuset *out);
+
+/*
+ * lal_process_set_affinity: every thread of the process, and threads created
+ * later. Linux: sched_setaffinity on each thread of /proc/self/task (like
+ * `taskset -a -p`); if one fails, those already changed are put back. Windows:
+ * SetProcessAffinityMask for a set within one group, otherwise the process
+ * default CPU sets (SetProcessDefaultCpuSets, Windows 10+).
+ * Same statuses as lal_thread_set_affinity.
+ * lal_process_get_affinity: Linux: the union of every thread's affinity;
+ * Windows: the process mask of each of its processor groups.
+ */
+LAL_API int lal_process_set_affinity(const lal_cpuset *set);
+LAL_API int lal_process_get_affinity(lal_cpuset *out);
+
+/*
+ * lal_current_cpu: the CPU the caller runs on right now (it may move at any
+ * moment unless pinned), as a lal_cpuset index, or a negative status.
+ * Linux sched_getcpu(3) (rseq/vDSO, tens of ns); Windows
+ * GetCurrentProcessorNumberEx.
+ */
+LAL_API int lal_current_cpu(void);
+
+/* ---------------------------------------------------------------- priority */
+
+/* Portable profiles: what each obtains is in the table of lal_thread_set_priority. */
+typedef enum lal_priority_profile {
+  LAL_PRIORITY_BACKGROUND = 1,
+  LAL_PRIORITY_NORMAL = 2,
+  LAL_PRIORITY_INTERACTIVE = 3, /* game main / render thread */
+  LAL_PRIORITY_AUDIO = 4,       /* realtime media callback */
+  LAL_PRIORITY_REALTIME = 5,    /* hard realtime, expects to be pinned */
+  LAL_PRIORITY_EXPLICIT = 6     /* use the policy fields of lal_priority_req */
+} lal_priority_profile;
+
+/* Scheduling policies (lal_priority_req.policy, lal_priority_result.policy). */
+typedef enum lal_policy {
+  LAL_POLICY_OTHER = 0, /* time sharing with a nice value */
+  LAL_POLICY_BATCH = 1,
+  LAL_POLICY_IDLE = 2,
+  LAL_POLICY_FIFO = 3,
+  LAL_POLICY_RR = 4,
+  LAL_POLICY_DEADLINE = 5, /* Linux SCHED_DEADLINE (sched_setattr); LAL_ENOTSUP on Windows */
+  LAL_POLICY_WINDOWS = 6   /* Windows priority class + thread priority (+ MMCSS) */
+} lal_policy;
+
+/* lal_priority_req.flags */
+/* A missing privilege degrades along the documented chain instead of failing. */
+#define LAL_PRIORITY_FALLBACK (1u << 0)
+/* Leave Windows power throttling (EcoQoS) of the thread as it is. */
+#define LAL_PRIORITY_KEEP_THROTTLING (1u << 1)
+
+/* Windows priority classes for LAL_POLICY_WINDOWS (0 = leave the class alone). */
+#define LAL_WIN_CLASS_IDLE 1
+#define LAL_WIN_CLASS_BELOW_NORMAL 2
+#define LAL_WIN_CLASS_NORMAL 3
+#define LAL_WIN_CLASS_ABOVE_NORMAL 4
+#define LAL_WIN_CLASS_HIGH 5
+#define LAL_WIN_CLASS_REALTIME 6
+
+typedef struct lal_priority_req {
+  size_t size;
+  int profile;    /* lal_priority_profile */
+  unsigned flags; /* LAL_PRIORITY_* */
+  /* LAL_PRIORITY_EXPLICIT only: */
+  int policy;           /* lal_policy */
+  int rt_priority;      /* FIFO/RR: 1..99 */
+  int nice;             /* OTHER/BATCH: -20..19 */
+  uint64_t runtime_ns;  /* DEADLINE: runtime <= deadline <= period (period 0 = deadline) */
+  uint64_t deadline_ns;
+  uint64_t period_ns;
+  int win_priority_class; /* LAL_POLICY_WINDOWS: LAL_WIN_CLASS_* or 0 */
+  int win_thread_priority; /* THREAD_PRIORITY_* value: -15, -2..2, 15 */
+  char mmcss_task[32];     /* MMCSS task ("Pro Audio", "Games"), "" for none */
+} lal_priority_req;
+#define LAL_PRIORITY_REQ_INIT                                                                      \
+  { .size = sizeof(lal_priority_req), .profile = LAL_PRIORITY_NORMAL }
+
+/* lal_priority_result.flags */
+#define LAL_PRIORITY_DEGRADED (1u << 0)      /* less than asked was applied */
+#define LAL_PRIORITY_RESET_ON_FORK (1u << 1) /* Linux SCHED_RESET_ON_FORK set */
+#define LAL_PRIORITY_MMCSS (1u << 2)         /* the thread joined an MMCSS task */
+#define LAL_PRIORITY_NO_THROTTLING (1u << 3) /* Windows EcoQoS turned off for the thread */
+
+typedef struct lal_priority_result {
+  size_t size;
+  unsigned flags;  /* LAL_PRIORITY_DEGRADED, ... */
+  int policy;      /* what the thread has now (lal_policy) */
+  int rt_priority; /* FIFO/RR priority, 0 otherwise */
+  int nice;        /* nice value (OTHER/BATCH/IDLE), 0 otherwise */
+  uint64_t runtime_ns, deadline_ns, period_ns; /* DEADLINE */
+  int win_priority_class;  /* Windows: the process class now (LAL_WIN_CLASS_*) */
+  int win_thread_priority; /* Windows: GetThreadPriority now */
+  char mmcss_task[32];
+  int denied;          /* the status that forced a degradation (LAL_EPERM...), 0 if none */
+  int denied_os_error; /* its errno / GetLastError */
+  int64_t rlimit_rtprio; /* Linux RLIMIT_RTPRIO soft limit (-1 = unlimited), 0 on Windows */
+  int64_t rlimit_nice;   /* Linux RLIMIT_NICE soft limit (-1 = unlimited) */
+  char reason[256];    /* each step tried and its outcome, e.g. "SCHED_FIFO 80: EPERM
+                          (RLIMIT_RTPRIO 0, no CAP_SYS_NICE); nice -10: EPERM; nice 0: ok" */
+} lal_priority_result;
+#define LAL_PRIORITY_RESULT_INIT                                                                   \
+  { .size = sizeof(lal_priority_result) }
+
+/*
+ * lal_thread_set_priority: sets the calling thread's scheduling.
+ *
+ *   profile      Linux                                   Windows
+ *   BACKGROUND   SCHED_BATCH nice 10                     THREAD_PRIORITY_LOWEST
+ *   NORMAL       SCHED_OTHER nice 0                      THREAD_PRIORITY_NORMAL, MMCSS left
+ *   INTERACTIVE  SCHED_OTHER nice -10                    THREAD_PRIORITY_HIGHEST
+ *   AUDIO        SCHED_FIFO 60, reset-on-fork            MMCSS "Pro Audio" HIGH, else TIME_CRITICAL
+ *   REALTIME     SCHED_FIFO 80, reset-on-fork            TIME_CRITICAL + MMCSS "Pro Audio" CRITICAL
+ *   EXPLICIT     policy/rt_priority/nice/deadline        LAL_POLICY_WINDOWS fields; FIFO/RR ->
+ *                (sched_setattr(2)); LAL_POLICY_WINDOWS   TIME_CRITICAL, OTHER nice -> thread
+ *                -> LAL_ENOTSUP                           priority, DEADLINE -> LAL_ENOTSUP
+ * Windows profiles above NORMAL also turn power throttling (EcoQoS) off for the
+ * thread (SetThreadInformation ThreadPowerThrottling) unless KEEP_THROTTLING.
+ * The process priority class changes only on an explicit win_priority_class.
+ *
+ * Without LAL_PRIORITY_FALLBACK a refused step returns its status (LAL_EPERM
+ * when the privilege is missing) and leaves the thread as it was. With it, Linux
+ * degrades DEADLINE -> FIFO 80 -> FIFO capped at RLIMIT_RTPRIO -> nice (-11 for
+ * AUDIO/REALTIME, as rtkit, then the lowest RLIMIT_NICE allows) -> unchanged,
+ * and Windows drops MMCSS for TIME_CRITICAL; `result` (may be NULL) always says
+ * what the thread has afterwards and why (reason, denied, rlimits).
+ * LAL_EINVAL: NULL req, unknown profile/policy/flags, rt_priority outside 1..99,
+ * nice outside -20..19, DEADLINE with runtime 0 or runtime > deadline > period,
+ * an unterminated mmcss_task. Cost: a few syscalls (sched_setattr, getrlimit).
+ */
+LAL_API int lal_thread_set_priority(const lal_priority_req *req, lal_priority_result *result);
+
+/*
+ * lal_thread_get_priority: what the calling thread has now, in the result's
+ * policy fields (reason and denied empty). LAL_EINVAL for NULL.
+ */
+LAL_API int lal_thread_get_priority(lal_priority_result *out);
+
+/* ---------------------------------------------------------------- thread state */
+
+/*
+ * A saved affinity + scheduling of the calling thread, to put back after a
+ * temporary change (a scoped pin/boost):
+ *     lal_thread_state saved;
+ *     lal_thread_state_save(&saved);
+ *     ... lal_thread_set_affinity / lal_thread_set_priority ...
+ *     lal_thread_state_restore(&saved);
+ * Restore re-applies the saved affinity and policy exactly (Linux
+ * sched_setattr with the saved attributes, Windows the saved thread priority,
+ * MMCSS task left) and returns the first failure; going back from a boost to
+ * a lower priority never needs privilege, except undoing a raised nice value
+ * on Linux without CAP_SYS_NICE/RLIMIT_NICE (then LAL_EPERM). Restore on the
+ * thread that saved. LAL_EINVAL for NULL.
+ */
+typedef struct lal_thread_state {
+  lal_cpuset affinity;
+  lal_priority_result priority;
+  int valid;
+} lal_thread_state;
+LAL_API int lal_thread_state_save(lal_thread_state *state);
+LAL_API int lal_thread_state_restore(const lal_thread_state *state);
+
+/* ---------------------------------------------------------------- threads */
+
+typedef struct lal_thread lal_thread;
+typedef int (*lal_thread_fn)(void *arg);
+
+/* lal_thread_attr.flags */
+/* Run fn even if an attribute could not be applied (the result says which);
+ * also passes LAL_PRIORITY_FALLBACK to the priority request. */
+#define LAL_THREAD_FALLBACK (1u << 0)
+
+typedef struct lal_thread_attr {
+  size_t size;
+  unsigned flags;
+  const char *name;                /* NULL: inherit the OS default */
+  const lal_cpuset *affinity;      /* NULL: inherit */
+  const lal_priority_req *priority; /* NULL: inherit */
+  size_t stack_size;     /* bytes, 0 = OS default; rounded up to the page size */
+  size_t stack_prefault; /* bytes of stack to touch before fn runs (lal_stack_prefault) */
+} lal_thread_attr;
+#define LAL_THREAD_ATTR_INIT                                                                       \
+  { .size = sizeof(lal_thread_attr) }
+
+/* What lal_thread_create applied in the new thread, before fn ran. */
+typedef struct lal_thread_result {
+  size_t size;
+  int name_status;     /* LAL_OK, or the status of lal_thread_set_name */
+  int affinity_status; /* LAL_OK, or that of lal_thread_set_affinity */
+  int priority_status; /* LAL_OK, or that of lal_thread_set_priority */
+  int prefault_status; /* LAL_OK, or that of lal_stack_prefault */
+  lal_cpuset affinity; /* the thread's affinity as fn starts */
+  lal_priority_result priority; /* the thread's scheduling as fn starts */
+  size_t stack_size;   /* the stack it got */
+} lal_thread_result;
+#define LAL_THREAD_RESULT_INIT                                                                     \
+  { .size = sizeof(lal_thread_result) }
+
+/*
+ * lal_thread_create: starts a thread that applies attr (name, affinity,
+ * priority, stack prefault, in that order) and only then runs fn(arg).
+ * Returns after the attributes were applied (lal_thread_get_result says what
+ * the thread got). If one fails and LAL_THREAD_FALLBACK is not set, fn never
+ * runs, the thread is joined and its status is returned (*out untouched).
+ * attr may be NULL (OS defaults). LAL_EINVAL: NULL out/fn, unknown flags, bad
+ * attr values (checked before any thread exists); LAL_ENOMEM/LAL_EAGAIN when the
+ * OS cannot create the thread. Cost: a thread creation plus one round trip to it.
+ * lal_thread_get_result: what the thread got (valid from create until join).
+ * lal_thread_join: waits for fn to return, stores its return value in *ret (may
+ * be NULL), frees the thread. Once per thread. LAL_EINVAL for NULL, or joining
+ * oneself.
+ */
+LAL_API int lal_thread_create(lal_thread **out, const lal_thread_attr *attr, lal_thread_fn fn,
+                              void *arg);
+LAL_API int lal_thread_get_result(const lal_thread *thread, lal_thread_result *result);
+LAL_API int lal_thread_join(lal_thread *thread, int *ret);
+
+/*
+ * lal_thread_set_name: names the calling thread for debuggers, profilers and
+ * `top -H` (UTF-8). Linux keeps 15 bytes (pthread_setname_np(3)): a longer name
+ * is cut at a character boundary; Windows SetThreadDescription (Windows 10
+ * 1607+, else LAL_ENOTSUP). LAL_EINVAL: NULL, empty, or not valid UTF-8.
+ * lal_thread_get_name: the calling thread's name into buf. LAL_ERANGE if it
+ * does not fit.
+ */
+LAL_API int lal_thread_set_name(const char *name);
+LAL_API int lal_thread_get_name(char *buf, size_t size);
+
+/*
+ * lal_stack_prefault: touches `bytes` of the calling thread's stack below the
+ * current frame, so the first deep call in a latency-critical loop does not
+ * page-fault (pair with lal_mem_lock_all to keep the pages). LAL_ERANGE if the
+ * stack has less room than bytes + 64 KiB of margin; LAL_OK for 0.
+ * Cost: one write per page, plus the page faults it exists to take.
+ */
+LAL_API int lal_stack_prefault(size_t bytes);
+
 #include "lal/clock_inline.h"
 
 #ifdef __cplusplus

@@ -61,8 +61,53 @@ uint64_t lal__os_thread_cpu_ns(void);
 
 /* ---- affinity (affinity.c), in lal_cpuset numbering */
 
+/* Sets are non-empty. A set holding a CPU the process may not use returns
+ * LAL_EINVAL with nothing changed (the OS's answer is checked). */
 int lal__os_thread_affinity_get(lal_cpuset *out);
-/* Windows: every CPU of the set must be in one processor group. */
 int lal__os_thread_affinity_set(const lal_cpuset *set);
+int lal__os_process_affinity_get(lal_cpuset *out);
+int lal__os_process_affinity_set(const lal_cpuset *set);
+/* The calling thread's CPU now, or a negative status. */
+int lal__os_current_cpu(void);
+
+/* ---- topology (topology*.c) */
+
+/* Builds this machine's topology with the builder of topology_internal.h. */
+int lal__os_topology_load(lal_topology **out);
+
+/* ---- threads (thread.c) */
+
+typedef struct lal__os_thread lal__os_thread;
+/* Starts entry(arg) on a new thread with stack_size bytes of stack (0 = OS
+ * default). LAL_EAGAIN / LAL_ENOMEM when the OS refuses. */
+int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(void *), void *arg);
+/* Waits for the thread to end and frees it. */
+int lal__os_thread_join(lal__os_thread *thread);
+/* 1 if thread is the calling thread. */
+int lal__os_thread_is_self(const lal__os_thread *thread);
+
+/* A one-shot event: one thread waits until another signals. */
+typedef struct lal__os_event lal__os_event;
+int lal__os_event_create(lal__os_event **out);
+void lal__os_event_signal(lal__os_event *event);
+void lal__os_event_wait(lal__os_event *event);
+void lal__os_event_destroy(lal__os_event *event);
+
+/* Name of the calling thread; name is valid, non-empty UTF-8. */
+int lal__os_thread_set_name(const char *name);
+int lal__os_thread_get_name(char *buf, size_t size);
+
+/* The calling thread's stack: [*low, *high) with the current frame inside. */
+int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high);
+
+/* ---- priority (priority.c) */
+
+/* req was validated (lal_priority_validate). Applies it to the calling thread
+ * with the OS's fallback chain, filling the whole *res (a full struct). */
+int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res);
+/* What the calling thread has now, in res's policy fields. */
+int lal__os_priority_get(lal_priority_result *res);
+/* Puts back exactly what lal__os_priority_get saw. */
+int lal__os_priority_restore(const lal_priority_result *saved);
 
 #endif /* LAL_OS_H */

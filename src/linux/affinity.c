@@ -1,6 +1,13 @@
-/* Linux thread affinity (sched_setaffinity(2)) in lal_cpuset numbering. */
+/*
+ * Linux affinity (sched_setaffinity(2)) in lal_cpuset numbering, for one
+ * thread or every thread of the process, and sched_getcpu(3).
+ */
+#include <dirent.h>
+#include <errno.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "lal_internal.h"
 #include "lal_os.h"
@@ -8,12 +15,15 @@
 /* cpu_set_t holds 1024 CPUs; lal_cpuset holds LAL_CPUSET_MAX, so use the
  * dynamically sized CPU_*_S macros (CPU_ALLOC(3)) on a buffer of that size. */
 #define SET_BYTES CPU_ALLOC_SIZE(LAL_CPUSET_MAX)
+typedef struct kset {
+  unsigned long bits[LAL_CPUSET_MAX / (8 * sizeof(unsigned long))];
+} kset;
 
-int lal__os_thread_affinity_get(lal_cpuset *out) {
-  unsigned long buf[LAL_CPUSET_MAX / (8 * sizeof(unsigned long))];
-  cpu_set_t *set = (cpu_set_t *)buf;
+static int get_tid(pid_t tid, lal_cpuset *out) {
+  kset k;
+  cpu_set_t *set = (cpu_set_t *)k.bits;
   CPU_ZERO_S(SET_BYTES, set);
-  if (sched_getaffinity(0, SET_BYTES, set) != 0)
+  if (sched_getaffinity(tid, SET_BYTES, set) != 0)
     return lal__fail_os();
   lal_cpuset_zero(out);
   for (int cpu = 0; cpu < LAL_CPUSET_MAX; cpu++)
@@ -22,13 +32,115 @@ int lal__os_thread_affinity_get(lal_cpuset *out) {
   return LAL_OK;
 }
 
-int lal__os_thread_affinity_set(const lal_cpuset *in) {
-  unsigned long buf[LAL_CPUSET_MAX / (8 * sizeof(unsigned long))];
-  cpu_set_t *set = (cpu_set_t *)buf;
+static int put_tid(pid_t tid, const lal_cpuset *in) {
+  kset k;
+  cpu_set_t *set = (cpu_set_t *)k.bits;
   CPU_ZERO_S(SET_BYTES, set);
   for (int cpu = lal_cpuset_first(in); cpu >= 0; cpu = lal_cpuset_next(in, cpu))
     CPU_SET_S(cpu, SET_BYTES, set);
-  if (sched_setaffinity(0, SET_BYTES, set) != 0)
+  if (sched_setaffinity(tid, SET_BYTES, set) != 0)
     return lal__fail_os();
   return LAL_OK;
+}
+
+/* The kernel intersects the mask with the CPUs the task may use (cpuset,
+ * online, possible) and only fails when nothing is left (sched_setaffinity(2),
+ * EINVAL). A partly impossible set would be trimmed in silence; lal reads
+ * the result back and undoes the change instead. */
+static int set_tid(pid_t tid, const lal_cpuset *in) {
+  lal_cpuset old, now;
+  int rc = get_tid(tid, &old);
+  if (rc != LAL_OK)
+    return rc;
+  if ((rc = put_tid(tid, in)) != LAL_OK)
+    return rc;
+  if ((rc = get_tid(tid, &now)) != LAL_OK)
+    return rc;
+  if (!lal_cpuset_equal(&now, in)) {
+    put_tid(tid, &old);
+    return LAL_EINVAL;
+  }
+  return LAL_OK;
+}
+
+int lal__os_thread_affinity_get(lal_cpuset *out) { return get_tid(0, out); }
+int lal__os_thread_affinity_set(const lal_cpuset *in) { return set_tid(0, in); }
+
+/* Calls fn on every thread of the process (/proc/self/task; threads created
+ * meanwhile inherit their creator's mask). Stops at the first failure and
+ * returns it with *done = the count handled. */
+typedef int (*task_fn)(pid_t tid, void *ctx, int index);
+static int for_each_task(task_fn fn, void *ctx, int *done) {
+  DIR *d = opendir("/proc/self/task");
+  if (!d)
+    return lal__fail_os();
+  int rc = LAL_OK, n = 0;
+  struct dirent *e;
+  while (rc == LAL_OK && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9')
+      continue;
+    rc = fn((pid_t)atoi(e->d_name), ctx, n);
+    if (rc == LAL_OK)
+      n++;
+  }
+  closedir(d);
+  *done = n;
+  return rc;
+}
+
+static int union_task(pid_t tid, void *ctx, int index) {
+  (void)index;
+  lal_cpuset one;
+  int rc = get_tid(tid, &one);
+  if (rc == LAL_ENOENT)
+    return LAL_OK; /* the thread exited meanwhile */
+  if (rc == LAL_OK)
+    lal_cpuset_or(ctx, ctx, &one);
+  return rc;
+}
+
+int lal__os_process_affinity_get(lal_cpuset *out) {
+  lal_cpuset all;
+  lal_cpuset_zero(&all);
+  int n;
+  int rc = for_each_task(union_task, &all, &n);
+  if (rc == LAL_OK)
+    *out = all;
+  return rc;
+}
+
+typedef struct undo_log {
+  const lal_cpuset *set;
+  pid_t tids[256]; /* threads changed so far, to put back on failure */
+  lal_cpuset old[256];
+} undo_log;
+
+static int set_task(pid_t tid, void *ctx, int index) {
+  undo_log *log = ctx;
+  if (index >= 256)
+    return set_tid(tid, log->set); /* past the log: no rollback for these */
+  int rc = get_tid(tid, &log->old[index]);
+  if (rc == LAL_OK)
+    rc = set_tid(tid, log->set);
+  log->tids[index] = tid;
+  return rc;
+}
+
+int lal__os_process_affinity_set(const lal_cpuset *set) {
+  undo_log *log = malloc(sizeof *log);
+  if (!log)
+    return LAL_ENOMEM;
+  log->set = set;
+  int done;
+  int rc = for_each_task(set_task, log, &done);
+  if (rc != LAL_OK)
+    for (int i = 0; i < done && i < 256; i++)
+      put_tid(log->tids[i], &log->old[i]);
+  free(log);
+  return rc;
+}
+
+int lal__os_current_cpu(void) {
+  int cpu = sched_getcpu();
+  return cpu >= 0 ? cpu : lal__fail_os();
 }

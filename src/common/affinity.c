@@ -1,0 +1,39 @@
+/* Affinity entry points: argument checks, then the OS (lal_os.h). */
+#include "lal_internal.h"
+#include "lal_os.h"
+
+static int valid_set(const lal_cpuset *set) { return set && lal_cpuset_count(set) > 0; }
+
+int lal_thread_set_affinity(const lal_cpuset *set) {
+  if (!valid_set(set))
+    return LAL_EINVAL;
+  return lal__os_thread_affinity_set(set);
+}
+
+int lal_thread_get_affinity(lal_cpuset *out) {
+  if (!out)
+    return LAL_EINVAL;
+  lal_cpuset got;
+  int rc = lal__os_thread_affinity_get(&got);
+  if (rc == LAL_OK)
+    *out = got;
+  return rc;
+}
+
+int lal_process_set_affinity(const lal_cpuset *set) {
+  if (!valid_set(set))
+    return LAL_EINVAL;
+  return lal__os_process_affinity_set(set);
+}
+
+int lal_process_get_affinity(lal_cpuset *out) {
+  if (!out)
+    return LAL_EINVAL;
+  lal_cpuset got;
+  int rc = lal__os_process_affinity_get(&got);
+  if (rc == LAL_OK)
+    *out = got;
+  return rc;
+}
+
+int lal_current_cpu(void) { return lal__os_current_cpu(); }

@@ -1,0 +1,109 @@
+/* Priority entry points: validation, result hand-back, and saved thread state. */
+#include <string.h>
+
+#include "lal_internal.h"
+#include "lal_os.h"
+#include "priority_internal.h"
+
+int lal__priority_validate(const lal_priority_req *req) {
+  if (!req || req->size < LAL__OFFSETOF_END(lal_priority_req, mmcss_task) ||
+      req->size > LAL__STRUCT_SIZE_MAX || (req->flags & ~LAL__PRIORITY_KNOWN_FLAGS) ||
+      req->profile < LAL_PRIORITY_BACKGROUND || req->profile > LAL_PRIORITY_EXPLICIT)
+    return LAL_EINVAL;
+  if (memchr(req->mmcss_task, '\0', sizeof req->mmcss_task) == NULL)
+    return LAL_EINVAL;
+  if (req->profile != LAL_PRIORITY_EXPLICIT)
+    return LAL_OK;
+  switch (req->policy) {
+  case LAL_POLICY_OTHER:
+  case LAL_POLICY_BATCH:
+    return req->nice >= -20 && req->nice <= 19 ? LAL_OK : LAL_EINVAL;
+  case LAL_POLICY_IDLE:
+    return LAL_OK;
+  case LAL_POLICY_FIFO:
+  case LAL_POLICY_RR:
+    return req->rt_priority >= 1 && req->rt_priority <= 99 ? LAL_OK : LAL_EINVAL;
+  case LAL_POLICY_DEADLINE: {
+    /* sched(7): runtime <= deadline <= period; period 0 means = deadline. The
+     * kernel also wants runtime >= 1024 ns (its precision) and periods that
+     * fit in 2^63 ns; lal checks the order, the kernel the rest. */
+    uint64_t period = req->period_ns ? req->period_ns : req->deadline_ns;
+    if (req->runtime_ns < 1024 || req->runtime_ns > req->deadline_ns || req->deadline_ns > period)
+      return LAL_EINVAL;
+    return LAL_OK;
+  }
+  case LAL_POLICY_WINDOWS:
+    if (req->win_priority_class < 0 || req->win_priority_class > LAL_WIN_CLASS_REALTIME)
+      return LAL_EINVAL;
+    /* THREAD_PRIORITY_IDLE (-15), LOWEST..HIGHEST (-2..2), TIME_CRITICAL (15). */
+    if (!(req->win_thread_priority >= -2 && req->win_thread_priority <= 2) &&
+        req->win_thread_priority != -15 && req->win_thread_priority != 15)
+      return LAL_EINVAL;
+    return LAL_OK;
+  }
+  return LAL_EINVAL;
+}
+
+void lal__priority_note(lal_priority_result *res, const char *text) {
+  size_t used = strlen(res->reason);
+  if (used && used + 2 < sizeof res->reason) {
+    memcpy(res->reason + used, "; ", 3);
+    used += 2;
+  }
+  lal__copy_string(res->reason + used, sizeof res->reason - used, text);
+}
+
+static int result_size_ok(const lal_priority_result *r) {
+  return r->size >= LAL__OFFSETOF_END(lal_priority_result, reason) &&
+         r->size <= LAL__STRUCT_SIZE_MAX;
+}
+
+int lal_thread_set_priority(const lal_priority_req *req, lal_priority_result *result) {
+  if (lal__priority_validate(req) != LAL_OK || (result && !result_size_ok(result)))
+    return LAL_EINVAL;
+  lal_priority_result full;
+  memset(&full, 0, sizeof full);
+  full.size = sizeof full;
+  int rc = lal__os_priority_set(req, &full);
+  if (result)
+    lal__copy_sized_result(result, result->size, &full, sizeof full);
+  return rc;
+}
+
+int lal_thread_get_priority(lal_priority_result *out) {
+  if (!out || !result_size_ok(out))
+    return LAL_EINVAL;
+  lal_priority_result full;
+  memset(&full, 0, sizeof full);
+  full.size = sizeof full;
+  int rc = lal__os_priority_get(&full);
+  if (rc == LAL_OK)
+    lal__copy_sized_result(out, out->size, &full, sizeof full);
+  return rc;
+}
+
+int lal_thread_state_save(lal_thread_state *state) {
+  if (!state)
+    return LAL_EINVAL;
+  lal_thread_state s;
+  memset(&s, 0, sizeof s);
+  s.priority.size = sizeof s.priority;
+  int rc = lal__os_thread_affinity_get(&s.affinity);
+  if (rc == LAL_OK)
+    rc = lal__os_priority_get(&s.priority);
+  if (rc != LAL_OK)
+    return rc;
+  s.valid = 1;
+  *state = s;
+  return LAL_OK;
+}
+
+int lal_thread_state_restore(const lal_thread_state *state) {
+  if (!state || !state->valid || lal_cpuset_count(&state->affinity) <= 0)
+    return LAL_EINVAL;
+  /* Priority first: a boosted thread drops back before it may move onto a
+   * CPU shared with others. */
+  int rc = lal__os_priority_restore(&state->priority);
+  int rc2 = lal__os_thread_affinity_set(&state->affinity);
+  return rc != LAL_OK ? rc : rc2;
+}

@@ -1,0 +1,50 @@
+/*
+ * The topology object and the builder each OS fills it through. Portable: the
+ * OS code reports PUs with raw domain keys (hwloc logical indexes, Windows
+ * record numbers); lal__topology_finish turns them into the dense indexes of
+ * the public API, ranks CPU kinds and computes the summary.
+ */
+#ifndef LAL_TOPOLOGY_INTERNAL_H
+#define LAL_TOPOLOGY_INTERNAL_H
+
+#include "lal.h"
+
+#define LAL__TOPO_KINDS_MAX 8
+
+struct lal_topology {
+  int npu;
+  int cap;
+  lal_topo_pu *pus; /* sorted by cpu once finished */
+  int nkind;
+  lal_topo_kind kinds[LAL__TOPO_KINDS_MAX];
+  lal_topology_info info;
+};
+
+/* A new, empty topology for up to max_pus PUs; NULL when out of memory. */
+lal_topology *lal__topology_alloc(int max_pus);
+
+/* Adds a PU. pu->core/package/numa_node/l2/l3 hold raw keys (any non-negative
+ * number that is equal for PUs sharing the domain, -1 if unknown); pu->kind
+ * an index returned by lal__topology_add_kind, or 0. LAL_EIO if full or the
+ * CPU number is out of range / repeated. */
+int lal__topology_add_pu(lal_topology *topo, const lal_topo_pu *pu);
+
+/* Declares a CPU kind (efficiency_class: higher = more performant, -1 if the
+ * OS does not rank); returns its index, or LAL_EIO past LAL__TOPO_KINDS_MAX. */
+int lal__topology_add_kind(lal_topology *topo, int efficiency_class, const char *name);
+
+/* The process-specific sets, any of which may be NULL (= every PU for allowed
+ * and affinity, none for isolated and nohz_full). */
+typedef struct lal__topology_sets {
+  const lal_cpuset *allowed;
+  const lal_cpuset *affinity;
+  const lal_cpuset *isolated;
+  const lal_cpuset *nohz_full;
+  int groups;
+} lal__topology_sets;
+
+/* Densifies domain indexes, ranks kinds, sets PU flags and the summary.
+ * LAL_EIO when no PU was added. */
+int lal__topology_finish(lal_topology *topo, const lal__topology_sets *sets, const char *source);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * Linux thread scheduling through sched_setattr(2)/sched_getattr(2): one
+ * atomic call sets policy, RT priority, nice and SCHED_DEADLINE parameters of
+ * the calling thread, so a refused request changes nothing. glibc before 2.41
+ * has no wrapper, hence syscall(2) and lal's own struct (the kernel's
+ * struct sched_attr, SCHED_ATTR_SIZE_VER1 = 56 bytes).
+ *
+ * The fallback chain follows what an unprivileged process may do (sched(7)):
+ * RT policies need CAP_SYS_NICE or RLIMIT_RTPRIO >= the priority; lowering nice
+ * needs CAP_SYS_NICE or RLIMIT_NICE >= 20 - nice; SCHED_DEADLINE needs
+ * CAP_SYS_NICE, and its admission control may refuse (EBUSY) even as root.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lal_internal.h"
+#include "lal_os.h"
+#include "priority_internal.h"
+#include "procfs.h"
+
+struct sched_attr_v1 {
+  uint32_t size;
+  uint32_t policy;
+  uint64_t flags;
+  int32_t nice;
+  uint32_t priority;
+  uint64_t runtime;
+  uint64_t deadline;
+  uint64_t period;
+  uint32_t util_min;
+  uint32_t util_max;
+};
+
+/* include/uapi/linux/sched.h */
+enum { K_OTHER = 0, K_FIFO = 1, K_RR = 2, K_BATCH = 3, K_IDLE = 5, K_DEADLINE = 6 };
+#define K_RESET_ON_FORK 0x01ull
+#define CAP_SYS_NICE_BIT 23
+
+#define PROFILE_AUDIO_FIFO 60
+#define PROFILE_REALTIME_FIFO 80
+#define RTKIT_NICE (-11) /* what rtkit grants desktop audio threads */
+
+static int setattr(const struct sched_attr_v1 *a) {
+  struct sched_attr_v1 copy = *a;
+  copy.size = sizeof copy;
+  return syscall(SYS_sched_setattr, 0, &copy, 0) == 0 ? LAL_OK : lal__fail_os();
+}
+
+static int getattr(struct sched_attr_v1 *a) {
+  memset(a, 0, sizeof *a);
+  return syscall(SYS_sched_getattr, 0, a, sizeof *a, 0) == 0 ? LAL_OK : lal__fail_os();
+}
+
+static int64_t soft_limit(int resource) {
+  struct rlimit rl;
+  if (getrlimit(resource, &rl) != 0)
+    return 0;
+  return rl.rlim_cur == RLIM_INFINITY ? -1 : (int64_t)rl.rlim_cur;
+}
+
+static int has_cap_sys_nice(void) {
+  char text[4096];
+  if (lal__linux_read_text("", "/proc/thread-self/status", text, sizeof text) <= 0)
+    return 0;
+  return (int)(lal__linux_status_cap_eff(text) >> CAP_SYS_NICE_BIT & 1);
+}
+
+static int lal_policy_of(uint32_t k) {
+  switch (k) {
+  case K_FIFO: return LAL_POLICY_FIFO;
+  case K_RR: return LAL_POLICY_RR;
+  case K_BATCH: return LAL_POLICY_BATCH;
+  case K_IDLE: return LAL_POLICY_IDLE;
+  case K_DEADLINE: return LAL_POLICY_DEADLINE;
+  default: return LAL_POLICY_OTHER;
+  }
+}
+
+static void describe(const struct sched_attr_v1 *a, char *buf, size_t size) {
+  switch (a->policy) {
+  case K_FIFO:
+  case K_RR:
+    snprintf(buf, size, "SCHED_%s %u", a->policy == K_FIFO ? "FIFO" : "RR", a->priority);
+    break;
+  case K_DEADLINE:
+    snprintf(buf, size, "SCHED_DEADLINE %llu/%llu/%llu ns", (unsigned long long)a->runtime,
+             (unsigned long long)a->deadline, (unsigned long long)a->period);
+    break;
+  case K_IDLE: snprintf(buf, size, "SCHED_IDLE"); break;
+  default:
+    snprintf(buf, size, "%s nice %d", a->policy == K_BATCH ? "SCHED_BATCH" : "SCHED_OTHER",
+             a->nice);
+  }
+}
+
+static void fill_from(const struct sched_attr_v1 *a, lal_priority_result *res) {
+  res->policy = lal_policy_of(a->policy);
+  res->rt_priority = (a->policy == K_FIFO || a->policy == K_RR) ? (int)a->priority : 0;
+  res->nice = (a->policy == K_FIFO || a->policy == K_RR || a->policy == K_DEADLINE) ? 0 : a->nice;
+  res->runtime_ns = a->policy == K_DEADLINE ? a->runtime : 0;
+  res->deadline_ns = a->policy == K_DEADLINE ? a->deadline : 0;
+  res->period_ns = a->policy == K_DEADLINE ? a->period : 0;
+  if (a->flags & K_RESET_ON_FORK)
+    res->flags |= LAL_PRIORITY_RESET_ON_FORK;
+  res->rlimit_rtprio = soft_limit(RLIMIT_RTPRIO);
+  res->rlimit_nice = soft_limit(RLIMIT_NICE);
+}
+
+int lal__os_priority_get(lal_priority_result *res) {
+  struct sched_attr_v1 a;
+  int rc = getattr(&a);
+  if (rc == LAL_OK)
+    fill_from(&a, res);
+  return rc;
+}
+
+int lal__os_priority_restore(const lal_priority_result *saved) {
+  struct sched_attr_v1 a;
+  memset(&a, 0, sizeof a);
+  static const uint32_t k_of[] = {K_OTHER, K_BATCH, K_IDLE, K_FIFO, K_RR, K_DEADLINE};
+  if (saved->policy < 0 || saved->policy > LAL_POLICY_DEADLINE)
+    return LAL_EINVAL;
+  a.policy = k_of[saved->policy];
+  a.priority = (uint32_t)saved->rt_priority;
+  a.nice = saved->nice;
+  a.runtime = saved->runtime_ns;
+  a.deadline = saved->deadline_ns;
+  a.period = saved->period_ns;
+  a.flags = saved->flags & LAL_PRIORITY_RESET_ON_FORK ? K_RESET_ON_FORK : 0;
+  return setattr(&a);
+}
+
+/* ---- the request as a chain of attempts, first = what was asked */
+
+#define CHAIN_MAX 6
+typedef struct chain {
+  struct sched_attr_v1 steps[CHAIN_MAX];
+  int n;
+} chain;
+
+static void push(chain *c, uint32_t policy, uint32_t prio, int nice, uint64_t flags) {
+  if (c->n >= CHAIN_MAX)
+    return;
+  struct sched_attr_v1 *a = &c->steps[c->n++];
+  memset(a, 0, sizeof *a);
+  a->policy = policy;
+  a->priority = prio;
+  a->nice = nice;
+  a->flags = flags;
+}
+
+/* The lowest nice an unprivileged thread may set: RLIMIT_NICE r allows 20 - r
+ * (setrlimit(2)); unlimited allows -20. */
+static int lowest_nice(int64_t rlimit_nice) {
+  if (rlimit_nice < 0 || rlimit_nice >= 40)
+    return -20;
+  return (int)(20 - rlimit_nice);
+}
+
+static void degrade_nice(chain *c, int nice, uint64_t keep_flags, int64_t rl_nice) {
+  int lo = lowest_nice(rl_nice);
+  if (nice < 0 && lo > nice && lo < 0)
+    push(c, K_OTHER, 0, lo, keep_flags);
+}
+
+static void degrade_rt(chain *c, uint32_t policy, uint32_t prio, uint64_t keep_flags,
+                       int64_t rl_rtprio, int64_t rl_nice) {
+  if (rl_rtprio > 0 && rl_rtprio < (int64_t)prio)
+    push(c, policy, (uint32_t)rl_rtprio, 0, K_RESET_ON_FORK);
+  push(c, K_OTHER, 0, RTKIT_NICE, keep_flags);
+  degrade_nice(c, RTKIT_NICE, keep_flags, rl_nice);
+}
+
+static int build_chain(const lal_priority_req *req, const struct sched_attr_v1 *cur, chain *c) {
+  uint64_t keep = cur->flags & K_RESET_ON_FORK; /* an unprivileged thread cannot clear it */
+  int64_t rl_rt = soft_limit(RLIMIT_RTPRIO), rl_nice = soft_limit(RLIMIT_NICE);
+  int policy = req->profile == LAL_PRIORITY_EXPLICIT ? req->policy : -1;
+  c->n = 0;
+  switch (req->profile) {
+  case LAL_PRIORITY_BACKGROUND: push(c, K_BATCH, 0, 10, keep); return LAL_OK;
+  case LAL_PRIORITY_NORMAL: push(c, K_OTHER, 0, 0, keep); return LAL_OK;
+  case LAL_PRIORITY_INTERACTIVE:
+    push(c, K_OTHER, 0, -10, keep);
+    degrade_nice(c, -10, keep, rl_nice);
+    return LAL_OK;
+  case LAL_PRIORITY_AUDIO:
+  case LAL_PRIORITY_REALTIME: {
+    uint32_t prio = req->profile == LAL_PRIORITY_AUDIO ? PROFILE_AUDIO_FIFO : PROFILE_REALTIME_FIFO;
+    push(c, K_FIFO, prio, 0, K_RESET_ON_FORK);
+    degrade_rt(c, K_FIFO, prio, keep, rl_rt, rl_nice);
+    return LAL_OK;
+  }
+  }
+  switch (policy) {
+  case LAL_POLICY_OTHER:
+  case LAL_POLICY_BATCH:
+    push(c, policy == LAL_POLICY_BATCH ? K_BATCH : K_OTHER, 0, req->nice, keep);
+    degrade_nice(c, req->nice, keep, rl_nice);
+    return LAL_OK;
+  case LAL_POLICY_IDLE: push(c, K_IDLE, 0, 0, keep); return LAL_OK;
+  case LAL_POLICY_FIFO:
+  case LAL_POLICY_RR: {
+    uint32_t k = policy == LAL_POLICY_FIFO ? K_FIFO : K_RR;
+    push(c, k, (uint32_t)req->rt_priority, 0, K_RESET_ON_FORK);
+    degrade_rt(c, k, (uint32_t)req->rt_priority, keep, rl_rt, rl_nice);
+    return LAL_OK;
+  }
+  case LAL_POLICY_DEADLINE:
+    /* A SCHED_DEADLINE task cannot fork at all (sched(7)): no reset-on-fork. */
+    push(c, K_DEADLINE, 0, 0, 0);
+    c->steps[0].runtime = req->runtime_ns;
+    c->steps[0].deadline = req->deadline_ns;
+    c->steps[0].period = req->period_ns ? req->period_ns : req->deadline_ns;
+    push(c, K_FIFO, PROFILE_REALTIME_FIFO, 0, K_RESET_ON_FORK);
+    degrade_rt(c, K_FIFO, PROFILE_REALTIME_FIFO, keep, rl_rt, rl_nice);
+    return LAL_OK;
+  }
+  return LAL_ENOTSUP; /* LAL_POLICY_WINDOWS */
+}
+
+int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) {
+  struct sched_attr_v1 cur;
+  int rc = getattr(&cur);
+  if (rc != LAL_OK)
+    return rc;
+  chain c;
+  rc = build_chain(req, &cur, &c);
+  if (rc != LAL_OK) {
+    lal__priority_note(res, "LAL_POLICY_WINDOWS: Windows only");
+    lal__os_priority_get(res);
+    return rc;
+  }
+  int fallback = req->flags & LAL_PRIORITY_FALLBACK;
+  int applied = -1;
+  for (int i = 0; i < (fallback ? c.n : 1) && applied < 0; i++) {
+    char what[96], note[160];
+    describe(&c.steps[i], what, sizeof what);
+    int st = setattr(&c.steps[i]);
+    if (st == LAL_OK) {
+      applied = i;
+      snprintf(note, sizeof note, "%s: ok", what);
+    } else {
+      int os = lal_last_os_error();
+      if (!res->denied) {
+        res->denied = st;
+        res->denied_os_error = os;
+      }
+      if (st == LAL_EPERM)
+        snprintf(note, sizeof note, "%s: %s (RLIMIT_RTPRIO %lld, RLIMIT_NICE %lld, %s)", what,
+                 lal_err_name(st), (long long)soft_limit(RLIMIT_RTPRIO),
+                 (long long)soft_limit(RLIMIT_NICE),
+                 has_cap_sys_nice() ? "CAP_SYS_NICE held" : "no CAP_SYS_NICE");
+      else
+        snprintf(note, sizeof note, "%s: %s (errno %d)", what, lal_err_name(st), os);
+    }
+    lal__priority_note(res, note);
+  }
+  int got = lal__os_priority_get(res);
+  if (applied != 0) {
+    res->flags |= LAL_PRIORITY_DEGRADED;
+    if (!fallback)
+      return res->denied;
+    if (applied < 0)
+      lal__priority_note(res, "left unchanged");
+  }
+  return got;
+}

@@ -1,0 +1,178 @@
+/* Topology and lal_place on machines we do not have: hwloc XML recordings in
+ * tests/data/topology (see its README for how each was made). */
+#include "topology_expect.h"
+#include "topology_linux.h"
+
+#define TOPO_DIR LAL_TEST_DATA_DIR "/topology/"
+
+static lal_topology *load(const char *xml, const char *sysroot) {
+  lal_topology *t = NULL;
+  int rc = lal__linux_topology_from_xml(xml, sysroot, &t);
+  if (rc == LAL_ENOTSUP)
+    return NULL;
+  if (rc != LAL_OK)
+    fail_msg("cannot load %s: %s", xml, lal_err_name(rc));
+  return t;
+}
+
+#define LOAD_OR_SKIP(var, xml, root)                                                               \
+  lal_topology *var = load(TOPO_DIR xml, root);                                                    \
+  if (!var)                                                                                        \
+    LAL_SKIP("this build has no hwloc (LAL_WITH_HWLOC=OFF or libhwloc-dev missing)")
+
+static void two_socket_server(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "server-2s-16c-smt.xml", "");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.pus, 32);
+  assert_int_equal(info.cores, 16);
+  assert_int_equal(info.packages, 2);
+  assert_int_equal(info.numa_nodes, 2);
+  assert_int_equal(info.l3_domains, 2);
+  assert_int_equal(info.l2_domains, 16);
+  assert_int_equal(info.kinds, 1);
+  assert_int_equal(info.smt_max, 2);
+  assert_string_equal(info.source, "hwloc-xml");
+  expect_set(&info.allowed, "0-31");
+  expect_set(&info.isolated, "");
+  expect_domain(t, LAL_TOPO_NUMA, 0, "0-7,16-23");
+  expect_domain(t, LAL_TOPO_NUMA, 1, "8-15,24-31");
+  expect_domain(t, LAL_TOPO_CORE, 0, "0,16");
+  expect_domain(t, LAL_TOPO_PACKAGE, 1, "8-15,24-31");
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 17, &pu));
+  assert_int_equal(pu.core, 1);
+  assert_int_equal(pu.smt_index, 1);
+  assert_int_equal(pu.numa_node, 0);
+  assert_true(pu.l3_bytes == 16u << 20);
+
+  expect_place(t, 4, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_NUMA, "0", "1,2,3,4", NULL);
+  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_NUMA, "0", "8,9,10,11,12,13,14,15",
+               NULL); /* node 0 has 7 whole cores left: node 1 takes it */
+  expect_place(t, 9, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_NUMA, "", NULL,
+               "no single NUMA node holds 9 threads (cores): the largest offers 8");
+  expect_place(t, 10, LAL_PLACE_SAME_NUMA, "", "0,1,2,3,4,5,6,7,16,17", NULL);
+  expect_place(t, 4, LAL_PLACE_SAME_L3, "0-7", "8,9,10,11", NULL);
+  expect_place(t, 16, LAL_PLACE_ONE_PER_CORE, "", "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15", NULL);
+  expect_place(t, 17, LAL_PLACE_ONE_PER_CORE, "", NULL, "17 threads need 17 cores");
+  expect_place(t, 2, 0, "0-15", "16,17", NULL);
+  lal_topology_free(t);
+}
+
+static void tuned_server_reports_isolated_and_nohz_full(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "server-2s-16c-smt.xml", TOPO_DIR "server-rt-root");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  expect_set(&info.isolated, "8-15,24-31");
+  expect_set(&info.nohz_full, "8-15,24-31");
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 9, &pu));
+  assert_true(pu.flags & LAL_TOPO_PU_ISOLATED);
+  assert_true(pu.flags & LAL_TOPO_PU_NOHZ_FULL);
+  /* Placing on the isolated CPUs is the caller's choice: `within` them. */
+  lal_cpuset out[3];
+  lal_place_req req = LAL_PLACE_REQ_INIT;
+  req.threads = 3;
+  req.flags = LAL_PLACE_ONE_PER_CORE;
+  req.within = &info.isolated;
+  assert_status(LAL_OK, lal_place(t, &req, out, NULL));
+  expect_set(&out[0], "8");
+  expect_set(&out[2], "10");
+  lal_topology_free(t);
+}
+
+static void container_cpuset_limits_candidates(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "server-container-cpuset.xml", "");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.pus, 32); /* the whole machine is still described */
+  expect_set(&info.allowed, "4-11,24-27");
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 0, &pu));
+  assert_false(pu.flags & LAL_TOPO_PU_ALLOWED);
+  /* Cores 4-7 are on node 0, cores 8-11 (with siblings 24-27) on node 1. */
+  expect_place(t, 4, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_NUMA, "", "4,5,6,7", NULL);
+  expect_place(t, 5, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_NUMA, "", NULL, "largest offers 4");
+  expect_place(t, 6, LAL_PLACE_SAME_NUMA, "", "8,9,10,11,24,25", NULL);
+  expect_place(t, 13, 0, "", NULL, "13 threads need 13 CPUs; the candidates offer 12");
+  lal_topology_free(t);
+}
+
+static void hybrid_desktop_prefers_p_cores(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "hybrid-8p16e.xml", "");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.pus, 32);
+  assert_int_equal(info.cores, 24);
+  assert_int_equal(info.kinds, 2);
+  assert_int_equal(info.l2_domains, 12);
+  assert_int_equal(info.l3_domains, 1);
+  lal_topo_pu p = LAL_TOPO_PU_INIT, e = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 3, &p));
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 20, &e));
+  lal_topo_kind pk = LAL_TOPO_KIND_INIT, ek = LAL_TOPO_KIND_INIT;
+  assert_status(LAL_OK, lal_topology_kind(t, p.kind, &pk));
+  assert_status(LAL_OK, lal_topology_kind(t, e.kind, &ek));
+  assert_int_equal(pk.perf_rank, 0);
+  assert_int_equal(ek.perf_rank, 1);
+  assert_string_equal(pk.name, "IntelCore");
+  assert_string_equal(ek.name, "IntelAtom");
+  assert_int_equal(pk.pus, 16);
+  expect_set(&ek.cpus, "16-31");
+  expect_domain(t, LAL_TOPO_L2, 8, "16-19"); /* an E-core cluster shares its L2 */
+
+  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "", "0,2,4,6,8,10,12,14", NULL);
+  expect_place(t, 10, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "0-1",
+               "2,4,6,8,10,12,14,16,17,18", NULL);
+  expect_place(t, 9, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_FAST_ONLY, "", NULL,
+               "9 threads need 9 fastest-kind cores; the candidates offer 8");
+  expect_place(t, 17, LAL_PLACE_FAST_ONLY, "", NULL, "offer 16");
+  expect_place(t, 4, 0, "", "0,2,4,6", NULL);
+  /* Excluding the P-cores leaves the E-cores, fast or not. */
+  expect_place(t, 2, LAL_PLACE_PREFER_FAST, "0-15", "16,17", NULL);
+  lal_topology_free(t);
+}
+
+static void two_cpu_vm(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "vm-2cpu.xml", "");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.pus, 2);
+  assert_int_equal(info.cores, 2);
+  assert_int_equal(info.smt_max, 1);
+  assert_int_equal(info.l3_domains, 2); /* each vCPU has its own L3 in hwloc */
+  assert_int_equal(info.numa_nodes, 1);
+  expect_place(t, 1, LAL_PLACE_ONE_PER_CORE, "0", "1", NULL);
+  expect_place(t, 2, LAL_PLACE_ONE_PER_CORE, "0", NULL, "2 threads need 2 cores");
+  expect_place(t, 2, LAL_PLACE_SAME_L3, "", NULL, "no single L3 domain holds 2 threads");
+  expect_place(t, 2, LAL_PLACE_SAME_NUMA, "", "0,1", NULL);
+  lal_topology_free(t);
+}
+
+static void bad_xml_is_an_error(void **state) {
+  (void)state;
+  lal_topology *t = NULL;
+  int rc = lal__linux_topology_from_xml(TOPO_DIR "README.md", "", &t);
+  if (rc == LAL_ENOTSUP)
+    LAL_SKIP("this build has no hwloc");
+  assert_status(LAL_EIO, rc);
+  assert_null(t);
+  assert_status(LAL_EINVAL, lal__linux_topology_from_xml(NULL, "", &t));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(two_socket_server),
+      cmocka_unit_test(tuned_server_reports_isolated_and_nohz_full),
+      cmocka_unit_test(container_cpuset_limits_candidates),
+      cmocka_unit_test(hybrid_desktop_prefers_p_cores),
+      cmocka_unit_test(two_cpu_vm),
+      cmocka_unit_test(bad_xml_is_an_error),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
