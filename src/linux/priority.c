@@ -20,24 +20,9 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 #include "priority_internal.h"
+#include "priority_chain.h"
 #include "procfs.h"
 
-struct sched_attr_v1 {
-  uint32_t size;
-  uint32_t policy;
-  uint64_t flags;
-  int32_t nice;
-  uint32_t priority;
-  uint64_t runtime;
-  uint64_t deadline;
-  uint64_t period;
-  uint32_t util_min;
-  uint32_t util_max;
-};
-
-/* include/uapi/linux/sched.h */
-enum { K_OTHER = 0, K_FIFO = 1, K_RR = 2, K_BATCH = 3, K_IDLE = 5, K_DEADLINE = 6 };
-#define K_RESET_ON_FORK 0x01ull
 #define CAP_SYS_NICE_BIT 23
 
 #define PROFILE_AUDIO_FIFO 60
@@ -80,7 +65,7 @@ static int lal_policy_of(uint32_t k) {
   }
 }
 
-static void describe(const struct sched_attr_v1 *a, char *buf, size_t size) {
+void lal__linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t size) {
   switch (a->policy) {
   case K_FIFO:
   case K_RR:
@@ -136,14 +121,8 @@ int lal__os_priority_restore(const lal_priority_result *saved) {
 
 /* ---- the request as a chain of attempts, first = what was asked */
 
-#define CHAIN_MAX 6
-typedef struct chain {
-  struct sched_attr_v1 steps[CHAIN_MAX];
-  int n;
-} chain;
-
-static void push(chain *c, uint32_t policy, uint32_t prio, int nice, uint64_t flags) {
-  if (c->n >= CHAIN_MAX)
+static void push(lal__sched_chain *c, uint32_t policy, uint32_t prio, int nice, uint64_t flags) {
+  if (c->n >= LAL__SCHED_CHAIN_MAX)
     return;
   struct sched_attr_v1 *a = &c->steps[c->n++];
   memset(a, 0, sizeof *a);
@@ -161,13 +140,13 @@ static int lowest_nice(int64_t rlimit_nice) {
   return (int)(20 - rlimit_nice);
 }
 
-static void degrade_nice(chain *c, int nice, uint64_t keep_flags, int64_t rl_nice) {
+static void degrade_nice(lal__sched_chain *c, int nice, uint64_t keep_flags, int64_t rl_nice) {
   int lo = lowest_nice(rl_nice);
   if (nice < 0 && lo > nice && lo < 0)
     push(c, K_OTHER, 0, lo, keep_flags);
 }
 
-static void degrade_rt(chain *c, uint32_t policy, uint32_t prio, uint64_t keep_flags,
+static void degrade_rt(lal__sched_chain *c, uint32_t policy, uint32_t prio, uint64_t keep_flags,
                        int64_t rl_rtprio, int64_t rl_nice) {
   if (rl_rtprio > 0 && rl_rtprio < (int64_t)prio)
     push(c, policy, (uint32_t)rl_rtprio, 0, K_RESET_ON_FORK);
@@ -175,9 +154,9 @@ static void degrade_rt(chain *c, uint32_t policy, uint32_t prio, uint64_t keep_f
   degrade_nice(c, RTKIT_NICE, keep_flags, rl_nice);
 }
 
-static int build_chain(const lal_priority_req *req, const struct sched_attr_v1 *cur, chain *c) {
-  uint64_t keep = cur->flags & K_RESET_ON_FORK; /* an unprivileged thread cannot clear it */
-  int64_t rl_rt = soft_limit(RLIMIT_RTPRIO), rl_nice = soft_limit(RLIMIT_NICE);
+int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, int64_t rl_rt,
+                              int64_t rl_nice, lal__sched_chain *c) {
+  uint64_t keep = cur_flags & K_RESET_ON_FORK; /* an unprivileged thread cannot clear it */
   int policy = req->profile == LAL_PRIORITY_EXPLICIT ? req->policy : -1;
   c->n = 0;
   switch (req->profile) {
@@ -227,8 +206,9 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
   int rc = getattr(&cur);
   if (rc != LAL_OK)
     return rc;
-  chain c;
-  rc = build_chain(req, &cur, &c);
+  lal__sched_chain c;
+  rc = lal__linux_priority_chain(req, cur.flags, soft_limit(RLIMIT_RTPRIO), soft_limit(RLIMIT_NICE),
+                                 &c);
   if (rc != LAL_OK) {
     lal__priority_note(res, "LAL_POLICY_WINDOWS: Windows only");
     lal__os_priority_get(res);
@@ -238,7 +218,7 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
   int applied = -1;
   for (int i = 0; i < (fallback ? c.n : 1) && applied < 0; i++) {
     char what[96], note[160];
-    describe(&c.steps[i], what, sizeof what);
+    lal__linux_sched_describe(&c.steps[i], what, sizeof what);
     int st = setattr(&c.steps[i]);
     if (st == LAL_OK) {
       applied = i;

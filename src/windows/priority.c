@@ -1,0 +1,263 @@
+/*
+ * Windows thread scheduling: the process priority class and the thread's
+ * relative priority together give its base priority ("Scheduling
+ * Priorities"); MMCSS (avrt.dll, "Multimedia Class Scheduler Service") lifts
+ * a registered thread into the realtime range for its task's share of each
+ * period, without the process needing REALTIME_PRIORITY_CLASS; EcoQoS (thread
+ * power throttling) may park a thread on efficient cores at low clock speed.
+ *
+ * Windows accepts most of these without a privilege; the exceptions are
+ * REALTIME_PRIORITY_CLASS, which silently becomes HIGH_PRIORITY_CLASS without
+ * SeIncreaseBasePriorityPrivilege (lal reads the class back to notice), and
+ * MMCSS, which fails when its service is stopped.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <windows.h>
+
+#include <avrt.h> /* needs windows.h first */
+
+#include "compat.h"
+#include "lal_internal.h"
+#include "lal_os.h"
+#include "priority_internal.h"
+
+/* The MMCSS registration of this thread, if lal made one. */
+static LAL__THREAD_LOCAL HANDLE mmcss_handle;
+static LAL__THREAD_LOCAL char mmcss_task[32];
+static LAL__THREAD_LOCAL int throttling_off;
+
+static const DWORD class_of[] = {0,
+                                 IDLE_PRIORITY_CLASS,
+                                 BELOW_NORMAL_PRIORITY_CLASS,
+                                 NORMAL_PRIORITY_CLASS,
+                                 ABOVE_NORMAL_PRIORITY_CLASS,
+                                 HIGH_PRIORITY_CLASS,
+                                 REALTIME_PRIORITY_CLASS};
+
+static int lal_class_of(DWORD c) {
+  for (int i = 1; i <= LAL_WIN_CLASS_REALTIME; i++)
+    if (class_of[i] == c)
+      return i;
+  return 0;
+}
+
+static void mmcss_leave(void) {
+  if (mmcss_handle)
+    AvRevertMmThreadCharacteristics(mmcss_handle);
+  mmcss_handle = NULL;
+  mmcss_task[0] = '\0';
+}
+
+/* Joins MMCSS task `task` (UTF-8) at `prio` (AVRT_PRIORITY_*). */
+static int mmcss_join(const char *task, AVRT_PRIORITY prio) {
+  if (mmcss_handle && strcmp(task, mmcss_task) == 0)
+    return AvSetMmThreadPriority(mmcss_handle, prio) ? LAL_OK : lal__fail_os();
+  WCHAR wide[32];
+  if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, task, -1, wide, 32) == 0)
+    return LAL_EINVAL;
+  DWORD index = 0;
+  HANDLE h = AvSetMmThreadCharacteristicsW(wide, &index);
+  if (!h)
+    return lal__fail_os();
+  if (!AvSetMmThreadPriority(h, prio)) {
+    int rc = lal__fail_os();
+    AvRevertMmThreadCharacteristics(h);
+    return rc;
+  }
+  mmcss_leave();
+  mmcss_handle = h;
+  lal__copy_string(mmcss_task, sizeof mmcss_task, task);
+  return LAL_OK;
+}
+
+/* EcoQoS off (control EXECUTION_SPEED, state 0) or back to the OS's choice
+ * (control 0) for this thread; a no-op where the OS has no such policy. */
+static void throttling_set(int off) {
+  lal_set_thread_information_fn set =
+      (lal_set_thread_information_fn)lal__win_proc(L"kernel32.dll", "SetThreadInformation");
+  lal_power_throttling_state s = {LAL_POWER_THROTTLING_VERSION,
+                                  off ? LAL_POWER_THROTTLING_EXECUTION_SPEED : 0, 0};
+  if (set && set(GetCurrentThread(), LAL_THREAD_POWER_THROTTLING_CLASS, &s, sizeof s))
+    throttling_off = off;
+}
+
+int lal__os_priority_get(lal_priority_result *res) {
+  int prio = GetThreadPriority(GetCurrentThread());
+  DWORD cls = GetPriorityClass(GetCurrentProcess());
+  if (prio == THREAD_PRIORITY_ERROR_RETURN || cls == 0)
+    return lal__fail_os();
+  res->policy = LAL_POLICY_WINDOWS;
+  res->win_thread_priority = prio;
+  res->win_priority_class = lal_class_of(cls);
+  lal__copy_string(res->mmcss_task, sizeof res->mmcss_task, mmcss_task);
+  if (mmcss_handle)
+    res->flags |= LAL_PRIORITY_MMCSS;
+  if (throttling_off)
+    res->flags |= LAL_PRIORITY_NO_THROTTLING;
+  return LAL_OK;
+}
+
+int lal__os_priority_restore(const lal_priority_result *saved) {
+  DWORD cls = class_of[saved->win_priority_class > 0 &&
+                               saved->win_priority_class <= LAL_WIN_CLASS_REALTIME
+                           ? saved->win_priority_class
+                           : LAL_WIN_CLASS_NORMAL];
+  if (GetPriorityClass(GetCurrentProcess()) != cls && !SetPriorityClass(GetCurrentProcess(), cls))
+    return lal__fail_os();
+  if (!SetThreadPriority(GetCurrentThread(), saved->win_thread_priority))
+    return lal__fail_os();
+  if (saved->mmcss_task[0] == '\0')
+    mmcss_leave();
+  else if (strcmp(saved->mmcss_task, mmcss_task) != 0)
+    return mmcss_join(saved->mmcss_task, AVRT_PRIORITY_NORMAL);
+  throttling_set(saved->flags & LAL_PRIORITY_NO_THROTTLING ? 1 : 0);
+  return LAL_OK;
+}
+
+/* nice -> relative thread priority, for explicit Linux-style requests. */
+static int thread_priority_of_nice(int nice) {
+  if (nice <= -10)
+    return THREAD_PRIORITY_HIGHEST;
+  if (nice <= -5)
+    return THREAD_PRIORITY_ABOVE_NORMAL;
+  if (nice < 5)
+    return THREAD_PRIORITY_NORMAL;
+  if (nice < 10)
+    return THREAD_PRIORITY_BELOW_NORMAL;
+  return THREAD_PRIORITY_LOWEST;
+}
+
+typedef struct plan {
+  int win_class;      /* LAL_WIN_CLASS_*, 0 = leave */
+  int thread_prio;
+  const char *mmcss;  /* NULL = leave MMCSS */
+  AVRT_PRIORITY mmcss_prio;
+  int fallback_prio;  /* thread priority when MMCSS is refused */
+  int boost;          /* turn EcoQoS off */
+} plan;
+
+static int make_plan(const lal_priority_req *req, plan *p) {
+  memset(p, 0, sizeof *p);
+  p->fallback_prio = THREAD_PRIORITY_TIME_CRITICAL;
+  switch (req->profile) {
+  case LAL_PRIORITY_BACKGROUND: p->thread_prio = THREAD_PRIORITY_LOWEST; return LAL_OK;
+  case LAL_PRIORITY_NORMAL: p->thread_prio = THREAD_PRIORITY_NORMAL; return LAL_OK;
+  case LAL_PRIORITY_INTERACTIVE:
+    p->thread_prio = THREAD_PRIORITY_HIGHEST;
+    p->boost = 1;
+    return LAL_OK;
+  case LAL_PRIORITY_AUDIO:
+    p->thread_prio = THREAD_PRIORITY_NORMAL; /* MMCSS sets the effective priority */
+    p->mmcss = "Pro Audio";
+    p->mmcss_prio = AVRT_PRIORITY_HIGH;
+    p->boost = 1;
+    return LAL_OK;
+  case LAL_PRIORITY_REALTIME:
+    p->thread_prio = THREAD_PRIORITY_TIME_CRITICAL;
+    p->mmcss = "Pro Audio";
+    p->mmcss_prio = AVRT_PRIORITY_CRITICAL;
+    p->boost = 1;
+    return LAL_OK;
+  }
+  p->boost = 1;
+  switch (req->policy) {
+  case LAL_POLICY_WINDOWS:
+    p->win_class = req->win_priority_class;
+    p->thread_prio = req->win_thread_priority;
+    p->fallback_prio = req->win_thread_priority;
+    if (req->mmcss_task[0]) {
+      p->mmcss = req->mmcss_task;
+      p->mmcss_prio = AVRT_PRIORITY_NORMAL;
+    }
+    p->boost = req->win_thread_priority > 0 || req->mmcss_task[0];
+    return LAL_OK;
+  case LAL_POLICY_OTHER:
+  case LAL_POLICY_BATCH:
+    p->thread_prio = thread_priority_of_nice(req->nice);
+    p->boost = req->nice < 0;
+    return LAL_OK;
+  case LAL_POLICY_IDLE:
+    p->thread_prio = THREAD_PRIORITY_IDLE;
+    p->boost = 0;
+    return LAL_OK;
+  case LAL_POLICY_FIFO:
+  case LAL_POLICY_RR: p->thread_prio = THREAD_PRIORITY_TIME_CRITICAL; return LAL_OK;
+  }
+  return LAL_ENOTSUP; /* SCHED_DEADLINE has no Windows counterpart */
+}
+
+static void note_failure(lal_priority_result *res, const char *what, int status) {
+  char text[128];
+  int os = lal_last_os_error();
+  snprintf(text, sizeof text, "%s: %s (error %d)", what, lal_err_name(status), os);
+  lal__priority_note(res, text);
+  if (!res->denied) {
+    res->denied = status;
+    res->denied_os_error = os;
+  }
+}
+
+int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) {
+  plan p;
+  int rc = make_plan(req, &p);
+  int fallback = req->flags & LAL_PRIORITY_FALLBACK;
+  if (rc != LAL_OK) {
+    lal__priority_note(res, "SCHED_DEADLINE: no Windows equivalent");
+    lal__os_priority_get(res);
+    return rc;
+  }
+  lal_priority_result before;
+  memset(&before, 0, sizeof before);
+  if ((rc = lal__os_priority_get(&before)) != LAL_OK)
+    return rc;
+  int degraded = 0;
+
+  if (p.win_class) {
+    DWORD want = class_of[p.win_class];
+    if (!SetPriorityClass(GetCurrentProcess(), want)) {
+      rc = lal__fail_os();
+      note_failure(res, "priority class", rc);
+    } else if (GetPriorityClass(GetCurrentProcess()) != want) {
+      /* REALTIME without SeIncreaseBasePriorityPrivilege: Windows gave HIGH. */
+      rc = LAL_EPERM;
+      note_failure(res, "REALTIME_PRIORITY_CLASS (no SeIncreaseBasePriorityPrivilege)", rc);
+    }
+    if (rc != LAL_OK && !fallback)
+      goto undo;
+    degraded |= rc != LAL_OK;
+    rc = LAL_OK;
+  }
+  if (!SetThreadPriority(GetCurrentThread(), p.thread_prio)) {
+    rc = lal__fail_os();
+    note_failure(res, "thread priority", rc);
+    goto undo; /* no weaker step to fall back to */
+  }
+  if (p.mmcss) {
+    rc = mmcss_join(p.mmcss, p.mmcss_prio);
+    if (rc != LAL_OK) {
+      note_failure(res, "MMCSS", rc);
+      if (!fallback)
+        goto undo;
+      degraded = 1;
+      rc = SetThreadPriority(GetCurrentThread(), p.fallback_prio) ? LAL_OK : lal__fail_os();
+      lal__priority_note(res, "THREAD_PRIORITY_TIME_CRITICAL instead");
+    }
+  } else {
+    mmcss_leave();
+  }
+  if (!(req->flags & LAL_PRIORITY_KEEP_THROTTLING))
+    throttling_set(p.boost);
+  if (!degraded)
+    lal__priority_note(res, "ok");
+  lal__os_priority_get(res);
+  if (degraded)
+    res->flags |= LAL_PRIORITY_DEGRADED;
+  return rc;
+
+undo:
+  lal__os_priority_restore(&before);
+  lal__os_priority_get(res);
+  res->flags |= LAL_PRIORITY_DEGRADED;
+  return rc;
+}

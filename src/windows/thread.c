@@ -1,0 +1,126 @@
+/* Windows threads, the one-shot event, names and stack bounds. */
+#include <process.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+#include "compat.h"
+#include "lal_internal.h"
+#include "lal_os.h"
+
+struct lal__os_thread {
+  HANDLE handle;
+  DWORD id;
+  void (*entry)(void *);
+  void *arg;
+};
+
+static unsigned __stdcall trampoline(void *p) {
+  lal__os_thread *t = p;
+  t->entry(t->arg);
+  return 0;
+}
+
+int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(void *), void *arg) {
+  lal__os_thread *t = calloc(1, sizeof *t);
+  if (!t)
+    return LAL_ENOMEM;
+  t->entry = entry;
+  t->arg = arg;
+  /* _beginthreadex, not CreateThread, so the C runtime sets up its per-thread
+   * state. STACK_SIZE_PARAM_IS_A_RESERVATION: stack_size is the reserve (the
+   * thread's real limit), not the initial commit ("Thread Stack Size"). */
+  unsigned id;
+  uintptr_t h = _beginthreadex(NULL, (unsigned)stack_size, trampoline, t,
+                               stack_size ? STACK_SIZE_PARAM_IS_A_RESERVATION : 0, &id);
+  if (h == 0) {
+    int rc = lal__fail_os();
+    free(t);
+    return rc;
+  }
+  t->handle = (HANDLE)h;
+  t->id = id;
+  *out = t;
+  return LAL_OK;
+}
+
+int lal__os_thread_join(lal__os_thread *t) {
+  int rc = WaitForSingleObject(t->handle, INFINITE) == WAIT_OBJECT_0 ? LAL_OK : lal__fail_os();
+  CloseHandle(t->handle);
+  free(t);
+  return rc;
+}
+
+int lal__os_thread_is_self(const lal__os_thread *t) { return t->id == GetCurrentThreadId(); }
+
+struct lal__os_event {
+  HANDLE handle;
+};
+
+int lal__os_event_create(lal__os_event **out) {
+  lal__os_event *e = calloc(1, sizeof *e);
+  if (!e)
+    return LAL_ENOMEM;
+  e->handle = CreateEventW(NULL, TRUE, FALSE, NULL); /* manual reset, not signalled */
+  if (!e->handle) {
+    int rc = lal__fail_os();
+    free(e);
+    return rc;
+  }
+  *out = e;
+  return LAL_OK;
+}
+
+void lal__os_event_signal(lal__os_event *e) { SetEvent(e->handle); }
+void lal__os_event_wait(lal__os_event *e) { WaitForSingleObject(e->handle, INFINITE); }
+
+void lal__os_event_destroy(lal__os_event *e) {
+  CloseHandle(e->handle);
+  free(e);
+}
+
+int lal__os_thread_set_name(const char *name) {
+  lal_set_thread_description_fn set =
+      (lal_set_thread_description_fn)lal__win_proc(L"kernel32.dll", "SetThreadDescription");
+  if (!set)
+    return LAL_ENOTSUP; /* before Windows 10 1607 */
+  WCHAR wide[256];
+  if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, -1, wide, 256) == 0)
+    return lal__fail_os();
+  HRESULT hr = set(GetCurrentThread(), wide);
+  return SUCCEEDED(hr) ? LAL_OK : lal__fail_native((int)HRESULT_CODE(hr));
+}
+
+int lal__os_thread_get_name(char *buf, size_t size) {
+  lal_get_thread_description_fn get =
+      (lal_get_thread_description_fn)lal__win_proc(L"kernel32.dll", "GetThreadDescription");
+  if (!get)
+    return LAL_ENOTSUP;
+  PWSTR wide = NULL;
+  HRESULT hr = get(GetCurrentThread(), &wide);
+  if (FAILED(hr))
+    return lal__fail_native((int)HRESULT_CODE(hr));
+  char utf8[1024];
+  int n = WideCharToMultiByte(CP_UTF8, 0, wide, -1, utf8, sizeof utf8, NULL, NULL);
+  LocalFree(wide);
+  if (n == 0)
+    return lal__fail_os();
+  if ((size_t)n > size)
+    return LAL_ERANGE;
+  memcpy(buf, utf8, (size_t)n);
+  return LAL_OK;
+}
+
+int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high) {
+  /* The whole reservation starts at the AllocationBase of any stack page
+   * (VirtualQuery); the TEB's NT_TIB.StackBase is its top. Windows 7 has no
+   * GetCurrentThreadStackLimits. */
+  MEMORY_BASIC_INFORMATION mbi;
+  volatile char here = 0;
+  if (VirtualQuery((const void *)&here, &mbi, sizeof mbi) == 0)
+    return lal__fail_os();
+  NT_TIB *tib = (NT_TIB *)NtCurrentTeb();
+  *low = (uintptr_t)mbi.AllocationBase;
+  *high = (uintptr_t)tib->StackBase;
+  return LAL_OK;
+}

@@ -1,0 +1,428 @@
+/*
+ * lal_thread_set_priority: bad requests change nothing, profiles obtain what
+ * the table in lal.h says, the saved state comes back, and without privilege
+ * the fallback chain and the result say what happened. Privilege is really
+ * dropped: on Linux a forked child lowers RLIMIT_RTPRIO / RLIMIT_NICE and
+ * becomes `nobody` (losing CAP_SYS_NICE) before asking.
+ */
+#include <string.h>
+
+#include "lal_test.h"
+
+#ifdef __linux__
+#  include "priority_chain.h"
+#  include <sched.h>
+#  include <sys/resource.h>
+#  include <sys/wait.h>
+#  include <unistd.h>
+#endif
+
+static lal_thread_state saved;
+
+static int setup(void **state) {
+  (void)state;
+  return lal_thread_state_save(&saved) == LAL_OK ? 0 : -1;
+}
+
+static int restore(void **state) {
+  (void)state;
+  return lal_thread_state_restore(&saved) == LAL_OK ? 0 : -1;
+}
+
+static void get_now(lal_priority_result *r) {
+  memset(r, 0, sizeof *r);
+  r->size = sizeof *r;
+  assert_status(LAL_OK, lal_thread_get_priority(r));
+}
+
+static void expect_unchanged(const lal_priority_result *before) {
+  lal_priority_result now;
+  get_now(&now);
+  assert_int_equal(now.policy, before->policy);
+  assert_int_equal(now.rt_priority, before->rt_priority);
+  assert_int_equal(now.nice, before->nice);
+  assert_int_equal(now.win_thread_priority, before->win_thread_priority);
+  assert_int_equal(now.win_priority_class, before->win_priority_class);
+}
+
+static void bad_requests_change_nothing(void **state) {
+  (void)state;
+  lal_priority_result before, res = LAL_PRIORITY_RESULT_INIT;
+  get_now(&before);
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(NULL, &res));
+  req.size = 8;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.size = sizeof req;
+  int bad_profiles[] = {0, 7, -1};
+  for (size_t i = 0; i < 3; i++) {
+    req.profile = bad_profiles[i];
+    assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  }
+  req.profile = LAL_PRIORITY_REALTIME;
+  req.flags = 1u << 15;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.flags = 0;
+  memset(req.mmcss_task, 'x', sizeof req.mmcss_task); /* unterminated */
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  memset(req.mmcss_task, 0, sizeof req.mmcss_task);
+
+  req.profile = LAL_PRIORITY_EXPLICIT;
+  req.policy = LAL_POLICY_FIFO;
+  req.rt_priority = 0;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.rt_priority = 100;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.policy = LAL_POLICY_OTHER;
+  req.nice = -21;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.nice = 20;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.policy = 42;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.policy = LAL_POLICY_DEADLINE; /* runtime > deadline */
+  req.runtime_ns = 2000000, req.deadline_ns = 1000000, req.period_ns = 10000000;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.runtime_ns = 500000, req.deadline_ns = 20000000; /* deadline > period */
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.runtime_ns = 0, req.deadline_ns = 1000000;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.policy = LAL_POLICY_WINDOWS;
+  req.win_thread_priority = 3;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.win_thread_priority = 0;
+  req.win_priority_class = 7;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  /* A result struct too small to hold the reason. */
+  req = (lal_priority_req)LAL_PRIORITY_REQ_INIT;
+  res.size = 16;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  assert_status(LAL_EINVAL, lal_thread_get_priority(NULL));
+  assert_status(LAL_EINVAL, lal_thread_state_save(NULL));
+  assert_status(LAL_EINVAL, lal_thread_state_restore(NULL));
+  lal_thread_state blank;
+  memset(&blank, 0, sizeof blank);
+  assert_status(LAL_EINVAL, lal_thread_state_restore(&blank));
+  expect_unchanged(&before);
+}
+
+static int privileged(void) {
+  lal_caps caps = LAL_CAPS_INIT;
+  return lal_query_caps(&caps) == LAL_OK && (caps.machine_features & LAL_CAP_RT_PRIORITY) &&
+         !(caps.machine_features & LAL_CAP_UNDER_WINE);
+}
+
+static int under_wine(void) {
+  lal_caps caps = LAL_CAPS_INIT;
+  return lal_query_caps(&caps) == LAL_OK && (caps.machine_features & LAL_CAP_UNDER_WINE);
+}
+
+static void set_profile(int profile, lal_priority_result *res) {
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = profile;
+  memset(res, 0, sizeof *res);
+  res->size = sizeof *res;
+  int rc = lal_thread_set_priority(&req, res);
+  if (rc != LAL_OK)
+    fail_msg("profile %d: %s: %s", profile, lal_err_name(rc), res->reason);
+  assert_false(res->flags & LAL_PRIORITY_DEGRADED);
+  assert_non_null(strstr(res->reason, "ok"));
+}
+
+static void normal_and_background_need_no_privilege(void **state) {
+  (void)state;
+  lal_priority_result res;
+  set_profile(LAL_PRIORITY_NORMAL, &res);
+#ifdef __linux__
+  assert_int_equal(res.policy, LAL_POLICY_OTHER);
+  assert_int_equal(res.nice, 0);
+  set_profile(LAL_PRIORITY_BACKGROUND, &res);
+  assert_int_equal(res.policy, LAL_POLICY_BATCH);
+  assert_int_equal(res.nice, 10);
+#else
+  assert_int_equal(res.policy, LAL_POLICY_WINDOWS);
+  assert_int_equal(res.win_thread_priority, 0);
+  set_profile(LAL_PRIORITY_BACKGROUND, &res);
+  assert_int_equal(res.win_thread_priority, -2); /* THREAD_PRIORITY_LOWEST */
+#endif
+}
+
+static void every_profile_obtains_its_table_entry(void **state) {
+  (void)state;
+#ifdef __linux__
+  if (!privileged())
+    LAL_SKIP("needs root or CAP_SYS_NICE (SCHED_FIFO, negative nice); unprivileged paths are "
+             "tested by the dropped-privilege tests");
+  lal_priority_result res;
+  set_profile(LAL_PRIORITY_INTERACTIVE, &res);
+  assert_int_equal(res.policy, LAL_POLICY_OTHER);
+  assert_int_equal(res.nice, -10);
+  set_profile(LAL_PRIORITY_AUDIO, &res);
+  assert_int_equal(res.policy, LAL_POLICY_FIFO);
+  assert_int_equal(res.rt_priority, 60);
+  assert_true(res.flags & LAL_PRIORITY_RESET_ON_FORK);
+  assert_int_equal(sched_getscheduler(0) & ~SCHED_RESET_ON_FORK, SCHED_FIFO);
+  set_profile(LAL_PRIORITY_REALTIME, &res);
+  assert_int_equal(res.rt_priority, 80);
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_EXPLICIT;
+  req.policy = LAL_POLICY_RR;
+  req.rt_priority = 33;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  assert_int_equal(res.policy, LAL_POLICY_RR);
+  assert_int_equal(res.rt_priority, 33);
+  req.policy = LAL_POLICY_WINDOWS;
+  assert_status(LAL_ENOTSUP, lal_thread_set_priority(&req, &res));
+  assert_int_equal(res.policy, LAL_POLICY_RR); /* unchanged */
+  /* SCHED_DEADLINE: 1 ms every 10 ms. The kernel refuses it (EPERM) when the
+   * thread's affinity is narrower than its root domain: the test keeps it wide. */
+  req.policy = LAL_POLICY_DEADLINE;
+  req.runtime_ns = 1000000, req.deadline_ns = 10000000, req.period_ns = 10000000;
+  int rc = lal_thread_set_priority(&req, &res);
+  if (rc == LAL_EBUSY)
+    LAL_SKIP("SCHED_DEADLINE admission control refused 10%% bandwidth here");
+  assert_status(LAL_OK, rc);
+  assert_int_equal(res.policy, LAL_POLICY_DEADLINE);
+  assert_true(res.runtime_ns == 1000000 && res.period_ns == 10000000);
+#else
+  if (!under_wine())
+    LAL_SKIP("checked on Windows by hand; CI runs Wine");
+  lal_priority_result res;
+  set_profile(LAL_PRIORITY_INTERACTIVE, &res);
+  assert_int_equal(res.win_thread_priority, 2); /* THREAD_PRIORITY_HIGHEST */
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_REALTIME;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  assert_int_equal(res.win_thread_priority, 15); /* TIME_CRITICAL, with or without MMCSS */
+  if (res.flags & LAL_PRIORITY_MMCSS)
+    assert_string_equal(res.mmcss_task, "Pro Audio");
+  req.profile = LAL_PRIORITY_EXPLICIT;
+  req.policy = LAL_POLICY_DEADLINE;
+  req.runtime_ns = 1000000, req.deadline_ns = 10000000;
+  assert_status(LAL_ENOTSUP, lal_thread_set_priority(&req, &res));
+  req.policy = LAL_POLICY_WINDOWS;
+  req.win_priority_class = LAL_WIN_CLASS_ABOVE_NORMAL;
+  req.win_thread_priority = 1;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  assert_int_equal(res.win_priority_class, LAL_WIN_CLASS_ABOVE_NORMAL);
+  assert_int_equal(res.win_thread_priority, 1);
+#endif
+}
+
+static void saved_state_comes_back(void **state) {
+  (void)state;
+  lal_thread_state s;
+  assert_status(LAL_OK, lal_thread_state_save(&s));
+  lal_priority_result before;
+  get_now(&before);
+  lal_cpuset one;
+  lal_cpuset_zero(&one);
+  lal_cpuset_set(&one, lal_cpuset_first(&s.affinity));
+  assert_status(LAL_OK, lal_thread_set_affinity(&one));
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = privileged() || under_wine() ? LAL_PRIORITY_REALTIME : LAL_PRIORITY_BACKGROUND;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  int rc = lal_thread_state_restore(&s);
+  if (rc == LAL_EPERM && req.profile == LAL_PRIORITY_BACKGROUND)
+    LAL_SKIP("undoing nice 10 needs RLIMIT_NICE or CAP_SYS_NICE, which this user lacks");
+  assert_status(LAL_OK, rc);
+  expect_unchanged(&before);
+  lal_cpuset now;
+  assert_status(LAL_OK, lal_thread_get_affinity(&now));
+  assert_true(lal_cpuset_equal(&now, &s.affinity));
+}
+
+#ifdef __linux__
+/* Runs check() in a child that set RLIMIT_RTPRIO / RLIMIT_NICE (soft and
+ * hard) and became nobody, and fails if the child reports a failure. */
+static void in_unprivileged_child(long rtprio, long nice_limit, int (*check)(char *, size_t)) {
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    char msg[512] = "";
+    struct rlimit rt = {(rlim_t)rtprio, (rlim_t)rtprio}, ni = {(rlim_t)nice_limit, (rlim_t)nice_limit};
+    int ok = setrlimit(RLIMIT_RTPRIO, &rt) == 0 && setrlimit(RLIMIT_NICE, &ni) == 0 &&
+             setgid(65534) == 0 && setuid(65534) == 0;
+    if (!ok)
+      snprintf(msg, sizeof msg, "could not drop privilege");
+    else
+      ok = check(msg, sizeof msg);
+    if (write(fds[1], msg, strlen(msg)) < 0)
+      ok = 0;
+    _exit(ok ? 0 : 1);
+  }
+  close(fds[1]);
+  char msg[512] = "";
+  ssize_t n = read(fds[0], msg, sizeof msg - 1);
+  close(fds[0]);
+  msg[n > 0 ? n : 0] = '\0';
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    fail_msg("unprivileged child: %s", msg);
+}
+
+#  define CHILD_EXPECT(cond)                                                                       \
+    do {                                                                                           \
+      if (!(cond)) {                                                                               \
+        snprintf(msg, size, "%s failed; reason: %s", #cond, res.reason);                           \
+        return 0;                                                                                  \
+      }                                                                                            \
+    } while (0)
+
+/* No RT, no nice below 0: strict fails with EPERM and changes nothing;
+ * fallback ends at "unchanged" and says why. */
+static int denied_everything(char *msg, size_t size) {
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_REALTIME;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_EPERM);
+  CHILD_EXPECT(res.policy == LAL_POLICY_OTHER && res.nice == 0);
+  CHILD_EXPECT(sched_getscheduler(0) == SCHED_OTHER);
+  CHILD_EXPECT(res.denied == LAL_EPERM && res.rlimit_rtprio == 0);
+  req.flags = LAL_PRIORITY_FALLBACK;
+  memset(&res, 0, sizeof res);
+  res.size = sizeof res;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
+  CHILD_EXPECT(res.flags & LAL_PRIORITY_DEGRADED);
+  CHILD_EXPECT(res.policy == LAL_POLICY_OTHER && res.nice == 0);
+  CHILD_EXPECT(res.denied == LAL_EPERM);
+  CHILD_EXPECT(strstr(res.reason, "SCHED_FIFO 80: LAL_EPERM") != NULL);
+  CHILD_EXPECT(strstr(res.reason, "no CAP_SYS_NICE") != NULL);
+  CHILD_EXPECT(strstr(res.reason, "left unchanged") != NULL);
+  return 1;
+}
+
+/* RLIMIT_RTPRIO 20 (what rtkit-style setups grant): FIFO capped at 20. */
+static int capped_fifo(char *msg, size_t size) {
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_REALTIME;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
+  CHILD_EXPECT(res.flags & LAL_PRIORITY_DEGRADED);
+  CHILD_EXPECT(res.policy == LAL_POLICY_FIFO && res.rt_priority == 20);
+  CHILD_EXPECT(res.rlimit_rtprio == 20);
+  CHILD_EXPECT(strstr(res.reason, "SCHED_FIFO 20: ok") != NULL);
+  /* Going back down needs no privilege. */
+  req.profile = LAL_PRIORITY_NORMAL;
+  req.flags = 0;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK && res.policy == LAL_POLICY_OTHER);
+  return 1;
+}
+
+/* No RT, RLIMIT_NICE 25 (nice down to -5): AUDIO ends at nice -5. */
+static int nice_within_rlimit(char *msg, size_t size) {
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_AUDIO;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
+  CHILD_EXPECT(res.flags & LAL_PRIORITY_DEGRADED);
+  CHILD_EXPECT(res.policy == LAL_POLICY_OTHER && res.nice == -5);
+  CHILD_EXPECT(strstr(res.reason, "SCHED_OTHER nice -11: LAL_EPERM") != NULL);
+  CHILD_EXPECT(strstr(res.reason, "SCHED_OTHER nice -5: ok") != NULL);
+  /* INTERACTIVE asks for -10, gets -5 too. */
+  req.profile = LAL_PRIORITY_INTERACTIVE;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK && res.nice == -5);
+  return 1;
+}
+
+/* 1 if this process can give a child hard limits this high (root without
+ * CAP_SYS_RESOURCE cannot raise a hard limit). */
+static int can_raise(int resource, long value) {
+  struct rlimit rl;
+  return getrlimit(resource, &rl) == 0 && (rl.rlim_max == RLIM_INFINITY || (long)rl.rlim_max >= value);
+}
+#endif
+
+static void without_privilege_strict_fails_and_fallback_reports(void **state) {
+  (void)state;
+#ifdef __linux__
+  if (getuid() != 0)
+    LAL_SKIP("dropping privilege in a child needs root to start from");
+  in_unprivileged_child(0, 0, denied_everything);
+#else
+  LAL_SKIP("Wine grants every priority (no SeIncreaseBasePriorityPrivilege check) and has no "
+           "MMCSS service to refuse: the Windows denial path cannot be exercised here");
+#endif
+}
+
+static void rlimits_cap_the_fallback(void **state) {
+  (void)state;
+#ifdef __linux__
+  if (getuid() != 0)
+    LAL_SKIP("dropping privilege in a child needs root to start from");
+  if (!can_raise(RLIMIT_RTPRIO, 20) || !can_raise(RLIMIT_NICE, 25))
+    LAL_SKIP("the hard RLIMIT_RTPRIO/RLIMIT_NICE are below 20/25 and this root cannot raise them "
+             "(no CAP_SYS_RESOURCE): the capped steps are checked by priority_chain_degrades");
+  in_unprivileged_child(20, 0, capped_fifo);
+  in_unprivileged_child(0, 25, nice_within_rlimit);
+#else
+  LAL_SKIP("Windows has no rlimits");
+#endif
+}
+
+#ifdef __linux__
+static void expect_chain(int profile, int policy, int64_t rl_rt, int64_t rl_nice,
+                         const char *expected) {
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = profile;
+  req.policy = policy;
+  req.rt_priority = 50;
+  req.runtime_ns = 1000000, req.deadline_ns = 10000000;
+  lal__sched_chain c;
+  assert_status(LAL_OK, lal__linux_priority_chain(&req, 0, rl_rt, rl_nice, &c));
+  char got[512] = "", step[96];
+  for (int i = 0; i < c.n; i++) {
+    lal__linux_sched_describe(&c.steps[i], step, sizeof step);
+    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " > " : "", step);
+  }
+  assert_string_equal(got, expected);
+}
+#endif
+
+/* The documented degradation for limits this machine cannot set. */
+static void priority_chain_degrades(void **state) {
+  (void)state;
+#ifdef __linux__
+  expect_chain(LAL_PRIORITY_REALTIME, 0, 0, 0, "SCHED_FIFO 80 > SCHED_OTHER nice -11");
+  expect_chain(LAL_PRIORITY_REALTIME, 0, 20, 0,
+               "SCHED_FIFO 80 > SCHED_FIFO 20 > SCHED_OTHER nice -11");
+  expect_chain(LAL_PRIORITY_AUDIO, 0, 0, 25, "SCHED_FIFO 60 > SCHED_OTHER nice -11 > SCHED_OTHER nice -5");
+  expect_chain(LAL_PRIORITY_AUDIO, 0, -1, -1, "SCHED_FIFO 60 > SCHED_OTHER nice -11");
+  expect_chain(LAL_PRIORITY_AUDIO, 0, 95, 0, "SCHED_FIFO 60 > SCHED_OTHER nice -11");
+  expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 25, "SCHED_OTHER nice -10 > SCHED_OTHER nice -5");
+  expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 0, "SCHED_OTHER nice -10");
+  expect_chain(LAL_PRIORITY_BACKGROUND, 0, 0, 0, "SCHED_BATCH nice 10");
+  expect_chain(LAL_PRIORITY_EXPLICIT, LAL_POLICY_RR, 10, 0,
+               "SCHED_RR 50 > SCHED_RR 10 > SCHED_OTHER nice -11");
+  expect_chain(LAL_PRIORITY_EXPLICIT, LAL_POLICY_DEADLINE, 0, 0,
+               "SCHED_DEADLINE 1000000/10000000/10000000 ns > SCHED_FIFO 80 > SCHED_OTHER nice -11");
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_EXPLICIT;
+  req.policy = LAL_POLICY_WINDOWS;
+  lal__sched_chain c;
+  assert_status(LAL_ENOTSUP, lal__linux_priority_chain(&req, 0, 0, 0, &c));
+#else
+  LAL_SKIP("the Windows chain has one step (MMCSS -> TIME_CRITICAL), checked by the profile test");
+#endif
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_teardown(bad_requests_change_nothing, restore),
+      cmocka_unit_test_teardown(normal_and_background_need_no_privilege, restore),
+      cmocka_unit_test_teardown(every_profile_obtains_its_table_entry, restore),
+      cmocka_unit_test_teardown(saved_state_comes_back, restore),
+      cmocka_unit_test(without_privilege_strict_fails_and_fallback_reports),
+      cmocka_unit_test(rlimits_cap_the_fallback),
+      cmocka_unit_test(priority_chain_degrades),
+  };
+  return cmocka_run_group_tests(tests, setup, NULL);
+}
