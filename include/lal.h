@@ -486,8 +486,9 @@ LAL_API int lal_pacer_stats_get(const lal_pacer *pacer, lal_pacer_stats *stats);
 typedef struct lal_topology lal_topology;
 
 /* lal_topo_pu.flags */
-#define LAL_TOPO_PU_ALLOWED (1u << 0)   /* this process may run here (Linux: cgroup cpuset; \
-                                           Windows: the process's processor groups and    \
+#define LAL_TOPO_PU_ALLOWED                                                                        \
+  (1u << 0)                             /* this process may run here (Linux: cgroup cpuset;        \
+                                           Windows: the process's processor groups and             \
                                            CPU sets not allocated to another process)    */
 #define LAL_TOPO_PU_AFFINITY (1u << 1)  /* in the process's affinity mask at load time */
 #define LAL_TOPO_PU_ISOLATED (1u << 2)  /* Linux isolcpus= (/sys/devices/system/cpu/isolated) */
@@ -495,15 +496,15 @@ typedef struct lal_topology lal_topology;
 
 typedef struct lal_topo_pu {
   size_t size;
-  int cpu;         /* lal_cpuset index */
-  int core;        /* dense indexes of the domains holding this PU, -1 if unknown */
+  int cpu;  /* lal_cpuset index */
+  int core; /* dense indexes of the domains holding this PU, -1 if unknown */
   int package;
   int numa_node;
   int l2;
   int l3;
-  int kind;        /* index for lal_topology_kind(); 0 when the machine has one kind */
-  int smt_index;   /* 0 for the first PU of its core, 1 for its SMT sibling, ... */
-  unsigned flags;  /* LAL_TOPO_PU_* */
+  int kind;          /* index for lal_topology_kind(); 0 when the machine has one kind */
+  int smt_index;     /* 0 for the first PU of its core, 1 for its SMT sibling, ... */
+  unsigned flags;    /* LAL_TOPO_PU_* */
   uint64_t l2_bytes; /* size of its L2 / L3, 0 if unknown */
   uint64_t l3_bytes;
 } lal_topo_pu;
@@ -532,8 +533,8 @@ typedef struct lal_topology_info {
   int l2_domains;
   int l3_domains;
   int kinds;
-  int smt_max;    /* most PUs on one core (1 = no SMT) */
-  int groups;     /* Windows processor groups spanned (1 on Linux) */
+  int smt_max;          /* most PUs on one core (1 = no SMT) */
+  int groups;           /* Windows processor groups spanned (1 on Linux) */
   lal_cpuset all;       /* every PU the OS knows */
   lal_cpuset allowed;   /* LAL_TOPO_PU_ALLOWED */
   lal_cpuset affinity;  /* LAL_TOPO_PU_AFFINITY */
@@ -608,8 +609,8 @@ typedef struct lal_place_req {
 
 typedef struct lal_place_result {
   size_t size;
-  int cores_used;  /* distinct cores the threads landed on */
-  int domain;      /* the L3 / NUMA node / package chosen for a SAME_* request, else -1 */
+  int cores_used;   /* distinct cores the threads landed on */
+  int domain;       /* the L3 / NUMA node / package chosen for a SAME_* request, else -1 */
   char reason[192]; /* why a request could not be met ("" on success) */
 } lal_place_result;
 #define LAL_PLACE_RESULT_INIT                                                                      \
@@ -716,13 +717,13 @@ typedef struct lal_priority_req {
   int profile;    /* lal_priority_profile */
   unsigned flags; /* LAL_PRIORITY_* */
   /* LAL_PRIORITY_EXPLICIT only: */
-  int policy;           /* lal_policy */
-  int rt_priority;      /* FIFO/RR: 1..99 */
-  int nice;             /* OTHER/BATCH: -20..19 */
-  uint64_t runtime_ns;  /* DEADLINE: runtime <= deadline <= period (period 0 = deadline) */
+  int policy;          /* lal_policy */
+  int rt_priority;     /* FIFO/RR: 1..99 */
+  int nice;            /* OTHER/BATCH: -20..19 */
+  uint64_t runtime_ns; /* DEADLINE: runtime <= deadline <= period (period 0 = deadline) */
   uint64_t deadline_ns;
   uint64_t period_ns;
-  int win_priority_class; /* LAL_POLICY_WINDOWS: LAL_WIN_CLASS_* or 0 */
+  int win_priority_class;  /* LAL_POLICY_WINDOWS: LAL_WIN_CLASS_* or 0 */
   int win_thread_priority; /* THREAD_PRIORITY_* value: -15, -2..2, 15 */
   char mmcss_task[32];     /* MMCSS task ("Pro Audio", "Games"), "" for none */
 } lal_priority_req;
@@ -737,20 +738,20 @@ typedef struct lal_priority_req {
 
 typedef struct lal_priority_result {
   size_t size;
-  unsigned flags;  /* LAL_PRIORITY_DEGRADED, ... */
-  int policy;      /* what the thread has now (lal_policy) */
-  int rt_priority; /* FIFO/RR priority, 0 otherwise */
-  int nice;        /* nice value (OTHER/BATCH/IDLE), 0 otherwise */
+  unsigned flags;                              /* LAL_PRIORITY_DEGRADED, ... */
+  int policy;                                  /* what the thread has now (lal_policy) */
+  int rt_priority;                             /* FIFO/RR priority, 0 otherwise */
+  int nice;                                    /* nice value (OTHER/BATCH/IDLE), 0 otherwise */
   uint64_t runtime_ns, deadline_ns, period_ns; /* DEADLINE */
   int win_priority_class;  /* Windows: the process class now (LAL_WIN_CLASS_*) */
   int win_thread_priority; /* Windows: GetThreadPriority now */
   char mmcss_task[32];
-  int denied;          /* the status that forced a degradation (LAL_EPERM...), 0 if none */
-  int denied_os_error; /* its errno / GetLastError */
+  int denied;            /* the status that forced a degradation (LAL_EPERM...), 0 if none */
+  int denied_os_error;   /* its errno / GetLastError */
   int64_t rlimit_rtprio; /* Linux RLIMIT_RTPRIO soft limit (-1 = unlimited), 0 on Windows */
   int64_t rlimit_nice;   /* Linux RLIMIT_NICE soft limit (-1 = unlimited) */
-  char reason[256];    /* each step tried and its outcome, e.g. "SCHED_FIFO 80: EPERM
-                          (RLIMIT_RTPRIO 0, no CAP_SYS_NICE); nice -10: EPERM; nice 0: ok" */
+  char reason[256];      /* each step tried and its outcome, e.g. "SCHED_FIFO 80: EPERM
+                            (RLIMIT_RTPRIO 0, no CAP_SYS_NICE); nice -10: EPERM; nice 0: ok" */
 } lal_priority_result;
 #define LAL_PRIORITY_RESULT_INIT                                                                   \
   { .size = sizeof(lal_priority_result) }
@@ -826,10 +827,10 @@ typedef int (*lal_thread_fn)(void *arg);
 typedef struct lal_thread_attr {
   size_t size;
   unsigned flags;
-  const char *name;                /* NULL: inherit the OS default */
-  const lal_cpuset *affinity;      /* NULL: inherit */
+  const char *name;                 /* NULL: inherit the OS default */
+  const lal_cpuset *affinity;       /* NULL: inherit */
   const lal_priority_req *priority; /* NULL: inherit */
-  size_t stack_size;     /* bytes, 0 = OS default; rounded up to the page size */
+  size_t stack_size;                /* bytes, 0 = OS default; rounded up to the page size */
   size_t stack_prefault; /* bytes of stack to touch before fn runs (lal_stack_prefault) */
 } lal_thread_attr;
 #define LAL_THREAD_ATTR_INIT                                                                       \
@@ -838,13 +839,13 @@ typedef struct lal_thread_attr {
 /* What lal_thread_create applied in the new thread, before fn ran. */
 typedef struct lal_thread_result {
   size_t size;
-  int name_status;     /* LAL_OK, or the status of lal_thread_set_name */
-  int affinity_status; /* LAL_OK, or that of lal_thread_set_affinity */
-  int priority_status; /* LAL_OK, or that of lal_thread_set_priority */
-  int prefault_status; /* LAL_OK, or that of lal_stack_prefault */
-  lal_cpuset affinity; /* the thread's affinity as fn starts */
+  int name_status;              /* LAL_OK, or the status of lal_thread_set_name */
+  int affinity_status;          /* LAL_OK, or that of lal_thread_set_affinity */
+  int priority_status;          /* LAL_OK, or that of lal_thread_set_priority */
+  int prefault_status;          /* LAL_OK, or that of lal_stack_prefault */
+  lal_cpuset affinity;          /* the thread's affinity as fn starts */
   lal_priority_result priority; /* the thread's scheduling as fn starts */
-  size_t stack_size;   /* the stack it got */
+  size_t stack_size;            /* the stack it got */
 } lal_thread_result;
 #define LAL_THREAD_RESULT_INIT                                                                     \
   { .size = sizeof(lal_thread_result) }

@@ -245,7 +245,8 @@ static void in_unprivileged_child(long rtprio, long nice_limit, int (*check)(cha
   assert_true(pid >= 0);
   if (pid == 0) {
     char msg[512] = "";
-    struct rlimit rt = {(rlim_t)rtprio, (rlim_t)rtprio}, ni = {(rlim_t)nice_limit, (rlim_t)nice_limit};
+    struct rlimit rt = {(rlim_t)rtprio, (rlim_t)rtprio},
+                  ni = {(rlim_t)nice_limit, (rlim_t)nice_limit};
     int ok = setrlimit(RLIMIT_RTPRIO, &rt) == 0 && setrlimit(RLIMIT_NICE, &ni) == 0 &&
              setgid(65534) == 0 && setuid(65534) == 0;
     if (!ok)
@@ -337,7 +338,8 @@ static int nice_within_rlimit(char *msg, size_t size) {
  * CAP_SYS_RESOURCE cannot raise a hard limit). */
 static int can_raise(int resource, long value) {
   struct rlimit rl;
-  return getrlimit(resource, &rl) == 0 && (rl.rlim_max == RLIM_INFINITY || (long)rl.rlim_max >= value);
+  return getrlimit(resource, &rl) == 0 &&
+         (rl.rlim_max == RLIM_INFINITY || (long)rl.rlim_max >= value);
 }
 #endif
 
@@ -348,14 +350,33 @@ static void without_privilege_strict_fails_and_fallback_reports(void **state) {
     LAL_SKIP("dropping privilege in a child needs root to start from");
   in_unprivileged_child(0, 0, denied_everything);
 #else
-  LAL_SKIP("Wine grants every priority (no SeIncreaseBasePriorityPrivilege check) and has no "
-           "MMCSS service to refuse: the Windows denial path cannot be exercised here");
+  /* A refused MMCSS registration (real Windows: ERROR_INVALID_TASK_NAME for
+   * a task not under HKLM\...\Multimedia\SystemProfile\Tasks). */
+  lal_priority_result before;
+  get_now(&before);
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_EXPLICIT;
+  req.policy = LAL_POLICY_WINDOWS;
+  req.win_thread_priority = 1;
+  strcpy(req.mmcss_task, "lal no such task");
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  int rc = lal_thread_set_priority(&req, &res);
+  if (rc == LAL_OK)
+    LAL_SKIP("this avrt accepts any MMCSS task name (Wine): the refusal cannot be provoked");
+  assert_true(rc < 0);
+  expect_unchanged(&before); /* strict: the thread priority was put back */
+  assert_int_equal(res.denied, rc);
+  req.flags = LAL_PRIORITY_FALLBACK;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  assert_true(res.flags & LAL_PRIORITY_DEGRADED);
+  assert_false(res.flags & LAL_PRIORITY_MMCSS);
+  assert_int_equal(res.win_thread_priority, 1);
 #endif
 }
 
+#ifdef __linux__
 static void rlimits_cap_the_fallback(void **state) {
   (void)state;
-#ifdef __linux__
   if (getuid() != 0)
     LAL_SKIP("dropping privilege in a child needs root to start from");
   if (!can_raise(RLIMIT_RTPRIO, 20) || !can_raise(RLIMIT_NICE, 25))
@@ -363,10 +384,8 @@ static void rlimits_cap_the_fallback(void **state) {
              "(no CAP_SYS_RESOURCE): the capped steps are checked by priority_chain_degrades");
   in_unprivileged_child(20, 0, capped_fifo);
   in_unprivileged_child(0, 25, nice_within_rlimit);
-#else
-  LAL_SKIP("Windows has no rlimits");
-#endif
 }
+#endif
 
 #ifdef __linux__
 static void expect_chain(int profile, int policy, int64_t rl_rt, int64_t rl_nice,
@@ -385,16 +404,15 @@ static void expect_chain(int profile, int policy, int64_t rl_rt, int64_t rl_nice
   }
   assert_string_equal(got, expected);
 }
-#endif
 
 /* The documented degradation for limits this machine cannot set. */
 static void priority_chain_degrades(void **state) {
   (void)state;
-#ifdef __linux__
   expect_chain(LAL_PRIORITY_REALTIME, 0, 0, 0, "SCHED_FIFO 80 > SCHED_OTHER nice -11");
   expect_chain(LAL_PRIORITY_REALTIME, 0, 20, 0,
                "SCHED_FIFO 80 > SCHED_FIFO 20 > SCHED_OTHER nice -11");
-  expect_chain(LAL_PRIORITY_AUDIO, 0, 0, 25, "SCHED_FIFO 60 > SCHED_OTHER nice -11 > SCHED_OTHER nice -5");
+  expect_chain(LAL_PRIORITY_AUDIO, 0, 0, 25,
+               "SCHED_FIFO 60 > SCHED_OTHER nice -11 > SCHED_OTHER nice -5");
   expect_chain(LAL_PRIORITY_AUDIO, 0, -1, -1, "SCHED_FIFO 60 > SCHED_OTHER nice -11");
   expect_chain(LAL_PRIORITY_AUDIO, 0, 95, 0, "SCHED_FIFO 60 > SCHED_OTHER nice -11");
   expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 25, "SCHED_OTHER nice -10 > SCHED_OTHER nice -5");
@@ -402,17 +420,16 @@ static void priority_chain_degrades(void **state) {
   expect_chain(LAL_PRIORITY_BACKGROUND, 0, 0, 0, "SCHED_BATCH nice 10");
   expect_chain(LAL_PRIORITY_EXPLICIT, LAL_POLICY_RR, 10, 0,
                "SCHED_RR 50 > SCHED_RR 10 > SCHED_OTHER nice -11");
-  expect_chain(LAL_PRIORITY_EXPLICIT, LAL_POLICY_DEADLINE, 0, 0,
-               "SCHED_DEADLINE 1000000/10000000/10000000 ns > SCHED_FIFO 80 > SCHED_OTHER nice -11");
+  expect_chain(
+      LAL_PRIORITY_EXPLICIT, LAL_POLICY_DEADLINE, 0, 0,
+      "SCHED_DEADLINE 1000000/10000000/10000000 ns > SCHED_FIFO 80 > SCHED_OTHER nice -11");
   lal_priority_req req = LAL_PRIORITY_REQ_INIT;
   req.profile = LAL_PRIORITY_EXPLICIT;
   req.policy = LAL_POLICY_WINDOWS;
   lal__sched_chain c;
   assert_status(LAL_ENOTSUP, lal__linux_priority_chain(&req, 0, 0, 0, &c));
-#else
-  LAL_SKIP("the Windows chain has one step (MMCSS -> TIME_CRITICAL), checked by the profile test");
-#endif
 }
+#endif
 
 int main(void) {
   const struct CMUnitTest tests[] = {
@@ -420,9 +437,11 @@ int main(void) {
       cmocka_unit_test_teardown(normal_and_background_need_no_privilege, restore),
       cmocka_unit_test_teardown(every_profile_obtains_its_table_entry, restore),
       cmocka_unit_test_teardown(saved_state_comes_back, restore),
-      cmocka_unit_test(without_privilege_strict_fails_and_fallback_reports),
+      cmocka_unit_test_teardown(without_privilege_strict_fails_and_fallback_reports, restore),
+#ifdef __linux__ /* rlimits and sched_setattr chains are Linux's */
       cmocka_unit_test(rlimits_cap_the_fallback),
       cmocka_unit_test(priority_chain_degrades),
+#endif
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -166,9 +166,9 @@ static void names_are_utf8_and_cut_at_a_character(void **state) {
   assert_status(LAL_EINVAL, lal_thread_set_name(NULL));
   assert_status(LAL_EINVAL, lal_thread_set_name(""));
   assert_status(LAL_EINVAL, lal_thread_set_name("bad\xff"));
-  assert_status(LAL_EINVAL, lal_thread_set_name("\xc0\x80"));         /* overlong NUL */
-  assert_status(LAL_EINVAL, lal_thread_set_name("\xed\xa0\x80"));     /* a surrogate */
-  assert_status(LAL_EINVAL, lal_thread_set_name("cut\xe2\x82"));      /* truncated sequence */
+  assert_status(LAL_EINVAL, lal_thread_set_name("\xc0\x80"));     /* overlong NUL */
+  assert_status(LAL_EINVAL, lal_thread_set_name("\xed\xa0\x80")); /* a surrogate */
+  assert_status(LAL_EINVAL, lal_thread_set_name("cut\xe2\x82"));  /* truncated sequence */
   char now[64];
   assert_status(LAL_OK, lal_thread_get_name(now, sizeof now));
   assert_string_equal(now, before); /* unchanged by the rejections */
@@ -188,7 +188,8 @@ static void names_are_utf8_and_cut_at_a_character(void **state) {
   char tiny[4];
   assert_status(LAL_ERANGE, lal_thread_get_name(tiny, sizeof tiny));
   assert_status(LAL_EINVAL, lal_thread_get_name(NULL, 16));
-  assert_status(LAL_OK, lal_thread_set_name(before));
+  if (before[0]) /* Windows threads start unnamed: "" cannot be set back */
+    assert_status(LAL_OK, lal_thread_set_name(before));
 }
 
 static void stack_prefault_bounds(void **state) {

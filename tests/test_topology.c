@@ -18,7 +18,7 @@ static lal_topology *load_or_skip(void) {
 #define LOAD_OR_SKIP(t)                                                                            \
   lal_topology *t = load_or_skip();                                                                \
   if (!t)                                                                                          \
-    LAL_SKIP("this build has no topology backend (Linux without hwloc)")
+  LAL_SKIP("this build has no topology backend (Linux without hwloc)")
 
 static void live_topology_matches_the_machine(void **state) {
   (void)state;

@@ -12,8 +12,7 @@
  * commas (each out[i] must be one CPU), or NULL when LAL_ERANGE is expected,
  * in which case `reason_has` must appear in the reason. */
 static inline void expect_place(const lal_topology *topo, int threads, unsigned flags,
-                                const char *exclude, const char *expected,
-                                const char *reason_has) {
+                                const char *exclude, const char *expected, const char *reason_has) {
   lal_cpuset ex, *out = calloc((size_t)threads, sizeof *out);
   assert_non_null(out);
   assert_status(LAL_OK, lal_cpuset_parse(&ex, exclude));

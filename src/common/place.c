@@ -22,11 +22,11 @@
   (LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST | LAL_PLACE_FAST_ONLY | PLACE_SAME_ANY)
 
 typedef struct unit {
-  int core;   /* dense core index, or -1 - PU index for a PU of unknown core */
-  int order;  /* position in topology order */
+  int core;    /* dense core index, or -1 - PU index for a PU of unknown core */
+  int order;   /* position in topology order */
   int tainted; /* shares its core with an excluded PU */
-  int rank;   /* perf_rank of its kind */
-  int domain; /* its L3 / NUMA node / package for SAME_* requests */
+  int rank;    /* perf_rank of its kind */
+  int domain;  /* its L3 / NUMA node / package for SAME_* requests */
   int npu;
   int cpus[UNIT_PUS_MAX];
 } unit;
@@ -140,8 +140,8 @@ static int total_capacity(const plan *p) {
 }
 
 /* Picks the domain for a SAME_* request: one that holds `threads`, with the
- * most fast-kind capacity (counted up to `threads`), then the lowest index. -1 if none does; *largest
- * then gets the best capacity seen and *largest_domain its index. */
+ * most fast-kind capacity (counted up to `threads`), then the lowest index. -1 if none does;
+ * *largest then gets the best capacity seen and *largest_domain its index. */
 static int choose_domain(const plan *p, int threads, int *largest, int *largest_domain) {
   int best = -1, best_fast = -1, best_clean = -1;
   int min_rank = p->nunits ? p->units[0].rank : 0;
@@ -171,9 +171,8 @@ static int choose_domain(const plan *p, int threads, int *largest, int *largest_
     /* More fast or clean capacity than the request needs is no better. */
     fast = fast < threads ? fast : threads;
     clean = clean < threads ? clean : threads;
-    if (cap >= threads &&
-        (fast > best_fast || (fast == best_fast && clean > best_clean) ||
-         (fast == best_fast && clean == best_clean && d < best))) {
+    if (cap >= threads && (fast > best_fast || (fast == best_fast && clean > best_clean) ||
+                           (fast == best_fast && clean == best_clean && d < best))) {
       best = d;
       best_fast = fast;
       best_clean = clean;
@@ -197,7 +196,7 @@ static int place(const lal_topology *t, const lal_place_req *req, lal_cpuset out
   const char *what = req->flags & LAL_PLACE_ONE_PER_CORE ? "cores" : "CPUs";
   qsort(p.units, (size_t)p.nunits, sizeof *p.units,
         req->flags & (LAL_PLACE_PREFER_FAST | LAL_PLACE_FAST_ONLY) ? by_preference
-                                                                    : by_cleanliness);
+                                                                   : by_cleanliness);
   if ((req->flags & LAL_PLACE_FAST_ONLY) && p.nunits > 0)
     filter_units(&p, rank_is, p.units[0].rank);
 

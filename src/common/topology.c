@@ -195,12 +195,18 @@ int lal_topology_kind(const lal_topology *topo, int index, lal_topo_kind *out) {
 /* The domain index of pu in `domain`, for the selector below. */
 static int domain_of(const lal_topo_pu *pu, lal_topo_domain domain) {
   switch (domain) {
-  case LAL_TOPO_CORE: return pu->core;
-  case LAL_TOPO_PACKAGE: return pu->package;
-  case LAL_TOPO_NUMA: return pu->numa_node;
-  case LAL_TOPO_L2: return pu->l2;
-  case LAL_TOPO_L3: return pu->l3;
-  case LAL_TOPO_KIND: return pu->kind;
+  case LAL_TOPO_CORE:
+    return pu->core;
+  case LAL_TOPO_PACKAGE:
+    return pu->package;
+  case LAL_TOPO_NUMA:
+    return pu->numa_node;
+  case LAL_TOPO_L2:
+    return pu->l2;
+  case LAL_TOPO_L3:
+    return pu->l3;
+  case LAL_TOPO_KIND:
+    return pu->kind;
   }
   return -1;
 }

@@ -56,12 +56,18 @@ static int has_cap_sys_nice(void) {
 
 static int lal_policy_of(uint32_t k) {
   switch (k) {
-  case K_FIFO: return LAL_POLICY_FIFO;
-  case K_RR: return LAL_POLICY_RR;
-  case K_BATCH: return LAL_POLICY_BATCH;
-  case K_IDLE: return LAL_POLICY_IDLE;
-  case K_DEADLINE: return LAL_POLICY_DEADLINE;
-  default: return LAL_POLICY_OTHER;
+  case K_FIFO:
+    return LAL_POLICY_FIFO;
+  case K_RR:
+    return LAL_POLICY_RR;
+  case K_BATCH:
+    return LAL_POLICY_BATCH;
+  case K_IDLE:
+    return LAL_POLICY_IDLE;
+  case K_DEADLINE:
+    return LAL_POLICY_DEADLINE;
+  default:
+    return LAL_POLICY_OTHER;
   }
 }
 
@@ -75,7 +81,9 @@ void lal__linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t 
     snprintf(buf, size, "SCHED_DEADLINE %llu/%llu/%llu ns", (unsigned long long)a->runtime,
              (unsigned long long)a->deadline, (unsigned long long)a->period);
     break;
-  case K_IDLE: snprintf(buf, size, "SCHED_IDLE"); break;
+  case K_IDLE:
+    snprintf(buf, size, "SCHED_IDLE");
+    break;
   default:
     snprintf(buf, size, "%s nice %d", a->policy == K_BATCH ? "SCHED_BATCH" : "SCHED_OTHER",
              a->nice);
@@ -160,8 +168,12 @@ int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, i
   int policy = req->profile == LAL_PRIORITY_EXPLICIT ? req->policy : -1;
   c->n = 0;
   switch (req->profile) {
-  case LAL_PRIORITY_BACKGROUND: push(c, K_BATCH, 0, 10, keep); return LAL_OK;
-  case LAL_PRIORITY_NORMAL: push(c, K_OTHER, 0, 0, keep); return LAL_OK;
+  case LAL_PRIORITY_BACKGROUND:
+    push(c, K_BATCH, 0, 10, keep);
+    return LAL_OK;
+  case LAL_PRIORITY_NORMAL:
+    push(c, K_OTHER, 0, 0, keep);
+    return LAL_OK;
   case LAL_PRIORITY_INTERACTIVE:
     push(c, K_OTHER, 0, -10, keep);
     degrade_nice(c, -10, keep, rl_nice);
@@ -180,7 +192,9 @@ int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, i
     push(c, policy == LAL_POLICY_BATCH ? K_BATCH : K_OTHER, 0, req->nice, keep);
     degrade_nice(c, req->nice, keep, rl_nice);
     return LAL_OK;
-  case LAL_POLICY_IDLE: push(c, K_IDLE, 0, 0, keep); return LAL_OK;
+  case LAL_POLICY_IDLE:
+    push(c, K_IDLE, 0, 0, keep);
+    return LAL_OK;
   case LAL_POLICY_FIFO:
   case LAL_POLICY_RR: {
     uint32_t k = policy == LAL_POLICY_FIFO ? K_FIFO : K_RR;

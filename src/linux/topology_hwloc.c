@@ -67,7 +67,8 @@ static void read_cpu_list(const char *sysroot, const char *name, lal_cpuset *out
   char path[96], text[LAL_CPUSET_FORMAT_MAX];
   snprintf(path, sizeof path, "/sys/devices/system/cpu/%s", name);
   lal_cpuset_zero(out);
-  if (lal__linux_read_text(sysroot, path, text, sizeof text) > 0 && lal_cpuset_parse(out, text) != LAL_OK)
+  if (lal__linux_read_text(sysroot, path, text, sizeof text) > 0 &&
+      lal_cpuset_parse(out, text) != LAL_OK)
     lal_cpuset_zero(out);
 }
 

@@ -106,13 +106,30 @@ int lal__os_thread_affinity_set(const lal_cpuset *set) {
   return LAL_OK;
 }
 
+/* The processor groups the process's threads are in. Wine 8 stubs
+ * GetProcessGroupAffinity (ERROR_CALL_NOT_IMPLEMENTED) and has one group: the
+ * calling thread's group is then the process's. */
+static int process_groups(USHORT groups[64], USHORT *count) {
+  *count = 64;
+  if (GetProcessGroupAffinity(GetCurrentProcess(), count, groups))
+    return LAL_OK;
+  if (GetLastError() != ERROR_CALL_NOT_IMPLEMENTED)
+    return lal__fail_os();
+  GROUP_AFFINITY ga;
+  if (!GetThreadGroupAffinity(GetCurrentThread(), &ga))
+    return lal__fail_os();
+  groups[0] = ga.Group;
+  *count = 1;
+  return LAL_OK;
+}
+
 int lal__os_process_affinity_get(lal_cpuset *out) {
   if (selected_sets("GetProcessDefaultCpuSets", GetCurrentProcess(), out))
     return LAL_OK;
-  USHORT groups[64];
-  USHORT count = 64;
-  if (!GetProcessGroupAffinity(GetCurrentProcess(), &count, groups))
-    return lal__fail_os();
+  USHORT groups[64], count;
+  int rc = process_groups(groups, &count);
+  if (rc != LAL_OK)
+    return rc;
   lal_cpuset_zero(out);
   if (count == 1) {
     DWORD_PTR process_mask, system_mask;
@@ -134,10 +151,10 @@ int lal__os_process_affinity_get(lal_cpuset *out) {
 
 int lal__os_process_affinity_set(const lal_cpuset *set) {
   int group = single_group(set);
-  USHORT groups[64];
-  USHORT count = 64;
-  if (!GetProcessGroupAffinity(GetCurrentProcess(), &count, groups))
-    return lal__fail_os();
+  USHORT groups[64], count;
+  int rc = process_groups(groups, &count);
+  if (rc != LAL_OK)
+    return rc;
   /* SetProcessAffinityMask works on the process's one group only, and fails
    * once its threads are spread over several. */
   if (group >= 0 && count == 1 && groups[0] == group) {

@@ -50,7 +50,7 @@ typedef struct lal_cpu_set_info {
 #define LAL_CPU_SET_ALLOCATED 0x02
 #define LAL_CPU_SET_ALLOCATED_TO_TARGET 0x04
 typedef BOOL(WINAPI *lal_get_system_cpu_set_information_fn)(lal_cpu_set_info *, ULONG, PULONG,
-                                                             HANDLE, ULONG);
+                                                            HANDLE, ULONG);
 typedef BOOL(WINAPI *lal_set_cpu_sets_fn)(HANDLE, const ULONG *, ULONG);
 typedef BOOL(WINAPI *lal_get_cpu_sets_fn)(HANDLE, PULONG, ULONG, PULONG);
 

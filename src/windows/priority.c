@@ -99,10 +99,10 @@ int lal__os_priority_get(lal_priority_result *res) {
 }
 
 int lal__os_priority_restore(const lal_priority_result *saved) {
-  DWORD cls = class_of[saved->win_priority_class > 0 &&
-                               saved->win_priority_class <= LAL_WIN_CLASS_REALTIME
-                           ? saved->win_priority_class
-                           : LAL_WIN_CLASS_NORMAL];
+  DWORD cls =
+      class_of[saved->win_priority_class > 0 && saved->win_priority_class <= LAL_WIN_CLASS_REALTIME
+                   ? saved->win_priority_class
+                   : LAL_WIN_CLASS_NORMAL];
   if (GetPriorityClass(GetCurrentProcess()) != cls && !SetPriorityClass(GetCurrentProcess(), cls))
     return lal__fail_os();
   if (!SetThreadPriority(GetCurrentThread(), saved->win_thread_priority))
@@ -129,20 +129,24 @@ static int thread_priority_of_nice(int nice) {
 }
 
 typedef struct plan {
-  int win_class;      /* LAL_WIN_CLASS_*, 0 = leave */
+  int win_class; /* LAL_WIN_CLASS_*, 0 = leave */
   int thread_prio;
-  const char *mmcss;  /* NULL = leave MMCSS */
+  const char *mmcss; /* NULL = leave MMCSS */
   AVRT_PRIORITY mmcss_prio;
-  int fallback_prio;  /* thread priority when MMCSS is refused */
-  int boost;          /* turn EcoQoS off */
+  int fallback_prio; /* thread priority when MMCSS is refused */
+  int boost;         /* turn EcoQoS off */
 } plan;
 
 static int make_plan(const lal_priority_req *req, plan *p) {
   memset(p, 0, sizeof *p);
   p->fallback_prio = THREAD_PRIORITY_TIME_CRITICAL;
   switch (req->profile) {
-  case LAL_PRIORITY_BACKGROUND: p->thread_prio = THREAD_PRIORITY_LOWEST; return LAL_OK;
-  case LAL_PRIORITY_NORMAL: p->thread_prio = THREAD_PRIORITY_NORMAL; return LAL_OK;
+  case LAL_PRIORITY_BACKGROUND:
+    p->thread_prio = THREAD_PRIORITY_LOWEST;
+    return LAL_OK;
+  case LAL_PRIORITY_NORMAL:
+    p->thread_prio = THREAD_PRIORITY_NORMAL;
+    return LAL_OK;
   case LAL_PRIORITY_INTERACTIVE:
     p->thread_prio = THREAD_PRIORITY_HIGHEST;
     p->boost = 1;
@@ -182,7 +186,9 @@ static int make_plan(const lal_priority_req *req, plan *p) {
     p->boost = 0;
     return LAL_OK;
   case LAL_POLICY_FIFO:
-  case LAL_POLICY_RR: p->thread_prio = THREAD_PRIORITY_TIME_CRITICAL; return LAL_OK;
+  case LAL_POLICY_RR:
+    p->thread_prio = THREAD_PRIORITY_TIME_CRITICAL;
+    return LAL_OK;
   }
   return LAL_ENOTSUP; /* SCHED_DEADLINE has no Windows counterpart */
 }

@@ -21,7 +21,8 @@ static unsigned __stdcall trampoline(void *p) {
   return 0;
 }
 
-int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(void *), void *arg) {
+int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(void *),
+                         void *arg) {
   lal__os_thread *t = calloc(1, sizeof *t);
   if (!t)
     return LAL_ENOMEM;

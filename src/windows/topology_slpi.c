@@ -81,9 +81,10 @@ static int each_record(const void *buf, size_t len, LOGICAL_PROCESSOR_RELATIONSH
 }
 
 /* A record's GROUP_AFFINITY array must lie inside the record. */
-static int masks_fit(const SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *r, const void *masks, int count) {
-  return count >= 1 && (const char *)masks + (size_t)count * sizeof(GROUP_AFFINITY) <=
-                           (const char *)r + r->Size;
+static int masks_fit(const SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *r, const void *masks,
+                     int count) {
+  return count >= 1 &&
+         (const char *)masks + (size_t)count * sizeof(GROUP_AFFINITY) <= (const char *)r + r->Size;
 }
 
 static int on_group(pu_map *m, const SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *r, int n) {

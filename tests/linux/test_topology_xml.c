@@ -18,7 +18,7 @@ static lal_topology *load(const char *xml, const char *sysroot) {
 #define LOAD_OR_SKIP(var, xml, root)                                                               \
   lal_topology *var = load(TOPO_DIR xml, root);                                                    \
   if (!var)                                                                                        \
-    LAL_SKIP("this build has no hwloc (LAL_WITH_HWLOC=OFF or libhwloc-dev missing)")
+  LAL_SKIP("this build has no hwloc (LAL_WITH_HWLOC=OFF or libhwloc-dev missing)")
 
 static void two_socket_server(void **state) {
   (void)state;
@@ -125,7 +125,8 @@ static void hybrid_desktop_prefers_p_cores(void **state) {
   expect_set(&ek.cpus, "16-31");
   expect_domain(t, LAL_TOPO_L2, 8, "16-19"); /* an E-core cluster shares its L2 */
 
-  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "", "0,2,4,6,8,10,12,14", NULL);
+  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "", "0,2,4,6,8,10,12,14",
+               NULL);
   expect_place(t, 10, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "0-1",
                "2,4,6,8,10,12,14,16,17,18", NULL);
   expect_place(t, 9, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_FAST_ONLY, "", NULL,

@@ -61,7 +61,8 @@ static void add_processor(LOGICAL_PROCESSOR_RELATIONSHIP type, int first, int co
 }
 
 static void add_numa(int node, int first, int count) {
-  SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *r = record(RelationNumaNode, sizeof(NUMA_NODE_RELATIONSHIP));
+  SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *r =
+      record(RelationNumaNode, sizeof(NUMA_NODE_RELATIONSHIP));
   r->NumaNode.NodeNumber = (DWORD)node;
   r->NumaNode.GroupMask = mask_of(first, count);
 }
@@ -77,7 +78,8 @@ static void add_cache(int level, DWORD bytes, int first, int count) {
 
 static lal_topology *parse(void) {
   lal_topology *t = NULL;
-  assert_status(LAL_OK, lal__win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "windows-buffer", &t));
+  assert_status(LAL_OK,
+                lal__win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "windows-buffer", &t));
   return t;
 }
 
@@ -161,7 +163,8 @@ static void hybrid_desktop_ranks_efficiency_classes(void **state) {
   assert_string_equal(pk.name, "EfficiencyClass 1");
   expect_set(&ek.cpus, "16-31");
 
-  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "", "0,2,4,6,8,10,12,14", NULL);
+  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "", "0,2,4,6,8,10,12,14",
+               NULL);
   expect_place(t, 10, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "0-1",
                "2,4,6,8,10,12,14,16,17,18", NULL);
   expect_place(t, 9, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_FAST_ONLY, "", NULL,
