@@ -12,6 +12,8 @@ void bench_os_sleep_until(uint64_t deadline_ns);
 /* Pins the calling thread to one CPU; 0 on success. */
 int bench_os_pin(int cpu);
 int bench_os_cpu_count(void);
+/* The CPU running the caller: sched_getcpu / GetCurrentProcessorNumberEx. */
+int bench_os_current_cpu(void);
 /* Realtime scheduling for the calling thread: SCHED_FIFO 80 /
  * THREAD_PRIORITY_TIME_CRITICAL. Returns 0 if applied. Undo with bench_os_normal. */
 int bench_os_realtime(void);

@@ -26,6 +26,8 @@ int bench_os_pin(int cpu) {
   return sched_setaffinity(0, sizeof set, &set);
 }
 
+int bench_os_current_cpu(void) { return sched_getcpu(); }
+
 int bench_os_cpu_count(void) { return (int)sysconf(_SC_NPROCESSORS_ONLN); }
 
 int bench_os_realtime(void) {

@@ -27,6 +27,12 @@ void bench_os_sleep_until(uint64_t d) {
   WaitForSingleObject(timer, INFINITE);
 }
 
+int bench_os_current_cpu(void) {
+  PROCESSOR_NUMBER pn;
+  GetCurrentProcessorNumberEx(&pn);
+  return pn.Group * 64 + pn.Number;
+}
+
 int bench_os_pin(int cpu) {
   return SetThreadAffinityMask(GetCurrentThread(), (DWORD_PTR)1 << cpu) ? 0 : -1;
 }

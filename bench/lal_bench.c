@@ -26,6 +26,10 @@ static const workload workloads[] = {
      "realtime priority, with CPU use",
      wl_sleep},
     {"pacer", "1 ms lal_pacer: lateness distribution and cumulative drift", wl_pacer},
+    {"sched_calls",
+     "cost per call of lal_current_cpu, lal_thread_set_affinity, lal_thread_set_priority "
+     "and lal_place next to the raw OS calls",
+     wl_sched_calls},
 };
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 

@@ -8,7 +8,10 @@ file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/lal-info.json "${out}")
 execute_process(
   COMMAND ${PYTHON} -c "import json,sys; d=json.load(open(sys.argv[1])); \
 assert d['schema']=='lal-info/1', d; assert d['caps']['cpu_count']>=1; \
-assert isinstance(d['caps']['machine_features'], list); print('ok', d['version'], d['os']['name'])"
+assert isinstance(d['caps']['machine_features'], list); \
+assert d['topology']['pus']==d['caps']['cpu_count'], d['topology']; \
+assert [p['profile'] for p in d['profiles']]==['BACKGROUND','NORMAL','INTERACTIVE','AUDIO','REALTIME']; \
+assert all(p['status']=='LAL_OK' for p in d['profiles']), d['profiles']; print('ok', d['version'], d['os']['name'])"
           ${CMAKE_CURRENT_BINARY_DIR}/lal-info.json
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "info_sched.h"
 #include "json_writer.h"
 #include "lal.h"
 #include "tool.h"
@@ -126,6 +127,8 @@ static void print_text(const lal_caps *caps) {
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   if (lal_clock_info_get(&clock) == LAL_OK)
     print_clock_text(&clock);
+  info_topology_text();
+  info_profiles_text();
 }
 
 static void print_json(const lal_caps *caps) {
@@ -151,6 +154,8 @@ static void print_json(const lal_caps *caps) {
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   if (lal_clock_info_get(&clock) == LAL_OK)
     json_clock(&w, &clock);
+  info_topology_json(&w);
+  info_profiles_json(&w);
   json_object_end(&w);
   json_finish(&w);
 }

@@ -19,26 +19,29 @@ typedef struct kset {
   unsigned long bits[LAL_CPUSET_MAX / (8 * sizeof(unsigned long))];
 } kset;
 
+#define LONG_BITS (8 * sizeof(unsigned long))
+
+/* cpu_set_t is an array of unsigned long, CPU n at bit n % LONG_BITS of word
+ * n / LONG_BITS (glibc's __CPUMASK): convert word by word, visiting set bits
+ * only. A per-CPU CPU_ISSET_S loop over 2048 CPUs cost microseconds a call. */
 static int get_tid(pid_t tid, lal_cpuset *out) {
   kset k;
-  cpu_set_t *set = (cpu_set_t *)k.bits;
-  CPU_ZERO_S(SET_BYTES, set);
-  if (sched_getaffinity(tid, SET_BYTES, set) != 0)
+  memset(&k, 0, sizeof k);
+  if (sched_getaffinity(tid, SET_BYTES, (cpu_set_t *)k.bits) != 0)
     return lal__fail_os();
   lal_cpuset_zero(out);
-  for (int cpu = 0; cpu < LAL_CPUSET_MAX; cpu++)
-    if (CPU_ISSET_S(cpu, SET_BYTES, set))
-      lal_cpuset_set(out, cpu);
+  for (size_t w = 0; w < sizeof k.bits / sizeof k.bits[0]; w++)
+    for (unsigned long v = k.bits[w]; v; v &= v - 1)
+      lal_cpuset_set(out, (int)(w * LONG_BITS + (unsigned)__builtin_ctzl(v)));
   return LAL_OK;
 }
 
 static int put_tid(pid_t tid, const lal_cpuset *in) {
   kset k;
-  cpu_set_t *set = (cpu_set_t *)k.bits;
-  CPU_ZERO_S(SET_BYTES, set);
+  memset(&k, 0, sizeof k);
   for (int cpu = lal_cpuset_first(in); cpu >= 0; cpu = lal_cpuset_next(in, cpu))
-    CPU_SET_S(cpu, SET_BYTES, set);
-  if (sched_setaffinity(tid, SET_BYTES, set) != 0)
+    k.bits[(size_t)cpu / LONG_BITS] |= 1ul << ((size_t)cpu % LONG_BITS);
+  if (sched_setaffinity(tid, SET_BYTES, (cpu_set_t *)k.bits) != 0)
     return lal__fail_os();
   return LAL_OK;
 }

@@ -90,7 +90,8 @@ void lal__linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t 
   }
 }
 
-static void fill_from(const struct sched_attr_v1 *a, lal_priority_result *res) {
+static void fill_from(const struct sched_attr_v1 *a, int64_t rl_rtprio, int64_t rl_nice,
+                      lal_priority_result *res) {
   res->policy = lal_policy_of(a->policy);
   res->rt_priority = (a->policy == K_FIFO || a->policy == K_RR) ? (int)a->priority : 0;
   res->nice = (a->policy == K_FIFO || a->policy == K_RR || a->policy == K_DEADLINE) ? 0 : a->nice;
@@ -99,15 +100,15 @@ static void fill_from(const struct sched_attr_v1 *a, lal_priority_result *res) {
   res->period_ns = a->policy == K_DEADLINE ? a->period : 0;
   if (a->flags & K_RESET_ON_FORK)
     res->flags |= LAL_PRIORITY_RESET_ON_FORK;
-  res->rlimit_rtprio = soft_limit(RLIMIT_RTPRIO);
-  res->rlimit_nice = soft_limit(RLIMIT_NICE);
+  res->rlimit_rtprio = rl_rtprio;
+  res->rlimit_nice = rl_nice;
 }
 
 int lal__os_priority_get(lal_priority_result *res) {
   struct sched_attr_v1 a;
   int rc = getattr(&a);
   if (rc == LAL_OK)
-    fill_from(&a, res);
+    fill_from(&a, soft_limit(RLIMIT_RTPRIO), soft_limit(RLIMIT_NICE), res);
   return rc;
 }
 
@@ -220,16 +221,16 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
   int rc = getattr(&cur);
   if (rc != LAL_OK)
     return rc;
+  int64_t rl_rt = soft_limit(RLIMIT_RTPRIO), rl_nice = soft_limit(RLIMIT_NICE);
   lal__sched_chain c;
-  rc = lal__linux_priority_chain(req, cur.flags, soft_limit(RLIMIT_RTPRIO), soft_limit(RLIMIT_NICE),
-                                 &c);
+  rc = lal__linux_priority_chain(req, cur.flags, rl_rt, rl_nice, &c);
   if (rc != LAL_OK) {
     lal__priority_note(res, "LAL_POLICY_WINDOWS: Windows only");
-    lal__os_priority_get(res);
+    fill_from(&cur, rl_rt, rl_nice, res);
     return rc;
   }
   int fallback = req->flags & LAL_PRIORITY_FALLBACK;
-  int applied = -1;
+  int applied = -1, explained = 0;
   for (int i = 0; i < (fallback ? c.n : 1) && applied < 0; i++) {
     char what[96], note[160];
     lal__linux_sched_describe(&c.steps[i], what, sizeof what);
@@ -243,17 +244,20 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
         res->denied = st;
         res->denied_os_error = os;
       }
-      if (st == LAL_EPERM)
+      if (st == LAL_EPERM && !explained++) /* the limits once, on the first refusal */
         snprintf(note, sizeof note, "%s: %s (RLIMIT_RTPRIO %lld, RLIMIT_NICE %lld, %s)", what,
-                 lal_err_name(st), (long long)soft_limit(RLIMIT_RTPRIO),
-                 (long long)soft_limit(RLIMIT_NICE),
+                 lal_err_name(st), (long long)rl_rt, (long long)rl_nice,
                  has_cap_sys_nice() ? "CAP_SYS_NICE held" : "no CAP_SYS_NICE");
+      else if (st == LAL_EPERM)
+        snprintf(note, sizeof note, "%s: %s", what, lal_err_name(st));
       else
         snprintf(note, sizeof note, "%s: %s (errno %d)", what, lal_err_name(st), os);
     }
     lal__priority_note(res, note);
   }
-  int got = lal__os_priority_get(res);
+  /* sched_setattr applies exactly what it accepts: the result is the step
+   * that succeeded (sched_flags as sent), or the state before. */
+  fill_from(applied >= 0 ? &c.steps[applied] : &cur, rl_rt, rl_nice, res);
   if (applied != 0) {
     res->flags |= LAL_PRIORITY_DEGRADED;
     if (!fallback)
@@ -261,5 +265,5 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     if (applied < 0)
       lal__priority_note(res, "left unchanged");
   }
-  return got;
+  return LAL_OK;
 }

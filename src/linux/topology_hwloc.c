@@ -46,7 +46,10 @@ static int add_kinds(hwloc_topology_t h, lal_topology *t, int *map, int nmap) {
     unsigned ninfo = 0;
     struct hwloc_info_s *infos = NULL;
     char name[32];
-    snprintf(name, sizeof name, "kind %d", k);
+    if (nk == 1)
+      snprintf(name, sizeof name, "default");
+    else
+      snprintf(name, sizeof name, "kind %d", k);
     if (hwloc_cpukinds_get_info(h, (unsigned)k, set, &efficiency, &ninfo, &infos, 0) == 0)
       for (unsigned i = 0; i < ninfo; i++)
         if (strcmp(infos[i].name, "CoreType") == 0)
