@@ -14,7 +14,7 @@
 
 enum { C_LAL_CPU, C_OS_CPU, C_LAL_PIN, C_OS_PIN, C_LAL_PRIO, C_OS_PRIO, C_PLACE, C_COUNT };
 static const char *const names[C_COUNT] = {
-    "lal_current_cpu",         "OS current CPU (direct)", "lal_thread_set_affinity",
+    "lal_current_cpu",          "OS current CPU (direct)",        "lal_thread_set_affinity",
     "OS set affinity (direct)", "lal_thread_set_priority NORMAL", "OS set priority (direct)",
     "lal_place 1 thread"};
 
@@ -33,13 +33,27 @@ static uint64_t time_batch(int which, int cpu, const lal_topology *topo) {
   uint64_t t0 = lal_now_ns();
   for (int i = 0; i < BATCH; i++) {
     switch (which) {
-    case C_LAL_CPU: sink = lal_current_cpu(); break;
-    case C_OS_CPU: sink = bench_os_current_cpu(); break;
-    case C_LAL_PIN: sink = lal_thread_set_affinity(&one); break;
-    case C_OS_PIN: sink = bench_os_pin(cpu); break;
-    case C_LAL_PRIO: sink = lal_thread_set_priority(&req, NULL); break;
-    case C_OS_PRIO: bench_os_normal(); break;
-    default: sink = lal_place(topo, &place, out, NULL); break;
+    case C_LAL_CPU:
+      sink = lal_current_cpu();
+      break;
+    case C_OS_CPU:
+      sink = bench_os_current_cpu();
+      break;
+    case C_LAL_PIN:
+      sink = lal_thread_set_affinity(&one);
+      break;
+    case C_OS_PIN:
+      sink = bench_os_pin(cpu);
+      break;
+    case C_LAL_PRIO:
+      sink = lal_thread_set_priority(&req, NULL);
+      break;
+    case C_OS_PRIO:
+      bench_os_normal();
+      break;
+    default:
+      sink = lal_place(topo, &place, out, NULL);
+      break;
     }
   }
   (void)sink;

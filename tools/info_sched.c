@@ -10,10 +10,11 @@
 #include "info_sched.h"
 #include "lal.h"
 
-static const char *const profile_names[] = {NULL,    "BACKGROUND", "NORMAL",
-                                            "INTERACTIVE", "AUDIO", "REALTIME"};
-static const char *const policy_names[] = {"SCHED_OTHER", "SCHED_BATCH", "SCHED_IDLE", "SCHED_FIFO",
-                                           "SCHED_RR",    "SCHED_DEADLINE", "windows"};
+static const char *const profile_names[] = {NULL,          "BACKGROUND", "NORMAL",
+                                            "INTERACTIVE", "AUDIO",      "REALTIME"};
+static const char *const policy_names[] = {"SCHED_OTHER", "SCHED_BATCH", "SCHED_IDLE",
+                                           "SCHED_FIFO",  "SCHED_RR",    "SCHED_DEADLINE",
+                                           "windows"};
 static const char *const domain_names[] = {"core", "package", "numa", "l2", "l3", "kind"};
 
 static void cpulist(const lal_cpuset *set, char *buf, size_t size) {
@@ -179,7 +180,8 @@ void info_profiles_json(json_writer *w) {
     json_string(w, "profile", profile_names[p]);
     json_string(w, "status", lal_err_name(rc));
     json_string(w, "obtained", got);
-    json_string(w, "policy", r.policy >= 0 && r.policy <= LAL_POLICY_WINDOWS ? policy_names[r.policy] : "?");
+    json_string(w, "policy",
+                r.policy >= 0 && r.policy <= LAL_POLICY_WINDOWS ? policy_names[r.policy] : "?");
     json_int(w, "rt_priority", r.rt_priority);
     json_int(w, "nice", r.nice);
     json_int(w, "win_priority_class", r.win_priority_class);
