@@ -105,7 +105,7 @@ static int union_task(pid_t tid, void *ctx, int index) {
 int lal__os_process_affinity_get(lal_cpuset *out) {
   lal_cpuset all;
   lal_cpuset_zero(&all);
-  int n;
+  int n = 0;
   int rc = for_each_task(union_task, &all, &n);
   if (rc == LAL_OK)
     *out = all;
@@ -134,7 +134,7 @@ int lal__os_process_affinity_set(const lal_cpuset *set) {
   if (!log)
     return LAL_ENOMEM;
   log->set = set;
-  int done;
+  int done = 0;
   int rc = for_each_task(set_task, log, &done);
   if (rc != LAL_OK)
     for (int i = 0; i < done && i < 256; i++)

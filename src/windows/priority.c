@@ -252,7 +252,9 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
   } else {
     mmcss_leave();
   }
-  if (!(req->flags & LAL_PRIORITY_KEEP_THROTTLING))
+  /* Only on a change: lal knows what it set on this thread, and the call is a
+   * kernel round trip (tens of us under Wine). */
+  if (!(req->flags & LAL_PRIORITY_KEEP_THROTTLING) && p.boost != throttling_off)
     throttling_set(p.boost);
   if (!degraded)
     lal__priority_note(res, "ok");
