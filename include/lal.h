@@ -889,6 +889,136 @@ LAL_API int lal_thread_get_name(char *buf, size_t size);
  */
 LAL_API int lal_stack_prefault(size_t bytes);
 
+/* ---------------------------------------------------------------- memory */
+
+/* lal_mem_lock_all flags */
+#define LAL_MEMLOCK_CURRENT (1u << 0)  /* lock every page mapped now */
+#define LAL_MEMLOCK_FUTURE (1u << 1)   /* and every page mapped later (Linux only) */
+#define LAL_MEMLOCK_ONFAULT (1u << 2)  /* lock pages as they are first touched (Linux 4.4+) */
+#define LAL_MEMLOCK_FALLBACK (1u << 3) /* over the limit: degrade, report, do not fail */
+
+typedef struct lal_lock_result {
+  size_t size;
+  unsigned applied;      /* LAL_MEMLOCK_* actually in force afterwards (0: nothing) */
+  int degraded;          /* 1 if less than asked was applied */
+  int denied;            /* the status that forced it (LAL_ENOMEM, LAL_EPERM), else 0 */
+  uint64_t limit_bytes;  /* Linux RLIMIT_MEMLOCK soft limit (UINT64_MAX = unlimited);
+                            Windows: the working-set maximum now */
+  uint64_t locked_bytes; /* Linux VmLck after the call; Windows bytes VirtualLock'ed */
+  int privileged;        /* CAP_IPC_LOCK held (no limit) / SeLockMemoryPrivilege held */
+  char reason[192];
+} lal_lock_result;
+#define LAL_LOCK_RESULT_INIT                                                                       \
+  { .size = sizeof(lal_lock_result) }
+
+/*
+ * lal_mem_lock_all: keeps the process's memory resident so no page fault can
+ * hit a latency-critical thread. Linux: mlockall(2) with MCL_CURRENT /
+ * MCL_FUTURE / MCL_ONFAULT; beyond RLIMIT_MEMLOCK without CAP_IPC_LOCK it fails
+ * with LAL_ENOMEM (LAL_EPERM if the limit is 0), and with LAL_MEMLOCK_FALLBACK
+ * retries with ONFAULT added (only what is touched counts), then locks nothing
+ * and says so. Windows has no mlockall: CURRENT raises the working-set minimum
+ * to the committed private memory plus 64 MiB (SetProcessWorkingSetSizeEx) and
+ * VirtualLocks every committed read-write private region; FUTURE and ONFAULT
+ * are LAL_ENOTSUP without FALLBACK (use lal_mem_lock or LAL_MEM_LOCK for later
+ * allocations). result (may be NULL) says what is in force. LAL_EINVAL: no
+ * CURRENT/FUTURE bit, unknown bits. Cost: the faults of every mapped page.
+ * lal_mem_unlock_all: munlockall(2); Windows: unlocks what lal_mem_lock_all
+ * locked and restores the working-set size.
+ */
+LAL_API int lal_mem_lock_all(unsigned flags, lal_lock_result *result);
+LAL_API int lal_mem_unlock_all(void);
+
+/*
+ * lal_mem_lock / lal_mem_unlock: [p, p + size) rounded out to pages. Linux
+ * mlock(2)/munlock(2); Windows VirtualLock/VirtualUnlock (the working set is
+ * grown first when the region does not fit in its minimum).
+ * LAL_EINVAL: NULL, size 0, a range that wraps; LAL_ENOMEM: over the lock
+ * limit or not mapped. Cost: faults in the range.
+ */
+LAL_API int lal_mem_lock(void *p, size_t size);
+LAL_API int lal_mem_unlock(void *p, size_t size);
+
+/*
+ * lal_mem_prefault: makes every page of [p, p + size) resident and writable
+ * now: Linux madvise(MADV_POPULATE_WRITE) (5.14+), else one write per page;
+ * Windows one write per page. The memory must be writable; contents are kept.
+ * LAL_EINVAL: NULL, size 0, a wrapping range. Cost: the page faults.
+ */
+LAL_API int lal_mem_prefault(void *p, size_t size);
+
+typedef enum lal_page_kind {
+  LAL_PAGE_DEFAULT = 0, /* the OS's base page (4 KiB on x86-64) */
+  LAL_PAGE_LARGE = 1,   /* 2 MiB (the large page of x86-64) */
+  LAL_PAGE_HUGE = 2     /* 1 GiB */
+} lal_page_kind;
+
+/* lal_mem_opts.flags */
+#define LAL_MEM_FALLBACK (1u << 0) /* smaller pages if the asked kind cannot be had */
+#define LAL_MEM_LOCK (1u << 1)     /* lal_mem_lock the allocation */
+#define LAL_MEM_PREFAULT (1u << 2) /* lal_mem_prefault it (implied by LOCK on Windows) */
+
+typedef struct lal_mem_opts {
+  size_t size;
+  int page_kind;  /* lal_page_kind */
+  unsigned flags; /* LAL_MEM_* */
+  int numa_node;  /* bind to this node; -1 = no binding */
+} lal_mem_opts;
+#define LAL_MEM_OPTS_INIT                                                                          \
+  { .size = sizeof(lal_mem_opts), .numa_node = -1 }
+
+/* lal_mem_info.method */
+#define LAL_MEM_METHOD_NORMAL 0  /* base pages */
+#define LAL_MEM_METHOD_HUGETLB 1 /* Linux hugetlb pool (MAP_HUGETLB) */
+#define LAL_MEM_METHOD_THP 2     /* Linux transparent huge pages (madvise) */
+#define LAL_MEM_METHOD_LARGE 3   /* Windows MEM_LARGE_PAGES */
+
+typedef struct lal_mem_info {
+  size_t size;
+  int page_kind;          /* the kind obtained (lal_page_kind) */
+  int method;             /* LAL_MEM_METHOD_* */
+  uint64_t page_bytes;    /* the page size verified to back the memory (see below) */
+  uint64_t mapped_bytes;  /* length of the mapping (size rounded to page_bytes) */
+  uint64_t huge_bytes;    /* bytes verified to sit in pages larger than the base page */
+  uint64_t resident_bytes; /* bytes resident when checked */
+  int numa_node;          /* node of the first page, -1 if unknown or not resident */
+  int locked;             /* 1 if verified locked */
+  int degraded;           /* 1 if a fallback gave less than asked */
+  char reason[192];       /* why a fallback happened */
+} lal_mem_info;
+#define LAL_MEM_INFO_INIT                                                                          \
+  { .size = sizeof(lal_mem_info) }
+
+/*
+ * lal_mem_alloc: maps `size` bytes of zeroed, read-write memory aligned to its
+ * page size, with the page kind asked for. Linux: LARGE/HUGE from the hugetlb
+ * pool (MAP_HUGETLB | MAP_HUGE_2MB / 1GB); with LAL_MEM_FALLBACK then
+ * transparent huge pages (a 2 MiB-aligned mapping with MADV_HUGEPAGE, when THP
+ * is not "never"), then base pages. Windows: LARGE via MEM_LARGE_PAGES after
+ * enabling SeLockMemoryPrivilege if the account holds it (HUGE = LAL_ENOTSUP,
+ * or LARGE with fallback), then base pages. numa_node binds the range
+ * (Linux mbind(2) MPOL_BIND; Windows VirtualAllocExNuma). info (may be NULL) is
+ * verified after the fact, never assumed: Linux reads /proc/self/smaps for the
+ * mapping (KernelPageSize, AnonHugePages, Rss, Locked) and get_mempolicy(2) for
+ * the node; Windows QueryWorkingSetEx (LargePage, Node, Locked) on resident
+ * pages. THP backing is only known for resident memory: ask for PREFAULT.
+ * Returns LAL_OK; LAL_EINVAL: NULL out, size 0, unknown kind/flags, a node
+ * beyond the machine's; LAL_ERANGE: size overflows when rounded to the page;
+ * LAL_ENOMEM: no memory, or no page of that kind free and no FALLBACK (e.g. no
+ * 1 GiB page reserved); LAL_ENOTSUP: no pages of that size on this kernel or
+ * OS (no 1 GiB hugetlb pool, 1 GiB on Windows) and no FALLBACK; LAL_EPERM: the
+ * large-page privilege is missing and no FALLBACK. On failure nothing stays mapped. Cost: one mmap/VirtualAlloc, plus
+ * the prefault's page faults.
+ * lal_mem_free: unmaps an allocation of lal_mem_alloc; size must be the size
+ * passed to it. LAL_EINVAL for a pointer lal did not allocate (nothing is
+ * unmapped) or a different size.
+ * lal_mem_query: re-verifies a lal allocation (THP may be collapsed later by
+ * khugepaged), filling info as lal_mem_alloc does.
+ */
+LAL_API int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_info *info);
+LAL_API int lal_mem_free(void *p, size_t size);
+LAL_API int lal_mem_query(const void *p, lal_mem_info *info);
+
 #include "lal/clock_inline.h"
 
 #ifdef __cplusplus

@@ -110,4 +110,34 @@ int lal__os_priority_get(lal_priority_result *res);
 /* Puts back exactly what lal__os_priority_get saw. */
 int lal__os_priority_restore(const lal_priority_result *saved);
 
+/* ---- memory (mem.c) */
+
+/* A mapping made by lal__os_mem_map. */
+typedef struct lal__mem_region {
+  void *p;
+  size_t mapped; /* bytes mapped (the size rounded to the page) */
+  int kind;      /* lal_page_kind obtained */
+  int method;    /* LAL_MEM_METHOD_* */
+} lal__mem_region;
+
+/* The base page size (4096 on x86-64). */
+size_t lal__os_page_size(void);
+/* Maps size bytes following opts (validated) with the OS's fallback chain,
+ * bound to opts->numa_node; fills info->page_kind, method, degraded, reason.
+ * On failure nothing is mapped. */
+int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *region,
+                    lal_mem_info *info);
+int lal__os_mem_unmap(const lal__mem_region *region);
+/* Fills info's verified fields (page_bytes, huge_bytes, resident_bytes,
+ * numa_node, locked) from what the OS reports for the region. */
+int lal__os_mem_verify(const lal__mem_region *region, lal_mem_info *info);
+/* LAL_EINVAL if node is not a node of this machine, LAL_ENOTSUP if this
+ * build or OS cannot bind memory. */
+int lal__os_numa_node_check(int node);
+int lal__os_mem_lock(void *p, size_t size);
+int lal__os_mem_unlock(void *p, size_t size);
+int lal__os_mem_prefault(void *p, size_t size);
+int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res);
+int lal__os_mem_unlock_all(void);
+
 #endif /* LAL_OS_H */

@@ -84,3 +84,48 @@ int lal__linux_bracketed_choice(const char *text, char *mode, size_t size) {
   mode[n] = '\0';
   return 0;
 }
+
+/* "Name:   123 kB" -> bytes, when line starts with name. */
+static int smaps_field(const char *line, const char *name, uint64_t *acc) {
+  size_t n = strlen(name);
+  if (strncmp(line, name, n) != 0 || line[n] != ':')
+    return 0;
+  *acc += strtoull(line + n + 1, NULL, 10) * 1024u;
+  return 1;
+}
+
+int lal__linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lal__smaps_sum *out) {
+  memset(out, 0, sizeof *out);
+  out->all_locked = 1;
+  char line[512];
+  int inside = 0;
+  while (fgets(line, sizeof line, f)) {
+    /* A mapping's header starts with its lowercase-hex start address; its
+     * fields start with a capitalised name. */
+    if ((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f')) {
+      char *dash;
+      unsigned long long lo = strtoull(line, &dash, 16), hi = 0;
+      if (*dash == '-')
+        hi = strtoull(dash + 1, NULL, 16);
+      inside = lo < end && hi > start;
+      out->vmas += inside;
+      continue;
+    }
+    if (!inside)
+      continue;
+    uint64_t page = 0;
+    if (smaps_field(line, "KernelPageSize", &page)) {
+      if (page > out->kernel_page_size)
+        out->kernel_page_size = page;
+    } else if (smaps_field(line, "Rss", &out->rss) ||
+               smaps_field(line, "AnonHugePages", &out->anon_huge) ||
+               smaps_field(line, "Private_Hugetlb", &out->hugetlb) ||
+               smaps_field(line, "Shared_Hugetlb", &out->hugetlb)) {
+    } else if (strncmp(line, "VmFlags:", 8) == 0 && !strstr(line + 8, " lo")) {
+      out->all_locked = 0;
+    }
+  }
+  if (out->vmas == 0)
+    out->all_locked = 0;
+  return LAL_OK;
+}

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Reads root+path into buf (NUL-terminated, truncated to size-1 bytes).
  * Returns the byte count, or a negative lal_status (LAL_ENOENT if absent). */
@@ -26,6 +27,20 @@ int lal__linux_mountinfo_has_fstype(const char *text, const char *fstype);
 /* The selected mode ("[madvise]") of a /sys/kernel/mm/transparent_hugepage/
  * file such as "always [madvise] never", copied into mode; 0 if found, else -1. */
 int lal__linux_bracketed_choice(const char *text, char *mode, size_t size);
+
+/* What /proc/<pid>/smaps says of the mappings overlapping [start, end)
+ * (proc(5)), summed; sizes in bytes. */
+typedef struct lal__smaps_sum {
+  int vmas;                  /* mappings overlapping the range */
+  uint64_t kernel_page_size; /* largest KernelPageSize among them */
+  uint64_t rss;              /* Rss (hugetlb pages are not in it) */
+  uint64_t anon_huge;        /* AnonHugePages: THP-backed bytes */
+  uint64_t hugetlb;          /* Private_Hugetlb + Shared_Hugetlb */
+  int all_locked;            /* every one has "lo" (VM_LOCKED) in VmFlags */
+} lal__smaps_sum;
+
+/* Streams smaps text from f. Returns LAL_OK (vmas may be 0). */
+int lal__linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lal__smaps_sum *out);
 
 /* The kernel's view of the TSC read under `root` (clock.c). */
 struct lal__os_clock_facts;

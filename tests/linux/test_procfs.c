@@ -80,6 +80,39 @@ static void read_text_reports_missing_files_and_truncates(void **state) {
   assert_int_equal(strlen(buf), 7);
 }
 
+/* smaps recorded from a process holding three lal mappings: 4 MiB of hugetlb,
+ * 4 MiB of THP and 1 MiB locked base pages, each between other mappings. */
+static lal__smaps_sum smaps_of(uintptr_t start, uintptr_t end) {
+  FILE *f = fopen(LAL_TEST_DATA_DIR "/linux/smaps-lal-mappings", "r");
+  assert_non_null(f);
+  lal__smaps_sum s;
+  assert_status(LAL_OK, lal__linux_smaps_sum(f, start, end, &s));
+  fclose(f);
+  return s;
+}
+
+static void smaps_sums_the_mappings_of_a_range(void **state) {
+  (void)state;
+  lal__smaps_sum s = smaps_of(0x7f20e2800000, 0x7f20e2c00000); /* hugetlb */
+  assert_int_equal(s.vmas, 1);
+  assert_true(s.kernel_page_size == 2u << 20);
+  assert_true(s.hugetlb == 4u << 20);
+  assert_true(s.rss == 0 && s.anon_huge == 0);
+  assert_false(s.all_locked);
+  s = smaps_of(0x7f20e2200000, 0x7f20e2600000); /* THP */
+  assert_true(s.kernel_page_size == 4096);
+  assert_true(s.anon_huge == 4u << 20 && s.rss == 4u << 20);
+  s = smaps_of(0x7f20e2c94000, 0x7f20e2d94000); /* locked */
+  assert_true(s.all_locked);
+  assert_true(s.rss == 1u << 20);
+  s = smaps_of(0x7f20e2c94000, 0x7f20e2d95000); /* spills into the next, unlocked */
+  assert_int_equal(s.vmas, 2);
+  assert_false(s.all_locked);
+  s = smaps_of(0x1000, 0x2000); /* nothing there */
+  assert_int_equal(s.vmas, 0);
+  assert_false(s.all_locked);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(meminfo_values_scale_kilobytes_to_bytes),
@@ -87,6 +120,7 @@ int main(void) {
       cmocka_unit_test(mountinfo_finds_cgroup2_on_hybrid_and_pure_hierarchies),
       cmocka_unit_test(thp_mode_is_the_bracketed_choice),
       cmocka_unit_test(read_text_reports_missing_files_and_truncates),
+      cmocka_unit_test(smaps_sums_the_mappings_of_a_range),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,205 @@
+/*
+ * Memory entry points: checks, the LOCK/PREFAULT options, verification, and a
+ * registry of lal's mappings. The registry is what lets lal_mem_free unmap
+ * exactly what was mapped (a hugetlb or large-page mapping must be released
+ * with its own length and method) and refuse pointers lal did not hand out.
+ * Allocation is not a hot path: a spin lock guards a small array.
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lal_internal.h"
+#include "lal_os.h"
+
+#define MEM_KNOWN_FLAGS (LAL_MEM_FALLBACK | LAL_MEM_LOCK | LAL_MEM_PREFAULT)
+#define LOCK_ALL_KNOWN                                                                             \
+  (LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE | LAL_MEMLOCK_ONFAULT | LAL_MEMLOCK_FALLBACK)
+
+typedef struct entry {
+  lal__mem_region region;
+  size_t requested;
+  int degraded;
+  char reason[sizeof(((lal_mem_info *)0)->reason)];
+} entry;
+
+static atomic_flag registry_lock = ATOMIC_FLAG_INIT;
+static entry *registry;
+static size_t registry_used, registry_cap;
+
+static void lock_registry(void) {
+  while (atomic_flag_test_and_set_explicit(&registry_lock, memory_order_acquire)) {
+  }
+}
+static void unlock_registry(void) { atomic_flag_clear_explicit(&registry_lock, memory_order_release); }
+
+static int registry_add(const entry *e) {
+  int rc = LAL_OK;
+  lock_registry();
+  if (registry_used == registry_cap) {
+    size_t cap = registry_cap ? registry_cap * 2 : 16;
+    entry *grown = realloc(registry, cap * sizeof *grown);
+    if (grown) {
+      registry = grown;
+      registry_cap = cap;
+    } else {
+      rc = LAL_ENOMEM;
+    }
+  }
+  if (rc == LAL_OK)
+    registry[registry_used++] = *e;
+  unlock_registry();
+  return rc;
+}
+
+/* Finds p: 1 and *out = its entry, or 0. */
+static int registry_find(const void *p, entry *out) {
+  int found = 0;
+  lock_registry();
+  for (size_t i = 0; i < registry_used && !found; i++)
+    if (registry[i].region.p == p) {
+      *out = registry[i];
+      found = 1;
+    }
+  unlock_registry();
+  return found;
+}
+
+/* [p, p + size) must not wrap around the address space. */
+static int valid_range(const void *p, size_t size) {
+  return p && size > 0 && (uintptr_t)p + size - 1 >= (uintptr_t)p;
+}
+
+static int info_size_ok(const lal_mem_info *info) {
+  return !info || (info->size >= LAL__OFFSETOF_END(lal_mem_info, reason) &&
+                   info->size <= LAL__STRUCT_SIZE_MAX);
+}
+
+static void fill_info(const entry *e, lal_mem_info *full) {
+  full->size = sizeof *full;
+  full->page_kind = e->region.kind;
+  full->method = e->region.method;
+  full->mapped_bytes = e->region.mapped;
+  full->degraded = e->degraded;
+  lal__copy_string(full->reason, sizeof full->reason, e->reason);
+  full->numa_node = -1;
+}
+
+int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_info *info) {
+  lal_mem_opts defaults = LAL_MEM_OPTS_INIT;
+  if (!opts)
+    opts = &defaults;
+  if (!out || size == 0 || opts->size < LAL__OFFSETOF_END(lal_mem_opts, numa_node) ||
+      opts->size > LAL__STRUCT_SIZE_MAX || (opts->flags & ~MEM_KNOWN_FLAGS) ||
+      opts->page_kind < LAL_PAGE_DEFAULT || opts->page_kind > LAL_PAGE_HUGE ||
+      opts->numa_node < -1 || !info_size_ok(info))
+    return LAL_EINVAL;
+  if (opts->numa_node >= 0) {
+    int rc = lal__os_numa_node_check(opts->numa_node);
+    if (rc != LAL_OK)
+      return rc;
+  }
+  /* The largest page is 1 GiB: a size that overflows when rounded to it is
+   * refused up front, the same on every path. */
+  if (size > SIZE_MAX - ((size_t)1 << 30))
+    return LAL_ERANGE;
+
+  lal_mem_info full;
+  memset(&full, 0, sizeof full);
+  entry e;
+  memset(&e, 0, sizeof e);
+  int rc = lal__os_mem_map(size, opts, &e.region, &full);
+  if (rc != LAL_OK) {
+    if (info)
+      lal__copy_sized_result(info, info->size, &full, sizeof full);
+    return rc;
+  }
+  e.requested = size;
+  e.degraded = full.degraded;
+  lal__copy_string(e.reason, sizeof e.reason, full.reason);
+  if (opts->flags & LAL_MEM_LOCK)
+    rc = lal__os_mem_lock(e.region.p, e.region.mapped);
+  if (rc == LAL_OK && (opts->flags & LAL_MEM_PREFAULT))
+    rc = lal__os_mem_prefault(e.region.p, e.region.mapped);
+  if (rc == LAL_OK)
+    rc = registry_add(&e);
+  if (rc != LAL_OK) {
+    lal__os_mem_unmap(&e.region);
+    return rc;
+  }
+  if (info) {
+    fill_info(&e, &full);
+    lal__os_mem_verify(&e.region, &full);
+    lal__copy_sized_result(info, info->size, &full, sizeof full);
+  }
+  *out = e.region.p;
+  return LAL_OK;
+}
+
+/* Removes p's entry if its size is `size`, in one locked step. */
+static int registry_take(const void *p, size_t size, entry *out) {
+  int taken = 0;
+  lock_registry();
+  for (size_t i = 0; i < registry_used; i++)
+    if (registry[i].region.p == p) {
+      if (registry[i].requested == size) {
+        *out = registry[i];
+        registry[i] = registry[--registry_used];
+        taken = 1;
+      }
+      break;
+    }
+  unlock_registry();
+  return taken;
+}
+
+int lal_mem_free(void *p, size_t size) {
+  entry e;
+  if (!p || !registry_take(p, size, &e))
+    return LAL_EINVAL;
+  int rc = lal__os_mem_unmap(&e.region);
+  if (rc != LAL_OK) /* still mapped: keep it known */
+    registry_add(&e);
+  return rc;
+}
+
+int lal_mem_query(const void *p, lal_mem_info *info) {
+  entry e;
+  if (!p || !info || !info_size_ok(info) || !registry_find(p, &e))
+    return LAL_EINVAL;
+  lal_mem_info full;
+  memset(&full, 0, sizeof full);
+  fill_info(&e, &full);
+  int rc = lal__os_mem_verify(&e.region, &full);
+  lal__copy_sized_result(info, info->size, &full, sizeof full);
+  return rc;
+}
+
+int lal_mem_lock(void *p, size_t size) {
+  return valid_range(p, size) ? lal__os_mem_lock(p, size) : LAL_EINVAL;
+}
+
+int lal_mem_unlock(void *p, size_t size) {
+  return valid_range(p, size) ? lal__os_mem_unlock(p, size) : LAL_EINVAL;
+}
+
+int lal_mem_prefault(void *p, size_t size) {
+  return valid_range(p, size) ? lal__os_mem_prefault(p, size) : LAL_EINVAL;
+}
+
+int lal_mem_lock_all(unsigned flags, lal_lock_result *result) {
+  if ((flags & ~LOCK_ALL_KNOWN) || !(flags & (LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE)) ||
+      (result && (result->size < LAL__OFFSETOF_END(lal_lock_result, reason) ||
+                  result->size > LAL__STRUCT_SIZE_MAX)))
+    return LAL_EINVAL;
+  lal_lock_result full;
+  memset(&full, 0, sizeof full);
+  full.size = sizeof full;
+  int rc = lal__os_mem_lock_all(flags, &full);
+  if (result)
+    lal__copy_sized_result(result, result->size, &full, sizeof full);
+  return rc;
+}
+
+int lal_mem_unlock_all(void) { return lal__os_mem_unlock_all(); }

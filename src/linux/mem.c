@@ -1,0 +1,297 @@
+/*
+ * Linux memory: mappings with a page-size fallback chain, locking, prefault,
+ * and verification from /proc/self/smaps.
+ *
+ * Large pages come from two places (Documentation/admin-guide/mm/hugetlbpage.rst
+ * and transhuge.rst): the hugetlb pool, reserved ahead (vm.nr_hugepages), which
+ * MAP_HUGETLB either gets or fails on with ENOMEM, and transparent huge pages,
+ * which the kernel may or may not give a 2 MiB-aligned MADV_HUGEPAGE range at
+ * fault time. Only the first is a promise; lal verifies both afterwards.
+ */
+#include <errno.h>
+#include <linux/mman.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#ifdef LAL_HAVE_NUMA
+#  include <numa.h>
+#  include <numaif.h>
+#endif
+
+#include "lal_internal.h"
+#include "lal_os.h"
+#include "procfs.h"
+
+#define MIB2 ((size_t)2 << 20)
+#define GIB1 ((size_t)1 << 30)
+#define CAP_IPC_LOCK_BIT 14
+
+size_t lal__os_page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+static void note(lal_mem_info *info, const char *text) {
+  size_t used = strlen(info->reason);
+  if (used && used + 2 < sizeof info->reason) {
+    memcpy(info->reason + used, "; ", 3);
+    used += 2;
+  }
+  lal__copy_string(info->reason + used, sizeof info->reason - used, text);
+}
+
+static void *map_anon(size_t len, int extra) {
+  void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | extra, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+/* A hugetlb mapping of page_size pages (MAP_HUGE_2MB / MAP_HUGE_1GB select
+ * the pool, mmap(2)). */
+static int map_hugetlb(size_t size, size_t page_size, lal__mem_region *r, lal_mem_info *info) {
+  size_t len = round_up(size, page_size);
+  int flag = page_size == GIB1 ? MAP_HUGE_1GB : MAP_HUGE_2MB;
+  void *p = map_anon(len, MAP_HUGETLB | flag);
+  if (!p) {
+    int rc = lal__fail_os();
+    /* EINVAL for a page size the kernel has no pool for (no
+     * /sys/kernel/mm/hugepages/hugepages-<size>kB): not supported, rather
+     * than a bad argument. */
+    char pool[96], probe[16];
+    snprintf(pool, sizeof pool, "/sys/kernel/mm/hugepages/hugepages-%zukB/nr_hugepages",
+             page_size >> 10);
+    if (rc == LAL_EINVAL && lal__linux_read_text("", pool, probe, sizeof probe) < 0)
+      rc = LAL_ENOTSUP;
+    char text[96];
+    snprintf(text, sizeof text, "hugetlb %s: %s (errno %d)", page_size == GIB1 ? "1 GiB" : "2 MiB",
+             lal_err_name(rc), lal_last_os_error());
+    note(info, text);
+    return rc;
+  }
+  *r = (lal__mem_region){p, len, page_size == GIB1 ? LAL_PAGE_HUGE : LAL_PAGE_LARGE,
+                         LAL_MEM_METHOD_HUGETLB};
+  return LAL_OK;
+}
+
+/* The THP mode ("always", "madvise", "never"); "" if unknown. */
+static void thp_mode(char *mode, size_t size) {
+  char text[128];
+  mode[0] = '\0';
+  if (lal__linux_read_text("", "/sys/kernel/mm/transparent_hugepage/enabled", text, sizeof text) > 0)
+    lal__linux_bracketed_choice(text, mode, size);
+}
+
+/* A 2 MiB-aligned anonymous range marked MADV_HUGEPAGE: over-map by 2 MiB,
+ * then trim, since mmap only promises base-page alignment. */
+static int map_thp(size_t size, lal__mem_region *r, lal_mem_info *info) {
+  char mode[16];
+  thp_mode(mode, sizeof mode);
+  if (strcmp(mode, "never") == 0) {
+    note(info, "THP: disabled (transparent_hugepage/enabled = never)");
+    return LAL_ENOTSUP;
+  }
+  size_t len = round_up(size, MIB2);
+  char *raw = map_anon(len + MIB2, 0);
+  if (!raw)
+    return lal__fail_os();
+  char *p = (char *)round_up((size_t)raw, MIB2);
+  if (p > raw)
+    munmap(raw, (size_t)(p - raw));
+  if (raw + len + MIB2 > p + len)
+    munmap(p + len, (size_t)(raw + len + MIB2 - (p + len)));
+  if (madvise(p, len, MADV_HUGEPAGE) != 0) {
+    int rc = lal__fail_os();
+    munmap(p, len);
+    note(info, "THP: madvise(MADV_HUGEPAGE) refused");
+    return rc;
+  }
+  *r = (lal__mem_region){p, len, LAL_PAGE_LARGE, LAL_MEM_METHOD_THP};
+  return LAL_OK;
+}
+
+static int map_normal(size_t size, lal__mem_region *r) {
+  size_t len = round_up(size, lal__os_page_size());
+  void *p = map_anon(len, 0);
+  if (!p)
+    return lal__fail_os();
+  *r = (lal__mem_region){p, len, LAL_PAGE_DEFAULT, LAL_MEM_METHOD_NORMAL};
+  return LAL_OK;
+}
+
+int lal__os_numa_node_check(int node) {
+#ifdef LAL_HAVE_NUMA
+  if (numa_available() < 0)
+    return LAL_ENOTSUP;
+  return node <= numa_max_node() ? LAL_OK : LAL_EINVAL;
+#else
+  (void)node;
+  return LAL_ENOTSUP; /* built without libnuma */
+#endif
+}
+
+/* mbind(2) MPOL_BIND before the first touch: pages are placed when faulted. */
+static int bind_node(const lal__mem_region *r, int node) {
+#ifdef LAL_HAVE_NUMA
+  unsigned long mask[16] = {0};
+  if (node >= (int)(8 * sizeof mask))
+    return LAL_EINVAL;
+  mask[node / (8 * sizeof mask[0])] |= 1ul << (node % (8 * sizeof mask[0]));
+  if (mbind(r->p, r->mapped, MPOL_BIND, mask, 8 * sizeof mask, 0) != 0)
+    return lal__fail_os();
+  return LAL_OK;
+#else
+  (void)r, (void)node;
+  return LAL_ENOTSUP;
+#endif
+}
+
+int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *r, lal_mem_info *info) {
+  int fallback = opts->flags & LAL_MEM_FALLBACK;
+  int rc = LAL_ENOMEM;
+  int kind = opts->page_kind;
+  if (kind == LAL_PAGE_HUGE) {
+    rc = map_hugetlb(size, GIB1, r, info);
+    if (rc != LAL_OK && !fallback)
+      return rc;
+  }
+  if (rc != LAL_OK && kind >= LAL_PAGE_LARGE) {
+    rc = map_hugetlb(size, MIB2, r, info);
+    if (rc != LAL_OK && !fallback)
+      return rc;
+    if (rc != LAL_OK)
+      rc = map_thp(size, r, info);
+  }
+  if (rc != LAL_OK && (kind == LAL_PAGE_DEFAULT || fallback))
+    rc = map_normal(size, r);
+  if (rc != LAL_OK)
+    return rc;
+  info->degraded = r->kind < kind || r->method == LAL_MEM_METHOD_THP;
+  if (opts->numa_node >= 0 && (rc = bind_node(r, opts->numa_node)) != LAL_OK) {
+    munmap(r->p, r->mapped);
+    return rc;
+  }
+  return LAL_OK;
+}
+
+int lal__os_mem_unmap(const lal__mem_region *r) {
+  return munmap(r->p, r->mapped) == 0 ? LAL_OK : lal__fail_os();
+}
+
+int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
+  FILE *f = fopen("/proc/self/smaps", "re");
+  if (!f)
+    return lal__fail_os();
+  lal__smaps_sum s;
+  uintptr_t start = (uintptr_t)r->p;
+  lal__linux_smaps_sum(f, start, start + r->mapped, &s);
+  fclose(f);
+  size_t base = lal__os_page_size();
+  info->huge_bytes = s.anon_huge + s.hugetlb;
+  info->resident_bytes = s.rss + s.hugetlb;
+  if (info->resident_bytes > r->mapped) /* a neighbouring mapping merged into ours */
+    info->resident_bytes = r->mapped;
+  if (info->huge_bytes > r->mapped)
+    info->huge_bytes = r->mapped;
+  info->locked = s.all_locked;
+  /* hugetlb: the kernel page size of the mapping; THP: 2 MiB only when every
+   * byte sits in huge pages, else the base page (huge_bytes tells how much). */
+  if (s.kernel_page_size > base)
+    info->page_bytes = s.kernel_page_size;
+  else if (r->method == LAL_MEM_METHOD_THP && s.anon_huge >= r->mapped)
+    info->page_bytes = MIB2;
+  else
+    info->page_bytes = base;
+  info->page_kind = info->page_bytes >= GIB1   ? LAL_PAGE_HUGE
+                    : info->page_bytes > base ? LAL_PAGE_LARGE
+                                              : LAL_PAGE_DEFAULT;
+  info->numa_node = -1;
+#ifdef LAL_HAVE_NUMA
+  int node;
+  /* MPOL_F_NODE | MPOL_F_ADDR: the node holding the page at addr. */
+  if (info->resident_bytes > 0 &&
+      get_mempolicy(&node, NULL, 0, r->p, MPOL_F_NODE | MPOL_F_ADDR) == 0)
+    info->numa_node = node;
+#endif
+  return LAL_OK;
+}
+
+int lal__os_mem_lock(void *p, size_t size) {
+  return mlock(p, size) == 0 ? LAL_OK : lal__fail_os();
+}
+
+int lal__os_mem_unlock(void *p, size_t size) {
+  return munlock(p, size) == 0 ? LAL_OK : lal__fail_os();
+}
+
+int lal__os_mem_prefault(void *p, size_t size) {
+  /* MADV_POPULATE_WRITE (5.14): one call faults every page in writable,
+   * without touching the contents. Older kernels say EINVAL. */
+  uintptr_t base = lal__os_page_size();
+  uintptr_t lo = (uintptr_t)p / base * base;
+  if (madvise((void *)lo, (uintptr_t)p + size - lo, MADV_POPULATE_WRITE) == 0)
+    return LAL_OK;
+  if (errno != EINVAL)
+    return lal__fail_os();
+  for (uintptr_t a = lo; a < (uintptr_t)p + size; a += base) {
+    volatile char *c = (volatile char *)(a < (uintptr_t)p ? (uintptr_t)p : a);
+    *c = *c;
+  }
+  return LAL_OK;
+}
+
+static uint64_t vm_locked_bytes(void) {
+  char text[4096];
+  if (lal__linux_read_text("", "/proc/self/status", text, sizeof text) <= 0)
+    return 0;
+  return lal__linux_meminfo_value(text, "VmLck");
+}
+
+static int try_lock_all(unsigned flags) {
+  int mcl = (flags & LAL_MEMLOCK_CURRENT ? MCL_CURRENT : 0) |
+            (flags & LAL_MEMLOCK_FUTURE ? MCL_FUTURE : 0) |
+            (flags & LAL_MEMLOCK_ONFAULT ? MCL_ONFAULT : 0);
+  return mlockall(mcl) == 0 ? LAL_OK : lal__fail_os();
+}
+
+int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
+  struct rlimit rl;
+  res->limit_bytes = getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+                         ? (uint64_t)rl.rlim_cur
+                         : UINT64_MAX;
+  char text[4096];
+  if (lal__linux_read_text("", "/proc/self/status", text, sizeof text) > 0)
+    res->privileged = (int)(lal__linux_status_cap_eff(text) >> CAP_IPC_LOCK_BIT & 1);
+  unsigned want = flags & ~LAL_MEMLOCK_FALLBACK;
+  int rc = try_lock_all(want);
+  char line[160];
+  if (rc == LAL_OK) {
+    res->applied = want;
+    snprintf(line, sizeof line, "mlockall: ok");
+  } else {
+    res->denied = rc;
+    snprintf(line, sizeof line, "mlockall: %s (RLIMIT_MEMLOCK %llu bytes, %s)", lal_err_name(rc),
+             (unsigned long long)res->limit_bytes,
+             res->privileged ? "CAP_IPC_LOCK held" : "no CAP_IPC_LOCK");
+    if ((flags & LAL_MEMLOCK_FALLBACK) && !(want & LAL_MEMLOCK_ONFAULT)) {
+      /* MCL_ONFAULT locks only pages already resident or touched later, so
+       * what counts against the limit is the working set, not every mapping. */
+      if (try_lock_all(want | LAL_MEMLOCK_ONFAULT) == LAL_OK) {
+        res->applied = want | LAL_MEMLOCK_ONFAULT;
+        strncat(line, "; with MCL_ONFAULT: ok", sizeof line - strlen(line) - 1);
+      } else {
+        strncat(line, "; with MCL_ONFAULT: refused too", sizeof line - strlen(line) - 1);
+      }
+    }
+    res->degraded = 1;
+  }
+  lal__copy_string(res->reason, sizeof res->reason, line);
+  res->locked_bytes = vm_locked_bytes();
+  if (rc != LAL_OK && !(flags & LAL_MEMLOCK_FALLBACK))
+    return rc;
+  if (rc != LAL_OK && !res->applied)
+    strncat(res->reason, "; nothing locked", sizeof res->reason - strlen(res->reason) - 1);
+  return LAL_OK;
+}
+
+int lal__os_mem_unlock_all(void) { return munlockall() == 0 ? LAL_OK : lal__fail_os(); }

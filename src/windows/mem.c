@@ -1,0 +1,311 @@
+/*
+ * Windows memory: large pages, NUMA placement, working-set locking and
+ * verification through QueryWorkingSetEx.
+ *
+ * Large pages ("Large-Page Support") need SeLockMemoryPrivilege held by the
+ * account *and* enabled in the token; they are always locked, non-pageable,
+ * committed in GetLargePageMinimum() units, and fail with
+ * ERROR_NO_SYSTEM_RESOURCES when physical memory is too fragmented.
+ * VirtualLock counts against the working-set minimum
+ * (SetProcessWorkingSetSizeEx), not against a separate limit.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <windows.h>
+
+#include <psapi.h> /* needs windows.h first */
+
+#include "compat.h"
+#include "lal_internal.h"
+#include "lal_os.h"
+
+#define WS_HEADROOM ((SIZE_T)64 << 20)
+
+typedef BOOL(WINAPI *query_ws_ex_fn)(HANDLE, PVOID, DWORD);
+typedef LPVOID(WINAPI *virtual_alloc_ex_numa_fn)(HANDLE, LPVOID, SIZE_T, DWORD, DWORD, DWORD);
+
+size_t lal__os_page_size(void) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  return si.dwPageSize;
+}
+
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+static void note(lal_mem_info *info, const char *text) {
+  size_t used = strlen(info->reason);
+  if (used && used + 2 < sizeof info->reason) {
+    memcpy(info->reason + used, "; ", 3);
+    used += 2;
+  }
+  lal__copy_string(info->reason + used, sizeof info->reason - used, text);
+}
+
+/* Enables SeLockMemoryPrivilege in the process token if the account holds
+ * it. AdjustTokenPrivileges "succeeds" with ERROR_NOT_ALL_ASSIGNED when it
+ * does not: that is the check. */
+static int enable_lock_memory_privilege(void) {
+  HANDLE token;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))
+    return lal__fail_os();
+  TOKEN_PRIVILEGES tp;
+  tp.PrivilegeCount = 1;
+  tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+  int rc = LAL_OK;
+  if (!LookupPrivilegeValueW(NULL, L"SeLockMemoryPrivilege", &tp.Privileges[0].Luid) ||
+      !AdjustTokenPrivileges(token, FALSE, &tp, 0, NULL, NULL))
+    rc = lal__fail_os();
+  else if (GetLastError() == ERROR_NOT_ALL_ASSIGNED)
+    rc = lal__fail_native(ERROR_PRIVILEGE_NOT_HELD);
+  CloseHandle(token);
+  return rc;
+}
+
+static void *alloc(size_t len, DWORD type, int node) {
+  if (node < 0)
+    return VirtualAlloc(NULL, len, type, PAGE_READWRITE);
+  virtual_alloc_ex_numa_fn f =
+      (virtual_alloc_ex_numa_fn)lal__win_proc(L"kernel32.dll", "VirtualAllocExNuma");
+  return f ? f(GetCurrentProcess(), NULL, len, type, PAGE_READWRITE, (DWORD)node) : NULL;
+}
+
+int lal__os_numa_node_check(int node) {
+  ULONG highest = 0;
+  if (!GetNumaHighestNodeNumber(&highest))
+    return lal__fail_os();
+  return (ULONG)node <= highest ? LAL_OK : LAL_EINVAL;
+}
+
+static int map_large(size_t size, const lal_mem_opts *opts, lal__mem_region *r, lal_mem_info *info) {
+  size_t large = GetLargePageMinimum();
+  char text[128];
+  if (large == 0) {
+    note(info, "large pages: none on this machine (GetLargePageMinimum 0)");
+    return LAL_ENOTSUP;
+  }
+  int rc = enable_lock_memory_privilege();
+  if (rc != LAL_OK) {
+    snprintf(text, sizeof text, "MEM_LARGE_PAGES: SeLockMemoryPrivilege not held (%s)",
+             lal_err_name(rc));
+    note(info, text);
+    return rc;
+  }
+  size_t len = round_up(size, large);
+  void *p = alloc(len, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, opts->numa_node);
+  if (!p) {
+    rc = lal__fail_os();
+    snprintf(text, sizeof text, "MEM_LARGE_PAGES: %s (error %d)", lal_err_name(rc),
+             lal_last_os_error());
+    note(info, text);
+    return rc;
+  }
+  *r = (lal__mem_region){p, len, LAL_PAGE_LARGE, LAL_MEM_METHOD_LARGE};
+  return LAL_OK;
+}
+
+int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *r, lal_mem_info *info) {
+  int fallback = opts->flags & LAL_MEM_FALLBACK;
+  int rc = LAL_ENOMEM;
+  if (opts->page_kind == LAL_PAGE_HUGE) {
+    /* 1 GiB pages need VirtualAlloc2 with MEM_EXTENDED_PARAMETER_NONPAGED_HUGE
+     * (Windows 10 1803+), which lal does not use yet. */
+    note(info, "1 GiB pages: not supported by lal on Windows");
+    if (!fallback)
+      return LAL_ENOTSUP;
+  }
+  if (opts->page_kind >= LAL_PAGE_LARGE) {
+    rc = map_large(size, opts, r, info);
+    if (rc != LAL_OK && !fallback)
+      return rc;
+  }
+  if (rc != LAL_OK) {
+    size_t len = round_up(size, lal__os_page_size());
+    void *p = alloc(len, MEM_RESERVE | MEM_COMMIT, opts->numa_node);
+    if (!p)
+      return lal__fail_os();
+    *r = (lal__mem_region){p, len, LAL_PAGE_DEFAULT, LAL_MEM_METHOD_NORMAL};
+  }
+  info->degraded = r->kind < opts->page_kind;
+  return LAL_OK;
+}
+
+int lal__os_mem_unmap(const lal__mem_region *r) {
+  return VirtualFree(r->p, 0, MEM_RELEASE) ? LAL_OK : lal__fail_os();
+}
+
+int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
+  query_ws_ex_fn query = (query_ws_ex_fn)lal__win_proc(L"kernel32.dll", "K32QueryWorkingSetEx");
+  size_t page = lal__os_page_size();
+  info->numa_node = -1;
+  info->page_bytes = r->method == LAL_MEM_METHOD_LARGE ? GetLargePageMinimum() : page;
+  if (!query)
+    return LAL_ENOTSUP;
+  enum { CHUNK = 512 };
+  PSAPI_WORKING_SET_EX_INFORMATION ws[CHUNK];
+  size_t pages = r->mapped / page, valid = 0, large = 0, locked = 0;
+  for (size_t first = 0; first < pages; first += CHUNK) {
+    size_t n = pages - first < CHUNK ? pages - first : CHUNK;
+    for (size_t i = 0; i < n; i++)
+      ws[i].VirtualAddress = (char *)r->p + (first + i) * page;
+    if (!query(GetCurrentProcess(), ws, (DWORD)(n * sizeof ws[0])))
+      return lal__fail_os();
+    for (size_t i = 0; i < n; i++) {
+      if (!ws[i].VirtualAttributes.Valid)
+        continue;
+      if (valid++ == 0)
+        info->numa_node = (int)ws[i].VirtualAttributes.Node;
+      large += ws[i].VirtualAttributes.LargePage;
+      locked += ws[i].VirtualAttributes.Locked;
+    }
+  }
+  info->resident_bytes = valid * page;
+  info->huge_bytes = large * page;
+  /* Large pages are locked by nature; base pages need VirtualLock. */
+  info->locked = valid == pages && (locked == pages || large == pages);
+  info->page_bytes = large == pages && pages > 0 ? GetLargePageMinimum() : page;
+  info->page_kind = info->page_bytes > page ? LAL_PAGE_LARGE : LAL_PAGE_DEFAULT;
+  return LAL_OK;
+}
+
+/* Grows the working-set minimum (and maximum) by `extra` bytes so VirtualLock
+ * has room ("VirtualLock": the limit on locked pages is the minimum). */
+static int grow_working_set(SIZE_T extra) {
+  SIZE_T lo, hi;
+  DWORD flags;
+  if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &flags))
+    return lal__fail_os();
+  if (!SetProcessWorkingSetSizeEx(GetCurrentProcess(), lo + extra, hi + extra, flags))
+    return lal__fail_os();
+  return LAL_OK;
+}
+
+int lal__os_mem_lock(void *p, size_t size) {
+  if (VirtualLock(p, size))
+    return LAL_OK;
+  if (GetLastError() != ERROR_WORKING_SET_QUOTA)
+    return lal__fail_os();
+  int rc = grow_working_set(size + WS_HEADROOM);
+  if (rc != LAL_OK)
+    return rc;
+  return VirtualLock(p, size) ? LAL_OK : lal__fail_os();
+}
+
+int lal__os_mem_unlock(void *p, size_t size) {
+  return VirtualUnlock(p, size) ? LAL_OK : lal__fail_os();
+}
+
+int lal__os_mem_prefault(void *p, size_t size) {
+  size_t page = lal__os_page_size();
+  uintptr_t end = (uintptr_t)p + size;
+  for (uintptr_t a = (uintptr_t)p / page * page; a < end; a += page) {
+    volatile char *c = (volatile char *)(a < (uintptr_t)p ? (uintptr_t)p : a);
+    *c = *c;
+  }
+  return LAL_OK;
+}
+
+/* The committed, private, read-write regions: what a process's own data is. */
+static int lockable(const MEMORY_BASIC_INFORMATION *m) {
+  DWORD prot = m->Protect & 0xff;
+  return m->State == MEM_COMMIT && m->Type == MEM_PRIVATE && !(m->Protect & PAGE_GUARD) &&
+         (prot == PAGE_READWRITE || prot == PAGE_EXECUTE_READWRITE);
+}
+
+typedef int (*region_fn)(MEMORY_BASIC_INFORMATION *m, void *ctx);
+static int each_region(region_fn fn, void *ctx) {
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  char *a = si.lpMinimumApplicationAddress;
+  MEMORY_BASIC_INFORMATION m;
+  while (a < (char *)si.lpMaximumApplicationAddress && VirtualQuery(a, &m, sizeof m) == sizeof m) {
+    if (lockable(&m)) {
+      int rc = fn(&m, ctx);
+      if (rc != LAL_OK)
+        return rc;
+    }
+    a = (char *)m.BaseAddress + m.RegionSize;
+  }
+  return LAL_OK;
+}
+
+static int add_size(MEMORY_BASIC_INFORMATION *m, void *ctx) {
+  *(uint64_t *)ctx += m->RegionSize;
+  return LAL_OK;
+}
+
+static int lock_region(MEMORY_BASIC_INFORMATION *m, void *ctx) {
+  if (!VirtualLock(m->BaseAddress, m->RegionSize))
+    return lal__fail_os();
+  *(uint64_t *)ctx += m->RegionSize;
+  return LAL_OK;
+}
+
+static int unlock_region(MEMORY_BASIC_INFORMATION *m, void *ctx) {
+  (void)ctx;
+  VirtualUnlock(m->BaseAddress, m->RegionSize); /* fails on pages not locked: fine */
+  return LAL_OK;
+}
+
+static SIZE_T saved_ws_min, saved_ws_max;
+static DWORD saved_ws_flags;
+static int ws_saved;
+
+int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
+  SIZE_T lo, hi;
+  DWORD wsflags;
+  if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &wsflags))
+    return lal__fail_os();
+  res->limit_bytes = hi;
+  res->privileged = enable_lock_memory_privilege() == LAL_OK;
+  unsigned unsupported = flags & (LAL_MEMLOCK_FUTURE | LAL_MEMLOCK_ONFAULT);
+  if (unsupported && !(flags & LAL_MEMLOCK_FALLBACK)) {
+    lal__copy_string(res->reason, sizeof res->reason,
+                     "FUTURE/ONFAULT: Windows has no mlockall; lock allocations as they are made");
+    res->denied = LAL_ENOTSUP;
+    return LAL_ENOTSUP;
+  }
+  int rc = LAL_OK;
+  if (flags & LAL_MEMLOCK_CURRENT) {
+    uint64_t committed = 0, locked = 0;
+    each_region(add_size, &committed);
+    if (!ws_saved) {
+      saved_ws_min = lo, saved_ws_max = hi, saved_ws_flags = wsflags;
+      ws_saved = 1;
+    }
+    SIZE_T want = (SIZE_T)committed + WS_HEADROOM;
+    if (want > lo && !SetProcessWorkingSetSizeEx(GetCurrentProcess(), want,
+                                                  want > hi ? want + WS_HEADROOM : hi, wsflags))
+      rc = lal__fail_os();
+    if (rc == LAL_OK)
+      rc = each_region(lock_region, &locked);
+    res->locked_bytes = locked;
+    if (GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &wsflags))
+      res->limit_bytes = hi;
+  }
+  char text[192];
+  if (rc == LAL_OK) {
+    res->applied = flags & LAL_MEMLOCK_CURRENT;
+    res->degraded = unsupported != 0;
+    snprintf(text, sizeof text, "working set sized and %llu bytes locked%s",
+             (unsigned long long)res->locked_bytes,
+             unsupported ? "; FUTURE/ONFAULT not available on Windows" : "");
+  } else {
+    res->denied = rc;
+    res->degraded = 1;
+    if (!(flags & LAL_MEMLOCK_FALLBACK)) /* a refused request changes nothing */
+      lal__os_mem_unlock_all();
+    snprintf(text, sizeof text, "VirtualLock: %s (error %d) after %llu bytes", lal_err_name(rc),
+             lal_last_os_error(), (unsigned long long)res->locked_bytes);
+  }
+  lal__copy_string(res->reason, sizeof res->reason, text);
+  return rc == LAL_OK || (flags & LAL_MEMLOCK_FALLBACK) ? LAL_OK : rc;
+}
+
+int lal__os_mem_unlock_all(void) {
+  each_region(unlock_region, NULL);
+  if (ws_saved &&
+      !SetProcessWorkingSetSizeEx(GetCurrentProcess(), saved_ws_min, saved_ws_max, saved_ws_flags))
+    return lal__fail_os();
+  ws_saved = 0;
+  return LAL_OK;
+}

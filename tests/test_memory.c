@@ -1,0 +1,425 @@
+/*
+ * Memory: allocation with page kinds and fallbacks, verification, locking,
+ * prefault, and every bad input. On Linux as root the tests reserve a few
+ * 2 MiB hugetlb pages (vm.nr_hugepages, put back afterwards) to prove a LARGE
+ * allocation is really backed by them, prove the THP fallback without them,
+ * and prove that locked, prefaulted memory takes no page fault (getrusage).
+ */
+#include <string.h>
+
+#include "lal_test.h"
+
+#ifdef __linux__
+#  include <sys/resource.h>
+#  include <sys/wait.h>
+#  include <unistd.h>
+#endif
+
+#define MIB ((size_t)1 << 20)
+
+static lal_mem_info alloc_ok(size_t size, int kind, unsigned flags, void **p) {
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.page_kind = kind;
+  o.flags = flags;
+  lal_mem_info info = LAL_MEM_INFO_INIT;
+  int rc = lal_mem_alloc(size, &o, p, &info);
+  if (rc != LAL_OK)
+    fail_msg("lal_mem_alloc(%zu, kind %d, flags %#x): %s (%s)", size, kind, flags,
+             lal_err_name(rc), info.reason);
+  return info;
+}
+
+static void default_pages_are_zeroed_writable_and_verified(void **state) {
+  (void)state;
+  void *p = NULL;
+  lal_mem_info info = alloc_ok(MIB + 1, LAL_PAGE_DEFAULT, LAL_MEM_PREFAULT, &p);
+  assert_non_null(p);
+  assert_int_equal(info.page_kind, LAL_PAGE_DEFAULT);
+  assert_int_equal(info.method, LAL_MEM_METHOD_NORMAL);
+  assert_false(info.degraded);
+  assert_true(info.page_bytes == 4096);
+  assert_true(info.mapped_bytes == MIB + 4096); /* rounded to the page */
+  assert_true(info.resident_bytes == info.mapped_bytes);
+  unsigned char *c = p;
+  for (size_t i = 0; i < MIB + 1; i += 4096)
+    assert_int_equal(c[i], 0);
+  memset(p, 0xA5, MIB + 1);
+  lal_mem_info again = LAL_MEM_INFO_INIT;
+  assert_status(LAL_OK, lal_mem_query(p, &again));
+  assert_true(again.resident_bytes == info.mapped_bytes);
+  assert_status(LAL_EINVAL, lal_mem_free(p, MIB)); /* not the size it was allocated with */
+  assert_status(LAL_OK, lal_mem_free(p, MIB + 1));
+  assert_status(LAL_EINVAL, lal_mem_free(p, MIB + 1)); /* twice */
+  assert_status(LAL_EINVAL, lal_mem_query(p, &again));
+}
+
+static void lock_option_locks(void **state) {
+  (void)state;
+  void *p = NULL;
+  lal_mem_info info = alloc_ok(MIB, LAL_PAGE_DEFAULT, LAL_MEM_LOCK | LAL_MEM_PREFAULT, &p);
+  assert_true(info.locked);
+  assert_true(info.resident_bytes == MIB);
+  assert_status(LAL_OK, lal_mem_unlock(p, MIB));
+  lal_mem_info after = LAL_MEM_INFO_INIT;
+  assert_status(LAL_OK, lal_mem_query(p, &after));
+  assert_false(after.locked);
+  assert_status(LAL_OK, lal_mem_lock(p, MIB));
+  assert_status(LAL_OK, lal_mem_query(p, &after));
+  assert_true(after.locked);
+  assert_status(LAL_OK, lal_mem_free(p, MIB));
+}
+
+static void bad_input_changes_nothing(void **state) {
+  (void)state;
+  void *p = (void *)0x1;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  lal_mem_info info = LAL_MEM_INFO_INIT;
+  assert_status(LAL_EINVAL, lal_mem_alloc(0, &o, &p, &info));
+  assert_status(LAL_EINVAL, lal_mem_alloc(MIB, &o, NULL, &info));
+  o.size = 4;
+  assert_status(LAL_EINVAL, lal_mem_alloc(MIB, &o, &p, &info));
+  o.size = sizeof o;
+  o.page_kind = 3;
+  assert_status(LAL_EINVAL, lal_mem_alloc(MIB, &o, &p, &info));
+  o.page_kind = LAL_PAGE_DEFAULT;
+  o.flags = 1u << 30;
+  assert_status(LAL_EINVAL, lal_mem_alloc(MIB, &o, &p, &info));
+  o.flags = 0;
+  o.numa_node = -2;
+  assert_status(LAL_EINVAL, lal_mem_alloc(MIB, &o, &p, &info));
+  o.numa_node = 4000; /* no machine has it; without libnuma: not supported */
+  int rc = lal_mem_alloc(MIB, &o, &p, &info);
+  assert_true(rc == LAL_EINVAL || rc == LAL_ENOTSUP);
+  o.numa_node = -1;
+  assert_status(LAL_ERANGE, lal_mem_alloc(SIZE_MAX, &o, &p, &info));
+  assert_status(LAL_ERANGE, lal_mem_alloc(SIZE_MAX - 4095, &o, &p, &info));
+  info.size = 3;
+  assert_status(LAL_EINVAL, lal_mem_alloc(MIB, &o, &p, &info));
+  assert_true(p == (void *)0x1); /* untouched */
+  /* Far more than the address space can hold: the OS refuses, nothing mapped. */
+  info.size = sizeof info;
+  assert_status(LAL_ENOMEM, lal_mem_alloc((size_t)1 << 60, &o, &p, &info));
+  assert_true(p == (void *)0x1);
+
+  char stack_buf[64];
+  assert_status(LAL_EINVAL, lal_mem_free(NULL, 1));
+  assert_status(LAL_EINVAL, lal_mem_free(stack_buf, sizeof stack_buf)); /* not lal's */
+  assert_status(LAL_EINVAL, lal_mem_query(stack_buf, &info));
+  assert_status(LAL_EINVAL, lal_mem_query(NULL, &info));
+  assert_status(LAL_EINVAL, lal_mem_lock(NULL, 4096));
+  assert_status(LAL_EINVAL, lal_mem_lock(stack_buf, 0));
+  assert_status(LAL_EINVAL, lal_mem_lock((void *)(UINTPTR_MAX - 10), 100)); /* wraps */
+  assert_status(LAL_EINVAL, lal_mem_unlock(NULL, 4096));
+  assert_status(LAL_EINVAL, lal_mem_prefault(NULL, 4096));
+  assert_status(LAL_EINVAL, lal_mem_prefault(stack_buf, 0));
+  assert_status(LAL_OK, lal_mem_prefault(stack_buf, sizeof stack_buf)); /* contents kept */
+
+  lal_lock_result res = LAL_LOCK_RESULT_INIT;
+  assert_status(LAL_EINVAL, lal_mem_lock_all(0, &res));
+  assert_status(LAL_EINVAL, lal_mem_lock_all(LAL_MEMLOCK_ONFAULT, &res)); /* needs CURRENT/FUTURE */
+  assert_status(LAL_EINVAL, lal_mem_lock_all(LAL_MEMLOCK_CURRENT | (1u << 9), &res));
+  res.size = 2;
+  assert_status(LAL_EINVAL, lal_mem_lock_all(LAL_MEMLOCK_CURRENT, &res));
+}
+
+static int linux_has_1g_pages_reserved(void) {
+#ifdef __linux__
+  FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "r");
+  long n = 0;
+  if (f) {
+    if (fscanf(f, "%ld", &n) != 1)
+      n = 0;
+    fclose(f);
+  }
+  return n > 0;
+#else
+  return 0;
+#endif
+}
+
+/* 1 GiB pages with none reserved: a clear status, nothing left mapped; with
+ * FALLBACK, smaller pages and a reason. */
+static void huge_pages_unavailable(void **state) {
+  (void)state;
+  if (linux_has_1g_pages_reserved())
+    LAL_SKIP("this machine has 1 GiB pages reserved: the refusal cannot be provoked");
+  void *p = (void *)0x1;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.page_kind = LAL_PAGE_HUGE;
+  lal_mem_info info = LAL_MEM_INFO_INIT;
+  int rc = lal_mem_alloc(64 * MIB, &o, &p, &info);
+#ifdef __linux__
+  /* No pool of that size in this kernel: not supported; a pool, empty: no memory. */
+  FILE *pool = fopen("/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "r");
+  assert_status(pool ? LAL_ENOMEM : LAL_ENOTSUP, rc);
+  if (pool)
+    fclose(pool);
+#else
+  assert_status(LAL_ENOTSUP, rc);
+#endif
+  assert_true(p == (void *)0x1);
+  assert_true(strlen(info.reason) > 0);
+  o.flags = LAL_MEM_FALLBACK | LAL_MEM_PREFAULT;
+  assert_status(LAL_OK, lal_mem_alloc(4 * MIB, &o, &p, &info));
+  assert_true(info.degraded);
+  assert_true(info.page_kind < LAL_PAGE_HUGE);
+  assert_status(LAL_OK, lal_mem_free(p, 4 * MIB));
+}
+
+#ifdef __linux__
+static long read_long(const char *path) {
+  FILE *f = fopen(path, "r");
+  long v = -1;
+  if (f) {
+    if (fscanf(f, "%ld", &v) != 1)
+      v = -1;
+    fclose(f);
+  }
+  return v;
+}
+
+static int write_long(const char *path, long v) {
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  int ok = fprintf(f, "%ld\n", v) > 0;
+  return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+#  define NR_HUGEPAGES "/proc/sys/vm/nr_hugepages"
+#  define FREE_2M "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
+#endif
+
+static void large_pages_are_really_large(void **state) {
+  (void)state;
+#ifdef __linux__
+  if (getuid() != 0)
+    LAL_SKIP("reserving hugetlb pages (vm.nr_hugepages) needs root");
+  long saved = read_long(NR_HUGEPAGES);
+  assert_true(saved >= 0);
+  if (write_long(NR_HUGEPAGES, saved + 4) != 0 || read_long(FREE_2M) < 4) {
+    write_long(NR_HUGEPAGES, saved);
+    LAL_SKIP("the kernel could not reserve 4 free 2 MiB pages (memory fragmented?)");
+  }
+  void *p = NULL;
+  lal_mem_info info = alloc_ok(3 * MIB, LAL_PAGE_LARGE, LAL_MEM_PREFAULT, &p);
+  long free_during = read_long(FREE_2M);
+  assert_status(LAL_OK, lal_mem_free(p, 3 * MIB));
+  long free_after = read_long(FREE_2M);
+  write_long(NR_HUGEPAGES, saved);
+  assert_int_equal(info.method, LAL_MEM_METHOD_HUGETLB);
+  assert_int_equal(info.page_kind, LAL_PAGE_LARGE);
+  assert_true(info.page_bytes == 2 * MIB);   /* smaps KernelPageSize */
+  assert_true(info.mapped_bytes == 4 * MIB); /* two 2 MiB pages */
+  assert_true(info.huge_bytes == 4 * MIB);   /* smaps Private_Hugetlb */
+  assert_false(info.degraded);
+  assert_int_equal(free_after - free_during, 2); /* the pool got its two pages back */
+#else
+  void *p = NULL;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.page_kind = LAL_PAGE_LARGE;
+  lal_mem_info info = LAL_MEM_INFO_INIT;
+  int rc = lal_mem_alloc(4 * MIB, &o, &p, &info);
+  if (rc == LAL_OK) {
+    assert_int_equal(info.method, LAL_MEM_METHOD_LARGE);
+    assert_true(info.page_bytes >= 2 * MIB);
+    assert_status(LAL_OK, lal_mem_free(p, 4 * MIB));
+    return;
+  }
+  /* Without SeLockMemoryPrivilege (always so under Wine): EPERM, a reason,
+   * and with FALLBACK base pages that say they are degraded. */
+  assert_status(LAL_EPERM, rc);
+  assert_non_null(strstr(info.reason, "SeLockMemoryPrivilege"));
+  o.flags = LAL_MEM_FALLBACK;
+  assert_status(LAL_OK, lal_mem_alloc(4 * MIB, &o, &p, &info));
+  assert_true(info.degraded);
+  assert_int_equal(info.method, LAL_MEM_METHOD_NORMAL);
+  assert_status(LAL_OK, lal_mem_free(p, 4 * MIB));
+#endif
+}
+
+static void thp_fallback_without_reserved_pages(void **state) {
+  (void)state;
+#ifdef __linux__
+  if (getuid() != 0)
+    LAL_SKIP("emptying the hugetlb pool (vm.nr_hugepages) needs root");
+  char mode[64] = "";
+  FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+  if (f) {
+    if (!fgets(mode, sizeof mode, f))
+      mode[0] = '\0';
+    fclose(f);
+  }
+  if (strstr(mode, "[never]") || mode[0] == '\0')
+    LAL_SKIP("transparent huge pages are disabled here (%s)", mode);
+  long saved = read_long(NR_HUGEPAGES);
+  write_long(NR_HUGEPAGES, 0);
+  void *p = NULL;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.page_kind = LAL_PAGE_LARGE;
+  lal_mem_info info = LAL_MEM_INFO_INIT;
+  int strict = lal_mem_alloc(8 * MIB, &o, &p, &info); /* no pool, no fallback */
+  o.flags = LAL_MEM_FALLBACK | LAL_MEM_PREFAULT;
+  int rc = lal_mem_alloc(8 * MIB, &o, &p, &info);
+  write_long(NR_HUGEPAGES, saved);
+  assert_status(LAL_ENOMEM, strict);
+  assert_status(LAL_OK, rc);
+  assert_int_equal(info.method, LAL_MEM_METHOD_THP);
+  assert_true(info.degraded); /* THP is a hint, not a reservation */
+  assert_non_null(strstr(info.reason, "hugetlb 2 MiB: LAL_ENOMEM"));
+  assert_true((uintptr_t)p % (2 * MIB) == 0);
+  /* The kernel backs the aligned, prefaulted range with huge pages when it
+   * has free 2 MiB blocks; smaps AnonHugePages says how much it did. */
+  if (info.huge_bytes == 0) {
+    lal_mem_free(p, 8 * MIB);
+    LAL_SKIP("the kernel gave no huge page to the THP range (no free 2 MiB block?)");
+  }
+  assert_true(info.huge_bytes % (2 * MIB) == 0);
+  if (info.huge_bytes == 8 * MIB)
+    assert_true(info.page_bytes == 2 * MIB);
+  assert_status(LAL_OK, lal_mem_free(p, 8 * MIB));
+#else
+  LAL_SKIP("Windows has no transparent huge pages");
+#endif
+}
+
+#ifdef __linux__
+static long minor_faults(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_minflt + ru.ru_majflt;
+}
+
+/* In a child (mlockall is process-wide): lock everything, map and prefault a
+ * buffer, then touching every page takes no fault at all. */
+static int locked_touch_faults(long *faults) {
+  lal_lock_result res = LAL_LOCK_RESULT_INIT;
+  if (lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE, &res) != LAL_OK)
+    return 1;
+  void *p;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.flags = LAL_MEM_PREFAULT;
+  if (lal_mem_alloc(16 * MIB, &o, &p, NULL) != LAL_OK)
+    return 2;
+  long before = minor_faults();
+  for (size_t i = 0; i < 16 * MIB; i += 4096)
+    ((volatile char *)p)[i] = 1;
+  *faults = minor_faults() - before;
+  lal_mem_info info = LAL_MEM_INFO_INIT;
+  lal_mem_query(p, &info);
+  return info.locked && res.applied == (LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE) ? 0 : 3;
+}
+#endif
+
+static void lock_all_leaves_no_faults(void **state) {
+  (void)state;
+#ifdef __linux__
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    long faults = -1;
+    int rc = locked_touch_faults(&faults);
+    if (write(fds[1], &faults, sizeof faults) != sizeof faults)
+      rc = 9;
+    _exit(rc);
+  }
+  long faults = -1;
+  assert_int_equal(read(fds[0], &faults, sizeof faults), sizeof faults);
+  int status;
+  waitpid(pid, &status, 0);
+  close(fds[0]);
+  close(fds[1]);
+  struct rlimit rl;
+  getrlimit(RLIMIT_MEMLOCK, &rl);
+  if (WEXITSTATUS(status) == 1 && getuid() != 0)
+    LAL_SKIP("mlockall of this process exceeds RLIMIT_MEMLOCK (%llu) without CAP_IPC_LOCK",
+             (unsigned long long)rl.rlim_cur);
+  assert_int_equal(WEXITSTATUS(status), 0);
+  assert_int_equal(faults, 0);
+#else
+  lal_lock_result res = LAL_LOCK_RESULT_INIT;
+  assert_status(LAL_ENOTSUP, lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE, &res));
+  assert_int_equal(res.applied, 0);
+  assert_status(LAL_OK, lal_mem_lock_all(LAL_MEMLOCK_CURRENT, &res));
+  assert_int_equal(res.applied, LAL_MEMLOCK_CURRENT);
+  assert_true(res.locked_bytes > 0);
+  assert_status(LAL_OK, lal_mem_unlock_all());
+#endif
+}
+
+#ifdef __linux__
+/* As nobody with RLIMIT_MEMLOCK 64 KiB: strict fails, fallback reports. */
+static int unprivileged_lock_all(char *msg, size_t size) {
+  struct rlimit rl = {64 * 1024, 64 * 1024};
+  if (setrlimit(RLIMIT_MEMLOCK, &rl) != 0 || setgid(65534) != 0 || setuid(65534) != 0) {
+    snprintf(msg, size, "could not drop privilege");
+    return 0;
+  }
+  lal_lock_result res = LAL_LOCK_RESULT_INIT;
+  int rc = lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE, &res);
+  if (rc != LAL_ENOMEM || res.applied != 0 || res.limit_bytes != 64 * 1024 || res.privileged) {
+    snprintf(msg, size, "strict: %s applied %u limit %llu: %s", lal_err_name(rc), res.applied,
+             (unsigned long long)res.limit_bytes, res.reason);
+    return 0;
+  }
+  void *p;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.flags = LAL_MEM_LOCK;
+  if ((rc = lal_mem_alloc(16 * MIB, &o, &p, NULL)) != LAL_ENOMEM) {
+    snprintf(msg, size, "LAL_MEM_LOCK of 16 MiB over the limit: %s", lal_err_name(rc));
+    return 0;
+  }
+  memset(&res, 0, sizeof res);
+  res.size = sizeof res;
+  rc = lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FALLBACK, &res);
+  if (rc != LAL_OK || !res.degraded || !strstr(res.reason, "no CAP_IPC_LOCK")) {
+    snprintf(msg, size, "fallback: %s degraded %d: %s", lal_err_name(rc), res.degraded, res.reason);
+    return 0;
+  }
+  return 1;
+}
+#endif
+
+static void lock_all_without_privilege(void **state) {
+  (void)state;
+#ifdef __linux__
+  if (getuid() != 0)
+    LAL_SKIP("dropping privilege in a child needs root to start from");
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char msg[256] = "";
+    int ok = unprivileged_lock_all(msg, sizeof msg);
+    if (write(fds[1], msg, strlen(msg)) < 0)
+      ok = 0;
+    _exit(ok ? 0 : 1);
+  }
+  close(fds[1]);
+  char msg[256] = "";
+  ssize_t n = read(fds[0], msg, sizeof msg - 1);
+  msg[n > 0 ? n : 0] = '\0';
+  close(fds[0]);
+  int status;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    fail_msg("unprivileged child: %s", msg);
+#else
+  LAL_SKIP("Wine maps VirtualLock onto mlock as the Wine user; no account lacks a quota here");
+#endif
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(default_pages_are_zeroed_writable_and_verified),
+      cmocka_unit_test(lock_option_locks),
+      cmocka_unit_test(bad_input_changes_nothing),
+      cmocka_unit_test(huge_pages_unavailable),
+      cmocka_unit_test(large_pages_are_really_large),
+      cmocka_unit_test(thp_fallback_without_reserved_pages),
+      cmocka_unit_test(lock_all_leaves_no_faults),
+      cmocka_unit_test(lock_all_without_privilege),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
