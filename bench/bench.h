@@ -21,6 +21,8 @@ int wl_clock_accuracy(const bench_opts *opts, json_writer *jw);
 int wl_sleep(const bench_opts *opts, json_writer *jw);
 int wl_pacer(const bench_opts *opts, json_writer *jw);
 int wl_sched_calls(const bench_opts *opts, json_writer *jw);
+int wl_page_fault(const bench_opts *opts, json_writer *jw);
+int wl_tlb_walk(const bench_opts *opts, json_writer *jw);
 
 /* The environment fingerprint object ("env"). */
 void bench_fingerprint(json_writer *jw);

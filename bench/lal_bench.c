@@ -30,6 +30,11 @@ static const workload workloads[] = {
      "cost per call of lal_current_cpu, lal_thread_set_affinity, lal_thread_set_priority "
      "and lal_place next to the raw OS calls",
      wl_sched_calls},
+    {"page_fault",
+     "first write to a page: fresh mapping vs after lal_mem_prefault vs locked + prefaulted",
+     wl_page_fault},
+    {"tlb_walk", "random pointer chase, one access per 4 KiB page over 1 GiB: base vs large pages",
+     wl_tlb_walk},
 };
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 

@@ -975,16 +975,16 @@ typedef struct lal_mem_opts {
 
 typedef struct lal_mem_info {
   size_t size;
-  int page_kind;          /* the kind obtained (lal_page_kind) */
-  int method;             /* LAL_MEM_METHOD_* */
-  uint64_t page_bytes;    /* the page size verified to back the memory (see below) */
-  uint64_t mapped_bytes;  /* length of the mapping (size rounded to page_bytes) */
-  uint64_t huge_bytes;    /* bytes verified to sit in pages larger than the base page */
+  int page_kind;           /* the kind obtained (lal_page_kind) */
+  int method;              /* LAL_MEM_METHOD_* */
+  uint64_t page_bytes;     /* the page size verified to back the memory (see below) */
+  uint64_t mapped_bytes;   /* length of the mapping (size rounded to page_bytes) */
+  uint64_t huge_bytes;     /* bytes verified to sit in pages larger than the base page */
   uint64_t resident_bytes; /* bytes resident when checked */
-  int numa_node;          /* node of the first page, -1 if unknown or not resident */
-  int locked;             /* 1 if verified locked */
-  int degraded;           /* 1 if a fallback gave less than asked */
-  char reason[192];       /* why a fallback happened */
+  int numa_node;           /* node of the first page, -1 if unknown or not resident */
+  int locked;              /* 1 if verified locked */
+  int degraded;            /* 1 if a fallback gave less than asked */
+  char reason[192];        /* why a fallback happened */
 } lal_mem_info;
 #define LAL_MEM_INFO_INIT                                                                          \
   { .size = sizeof(lal_mem_info) }
@@ -1007,13 +1007,11 @@ typedef struct lal_mem_info {
  * LAL_ENOMEM: no memory, or no page of that kind free and no FALLBACK (e.g. no
  * 1 GiB page reserved); LAL_ENOTSUP: no pages of that size on this kernel or
  * OS (no 1 GiB hugetlb pool, 1 GiB on Windows) and no FALLBACK; LAL_EPERM: the
- * large-page privilege is missing and no FALLBACK. On failure nothing stays mapped. Cost: one mmap/VirtualAlloc, plus
- * the prefault's page faults.
- * lal_mem_free: unmaps an allocation of lal_mem_alloc; size must be the size
- * passed to it. LAL_EINVAL for a pointer lal did not allocate (nothing is
- * unmapped) or a different size.
- * lal_mem_query: re-verifies a lal allocation (THP may be collapsed later by
- * khugepaged), filling info as lal_mem_alloc does.
+ * large-page privilege is missing and no FALLBACK. On failure nothing stays mapped. Cost: one
+ * mmap/VirtualAlloc, plus the prefault's page faults. lal_mem_free: unmaps an allocation of
+ * lal_mem_alloc; size must be the size passed to it. LAL_EINVAL for a pointer lal did not allocate
+ * (nothing is unmapped) or a different size. lal_mem_query: re-verifies a lal allocation (THP may
+ * be collapsed later by khugepaged), filling info as lal_mem_alloc does.
  */
 LAL_API int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_info *info);
 LAL_API int lal_mem_free(void *p, size_t size);

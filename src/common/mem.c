@@ -32,7 +32,9 @@ static void lock_registry(void) {
   while (atomic_flag_test_and_set_explicit(&registry_lock, memory_order_acquire)) {
   }
 }
-static void unlock_registry(void) { atomic_flag_clear_explicit(&registry_lock, memory_order_release); }
+static void unlock_registry(void) {
+  atomic_flag_clear_explicit(&registry_lock, memory_order_release);
+}
 
 static int registry_add(const entry *e) {
   int rc = LAL_OK;

@@ -76,7 +76,8 @@ int lal__os_numa_node_check(int node) {
   return (ULONG)node <= highest ? LAL_OK : LAL_EINVAL;
 }
 
-static int map_large(size_t size, const lal_mem_opts *opts, lal__mem_region *r, lal_mem_info *info) {
+static int map_large(size_t size, const lal_mem_opts *opts, lal__mem_region *r,
+                     lal_mem_info *info) {
   size_t large = GetLargePageMinimum();
   char text[128];
   if (large == 0) {
@@ -105,6 +106,13 @@ static int map_large(size_t size, const lal_mem_opts *opts, lal__mem_region *r, 
 
 int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *r, lal_mem_info *info) {
   int fallback = opts->flags & LAL_MEM_FALLBACK;
+  /* VirtualAlloc says ERROR_INVALID_PARAMETER for a size beyond the user
+   * address space; mmap says ENOMEM. Both mean "no memory" to the caller. */
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  if (size >
+      (size_t)((char *)si.lpMaximumApplicationAddress - (char *)si.lpMinimumApplicationAddress))
+    return LAL_ENOMEM;
   int rc = LAL_ENOMEM;
   if (opts->page_kind == LAL_PAGE_HUGE) {
     /* 1 GiB pages need VirtualAlloc2 with MEM_EXTENDED_PARAMETER_NONPAGED_HUGE
@@ -274,7 +282,7 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
     }
     SIZE_T want = (SIZE_T)committed + WS_HEADROOM;
     if (want > lo && !SetProcessWorkingSetSizeEx(GetCurrentProcess(), want,
-                                                  want > hi ? want + WS_HEADROOM : hi, wsflags))
+                                                 want > hi ? want + WS_HEADROOM : hi, wsflags))
       rc = lal__fail_os();
     if (rc == LAL_OK)
       rc = each_region(lock_region, &locked);
