@@ -165,10 +165,27 @@ static int linux_has_1g_pages_reserved(void) {
 
 /* 1 GiB pages with none reserved: a clear status, nothing left mapped; with
  * FALLBACK, smaller pages and a reason. */
+/* Lines of /proc/self/maps: one per mapping (-1 elsewhere). */
+static int mapping_count(void) {
+#ifdef __linux__
+  FILE *f = fopen("/proc/self/maps", "r");
+  int n = 0, c;
+  if (!f)
+    return -1;
+  while ((c = fgetc(f)) != EOF)
+    n += c == '\n';
+  fclose(f);
+  return n;
+#else
+  return -1;
+#endif
+}
+
 static void huge_pages_unavailable(void **state) {
   (void)state;
   if (linux_has_1g_pages_reserved())
     LAL_SKIP("this machine has 1 GiB pages reserved: the refusal cannot be provoked");
+  int maps_before = mapping_count();
   void *p = (void *)0x1;
   lal_mem_opts o = LAL_MEM_OPTS_INIT;
   o.page_kind = LAL_PAGE_HUGE;
@@ -185,6 +202,7 @@ static void huge_pages_unavailable(void **state) {
 #endif
   assert_true(p == (void *)0x1);
   assert_true(strlen(info.reason) > 0);
+  assert_int_equal(mapping_count(), maps_before); /* nothing left mapped */
   o.flags = LAL_MEM_FALLBACK | LAL_MEM_PREFAULT;
   assert_status(LAL_OK, lal_mem_alloc(4 * MIB, &o, &p, &info));
   assert_true(info.degraded);
@@ -436,12 +454,31 @@ static void lock_all_without_privilege(void **state) {
 #endif
 }
 
+static void numa_binding_is_verified(void **state) {
+  (void)state;
+  void *p = NULL;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.numa_node = 0;
+  o.flags = LAL_MEM_PREFAULT;
+  lal_mem_info info = LAL_MEM_INFO_INIT;
+  int rc = lal_mem_alloc(2 * MIB, &o, &p, &info);
+  if (rc == LAL_ENOTSUP)
+    LAL_SKIP("this build or OS cannot bind memory to a node (Linux without libnuma)");
+  assert_status(LAL_OK, rc);
+  int node = info.numa_node;
+  assert_status(LAL_OK, lal_mem_free(p, 2 * MIB));
+  if (node < 0 && under_wine())
+    LAL_SKIP("Wine's QueryWorkingSetEx reports no node");
+  assert_int_equal(node, 0); /* read back: get_mempolicy / QueryWorkingSetEx Node */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(default_pages_are_zeroed_writable_and_verified),
       cmocka_unit_test(lock_option_locks),
       cmocka_unit_test(bad_input_changes_nothing),
       cmocka_unit_test(huge_pages_unavailable),
+      cmocka_unit_test(numa_binding_is_verified),
       cmocka_unit_test(large_pages_are_really_large),
 #ifdef __linux__ /* transparent huge pages are Linux's */
       cmocka_unit_test(thp_fallback_without_reserved_pages),
