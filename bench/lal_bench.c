@@ -35,6 +35,11 @@ static const workload workloads[] = {
      wl_page_fault},
     {"tlb_walk", "random pointer chase, one access per 4 KiB page over 1 GiB: base vs large pages",
      wl_tlb_walk},
+#ifdef LAL_BENCH_CGROUP
+    {"cgroup_wakeup",
+     "Linux: 1 ms wake-up lateness of a 2 ms-busy thread with and without a cpu.max quota",
+     wl_cgroup_wakeup},
+#endif
 };
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 

@@ -1,0 +1,50 @@
+/* cgroups v2: the handle, and the parsers tests replay on recorded text. */
+#ifndef LAL_LINUX_CGROUP_INTERNAL_H
+#define LAL_LINUX_CGROUP_INTERNAL_H
+
+#include <stddef.h>
+
+#include "lal/cgroup.h"
+
+#define LAL__CG_NAME_MAX 64
+
+struct lal_cgroup {
+  char mount[256]; /* the cgroup2 mount */
+  char path[512];  /* relative to it, "/" for the root */
+  char dir[1024];  /* mount + path */
+  int hybrid;
+  char reason[256];
+};
+
+/* Opens the group at `path` under the cgroup2 hierarchy mounted at `mount`
+ * (a real mount, or a fake tree in tests). */
+int lal__cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgroup **out);
+
+/* 1 if name is a valid single group name (see lal/cgroup.h). */
+int lal__cgroup_name_valid(const char *name);
+
+/* From /proc/self/mountinfo text: the cgroup2 mount point (octal escapes
+ * decoded) and whether v1 "cgroup" mounts exist. LAL_ENOTSUP without cgroup2. */
+int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int *hybrid);
+
+/* From /proc/self/cgroup text: the "0::" path. LAL_ENOTSUP without one. */
+int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size);
+
+/* "cpu io memory" -> LAL_CG_* bits (unknown names ignored). */
+unsigned lal__cgroup_controller_bits(const char *text);
+/* LAL_CG_* bit -> "cpu", ... */
+const char *lal__cgroup_controller_name(unsigned bit);
+
+/* cpu.stat text into *stat (a full struct). */
+void lal__cgroup_parse_cpu_stat(const char *text, lal_cgroup_cpu_stat *stat);
+
+/* PSI text ("some avg10=... total=...\nfull ...") into *psi (a full struct).
+ * LAL_EIO if there is no "some" line. */
+int lal__cgroup_parse_psi(const char *text, lal_psi *psi);
+
+/* cpuset.cpus.partition as read back: "member", "root", "isolated", or
+ * "root invalid (reason)". Returns the LAL_CG_PARTITION_* value, or -1 for an
+ * invalid partition with the kernel's reason copied to why. */
+int lal__cgroup_parse_partition(const char *text, char *why, size_t size);
+
+#endif
