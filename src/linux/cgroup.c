@@ -18,7 +18,7 @@
 #include "lal_internal.h"
 #include "procfs.h"
 
-static void why(lal_cgroup *g, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static void why(lal_cgroup *g, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(g->reason, sizeof g->reason, fmt, ap);
