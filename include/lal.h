@@ -219,6 +219,13 @@ typedef struct lal_caps {
                                 0 if the machine has none */
   char os_name[32];          /* "Linux" / "Windows" */
   char os_release[64];       /* kernel release ("6.1.0-18-amd64") / "10.0.19045" */
+  /* since 0.1: */
+  char cpu_model[64];        /* CPUID brand string, "" if none */
+  char hypervisor[16];       /* CPUID hypervisor vendor ("KVMKVMKVM", "Microsoft Hv"), "" on
+                                bare metal */
+  char container[16];        /* "docker", "podman", "kubernetes", "lxc" (Linux: /.dockerenv,
+                                /run/.containerenv, the cgroup path), "" if none seen */
+  uint64_t large_pages_free; /* Linux HugePages_Free; Windows 0 (allocated on demand) */
 } lal_caps;
 #define LAL_CAPS_INIT                                                                              \
   { .size = sizeof(lal_caps) }

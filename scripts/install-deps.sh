@@ -11,7 +11,9 @@ test_pkgs=(libcmocka-dev clang clang-format
            # Windows: mingw-w64 cross compiler (win32 threads) and Wine to run the tests;
            # dpkg-dev unpacks CMocka's Debian source package for the mingw build.
            gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
-           wine64 wine dpkg-dev)
+           wine64 wine dpkg-dev
+           # validates `lal doctor --json` against tools/lal-doctor.schema.json
+           python3-jsonschema)
 
 pkgs=("${build_pkgs[@]}")
 if [[ ${1:-} != --build ]]; then

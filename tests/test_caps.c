@@ -23,10 +23,20 @@ static void query_caps_rejects_null_and_bad_sizes_without_writing(void **state) 
   before = caps;
   assert_status(LAL_EINVAL, lal_query_caps(&caps));
   assert_memory_equal(&caps, &before, sizeof caps);
-  caps.size = sizeof caps - 1;
+  /* One byte short of the first version of the struct (through os_release). */
+  const size_t first_version = offsetof(lal_caps, os_release) + sizeof caps.os_release;
+  caps.size = first_version - 1;
   before = caps;
   assert_status(LAL_EINVAL, lal_query_caps(&caps));
   assert_memory_equal(&caps, &before, sizeof caps);
+  /* A caller built against that first version gets its fields and nothing
+   * past them is written (cpu_model and later came after). */
+  caps.size = first_version;
+  before = caps;
+  assert_status(LAL_OK, lal_query_caps(&caps));
+  assert_memory_equal((char *)&caps + first_version, (char *)&before + first_version,
+                      sizeof caps - first_version);
+  assert_true(caps.cpu_count >= 1);
   caps.size = 4097; /* a caller that forgot LAL_CAPS_INIT */
   before = caps;
   assert_status(LAL_EINVAL, lal_query_caps(&caps));

@@ -120,10 +120,16 @@ static void print_text(const lal_caps *caps) {
   printf("lal %s\n", lal_version_string());
   printf("%-16s%s %s\n", "os:", caps->os_name, caps->os_release);
   printf("%-16s%d\n", "cpus:", caps->cpu_count);
+  printf("%-16s%s\n", "cpu model:", caps->cpu_model[0] ? caps->cpu_model : "(unknown)");
+  printf("%-16s%s%s%s%s\n", "virtualization:",
+         caps->hypervisor[0] ? "VM, hypervisor " : "bare metal (no CPUID hypervisor bit)",
+         caps->hypervisor, caps->container[0] ? "; container: " : "", caps->container);
   print_flags("built with:", caps->build_features, feature_names, COUNT(feature_names));
   print_flags("allowed here:", caps->machine_features, cap_names, COUNT(cap_names));
   print_bytes("memlock limit:", caps->memlock_limit);
   print_bytes("large page:", caps->large_page_size);
+  printf("%-16s%llu reserved and free\n",
+         "large pages:", (unsigned long long)caps->large_pages_free);
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   if (lal_clock_info_get(&clock) == LAL_OK)
     print_clock_text(&clock);
@@ -150,6 +156,10 @@ static void print_json(const lal_caps *caps) {
   else
     json_uint(&w, "memlock_limit", caps->memlock_limit);
   json_uint(&w, "large_page_size", caps->large_page_size);
+  json_uint(&w, "large_pages_free", caps->large_pages_free);
+  json_string(&w, "cpu_model", caps->cpu_model);
+  json_string(&w, "hypervisor", caps->hypervisor);
+  json_string(&w, "container", caps->container);
   json_object_end(&w);
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   if (lal_clock_info_get(&clock) == LAL_OK)

@@ -10,6 +10,9 @@ static void usage(FILE *out) {
           "usage: lal <command> [options]\n"
           "commands:\n"
           "  info [--json]   what lal sees: version, build features, OS, CPUs, privileges, limits\n"
+          "  doctor [--json] [--strict] [--root DIR]\n"
+          "                  audit the machine for low latency; --strict exits 1 on a failure;\n"
+          "                  --root: a /proc + /sys tree recorded by capture.sh (Linux)\n"
           "  version         print the library version\n"
           "  help            this text\n");
 }
@@ -21,6 +24,8 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "info") == 0)
     return lal_tool_info(argc - 2, argv + 2);
+  if (strcmp(argv[1], "doctor") == 0)
+    return lal_tool_doctor(argc - 2, argv + 2);
   if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
     printf("lal %s\n", lal_version_string());
     return 0;

@@ -3,5 +3,6 @@
 #define LAL_TOOLS_TOOL_H
 
 int lal_tool_info(int argc, char **argv);
+int lal_tool_doctor(int argc, char **argv);
 
 #endif

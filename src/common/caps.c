@@ -1,6 +1,7 @@
 /* lal_query_caps: what this build compiled in, plus what each OS probes. */
 #include <string.h>
 
+#include "cpu_features.h"
 #include "lal_internal.h"
 #include "lal_os.h"
 
@@ -35,6 +36,12 @@ int lal_query_caps(lal_caps *caps) {
   lal_caps full;
   memset(&full, 0, sizeof full);
   full.build_features = build_features();
+  lal__cpu_model(full.cpu_model, sizeof full.cpu_model);
+  lal__cpu_tsc cpu;
+  lal__cpu_tsc_get(&cpu);
+  if (cpu.hypervisor)
+    lal__copy_string(full.hypervisor, sizeof full.hypervisor,
+                     cpu.hypervisor_name[0] ? cpu.hypervisor_name : "unknown");
   lal__os_query_caps(&full);
 
   lal__copy_sized_result(caps, caps->size, &full, sizeof full);

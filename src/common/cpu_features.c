@@ -72,3 +72,31 @@ void lal__cpu_tsc_get(lal__cpu_tsc *out) {
   out->cpuid_hz = hz;
 #endif
 }
+
+void lal__cpu_model(char *buf, size_t size) {
+  if (size == 0)
+    return;
+  buf[0] = '\0';
+#ifdef LAL__X86
+  uint32_t r[4];
+  cpuid(0x80000000u, r);
+  if (r[0] < 0x80000004u)
+    return;
+  char brand[49];
+  for (uint32_t leaf = 0; leaf < 3; leaf++) {
+    cpuid(0x80000002u + leaf, r);
+    memcpy(brand + 16 * leaf, r, 16);
+  }
+  brand[48] = '\0';
+  const char *start = brand;
+  while (*start == ' ')
+    start++;
+  size_t n = strlen(start);
+  while (n > 0 && start[n - 1] == ' ')
+    n--;
+  if (n >= size)
+    n = size - 1;
+  memcpy(buf, start, n);
+  buf[n] = '\0';
+#endif
+}

@@ -3,6 +3,7 @@
 #ifndef LAL_CPU_FEATURES_H
 #define LAL_CPU_FEATURES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct lal__cpu_tsc {
@@ -15,5 +16,9 @@ typedef struct lal__cpu_tsc {
 } lal__cpu_tsc;
 
 void lal__cpu_tsc_get(lal__cpu_tsc *out);
+
+/* The CPU's brand string (CPUID 0x80000002..4, leading spaces dropped), "" if
+ * the CPU has none. */
+void lal__cpu_model(char *buf, size_t size);
 
 #endif

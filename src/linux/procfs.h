@@ -42,6 +42,10 @@ typedef struct lal__smaps_sum {
 /* Streams smaps text from f. Returns LAL_OK (vmas may be 0). */
 int lal__linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lal__smaps_sum *out);
 
+/* The container runtime seen under root ("docker", "podman", "kubernetes",
+ * "lxc"), "" if none (system.c). */
+void lal__linux_container_from(const char *root, char *out, size_t size);
+
 /* The kernel's view of the TSC read under `root` (clock.c). */
 struct lal__os_clock_facts;
 void lal__linux_clock_facts_from(const char *root, struct lal__os_clock_facts *facts);

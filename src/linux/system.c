@@ -1,6 +1,7 @@
 /* Linux system facts: CPU count and the machine half of lal_query_caps. */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -59,7 +60,8 @@ static unsigned memory_caps(lal_caps *caps) {
   int large_pages = 0;
   if (lal__linux_read_text("", "/proc/meminfo", text, sizeof text) > 0) {
     caps->large_page_size = lal__linux_meminfo_value(text, "Hugepagesize");
-    large_pages = lal__linux_meminfo_value(text, "HugePages_Free") > 0;
+    caps->large_pages_free = lal__linux_meminfo_value(text, "HugePages_Free");
+    large_pages = caps->large_pages_free > 0;
   }
   /* THP "madvise" or "always" also gives 2 MiB pages (lal_mem_alloc falls back to it). */
   const char *thp = "/sys/kernel/mm/transparent_hugepage/enabled";
@@ -86,6 +88,31 @@ static unsigned cgroup2_caps(void) {
   return caps;
 }
 
+/* Container runtimes leave marks: Docker /.dockerenv, Podman
+ * /run/.containerenv, and the cgroup path names the runtime's slice. */
+void lal__linux_container_from(const char *root, char *out, size_t size) {
+  char path[512], text[4096];
+  out[0] = '\0';
+  snprintf(path, sizeof path, "%s/.dockerenv", root);
+  if (access(path, F_OK) == 0) {
+    lal__copy_string(out, size, "docker");
+    return;
+  }
+  snprintf(path, sizeof path, "%s/run/.containerenv", root);
+  if (access(path, F_OK) == 0) {
+    lal__copy_string(out, size, "podman");
+    return;
+  }
+  if (lal__linux_read_text(root, "/proc/self/cgroup", text, sizeof text) <= 0)
+    return;
+  if (strstr(text, "kubepods"))
+    lal__copy_string(out, size, "kubernetes");
+  else if (strstr(text, "docker"))
+    lal__copy_string(out, size, "docker");
+  else if (strstr(text, "lxc"))
+    lal__copy_string(out, size, "lxc");
+}
+
 void lal__os_query_caps(lal_caps *caps) {
   caps->os = LAL_OS_LINUX;
   int cpus = lal__os_cpu_count();
@@ -97,6 +124,7 @@ void lal__os_query_caps(lal_caps *caps) {
     lal__copy_string(caps->os_release, sizeof caps->os_release, uts.release);
   }
   caps->machine_features = privilege_caps() | memory_caps(caps) | cgroup2_caps();
+  lal__linux_container_from("", caps->container, sizeof caps->container);
   if (io_uring_allowed())
     caps->machine_features |= LAL_CAP_IO_URING;
 }

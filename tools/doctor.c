@@ -1,0 +1,79 @@
+/* `lal doctor [--json] [--strict]`: prints the findings (schema lal-doctor/1,
+ * tools/DOCTOR-SCHEMA.md); --strict exits 1 when any check fails. */
+#include <stdio.h>
+#include <string.h>
+
+#include "doctor.h"
+#include "json_writer.h"
+#include "lal.h"
+#include "tool.h"
+
+const char *doctor_status_name(doctor_status s) {
+  static const char *const names[] = {"ok", "warn", "fail", "n/a"};
+  return s <= DOCTOR_NA ? names[s] : "?";
+}
+
+const finding *doctor_find(const finding *out, int n, const char *check) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(out[i].check, check) == 0)
+      return &out[i];
+  return NULL;
+}
+
+int lal_tool_doctor(int argc, char **argv) {
+  int as_json = 0, strict = 0;
+  const char *root = "";
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) {
+      as_json = 1;
+    } else if (strcmp(argv[i], "--strict") == 0) {
+      strict = 1;
+    } else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
+      root = argv[++i]; /* audit a tree recorded by tests/data/doctor/capture.sh (Linux) */
+    } else {
+      fprintf(stderr, "lal doctor: unknown option '%s' (use --json, --strict, --root DIR)\n",
+              argv[i]);
+      return 2;
+    }
+  }
+  static finding f[DOCTOR_MAX_FINDINGS];
+  int n = doctor_run(root, f, DOCTOR_MAX_FINDINGS);
+  int count[4] = {0, 0, 0, 0};
+  for (int i = 0; i < n; i++)
+    count[f[i].status]++;
+  if (as_json) {
+    json_writer w;
+    json_init(&w, stdout);
+    json_object_begin(&w, NULL);
+    json_string(&w, "schema", "lal-doctor/1");
+    json_string(&w, "version", lal_version_string());
+    json_array_begin(&w, "findings");
+    for (int i = 0; i < n; i++) {
+      json_object_begin(&w, NULL);
+      json_string(&w, "check", f[i].check);
+      json_string(&w, "status", doctor_status_name(f[i].status));
+      json_string(&w, "value", f[i].value);
+      json_string(&w, "why", f[i].why);
+      json_string(&w, "remediation", f[i].fix);
+      json_object_end(&w);
+    }
+    json_array_end(&w);
+    json_object_begin(&w, "summary");
+    for (int s = 0; s < 4; s++)
+      json_int(&w, doctor_status_name((doctor_status)s), count[s]);
+    json_object_end(&w);
+    json_object_end(&w);
+    json_finish(&w);
+  } else {
+    for (int i = 0; i < n; i++) {
+      printf("[%-4s] %-20s %s\n", doctor_status_name(f[i].status), f[i].check, f[i].value);
+      if (f[i].status == DOCTOR_WARN || f[i].status == DOCTOR_FAIL) {
+        printf("       why: %s\n", f[i].why);
+        if (f[i].fix[0])
+          printf("       fix: %s\n", f[i].fix);
+      }
+    }
+    printf("%d ok, %d warn, %d fail, %d n/a\n", count[0], count[1], count[2], count[3]);
+  }
+  return strict && count[DOCTOR_FAIL] > 0 ? 1 : 0;
+}
