@@ -26,6 +26,9 @@ int wl_tlb_walk(const bench_opts *opts, json_writer *jw);
 #ifdef LAL_BENCH_CGROUP
 int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw);
 #endif
+#ifdef LAL_BENCH_URING
+int wl_uring_pingpong(const bench_opts *opts, json_writer *jw);
+#endif
 
 /* The environment fingerprint object ("env"). */
 void bench_fingerprint(json_writer *jw);

@@ -40,6 +40,12 @@ static const workload workloads[] = {
      "Linux: 1 ms wake-up lateness of a 2 ms-busy thread with and without a cpu.max quota",
      wl_cgroup_wakeup},
 #endif
+#ifdef LAL_BENCH_URING
+    {"uring_pingpong",
+     "Linux: 1-byte ping-pong over pipes and loopback UDP: blocking, epoll, io_uring "
+     "submit-and-wait, busy-poll, SQPOLL + busy-poll",
+     wl_uring_pingpong},
+#endif
 };
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 
