@@ -10,6 +10,7 @@
 #include "lal_test.h"
 
 #ifdef __linux__
+#  include "lal_test_child.h"
 #  include <sys/resource.h>
 #  include <sys/wait.h>
 #  include <unistd.h>
@@ -393,7 +394,8 @@ static void lock_all_leaves_no_faults(void **state) {
 
 #ifdef __linux__
 /* As nobody with RLIMIT_MEMLOCK 64 KiB: strict fails, fallback reports. */
-static int unprivileged_lock_all(char *msg, size_t size) {
+static int unprivileged_lock_all(void *ctx, char *msg, size_t size) {
+  (void)ctx;
   struct rlimit rl = {64 * 1024, 64 * 1024};
   if (setrlimit(RLIMIT_MEMLOCK, &rl) != 0 || setgid(65534) != 0 || setuid(65534) != 0) {
     snprintf(msg, size, "could not drop privilege");
@@ -430,25 +432,7 @@ static void lock_all_without_privilege(void **state) {
 #ifdef __linux__
   if (getuid() != 0)
     LAL_SKIP("dropping privilege in a child needs root to start from");
-  int fds[2];
-  assert_int_equal(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    char msg[256] = "";
-    int ok = unprivileged_lock_all(msg, sizeof msg);
-    if (write(fds[1], msg, strlen(msg)) < 0)
-      ok = 0;
-    _exit(ok ? 0 : 1);
-  }
-  close(fds[1]);
-  char msg[256] = "";
-  ssize_t n = read(fds[0], msg, sizeof msg - 1);
-  msg[n > 0 ? n : 0] = '\0';
-  close(fds[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    fail_msg("unprivileged child: %s", msg);
+  lal_test_in_child(unprivileged_lock_all, NULL);
 #else
   LAL_SKIP("Wine maps VirtualLock onto mlock as the Wine user; no account lacks a quota here");
 #endif

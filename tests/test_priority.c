@@ -10,6 +10,7 @@
 #include "lal_test.h"
 
 #ifdef __linux__
+#  include "lal_test_child.h"
 #  include "priority_chain.h"
 #  include <sched.h>
 #  include <sys/resource.h>
@@ -238,34 +239,27 @@ static void saved_state_comes_back(void **state) {
 #ifdef __linux__
 /* Runs check() in a child that set RLIMIT_RTPRIO / RLIMIT_NICE (soft and
  * hard) and became nobody, and fails if the child reports a failure. */
-static void in_unprivileged_child(long rtprio, long nice_limit, int (*check)(char *, size_t)) {
-  int fds[2];
-  assert_int_equal(pipe(fds), 0);
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0) {
-    char msg[512] = "";
-    struct rlimit rt = {(rlim_t)rtprio, (rlim_t)rtprio},
-                  ni = {(rlim_t)nice_limit, (rlim_t)nice_limit};
-    int ok = setrlimit(RLIMIT_RTPRIO, &rt) == 0 && setrlimit(RLIMIT_NICE, &ni) == 0 &&
-             setgid(65534) == 0 && setuid(65534) == 0;
-    if (!ok)
-      snprintf(msg, sizeof msg, "could not drop privilege");
-    else
-      ok = check(msg, sizeof msg);
-    if (write(fds[1], msg, strlen(msg)) < 0)
-      ok = 0;
-    _exit(ok ? 0 : 1);
+typedef struct limits {
+  long rtprio, nice;
+  int (*check)(char *, size_t);
+} limits;
+
+/* Sets RLIMIT_RTPRIO / RLIMIT_NICE (soft and hard), becomes nobody, checks. */
+static int drop_and_check(void *ctx, char *msg, size_t size) {
+  const limits *l = ctx;
+  struct rlimit rt = {(rlim_t)l->rtprio, (rlim_t)l->rtprio},
+                ni = {(rlim_t)l->nice, (rlim_t)l->nice};
+  if (setrlimit(RLIMIT_RTPRIO, &rt) != 0 || setrlimit(RLIMIT_NICE, &ni) != 0 ||
+      setgid(65534) != 0 || setuid(65534) != 0) {
+    snprintf(msg, size, "could not drop privilege");
+    return 0;
   }
-  close(fds[1]);
-  char msg[512] = "";
-  ssize_t n = read(fds[0], msg, sizeof msg - 1);
-  close(fds[0]);
-  msg[n > 0 ? n : 0] = '\0';
-  int status = 0;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    fail_msg("unprivileged child: %s", msg);
+  return l->check(msg, size);
+}
+
+static void in_unprivileged_child(long rtprio, long nice_limit, int (*check)(char *, size_t)) {
+  limits l = {rtprio, nice_limit, check};
+  lal_test_in_child(drop_and_check, &l);
 }
 
 #  define CHILD_EXPECT(cond)                                                                       \

@@ -13,6 +13,16 @@ const char *doctor_status_name(doctor_status s) {
   return s <= DOCTOR_NA ? names[s] : "?";
 }
 
+finding *doctor_add(doctor_list *l, const char *check, doctor_status st, const char *why) {
+  static finding scratch;
+  finding *f = l->n < l->max ? &l->out[l->n++] : &scratch;
+  memset(f, 0, sizeof *f);
+  f->check = check;
+  f->status = st;
+  f->why = why;
+  return f;
+}
+
 const finding *doctor_find(const finding *out, int n, const char *check) {
   for (int i = 0; i < n; i++)
     if (strcmp(out[i].check, check) == 0)

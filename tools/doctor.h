@@ -20,6 +20,16 @@ typedef struct finding {
 
 #define DOCTOR_MAX_FINDINGS 48
 
+/* Where the checks append their findings. */
+typedef struct doctor_list {
+  finding *out;
+  int n, max;
+} doctor_list;
+
+/* A new, zeroed finding at the end of the list (when the list is full, a
+ * scratch one that is dropped), with check, status and why set. */
+finding *doctor_add(doctor_list *list, const char *check, doctor_status st, const char *why);
+
 /* Runs every check of this OS, appending to out[0..max); returns the count.
  * root: prefix of /proc and /sys ("" = this machine; ignored on Windows). */
 int doctor_run(const char *root, finding *out, int max);

@@ -20,8 +20,7 @@
 
 typedef struct ctx {
   const char *root;
-  finding *out;
-  int n, max;
+  doctor_list list;
   char cmdline[4096];
   lal_cpuset isolated;
   char text[TEXT_MAX]; /* scratch */
@@ -40,13 +39,7 @@ static int rd(ctx *c, const char *path) {
 }
 
 static finding *add(ctx *c, const char *check, doctor_status st, const char *why) {
-  static finding spare;
-  finding *f = c->n < c->max ? &c->out[c->n++] : &spare;
-  memset(f, 0, sizeof *f);
-  f->check = check;
-  f->status = st;
-  f->why = why;
-  return f;
+  return doctor_add(&c->list, check, st, why);
 }
 
 /* The value of `key=` on the kernel command line into buf; 1 if present. */
@@ -680,8 +673,7 @@ int doctor_run(const char *root, finding *out, int max) {
   if (!c)
     return 0;
   c->root = root;
-  c->out = out;
-  c->max = max;
+  c->list = (doctor_list){out, 0, max};
   if (rd(c, "/proc/cmdline"))
     snprintf(c->cmdline, sizeof c->cmdline, "%s", c->text);
   check_governor(c);
@@ -703,7 +695,7 @@ int doctor_run(const char *root, finding *out, int max) {
   check_cgroup(c);
   check_psi(c);
   check_virtualization(c);
-  int n = c->n;
+  int n = c->list.n;
   free(c);
   return n;
 }

@@ -15,18 +15,11 @@ typedef LONG(WINAPI *nt_query_timer_resolution_fn)(PULONG, PULONG, PULONG);
 typedef DWORD(WINAPI *power_get_active_scheme_fn)(HKEY, GUID **);
 
 typedef struct ctx {
-  finding *out;
-  int n, max;
+  doctor_list list;
 } ctx;
 
 static finding *add(ctx *c, const char *check, doctor_status st, const char *why) {
-  static finding spare;
-  finding *f = c->n < c->max ? &c->out[c->n++] : &spare;
-  memset(f, 0, sizeof *f);
-  f->check = check;
-  f->status = st;
-  f->why = why;
-  return f;
+  return doctor_add(&c->list, check, st, why);
 }
 
 static void (*proc(const wchar_t *dll, const char *name))(void) {
@@ -158,12 +151,12 @@ static void check_groups(ctx *c) {
 
 int doctor_run(const char *root, finding *out, int max) {
   (void)root;
-  ctx c = {out, 0, max};
+  ctx c = {{out, 0, max}};
   check_power_plan(&c);
   check_timer_resolution(&c);
   check_large_pages(&c);
   check_mmcss(&c);
   check_game_mode(&c);
   check_groups(&c);
-  return c.n;
+  return c.list.n;
 }

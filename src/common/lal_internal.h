@@ -41,6 +41,10 @@ void lal__copy_sized_result(void *dst, size_t dst_size, const void *src, size_t 
 /* Copies a NUL-terminated string into dst[size], truncating; always terminates. */
 void lal__copy_string(char *dst, size_t size, const char *src);
 
+/* Appends text to the "; "-separated list in dst[size] (a result's reason),
+ * truncating; always terminates. */
+void lal__append_note(char *dst, size_t size, const char *text);
+
 /* 1 if s is a valid thread name: well-formed UTF-8, 1..255 bytes. */
 int lal__thread_name_valid(const char *s);
 

@@ -45,12 +45,7 @@ int lal__priority_validate(const lal_priority_req *req) {
 }
 
 void lal__priority_note(lal_priority_result *res, const char *text) {
-  size_t used = strlen(res->reason);
-  if (used && used + 2 < sizeof res->reason) {
-    memcpy(res->reason + used, "; ", 3);
-    used += 2;
-  }
-  lal__copy_string(res->reason + used, sizeof res->reason - used, text);
+  lal__append_note(res->reason, sizeof res->reason, text);
 }
 
 static int result_size_ok(const lal_priority_result *r) {

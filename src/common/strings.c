@@ -19,3 +19,13 @@ void lal__copy_string(char *dst, size_t size, const char *src) {
   memcpy(dst, src, n);
   dst[n] = '\0';
 }
+
+void lal__append_note(char *dst, size_t size, const char *text) {
+  size_t used = strlen(dst);
+  if (used && used + 2 < size) {
+    memcpy(dst + used, "; ", 3);
+    used += 2;
+  }
+  if (used < size)
+    lal__copy_string(dst + used, size - used, text);
+}

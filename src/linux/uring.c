@@ -34,12 +34,7 @@ struct lal_uring {
 static void note(lal_uring_result *r, const char *what, int err) {
   char text[96];
   snprintf(text, sizeof text, "%s: %s", what, strerror(err));
-  size_t used = strlen(r->reason);
-  if (used && used + 2 < sizeof r->reason) {
-    memcpy(r->reason + used, "; ", 3);
-    used += 2;
-  }
-  lal__copy_string(r->reason + used, sizeof r->reason - used, text);
+  lal__append_note(r->reason, sizeof r->reason, text);
 }
 
 /* Why the kernel gave no ring at all. */
@@ -271,60 +266,70 @@ int lal_uring_nop(lal_uring *u, uint64_t user_data) {
   return finish(sqe, 0, user_data);
 }
 
-int lal_uring_read(lal_uring *u, int fd, void *buf, unsigned len, uint64_t offset, unsigned flags,
-                   uint64_t user_data) {
+enum io_kind { IO_READ, IO_WRITE, IO_RECV, IO_SEND };
+
+/* One read/write/recv/send of a caller's buffer. */
+static int prep_io(lal_uring *u, enum io_kind kind, int fd, void *buf, unsigned len,
+                   uint64_t offset, int msg_flags, unsigned flags, uint64_t user_data) {
   if (!buf || len == 0)
     return LAL_EINVAL;
   int rc;
   struct io_uring_sqe *sqe = sqe_for(u, fd, flags, &rc);
   if (!sqe)
     return rc;
-  io_uring_prep_read(sqe, fd, buf, len, offset);
+  switch (kind) {
+  case IO_READ:
+    io_uring_prep_read(sqe, fd, buf, len, offset);
+    break;
+  case IO_WRITE:
+    io_uring_prep_write(sqe, fd, buf, len, offset);
+    break;
+  case IO_RECV:
+    io_uring_prep_recv(sqe, fd, buf, len, msg_flags);
+    break;
+  case IO_SEND:
+    io_uring_prep_send(sqe, fd, buf, len, msg_flags);
+    break;
+  }
   return finish(sqe, flags, user_data);
+}
+
+int lal_uring_read(lal_uring *u, int fd, void *buf, unsigned len, uint64_t offset, unsigned flags,
+                   uint64_t user_data) {
+  return prep_io(u, IO_READ, fd, buf, len, offset, 0, flags, user_data);
 }
 
 int lal_uring_write(lal_uring *u, int fd, const void *buf, unsigned len, uint64_t offset,
                     unsigned flags, uint64_t user_data) {
-  if (!buf || len == 0)
+  return prep_io(u, IO_WRITE, fd, (void *)(uintptr_t)buf, len, offset, 0, flags, user_data);
+}
+
+/* A read/write of registered buffer buf_index, [offset_in_buf, +len) inside it. */
+static int prep_fixed(lal_uring *u, int write_op, int fd, unsigned buf_index, size_t off,
+                      unsigned len, uint64_t offset, unsigned flags, uint64_t user_data) {
+  if (!u || buf_index >= u->nbufs || len == 0 || off > u->bufs[buf_index].iov_len ||
+      len > u->bufs[buf_index].iov_len - off)
     return LAL_EINVAL;
   int rc;
   struct io_uring_sqe *sqe = sqe_for(u, fd, flags, &rc);
   if (!sqe)
     return rc;
-  io_uring_prep_write(sqe, fd, buf, len, offset);
+  char *at = (char *)u->bufs[buf_index].iov_base + off;
+  if (write_op)
+    io_uring_prep_write_fixed(sqe, fd, at, len, offset, (int)buf_index);
+  else
+    io_uring_prep_read_fixed(sqe, fd, at, len, offset, (int)buf_index);
   return finish(sqe, flags, user_data);
-}
-
-/* [offset_in_buf, +len) inside registered buffer buf_index. */
-static int fixed_ok(const lal_uring *u, unsigned buf_index, size_t off, unsigned len) {
-  return u && buf_index < u->nbufs && len > 0 && off <= u->bufs[buf_index].iov_len &&
-         len <= u->bufs[buf_index].iov_len - off;
 }
 
 int lal_uring_read_fixed(lal_uring *u, int fd, unsigned buf_index, size_t offset_in_buf,
                          unsigned len, uint64_t offset, unsigned flags, uint64_t user_data) {
-  if (!fixed_ok(u, buf_index, offset_in_buf, len))
-    return LAL_EINVAL;
-  int rc;
-  struct io_uring_sqe *sqe = sqe_for(u, fd, flags, &rc);
-  if (!sqe)
-    return rc;
-  io_uring_prep_read_fixed(sqe, fd, (char *)u->bufs[buf_index].iov_base + offset_in_buf, len,
-                           offset, (int)buf_index);
-  return finish(sqe, flags, user_data);
+  return prep_fixed(u, 0, fd, buf_index, offset_in_buf, len, offset, flags, user_data);
 }
 
 int lal_uring_write_fixed(lal_uring *u, int fd, unsigned buf_index, size_t offset_in_buf,
                           unsigned len, uint64_t offset, unsigned flags, uint64_t user_data) {
-  if (!fixed_ok(u, buf_index, offset_in_buf, len))
-    return LAL_EINVAL;
-  int rc;
-  struct io_uring_sqe *sqe = sqe_for(u, fd, flags, &rc);
-  if (!sqe)
-    return rc;
-  io_uring_prep_write_fixed(sqe, fd, (char *)u->bufs[buf_index].iov_base + offset_in_buf, len,
-                            offset, (int)buf_index);
-  return finish(sqe, flags, user_data);
+  return prep_fixed(u, 1, fd, buf_index, offset_in_buf, len, offset, flags, user_data);
 }
 
 int lal_uring_poll(lal_uring *u, int fd, unsigned poll_events, unsigned flags, uint64_t user_data) {
@@ -340,26 +345,12 @@ int lal_uring_poll(lal_uring *u, int fd, unsigned poll_events, unsigned flags, u
 
 int lal_uring_recv(lal_uring *u, int fd, void *buf, unsigned len, int msg_flags, unsigned flags,
                    uint64_t user_data) {
-  if (!buf || len == 0)
-    return LAL_EINVAL;
-  int rc;
-  struct io_uring_sqe *sqe = sqe_for(u, fd, flags, &rc);
-  if (!sqe)
-    return rc;
-  io_uring_prep_recv(sqe, fd, buf, len, msg_flags);
-  return finish(sqe, flags, user_data);
+  return prep_io(u, IO_RECV, fd, buf, len, 0, msg_flags, flags, user_data);
 }
 
 int lal_uring_send(lal_uring *u, int fd, const void *buf, unsigned len, int msg_flags,
                    unsigned flags, uint64_t user_data) {
-  if (!buf || len == 0)
-    return LAL_EINVAL;
-  int rc;
-  struct io_uring_sqe *sqe = sqe_for(u, fd, flags, &rc);
-  if (!sqe)
-    return rc;
-  io_uring_prep_send(sqe, fd, buf, len, msg_flags);
-  return finish(sqe, flags, user_data);
+  return prep_io(u, IO_SEND, fd, (void *)(uintptr_t)buf, len, 0, msg_flags, flags, user_data);
 }
 
 int lal_uring_timeout(lal_uring *u, uint64_t ns, uint64_t user_data) {

@@ -33,12 +33,7 @@ size_t lal__os_page_size(void) {
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 static void note(lal_mem_info *info, const char *text) {
-  size_t used = strlen(info->reason);
-  if (used && used + 2 < sizeof info->reason) {
-    memcpy(info->reason + used, "; ", 3);
-    used += 2;
-  }
-  lal__copy_string(info->reason + used, sizeof info->reason - used, text);
+  lal__append_note(info->reason, sizeof info->reason, text);
 }
 
 /* Enables SeLockMemoryPrivilege in the process token if the account holds

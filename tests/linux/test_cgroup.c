@@ -16,6 +16,7 @@
 
 #include "cgroup_internal.h"
 #include "lal_test.h"
+#include "lal_test_child.h"
 
 static char *slurp(const char *path) {
   static char buf[65536];
@@ -461,26 +462,13 @@ static int psi_trigger_fires(char *msg, size_t size) {
   return 1;
 }
 
+typedef struct child_check {
+  int (*fn)(char *, size_t);
+} child_check;
+static int call(void *ctx, char *msg, size_t size) { return ((child_check *)ctx)->fn(msg, size); }
 static void run_child(int (*fn)(char *, size_t)) {
-  int fds[2];
-  assert_int_equal(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    char msg[512] = "";
-    int ok = fn(msg, sizeof msg);
-    if (write(fds[1], msg, strlen(msg)) < 0)
-      ok = 0;
-    _exit(ok ? 0 : 1);
-  }
-  close(fds[1]);
-  char msg[512] = "";
-  ssize_t n = read(fds[0], msg, sizeof msg - 1);
-  msg[n > 0 ? n : 0] = '\0';
-  close(fds[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    fail_msg("child: %s", msg);
+  child_check c = {fn};
+  lal_test_in_child(call, &c);
 }
 
 static int real_cgroup2_usable(void) {
