@@ -29,6 +29,9 @@ int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw);
 #ifdef LAL_BENCH_URING
 int wl_uring_pingpong(const bench_opts *opts, json_writer *jw);
 #endif
+#ifdef LAL_BENCH_XDP
+int wl_xdp_pingpong(const bench_opts *opts, json_writer *jw);
+#endif
 
 /* The environment fingerprint object ("env"). */
 void bench_fingerprint(json_writer *jw);

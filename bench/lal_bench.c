@@ -46,6 +46,12 @@ static const workload workloads[] = {
      "submit-and-wait, busy-poll, SQPOLL + busy-poll",
      wl_uring_pingpong},
 #endif
+#ifdef LAL_BENCH_XDP
+    {"xdp_pingpong",
+     "Linux, root: UDP ping-pong over a veth pair between namespaces, echoed by a kernel "
+     "socket vs AF_XDP (poll / busy spin)",
+     wl_xdp_pingpong},
+#endif
 };
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 

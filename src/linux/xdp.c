@@ -329,7 +329,15 @@ static int xsk_open(lal_xdp *x, const lal_xsk_opts *opts, lal_xsk **out, lal_xsk
                             : o->flags & LAL_XSK_ZEROCOPY ? XDP_ZEROCOPY
                                                           : 0) /* 0: zero-copy, else copy */
   };
-  err = xsk_socket__create(&s->sock, x->ifname, o->queue, s->umem, &s->rx, &s->tx, &scfg);
+  /* A socket closed just before on the same queue releases it from a kernel
+   * work item (xsk's deferred pool release), so a quick reopen can see EBUSY
+   * for a few milliseconds: retry for up to 100 ms before calling it busy. */
+  for (int attempt = 0; attempt < 20; attempt++) {
+    err = xsk_socket__create(&s->sock, x->ifname, o->queue, s->umem, &s->rx, &s->tx, &scfg);
+    if (err != -EBUSY)
+      break;
+    lal_sleep_ns(5000000, 0);
+  }
   if (err) {
     why(r.reason, sizeof r.reason, "xsk_socket__create", err);
     rc = status_of(err);

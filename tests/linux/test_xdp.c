@@ -251,6 +251,24 @@ static int modes_and_bad_input(void *ctx, char *msg, size_t size) {
   int zc = lal_xsk_open(x, &o, &k, NULL);
   if (zc == LAL_OK)
     lal_xsk_close(k), k = NULL;
+  /* Close and reopen on the same queue at once: the kernel frees the queue
+   * from a work item, lal waits for it; a second live socket is refused. */
+  o.flags = 0;
+  lal_xsk *k2 = NULL;
+  int reopen = lal_xsk_open(x, &o, &k, NULL);
+  if (reopen == LAL_OK) {
+    int second = lal_xsk_open(x, &o, &k2, NULL);
+    lal_xsk_close(k);
+    k = NULL;
+    reopen = second == LAL_EBUSY ? lal_xsk_open(x, &o, &k, NULL) : LAL_EIO;
+    if (k2)
+      lal_xsk_close(k2);
+    lal_xsk_close(k);
+  }
+  if (reopen != LAL_OK) {
+    lal_xdp_detach(x);
+    return snprintf(msg, size, "close + reopen of a queue: %s", lal_err_name(reopen)), 0;
+  }
   lal_xdp_counters c = LAL_XDP_COUNTERS_INIT;
   c.size = 3;
   bad &= lal_xdp_counters_get(x, &c) == LAL_EINVAL && lal_xdp_set_port(x, 0) == LAL_EINVAL;
