@@ -39,6 +39,7 @@ extern const size_t lal__xdp_prog_obj_len;
 
 struct lal_xdp {
   struct xdp_program *prog;
+  struct bpf_object *obj; /* ours: xdp_program__from_bpf_obj does not take it over */
   int ifindex;
   char ifname[IF_NAMESIZE];
   enum xdp_attach_mode mode;
@@ -155,11 +156,11 @@ static int attach(const char *ifname, int mode, unsigned udp_port, lal_xdp **out
     rc = status_of((int)err);
     goto fail;
   }
+  x->obj = obj;
   x->prog = xdp_program__from_bpf_obj(obj, "xdp");
   err = libxdp_get_error(x->prog);
   if (err) {
     x->prog = NULL;
-    bpf_object__close(obj);
     why(r.reason, sizeof r.reason, "xdp_program__from_bpf_obj", (int)err);
     rc = status_of((int)err);
     goto fail;
@@ -202,6 +203,8 @@ static int attach(const char *ifname, int mode, unsigned udp_port, lal_xdp **out
 fail:
   if (x->prog)
     xdp_program__close(x->prog);
+  if (x->obj)
+    bpf_object__close(x->obj);
   free(x);
   if (result)
     lal__copy_sized_result(result, result->size, &r, sizeof r);
@@ -222,6 +225,7 @@ int lal_xdp_detach(lal_xdp *x) {
   quiet q = quiet_begin();
   int err = xdp_program__detach(x->prog, x->ifindex, x->mode, 0);
   xdp_program__close(x->prog);
+  bpf_object__close(x->obj);
   quiet_end(q);
   free(x);
   return err ? status_of(err) : LAL_OK;

@@ -292,6 +292,24 @@ static void attach_modes_and_bad_input(void **state) {
   lal_test_in_child(modes_and_bad_input, NULL);
 }
 
+static int unprivileged_attach(void *ctx, char *msg, size_t size) {
+  (void)ctx;
+  if (enter(ns_a) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+    return snprintf(msg, size, "could not enter the namespace and drop privilege"), 0;
+  lal_xdp *x = NULL;
+  lal_xdp_result r = LAL_XDP_RESULT_INIT;
+  int rc = lal_xdp_attach("vxa", LAL_XDP_MODE_SKB, PORT_XSK, &x, &r);
+  if (rc != LAL_EPERM || x)
+    return snprintf(msg, size, "as nobody: %s (%s)", lal_err_name(rc), r.reason), 0;
+  return 1;
+}
+
+static void attach_without_privilege_is_eperm(void **state) {
+  (void)state;
+  NEED_PAIR();
+  lal_test_in_child(unprivileged_attach, NULL);
+}
+
 static void detach_null_is_a_no_op(void **state) {
   (void)state;
   assert_status(LAL_OK, lal_xdp_detach(NULL));
@@ -306,6 +324,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(detach_null_is_a_no_op),
       cmocka_unit_test(attach_modes_and_bad_input),
+      cmocka_unit_test(attach_without_privilege_is_eperm),
       cmocka_unit_test(packets_of_the_port_reach_the_socket),
   };
   return cmocka_run_group_tests(tests, make_pair, remove_pair);
