@@ -948,8 +948,10 @@ LAL_API int lal_mem_unlock(void *p, size_t size);
 
 /*
  * lal_mem_prefault: makes every page of [p, p + size) resident and writable
- * now: Linux madvise(MADV_POPULATE_WRITE) (5.14+), else one write per page;
- * Windows one write per page. The memory must be writable; contents are kept.
+ * now: Linux madvise(MADV_POPULATE_WRITE) (5.14+) and then one user-space
+ * read-write per page (under shadow-paging hypervisors the first user access
+ * still exits to the host otherwise); Windows one write per page. The memory
+ * must be writable; contents are kept.
  * LAL_EINVAL: NULL, size 0, a wrapping range. Cost: the page faults.
  */
 LAL_API int lal_mem_prefault(void *p, size_t size);
