@@ -91,11 +91,26 @@ static void quiet_end(quiet q) {
   libxdp_set_print(q.xdp);
 }
 
+/* Appends src to dst[size], truncating. */
+static void cat(char *dst, size_t size, const char *src) {
+  size_t used = strlen(dst);
+  if (used + 1 < size)
+    lal__copy_string(dst + used, size - used, src);
+}
+
+/* reason = "what: <libxdp's text for err>[ - <the library's last message>]" */
 static void why(char *reason, size_t size, const char *what, int err) {
   char buf[128];
   if (libxdp_strerror(err, buf, sizeof buf) < 0)
-    snprintf(buf, sizeof buf, "%s", strerror(err < 0 ? -err : err));
-  snprintf(reason, size, "%s: %s%s%s", what, buf, last_message[0] ? " - " : "", last_message);
+    lal__copy_string(buf, sizeof buf, strerror(err < 0 ? -err : err));
+  reason[0] = '\0';
+  cat(reason, size, what);
+  cat(reason, size, ": ");
+  cat(reason, size, buf);
+  if (last_message[0]) {
+    cat(reason, size, " - ");
+    cat(reason, size, last_message);
+  }
 }
 
 /* libxdp/libbpf return -errno; a few mean something specific here. */
