@@ -192,6 +192,10 @@ int wl_uring_pingpong(const bench_opts *opts, json_writer *jw) {
       if (a.status != LAL_OK || b.status != LAL_OK) {
         printf("  %-40s unavailable: %s %s\n", series, lal_err_name(a.status ? a.status : b.status),
                a.reason[0] ? a.reason : b.reason);
+      } else if (h->count == 0) {
+        printf("  %-40s no round trip past the warm-up within the time budget: busy pollers "
+               "outnumber the CPUs\n",
+               series);
       } else {
         bench_print(series, "ns", h);
         bench_emit(jw, "uring_pingpong", series, "ns round trip", h);
