@@ -1,0 +1,260 @@
+/*
+ * lal-compare: B against A, per workload series and percentile, with a
+ * bootstrap confidence interval for the ratio B/A computed from the
+ * histograms themselves. A quantile of n draws from a histogram is the k-th
+ * order statistic, k = ceil(q n); its position in the distribution is
+ * Beta(k, n - k + 1)-distributed, so one resample costs one Beta draw and one
+ * inverse-CDF lookup instead of n draws (the classical order-statistic view of
+ * the bootstrap of a quantile).
+ */
+#include "compare.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_reader.h"
+
+typedef struct hist {
+  double *lo;  /* bucket lower bounds */
+  double *cum; /* cumulative counts */
+  size_t nbuckets;
+  double count;
+} hist;
+
+static const char *const percentiles[] = {"p50", "p90", "p99", "p99_9"};
+static const double quantiles[] = {0.50, 0.90, 0.99, 0.999};
+#define NPCT 4
+
+/* ---- random numbers: xorshift64*, Marsaglia-Tsang gamma, beta from gammas */
+
+static uint64_t rng_state;
+static double uniform(void) {
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return (double)((rng_state * UINT64_C(2685821657736338717)) >> 11) * 0x1.0p-53;
+}
+static double normal(void) {
+  double u = uniform(), v = uniform();
+  return sqrt(-2.0 * log(u > 0 ? u : 1e-300)) * cos(6.283185307179586 * v);
+}
+static double gamma_draw(double shape) { /* shape >= 1 */
+  double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+  for (;;) {
+    double x = normal(), v = 1.0 + c * x;
+    if (v <= 0)
+      continue;
+    v = v * v * v;
+    double u = uniform();
+    if (u < 1.0 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
+      return d * v;
+  }
+}
+static double beta_draw(double a, double b) {
+  double x = gamma_draw(a), y = gamma_draw(b);
+  return x / (x + y);
+}
+
+/* The value at cumulative position u (0..1) of the histogram. */
+static double inverse_cdf(const hist *h, double u) {
+  double target = u * h->count;
+  size_t lo = 0, hi = h->nbuckets - 1;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (h->cum[mid] >= target)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return h->lo[lo];
+}
+
+static double resampled_quantile(const hist *h, double q) {
+  double k = ceil(q * h->count);
+  if (k < 1)
+    k = 1;
+  return inverse_cdf(h, beta_draw(k, h->count - k + 1));
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static int load_hist(const json_value *result, hist *h) {
+  const json_value *b = json_get(result, "buckets");
+  memset(h, 0, sizeof *h);
+  if (!b || b->type != JSON_ARRAY || b->count == 0)
+    return -1;
+  h->lo = malloc(b->count * sizeof *h->lo);
+  h->cum = malloc(b->count * sizeof *h->cum);
+  if (!h->lo || !h->cum)
+    return -1;
+  for (size_t i = 0; i < b->count; i++) {
+    const json_value *pair = &b->items[i];
+    if (pair->type != JSON_ARRAY || pair->count != 2 || pair->items[0].type != JSON_NUMBER ||
+        pair->items[1].type != JSON_NUMBER)
+      return -1;
+    h->lo[i] = pair->items[0].number;
+    h->count += pair->items[1].number;
+    h->cum[i] = h->count;
+  }
+  h->nbuckets = b->count;
+  return h->count > 0 ? 0 : -1;
+}
+
+static void free_hist(hist *h) {
+  free(h->lo);
+  free(h->cum);
+}
+
+/* Parses and checks one document; NULL with a message on err. */
+static json_value *load(const char *name, const char *text, FILE *err) {
+  char msg[160];
+  json_value *doc = json_parse(text, msg, sizeof msg);
+  if (!doc) {
+    fprintf(err, "lal-compare: %s is not valid JSON: %s\n", name, msg);
+    return NULL;
+  }
+  const char *schema = json_get_string(doc, "schema", "");
+  if (strcmp(schema, "lal-bench/1") != 0) {
+    fprintf(err, "lal-compare: %s has schema \"%s\"; this lal-compare reads lal-bench/1\n", name,
+            schema);
+    json_free(doc);
+    return NULL;
+  }
+  const json_value *results = json_get(doc, "results");
+  if (!results || results->type != JSON_ARRAY) {
+    fprintf(err, "lal-compare: %s has no \"results\" array\n", name);
+    json_free(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+static const json_value *find_series(const json_value *results, const char *workload,
+                                     const char *series) {
+  for (size_t i = 0; i < results->count; i++) {
+    const json_value *r = &results->items[i];
+    if (strcmp(json_get_string(r, "workload", ""), workload) == 0 &&
+        strcmp(json_get_string(r, "series", ""), series) == 0)
+      return r;
+  }
+  return NULL;
+}
+
+/* One warning per fingerprint field that differs or exists on one side only. */
+static int compare_env(const json_value *a, const json_value *b, FILE *out) {
+  int warnings = 0;
+  const json_value *ea = json_get(a, "env"), *eb = json_get(b, "env");
+  for (int side = 0; side < 2; side++) {
+    const json_value *x = side ? eb : ea, *y = side ? ea : eb;
+    for (size_t i = 0; x && x->type == JSON_OBJECT && i < x->count; i++) {
+      const json_value *other = json_get(y, x->keys[i]);
+      char vx[96] = "", vy[96] = "";
+      const json_value *v[2] = {&x->items[i], other};
+      char *s[2] = {vx, vy};
+      for (int k = 0; k < 2; k++) {
+        if (!v[k])
+          snprintf(s[k], 96, "(absent)");
+        else if (v[k]->type == JSON_STRING)
+          snprintf(s[k], 96, "%s", v[k]->string);
+        else
+          snprintf(s[k], 96, "%.17g", v[k]->number);
+      }
+      if (other && side == 1)
+        continue; /* present on both sides: compared in the first pass */
+      if (strcmp(vx, vy) != 0) {
+        fprintf(out, "warning: fingerprint %s differs: A %s, B %s\n", x->keys[i], side ? vy : vx,
+                side ? vx : vy);
+        warnings++;
+      }
+    }
+  }
+  return warnings;
+}
+
+int compare_texts(const char *a_text, const char *b_text, const compare_opts *opts, FILE *out,
+                  FILE *err) {
+  json_value *a = load("A", a_text, err), *b = a ? load("B", b_text, err) : NULL;
+  if (!a || !b) {
+    json_free(a);
+    return 2;
+  }
+  int gate = -1;
+  for (int p = 0; p < NPCT; p++)
+    if (strcmp(opts->gate, percentiles[p]) == 0)
+      gate = p;
+  if (gate < 0) {
+    fprintf(err, "lal-compare: unknown gate percentile \"%s\" (p50, p90, p99, p99_9)\n",
+            opts->gate);
+    json_free(a), json_free(b);
+    return 2;
+  }
+  rng_state = (uint64_t)opts->seed * 0x9E3779B97F4A7C15u + 1;
+  compare_env(a, b, out);
+  fprintf(out, "%-22s %-36s %-6s %12s %12s %7s %17s  %s\n", "workload", "series", "pct", "A", "B",
+          "B/A", "95% CI", "verdict");
+  const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
+  double *ratios = malloc(opts->resamples * sizeof *ratios);
+  int status = 0, compared = 0;
+  for (size_t i = 0; ratios && i < rb->count; i++) {
+    const json_value *sb = &rb->items[i];
+    const char *workload = json_get_string(sb, "workload", "?");
+    const char *series = json_get_string(sb, "series", NULL);
+    if (!series)
+      continue; /* a single measurement (clock_accuracy), not a distribution */
+    const json_value *sa = find_series(ra, workload, series);
+    hist ha, hb;
+    memset(&ha, 0, sizeof ha);
+    memset(&hb, 0, sizeof hb);
+    if (!sa) {
+      fprintf(out, "%-22s %-36s only in B\n", workload, series);
+      continue;
+    }
+    if (load_hist(sa, &ha) != 0 || load_hist(sb, &hb) != 0) {
+      fprintf(out, "%-22s %-36s no usable histogram\n", workload, series);
+      free_hist(&ha), free_hist(&hb);
+      continue;
+    }
+    compared++;
+    for (int p = 0; p < NPCT; p++) {
+      double va = json_get_number(sa, percentiles[p], 0),
+             vb = json_get_number(sb, percentiles[p], 0);
+      for (unsigned r = 0; r < opts->resamples; r++) {
+        double x = resampled_quantile(&ha, quantiles[p]), y = resampled_quantile(&hb, quantiles[p]);
+        ratios[r] = x > 0 ? y / x : (y > 0 ? INFINITY : 1.0);
+      }
+      qsort(ratios, opts->resamples, sizeof *ratios, cmp_double);
+      double lo = ratios[(size_t)(0.025 * opts->resamples)],
+             hi = ratios[(size_t)(0.975 * opts->resamples)];
+      double ratio = va > 0 ? vb / va : 1.0;
+      /* Significant: the interval clears 1 by more than the minimum effect. */
+      double eps = opts->min_effect_pct / 100.0;
+      const char *verdict = lo > 1.0 + eps   ? "worse"
+                            : hi < 1.0 - eps ? "better"
+                                             : "no significant change";
+      int regressed = p == gate && lo > 1.0 + eps && ratio > 1.0 + opts->threshold_pct / 100.0;
+      if (regressed)
+        status = 1;
+      fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s\n", workload, series,
+              percentiles[p], va, vb, ratio, lo, hi, verdict,
+              regressed ? " (GATE: beyond the threshold)" : "");
+    }
+    free_hist(&ha), free_hist(&hb);
+  }
+  for (size_t i = 0; i < ra->count; i++) {
+    const json_value *sa = &ra->items[i];
+    if (json_get_string(sa, "series", NULL) &&
+        !find_series(rb, json_get_string(sa, "workload", ""), json_get_string(sa, "series", "")))
+      fprintf(out, "%-22s %-36s only in A\n", json_get_string(sa, "workload", "?"),
+              json_get_string(sa, "series", "?"));
+  }
+  fprintf(out, "%d series compared; gate: %s regression beyond %.1f%% -> %s\n", compared,
+          opts->gate, opts->threshold_pct, status ? "FAIL" : "pass");
+  free(ratios);
+  json_free(a), json_free(b);
+  return status;
+}

@@ -1,0 +1,25 @@
+/* lal-compare's logic, separate from its main() so tests can drive it. */
+#ifndef LAL_BENCH_COMPARE_H
+#define LAL_BENCH_COMPARE_H
+
+#include <stdio.h>
+
+typedef struct compare_opts {
+  double threshold_pct;  /* a regression larger than this fails the gate (default 10) */
+  const char *gate;      /* the percentile the gate looks at: "p50", "p90", "p99", "p99_9" */
+  unsigned resamples;    /* bootstrap resamples per comparison (default 2000) */
+  unsigned seed;         /* bootstrap RNG seed (fixed: reports are reproducible) */
+  double min_effect_pct; /* changes smaller than this are "no significant change" even when
+                            the interval excludes 1: the histograms' own resolution is 0.8 % */
+} compare_opts;
+#define COMPARE_OPTS_DEFAULT                                                                       \
+  { 10.0, "p99", 2000, 12345, 2.0 }
+
+/* Compares lal-bench results B against A (JSON texts, schema lal-bench/1) and
+ * writes the report to out. Returns the exit status: 0 no gated regression, 1 a
+ * regression beyond the threshold at the gate percentile, 2 unusable input
+ * (malformed JSON, another schema; the message is on err). */
+int compare_texts(const char *a_text, const char *b_text, const compare_opts *opts, FILE *out,
+                  FILE *err);
+
+#endif

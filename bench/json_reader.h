@@ -1,0 +1,37 @@
+/* A small JSON reader for lal-compare: parses a whole document into a tree
+ * (RFC 8259: objects, arrays, strings with escapes, numbers, true/false/null),
+ * reporting the line and column of the first error. */
+#ifndef LAL_BENCH_JSON_READER_H
+#define LAL_BENCH_JSON_READER_H
+
+#include <stddef.h>
+
+typedef enum json_type {
+  JSON_NULL,
+  JSON_BOOL,
+  JSON_NUMBER,
+  JSON_STRING,
+  JSON_ARRAY,
+  JSON_OBJECT
+} json_type;
+
+typedef struct json_value {
+  json_type type;
+  double number; /* JSON_NUMBER; JSON_BOOL: 0 or 1 */
+  char *string;  /* JSON_STRING */
+  char **keys;   /* JSON_OBJECT: keys[i] names items[i] */
+  struct json_value *items;
+  size_t count; /* JSON_ARRAY / JSON_OBJECT */
+} json_value;
+
+/* Parses text; returns the root or NULL with a message in err (line:col ...). */
+json_value *json_parse(const char *text, char *err, size_t err_size);
+void json_free(json_value *v);
+
+/* obj[key] or NULL (objects only). */
+const json_value *json_get(const json_value *obj, const char *key);
+/* The string / number of obj[key], or a default. */
+const char *json_get_string(const json_value *obj, const char *key, const char *fallback);
+double json_get_number(const json_value *obj, const char *key, double fallback);
+
+#endif
