@@ -22,6 +22,9 @@ int wl_sleep(const bench_opts *opts, json_writer *jw);
 int wl_pacer(const bench_opts *opts, json_writer *jw);
 int wl_sched_calls(const bench_opts *opts, json_writer *jw);
 int wl_page_fault(const bench_opts *opts, json_writer *jw);
+int wl_syscall(const bench_opts *opts, json_writer *jw);
+int wl_wakeup(const bench_opts *opts, json_writer *jw);
+int wl_jitter(const bench_opts *opts, json_writer *jw);
 int wl_tlb_walk(const bench_opts *opts, json_writer *jw);
 #ifdef LAL_BENCH_CGROUP
 int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw);

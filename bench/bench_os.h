@@ -18,6 +18,9 @@ int bench_os_current_cpu(void);
  * THREAD_PRIORITY_TIME_CRITICAL. Returns 0 if applied. Undo with bench_os_normal. */
 int bench_os_realtime(void);
 void bench_os_normal(void);
+/* One trivial kernel entry: Linux syscall(SYS_getppid) (never cached by
+ * libc), Windows GetProcessTimes (an NtQueryInformationProcess). */
+void bench_os_trivial_syscall(void);
 /* Thread CPU time, ns. */
 uint64_t bench_os_thread_cpu_ns(void);
 const char *bench_os_name(void);

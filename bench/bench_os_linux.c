@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,3 +48,5 @@ uint64_t bench_os_thread_cpu_ns(void) {
 }
 
 const char *bench_os_name(void) { return "Linux"; }
+
+void bench_os_trivial_syscall(void) { (void)syscall(SYS_getppid); }

@@ -26,6 +26,13 @@ static const workload workloads[] = {
      "realtime priority, with CPU use",
      wl_sleep},
     {"pacer", "1 ms lal_pacer: lateness distribution and cumulative drift", wl_pacer},
+    {"syscall", "round trip of a trivial kernel entry next to a user-space call", wl_syscall},
+    {"wakeup",
+     "cyclictest-style 1 ms absolute sleeps per priority profile (NORMAL, INTERACTIVE, "
+     "AUDIO, REALTIME), pinned",
+     wl_wakeup},
+    {"jitter", "oslat-style busy loop: gaps between clock reads, interruptions per second",
+     wl_jitter},
     {"sched_calls",
      "cost per call of lal_current_cpu, lal_thread_set_affinity, lal_thread_set_priority "
      "and lal_place next to the raw OS calls",

@@ -1,0 +1,175 @@
+/*
+ * OS workloads, the same code on both OSes:
+ *   syscall   the round trip of one trivial kernel entry (getppid /
+ *             GetProcessTimes) next to a call that stays in user space
+ *   wakeup    cyclictest-style: 1 ms absolute-deadline sleeps (plain OS sleep)
+ *             per priority profile, in a thread pinned to the last CPU,
+ *             lateness per wake-up; the series names what the profile got
+ *   jitter    oslat-style: a pinned thread reads lal_now_ns in a tight loop;
+ *             every gap is a moment the thread did not run (an interrupt, the
+ *             tick, another task); reported as a distribution and as
+ *             interruptions per second above 10 us
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "bench_os.h"
+#include "lal.h"
+
+#define BATCH 32
+
+int wl_syscall(const bench_opts *opts, json_writer *jw) {
+  histogram *h[2] = {malloc(sizeof(histogram)), malloc(sizeof(histogram))};
+  if (!h[0] || !h[1])
+    return 1;
+  hist_init(h[0]), hist_init(h[1]);
+  int rounds = opts->quick ? 2000 : 20000;
+  volatile int sink = 0;
+  for (int r = 0; r < rounds + 100; r++)
+    for (int s = 0; s < 2; s++) {
+      uint64_t t0 = lal_now_ns();
+      for (int i = 0; i < BATCH; i++) {
+        if (s == 0)
+          bench_os_trivial_syscall();
+        else
+          sink += lal_current_cpu();
+      }
+      if (r >= 100)
+        hist_record(h[s], (lal_now_ns() - t0) * 1000 / BATCH);
+    }
+  (void)sink;
+  const char *names[2] = {"trivial syscall", "user-space call (lal_current_cpu)"};
+  for (int s = 0; s < 2; s++) {
+    bench_print(names[s], "ps", h[s]);
+    bench_emit(jw, "syscall", names[s], "ps/call, mean of 32", h[s]);
+  }
+  printf("  a kernel entry costs %.1f x a user-space call here\n",
+         (double)hist_quantile(h[0], 0.5) / (double)hist_quantile(h[1], 0.5));
+  free(h[0]), free(h[1]);
+  return 0;
+}
+
+typedef struct wake_job {
+  int iterations;
+  histogram *h;
+} wake_job;
+
+static int wake_loop(void *arg) {
+  wake_job *j = arg;
+  uint64_t next = lal_now_ns() + 1000000;
+  for (int i = 0; i < j->iterations; i++) {
+    lal_sleep_until(next, 0);
+    uint64_t late = lal_now_ns() - next;
+    if (i >= 10)
+      hist_record(j->h, late);
+    next += 1000000;
+    uint64_t now = lal_now_ns();
+    if (next < now) /* fell behind: start again from now, as cyclictest does */
+      next = now + 1000000;
+  }
+  return 0;
+}
+
+static int last_cpu(void) {
+  lal_cpuset mine;
+  lal_thread_get_affinity(&mine);
+  int cpu = lal_cpuset_first(&mine);
+  for (int c = cpu; c >= 0; c = lal_cpuset_next(&mine, c))
+    cpu = c;
+  return cpu;
+}
+
+int wl_wakeup(const bench_opts *opts, json_writer *jw) {
+  static const int profiles[] = {LAL_PRIORITY_NORMAL, LAL_PRIORITY_INTERACTIVE, LAL_PRIORITY_AUDIO,
+                                 LAL_PRIORITY_REALTIME};
+  static const char *const names[] = {"NORMAL", "INTERACTIVE", "AUDIO", "REALTIME"};
+  int iterations = opts->quick ? 200 : (int)(opts->duration_s * 1000 / 4);
+  if (iterations < 100)
+    iterations = 100;
+  lal_cpuset pin;
+  lal_cpuset_zero(&pin);
+  lal_cpuset_set(&pin, last_cpu());
+  for (int p = 0; p < 4; p++) {
+    histogram *h = malloc(sizeof *h);
+    if (!h)
+      return 1;
+    hist_init(h);
+    lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+    req.profile = profiles[p];
+    lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
+    attr.flags = LAL_THREAD_FALLBACK;
+    attr.priority = &req;
+    attr.affinity = &pin;
+    wake_job j = {iterations, h};
+    lal_thread *t;
+    char series[96] = "";
+    if (lal_thread_create(&t, &attr, wake_loop, &j) == LAL_OK) {
+      lal_thread_result r = LAL_THREAD_RESULT_INIT;
+      lal_thread_get_result(t, &r);
+      lal_thread_join(t, NULL);
+      const char *got = r.priority.policy == LAL_POLICY_FIFO      ? "SCHED_FIFO"
+                        : r.priority.policy == LAL_POLICY_WINDOWS ? "thread priority"
+                                                                  : "nice";
+      int level = r.priority.policy == LAL_POLICY_FIFO      ? r.priority.rt_priority
+                  : r.priority.policy == LAL_POLICY_WINDOWS ? r.priority.win_thread_priority
+                                                            : r.priority.nice;
+      snprintf(series, sizeof series, "%s (%s %d%s%s)", names[p], got, level,
+               r.priority.flags & LAL_PRIORITY_MMCSS ? ", MMCSS" : "",
+               r.priority.flags & LAL_PRIORITY_DEGRADED ? ", degraded" : "");
+    }
+    bench_print(series, "ns", h);
+    bench_emit(jw, "wakeup", series, "ns late", h);
+    free(h);
+  }
+  return 0;
+}
+
+typedef struct jitter_job {
+  uint64_t duration_ns;
+  histogram *h;
+  uint64_t over_threshold;
+} jitter_job;
+
+#define JITTER_THRESHOLD_NS 10000
+
+static int jitter_loop(void *arg) {
+  jitter_job *j = arg;
+  uint64_t start = lal_now_ns(), prev = start;
+  for (;;) {
+    uint64_t now = lal_now_ns();
+    uint64_t gap = now - prev;
+    hist_record(j->h, gap);
+    j->over_threshold += gap > JITTER_THRESHOLD_NS;
+    prev = now;
+    if (now - start >= j->duration_ns)
+      break;
+  }
+  return 0;
+}
+
+int wl_jitter(const bench_opts *opts, json_writer *jw) {
+  histogram *h = malloc(sizeof *h);
+  if (!h)
+    return 1;
+  hist_init(h);
+  double seconds = opts->quick ? 0.5 : (opts->duration_s > 5 ? 5 : opts->duration_s);
+  jitter_job j = {(uint64_t)(seconds * 1e9), h, 0};
+  lal_cpuset pin;
+  lal_cpuset_zero(&pin);
+  lal_cpuset_set(&pin, last_cpu());
+  lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
+  attr.affinity = &pin;
+  attr.flags = LAL_THREAD_FALLBACK;
+  lal_thread *t;
+  if (lal_thread_create(&t, &attr, jitter_loop, &j) == LAL_OK)
+    lal_thread_join(t, NULL);
+  bench_print("gap between two reads", "ns", h);
+  bench_emit(jw, "jitter", "gap between two reads, normal priority", "ns", h);
+  printf("  %.1f interruptions/s longer than %u us on CPU %d (normal priority: SCHED_FIFO would "
+         "be stopped by RT throttling in a busy loop)\n",
+         (double)j.over_threshold / seconds, JITTER_THRESHOLD_NS / 1000, last_cpu());
+  free(h);
+  return 0;
+}
