@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_html.h"
 #include "json_reader.h"
 
 typedef struct hist {
@@ -146,7 +147,7 @@ static const json_value *find_series(const json_value *results, const char *work
 }
 
 /* One warning per fingerprint field that differs or exists on one side only. */
-static int compare_env(const json_value *a, const json_value *b, FILE *out) {
+static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE *html) {
   int warnings = 0;
   const json_value *ea = json_get(a, "env"), *eb = json_get(b, "env");
   for (int side = 0; side < 2; side++) {
@@ -167,8 +168,12 @@ static int compare_env(const json_value *a, const json_value *b, FILE *out) {
       if (other && side == 1)
         continue; /* present on both sides: compared in the first pass */
       if (strcmp(vx, vy) != 0) {
-        fprintf(out, "warning: fingerprint %s differs: A %s, B %s\n", x->keys[i], side ? vy : vx,
-                side ? vx : vy);
+        char line[320];
+        snprintf(line, sizeof line, "warning: fingerprint %s differs: A %s, B %s", x->keys[i],
+                 side ? vy : vx, side ? vx : vy);
+        fprintf(out, "%s\n", line);
+        if (html)
+          html_warning(html, line);
         warnings++;
       }
     }
@@ -194,7 +199,9 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
     return 2;
   }
   rng_state = (uint64_t)opts->seed * 0x9E3779B97F4A7C15u + 1;
-  compare_env(a, b, out);
+  if (opts->html)
+    html_begin(opts->html, opts->a_name, opts->b_name);
+  compare_env(a, b, out, opts->html);
   fprintf(out, "%-22s %-36s %-6s %12s %12s %7s %17s  %s\n", "workload", "series", "pct", "A", "B",
           "B/A", "95% CI", "verdict");
   const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
@@ -220,6 +227,9 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
       continue;
     }
     compared++;
+    double pa[NPCT], pb[NPCT];
+    if (opts->html)
+      html_table_begin(opts->html);
     for (int p = 0; p < NPCT; p++) {
       double va = json_get_number(sa, percentiles[p], 0),
              vb = json_get_number(sb, percentiles[p], 0);
@@ -242,6 +252,16 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
       fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s\n", workload, series,
               percentiles[p], va, vb, ratio, lo, hi, verdict,
               regressed ? " (GATE: beyond the threshold)" : "");
+      pa[p] = va, pb[p] = vb;
+      if (opts->html)
+        html_row(opts->html, workload, series, percentiles[p], va, vb, ratio, lo, hi, verdict);
+    }
+    if (opts->html) {
+      char title[160];
+      snprintf(title, sizeof title, "%s: %s", workload, series);
+      html_table_end(opts->html);
+      html_plot(opts->html, title, json_get_string(sb, "unit", ""), ha.lo, ha.cum, ha.nbuckets,
+                hb.lo, hb.cum, hb.nbuckets, pa, pb);
     }
     free_hist(&ha), free_hist(&hb);
   }
@@ -252,8 +272,12 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
       fprintf(out, "%-22s %-36s only in A\n", json_get_string(sa, "workload", "?"),
               json_get_string(sa, "series", "?"));
   }
-  fprintf(out, "%d series compared; gate: %s regression beyond %.1f%% -> %s\n", compared,
-          opts->gate, opts->threshold_pct, status ? "FAIL" : "pass");
+  char summary[160];
+  snprintf(summary, sizeof summary, "%d series compared; gate: %s regression beyond %.1f%% -> %s",
+           compared, opts->gate, opts->threshold_pct, status ? "FAIL" : "pass");
+  fprintf(out, "%s\n", summary);
+  if (opts->html)
+    html_end(opts->html, summary);
   free(ratios);
   json_free(a), json_free(b);
   return status;

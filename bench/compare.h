@@ -11,9 +11,12 @@ typedef struct compare_opts {
   unsigned seed;         /* bootstrap RNG seed (fixed: reports are reproducible) */
   double min_effect_pct; /* changes smaller than this are "no significant change" even when
                             the interval excludes 1: the histograms' own resolution is 0.8 % */
+  FILE *html;            /* also write the self-contained HTML report here (NULL: none) */
+  const char *a_name;    /* names of the two results in the report */
+  const char *b_name;
 } compare_opts;
 #define COMPARE_OPTS_DEFAULT                                                                       \
-  { 10.0, "p99", 2000, 12345, 2.0 }
+  { 10.0, "p99", 2000, 12345, 2.0, NULL, "A", "B" }
 
 /* Compares lal-bench results B against A (JSON texts, schema lal-bench/1) and
  * writes the report to out. Returns the exit status: 0 no gated regression, 1 a

@@ -13,7 +13,9 @@ test_pkgs=(libcmocka-dev clang clang-format
            gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
            wine64 wine dpkg-dev
            # validates `lal doctor --json` against tools/lal-doctor.schema.json
-           python3-jsonschema)
+           python3-jsonschema
+           # renders lal-compare's HTML report headless in a test
+           chromium)
 
 pkgs=("${build_pkgs[@]}")
 if [[ ${1:-} != --build ]]; then

@@ -1,0 +1,38 @@
+# ctest script: lal-compare --html writes a self-contained report that headless
+# Chromium renders with the plots there: one SVG per compared series, each with
+# the two CDF polylines and the percentile markers, and the table.
+# Variables: EMULATOR BENCH COMPARE CHROMIUM DIR
+set(json ${DIR}/render.json)
+set(html ${DIR}/render.html)
+execute_process(COMMAND ${EMULATOR} ${BENCH} --quick --workload clock_read --duration 0.2
+                        --json ${json}
+                OUTPUT_QUIET RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "lal-bench exited ${rc}")
+endif()
+execute_process(COMMAND ${EMULATOR} ${COMPARE} ${json} ${json} --html ${html} OUTPUT_QUIET
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "lal-compare --html exited ${rc}")
+endif()
+file(READ ${html} page)
+if(page MATCHES "<script" OR page MATCHES "src=\"http" OR page MATCHES "href=\"http")
+  message(FATAL_ERROR "the report is not self-contained")
+endif()
+# --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+execute_process(COMMAND ${CHROMIUM} --headless --disable-gpu --no-sandbox
+                        --user-data-dir=${DIR}/chromium-profile --dump-dom file://${html}
+                OUTPUT_VARIABLE dom ERROR_QUIET RESULT_VARIABLE rc TIMEOUT 120)
+string(REGEX MATCHALL "<svg" svgs "${dom}")
+string(REGEX MATCHALL "<polyline class=\"cdf\"" lines "${dom}")
+string(REGEX MATCHALL "<circle class=\"pct\"" dots "${dom}")
+list(LENGTH svgs nsvg)
+list(LENGTH lines nlines)
+list(LENGTH dots ndots)
+# clock_read has 4 series: 4 plots, 2 CDFs and 8 markers each.
+if(NOT rc EQUAL 0 OR NOT nsvg EQUAL 4 OR NOT nlines EQUAL 8 OR NOT ndots EQUAL 32
+   OR NOT dom MATCHES "<table")
+  message(FATAL_ERROR "Chromium (exit ${rc}) rendered ${nsvg} plots, ${nlines} CDFs, "
+                      "${ndots} markers; expected 4, 8, 32")
+endif()
+message(STATUS "rendered: ${nsvg} plots, ${nlines} CDFs, ${ndots} percentile markers")
