@@ -25,6 +25,7 @@ int wl_page_fault(const bench_opts *opts, json_writer *jw);
 int wl_syscall(const bench_opts *opts, json_writer *jw);
 int wl_wakeup(const bench_opts *opts, json_writer *jw);
 int wl_jitter(const bench_opts *opts, json_writer *jw);
+int wl_harness(const bench_opts *opts, json_writer *jw);
 int wl_tlb_walk(const bench_opts *opts, json_writer *jw);
 #ifdef LAL_BENCH_CGROUP
 int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw);

@@ -8,41 +8,12 @@ void hist_init(histogram *h) {
   h->min = UINT64_MAX;
 }
 
-static unsigned bit_length(uint64_t v) {
-#if defined(__GNUC__) || defined(__clang__)
-  return v ? 64u - (unsigned)__builtin_clzll(v) : 0;
-#else
-  unsigned n = 0;
-  for (; v; v >>= 1)
-    n++;
-  return n;
-#endif
-}
-
-unsigned hist_index(uint64_t v) {
-  if (v < 2 * HIST_SUB)
-    return (unsigned)v;
-  unsigned shift = bit_length(v) - (HIST_SUB_BITS + 1); /* >= 1 */
-  unsigned index = 2 * HIST_SUB + (shift - 1) * HIST_SUB + (unsigned)((v >> shift) - HIST_SUB);
-  return index < HIST_BUCKETS ? index : HIST_BUCKETS - 1;
-}
-
 uint64_t hist_bucket_low(unsigned index) {
   if (index < 2 * HIST_SUB)
     return index;
   unsigned shift = (index - 2 * HIST_SUB) / HIST_SUB + 1;
   uint64_t sub = (index - 2 * HIST_SUB) % HIST_SUB + HIST_SUB;
   return sub << shift;
-}
-
-void hist_record(histogram *h, uint64_t v) {
-  h->buckets[hist_index(v)]++;
-  h->count++;
-  h->sum += (double)v;
-  if (v < h->min)
-    h->min = v;
-  if (v > h->max)
-    h->max = v;
 }
 
 uint64_t hist_quantile(const histogram *h, double q) {

@@ -26,6 +26,7 @@ static const workload workloads[] = {
      "realtime priority, with CPU use",
      wl_sleep},
     {"pacer", "1 ms lal_pacer: lateness distribution and cumulative drift", wl_pacer},
+    {"harness", "the cost of recording one sample in lal-bench's histogram", wl_harness},
     {"syscall", "round trip of a trivial kernel entry next to a user-space call", wl_syscall},
     {"wakeup",
      "cyclictest-style 1 ms absolute sleeps per priority profile (NORMAL, INTERACTIVE, "
