@@ -19,29 +19,11 @@
 #include "bench.h"
 #include "lal.h"
 #include "lal/xdp.h"
+#include "netns.h"
 
 #define PORT 6001
 
 static char ns_a[32], ns_b[32];
-
-__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...) {
-  char cmd[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  return system(cmd);
-}
-
-static int enter(const char *ns) {
-  char path[96];
-  snprintf(path, sizeof path, "/run/netns/%s", ns);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  int rc = fd >= 0 ? setns(fd, CLONE_NEWNET) : -1;
-  if (fd >= 0)
-    close(fd);
-  return rc;
-}
 
 enum { E_KERNEL, E_XSK_POLL, E_XSK_SPIN, E_COUNT };
 static const char *const echo_names[E_COUNT] = {"kernel UDP socket", "AF_XDP, poll()",
@@ -59,7 +41,7 @@ typedef struct run {
 
 static int echo_main(void *arg) {
   run *r = arg;
-  if (enter(ns_a) != 0) {
+  if (netns_enter(ns_a) != 0) {
     r->status = LAL_EPERM;
     r->ready = 1;
     return 0;
@@ -127,7 +109,7 @@ static int ping_main(void *arg) {
   run *r = arg;
   while (!r->ready)
     lal_sleep_ns(1000000, 0);
-  if (r->status != LAL_OK || enter(ns_b) != 0)
+  if (r->status != LAL_OK || netns_enter(ns_b) != 0)
     return 0;
   int s = socket(AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(PORT)};
@@ -163,20 +145,8 @@ int wl_xdp_pingpong(const bench_opts *opts, json_writer *jw) {
   }
   snprintf(ns_a, sizeof ns_a, "lalba%d", (int)getpid());
   snprintf(ns_b, sizeof ns_b, "lalbb%d", (int)getpid());
-  int rc = sh("ip netns add %s && ip netns add %s", ns_a, ns_b);
-  rc |= sh("ip link add vpa numtxqueues 1 numrxqueues 1 address 02:00:00:00:0c:01 netns %s "
-           "type veth peer name vpb numtxqueues 1 numrxqueues 1 address 02:00:00:00:0d:01 "
-           "netns %s",
-           ns_a, ns_b);
-  rc |= sh("ip -n %s addr add 10.202.0.1/24 dev vpa && ip -n %s addr add 10.202.0.2/24 dev vpb "
-           "&& ip -n %s link set vpa up && ip -n %s link set vpb up",
-           ns_a, ns_b, ns_a, ns_b);
-  rc |= sh("ip -n %s neigh add 10.202.0.2 lladdr 02:00:00:00:0d:01 dev vpa nud permanent && "
-           "ip -n %s neigh add 10.202.0.1 lladdr 02:00:00:00:0c:01 dev vpb nud permanent",
-           ns_a, ns_b);
-  if (rc != 0) {
+  if (netns_veth_pair(ns_a, ns_b, "vp", 2) != 0) { /* vpa / vpb, 10.202.0.1 / .2 */
     printf("  skipped: could not create the namespaces and veth pair\n");
-    sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; true", ns_a, ns_b);
     return 0;
   }
   lal_cpuset mine;
@@ -215,7 +185,7 @@ int wl_xdp_pingpong(const bench_opts *opts, json_writer *jw) {
     }
     free(h);
   }
-  sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; true", ns_a, ns_b);
+  netns_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; true", ns_a, ns_b);
   if (p50[E_KERNEL] > 0 && p50[E_XSK_SPIN] > 0)
     printf("  median kernel socket / AF_XDP poll = %.2f, / AF_XDP busy spin = %.2f\n",
            p50[E_XSK_POLL] > 0 ? p50[E_KERNEL] / p50[E_XSK_POLL] : 0,

@@ -9,12 +9,14 @@
 
 #include "lal.h"
 
-/* Thread-local storage: a compiler difference, not an OS one (MSVC lacks C11's
- * _Thread_local before VS 2019 16.8). */
+/* Thread-local storage and "never inline": compiler differences, not OS ones
+ * (MSVC lacks C11's _Thread_local before VS 2019 16.8, and GNU attributes). */
 #if defined(_MSC_VER) && !defined(__clang__)
 #  define LAL__THREAD_LOCAL __declspec(thread)
+#  define LAL__NOINLINE __declspec(noinline)
 #else
 #  define LAL__THREAD_LOCAL _Thread_local
+#  define LAL__NOINLINE __attribute__((noinline))
 #endif
 
 /* Byte offset just past `field` of `type`: the size a caller's struct must at

@@ -15,12 +15,6 @@
 #define PAGE_STEP 4096
 #define MARGIN_BYTES (64 * 1024) /* left untouched for signal handlers, the OS guard */
 
-#if defined(_MSC_VER) && !defined(__clang__)
-#  define LAL__NOINLINE __declspec(noinline)
-#else
-#  define LAL__NOINLINE __attribute__((noinline))
-#endif
-
 static LAL__NOINLINE int touch(size_t remaining) {
   volatile char frame[FRAME_BYTES];
   for (size_t i = FRAME_BYTES; i >= PAGE_STEP; i -= PAGE_STEP)

@@ -77,14 +77,20 @@ void lal_cgroup_close(lal_cgroup *g) { free(g); }
 
 const char *lal_cgroup_reason(const lal_cgroup *g) { return g ? g->reason : ""; }
 
-/* Reads dir/name into buf. */
-static int read_file(lal_cgroup *g, const char *name, char *buf, size_t size) {
+/* Reads dir/name into buf: LAL_OK or the failure's status. */
+static int read_raw(const lal_cgroup *g, const char *name, char *buf, size_t size) {
   char rel[320];
   snprintf(rel, sizeof rel, "/%s", name);
   int n = lal__linux_read_text(g->dir, rel, buf, size);
-  if (n < 0)
-    why(g, "cannot read %s%s: %s", g->path, rel, lal_err_name(n));
   return n < 0 ? n : LAL_OK;
+}
+
+/* read_raw, recording a failure as the handle's reason. */
+static int read_file(lal_cgroup *g, const char *name, char *buf, size_t size) {
+  int rc = read_raw(g, name, buf, size);
+  if (rc != LAL_OK)
+    why(g, "cannot read %s/%s: %s", g->path, name, lal_err_name(rc));
+  return rc;
 }
 
 /* Writes text to dir/name in one write(2), as cgroupfs expects; the kernel
@@ -111,11 +117,10 @@ static int write_file(lal_cgroup *g, const char *name, const char *text) {
   return rc;
 }
 
-int lal_cgroup_info_get(const lal_cgroup *cg, lal_cgroup_info *info) {
-  if (!cg || !info || info->size < LAL__OFFSETOF_END(lal_cgroup_info, threaded) ||
+int lal_cgroup_info_get(const lal_cgroup *g, lal_cgroup_info *info) {
+  if (!g || !info || info->size < LAL__OFFSETOF_END(lal_cgroup_info, threaded) ||
       info->size > LAL__STRUCT_SIZE_MAX)
     return LAL_EINVAL;
-  lal_cgroup *g = (lal_cgroup *)cg; /* reason is scratch, not state */
   lal_cgroup_info full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
@@ -123,11 +128,11 @@ int lal_cgroup_info_get(const lal_cgroup *cg, lal_cgroup_info *info) {
   lal__copy_string(full.path, sizeof full.path, g->path);
   full.hybrid = g->hybrid;
   char text[512];
-  if (read_file(g, "cgroup.controllers", text, sizeof text) == LAL_OK)
+  if (read_raw(g, "cgroup.controllers", text, sizeof text) == LAL_OK)
     full.available = lal__cgroup_controller_bits(text);
-  if (read_file(g, "cgroup.subtree_control", text, sizeof text) == LAL_OK)
+  if (read_raw(g, "cgroup.subtree_control", text, sizeof text) == LAL_OK)
     full.delegated = lal__cgroup_controller_bits(text);
-  if (read_file(g, "cgroup.type", text, sizeof text) == LAL_OK)
+  if (read_raw(g, "cgroup.type", text, sizeof text) == LAL_OK)
     full.threaded = strncmp(text, "threaded", 8) == 0;
   lal__copy_sized_result(info, info->size, &full, sizeof full);
   return LAL_OK;

@@ -17,6 +17,7 @@
 #include "lal/xdp.h"
 #include "lal_test.h"
 #include "lal_test_child.h"
+#include "netns.h"
 
 #define PORT_XSK 5001
 #define PORT_KERNEL 5002
@@ -26,41 +27,21 @@
 static char ns_a[32], ns_b[32];
 static int have_netns;
 
-__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...) {
-  char cmd[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  return system(cmd);
-}
-
 static int make_pair(void **state) {
   (void)state;
   if (getuid() != 0 || system("ip -V >/dev/null 2>&1") != 0)
     return 0; /* the tests skip, saying why */
   snprintf(ns_a, sizeof ns_a, "lalxa%d", (int)getpid());
   snprintf(ns_b, sizeof ns_b, "lalxb%d", (int)getpid());
-  int rc = sh("ip netns add %s && ip netns add %s", ns_a, ns_b);
-  rc |= sh("ip link add vxa numtxqueues 1 numrxqueues 1 address 02:00:00:00:0a:01 netns %s "
-           "type veth peer name vxb numtxqueues 1 numrxqueues 1 address 02:00:00:00:0b:01 "
-           "netns %s",
-           ns_a, ns_b);
-  rc |= sh("ip -n %s addr add 10.201.0.1/24 dev vxa && ip -n %s addr add 10.201.0.2/24 dev vxb",
-           ns_a, ns_b);
-  rc |= sh("ip -n %s link set vxa up && ip -n %s link set vxb up", ns_a, ns_b);
-  /* AF_XDP sees ARP frames too: static neighbours keep the flow to UDP only. */
-  rc |= sh("ip -n %s neigh add 10.201.0.2 lladdr 02:00:00:00:0b:01 dev vxa nud permanent && "
-           "ip -n %s neigh add 10.201.0.1 lladdr 02:00:00:00:0a:01 dev vxb nud permanent",
-           ns_a, ns_b);
-  have_netns = rc == 0;
+  /* vxa / vxb, 10.201.0.1 / .2 */
+  have_netns = netns_veth_pair(ns_a, ns_b, "vx", 1) == 0;
   return 0;
 }
 
 static int remove_pair(void **state) {
   (void)state;
   if (ns_a[0])
-    sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; true", ns_a, ns_b);
+    netns_sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; true", ns_a, ns_b);
   return 0;
 }
 
@@ -71,16 +52,6 @@ static int remove_pair(void **state) {
     if (!have_netns)                                                                               \
       LAL_SKIP("could not create the namespaces and veth pair (iproute2 missing?)");               \
   } while (0)
-
-static int enter(const char *ns) {
-  char path[96];
-  snprintf(path, sizeof path, "/run/netns/%s", ns);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  int rc = fd >= 0 ? setns(fd, CLONE_NEWNET) : -1;
-  if (fd >= 0)
-    close(fd);
-  return rc;
-}
 
 static int udp_socket(const char *ip, int port) {
   int s = socket(AF_INET, SOCK_DGRAM, 0);
@@ -117,7 +88,7 @@ static int receiver(void *ctx, char *msg, size_t size) {
   lal_xdp *x = NULL;
   lal_xsk *k = NULL;
   int ok = 0, ks = -1;
-  if (enter(ns_a) != 0)
+  if (netns_enter(ns_a) != 0)
     FAIL("setns into %s failed", ns_a);
   lal_xdp_result xr = LAL_XDP_RESULT_INIT;
   int rc = lal_xdp_attach("vxa", LAL_XDP_MODE_SKB, PORT_XSK, &x, &xr);
@@ -177,7 +148,7 @@ static int sender(void *ctx, char *msg, size_t size) {
   char c;
   if (read(sc->ready[0], &c, 1) != 1)
     return snprintf(msg, size, "receiver never got ready"), 0;
-  if (enter(ns_b) != 0)
+  if (netns_enter(ns_b) != 0)
     return snprintf(msg, size, "setns into %s failed", ns_b), 0;
   int s = udp_socket("0.0.0.0", 0);
   for (int i = 0; i < N_XSK + N_KERNEL; i++) {
@@ -211,7 +182,7 @@ static void packets_of_the_port_reach_the_socket(void **state) {
 
 static int modes_and_bad_input(void *ctx, char *msg, size_t size) {
   (void)ctx;
-  if (enter(ns_a) != 0)
+  if (netns_enter(ns_a) != 0)
     return snprintf(msg, size, "setns"), 0;
   lal_xdp *x = NULL, *y = NULL;
   lal_xdp_result r = LAL_XDP_RESULT_INIT;
@@ -294,7 +265,7 @@ static void attach_modes_and_bad_input(void **state) {
 
 static int unprivileged_attach(void *ctx, char *msg, size_t size) {
   (void)ctx;
-  if (enter(ns_a) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+  if (netns_enter(ns_a) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
     return snprintf(msg, size, "could not enter the namespace and drop privilege"), 0;
   lal_xdp *x = NULL;
   lal_xdp_result r = LAL_XDP_RESULT_INIT;
