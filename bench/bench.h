@@ -27,6 +27,10 @@ int wl_wakeup(const bench_opts *opts, json_writer *jw);
 int wl_jitter(const bench_opts *opts, json_writer *jw);
 int wl_harness(const bench_opts *opts, json_writer *jw);
 int wl_tlb_walk(const bench_opts *opts, json_writer *jw);
+int wl_ctx_switch(const bench_opts *opts, json_writer *jw);
+int wl_process_wakeup(const bench_opts *opts, json_writer *jw);
+int wl_signal(const bench_opts *opts, json_writer *jw);
+int wl_core_to_core(const bench_opts *opts, json_writer *jw);
 #ifdef LAL_BENCH_CGROUP
 int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw);
 #endif

@@ -21,6 +21,8 @@ void bench_os_normal(void);
 /* One trivial kernel entry: Linux syscall(SYS_getppid) (never cached by
  * libc), Windows GetProcessTimes (an NtQueryInformationProcess). */
 void bench_os_trivial_syscall(void);
+/* Gives up the CPU if another thread is ready: sched_yield / SwitchToThread. */
+void bench_os_yield(void);
 /* Thread CPU time, ns. */
 uint64_t bench_os_thread_cpu_ns(void);
 const char *bench_os_name(void);

@@ -50,3 +50,5 @@ uint64_t bench_os_thread_cpu_ns(void) {
 const char *bench_os_name(void) { return "Linux"; }
 
 void bench_os_trivial_syscall(void) { (void)syscall(SYS_getppid); }
+
+void bench_os_yield(void) { sched_yield(); }

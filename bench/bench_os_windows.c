@@ -59,3 +59,5 @@ void bench_os_trivial_syscall(void) {
   FILETIME c, e, k, u;
   GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u);
 }
+
+void bench_os_yield(void) { SwitchToThread(); }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_ipc.h"
 #include "bench_os.h"
 #include "json_writer.h"
 #include "lal.h"
@@ -34,6 +35,17 @@ static const workload workloads[] = {
      wl_wakeup},
     {"jitter", "oslat-style busy loop: gaps between clock reads, interruptions per second",
      wl_jitter},
+    {"ctx_switch",
+     "ping-pong round trip through futex/WaitOnAddress, event, pipe: peer thread vs process, "
+     "same core vs other core",
+     wl_ctx_switch},
+    {"process_wakeup",
+     "a peer asleep on an event for 1 ms is signalled: time until it runs, peer thread vs "
+     "process, same core vs other core",
+     wl_process_wakeup},
+    {"signal", "asynchronous delivery to a blocked thread: SIGUSR1 handler / user APC", wl_signal},
+    {"core_to_core", "cache-line hand-off latency between every pair of CPUs (a matrix)",
+     wl_core_to_core},
     {"sched_calls",
      "cost per call of lal_current_cpu, lal_thread_set_affinity, lal_thread_set_priority "
      "and lal_place next to the raw OS calls",
@@ -69,6 +81,10 @@ static void usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+  /* Windows: lal-bench run again as the process peer of ctx_switch and
+   * process_wakeup (bench_ipc_windows.c). */
+  if (argc > 1 && !strcmp(argv[1], "--ipc-peer"))
+    return ipc_peer_main(argc - 2, argv + 2);
   bench_opts opts = {10.0, 0};
   const char *json_path = NULL;
   int selected[N_WORKLOADS] = {0}, any_selected = 0;

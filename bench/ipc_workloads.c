@@ -1,0 +1,234 @@
+/*
+ * Wake-up workloads between threads and processes, the same code on both
+ * OSes (the mechanisms are in bench_ipc_<os>.c):
+ *   ctx_switch      ping-pong through futex/WaitOnAddress, event, pipe; the
+ *                   peer a thread or a process, on the same core or another;
+ *                   one round trip = two wake-ups and (same core) two switches
+ *   process_wakeup  a peer asleep on an event for 1 ms is woken: time from
+ *                   signalling to the peer running, peer thread vs process
+ *   signal          SIGUSR1 / user APC to a blocked thread: send -> handler
+ * Times across processes use the OS monotonic clock (bench_os_clock_ns),
+ * which both processes share; lal_now_ns is calibrated per process.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench.h"
+#include "bench_ipc.h"
+#include "bench_os.h"
+#include "lal.h"
+
+void ipc_respond(ipc_pair *p, int rounds) {
+  ipc_shared *sh = ipc_shared_of(p);
+  for (int i = 0; i < rounds; i++) {
+    ipc_wait(p, 0);
+    sh->wake_ns = bench_os_clock_ns();
+    sh->done = i + 1;
+    ipc_signal(p, 1);
+  }
+}
+
+#define WARMUP 50
+
+typedef struct ipc_run {
+  ipc_kind kind;
+  int cross_process, peer_cpu, rounds;
+  uint64_t gap_ns; /* > 0: sleep this long before each round (peer asleep) */
+  histogram *round_trip, *one_way;
+} ipc_run;
+
+/* One series: the initiator is the calling thread (pinned by the caller).
+ * -1: this OS lacks the mechanism (reason says why); -2: the run broke. */
+static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
+  ipc_pair *p = ipc_create(r->kind, r->cross_process, reason, reason_len);
+  if (!p)
+    return -1;
+  if (ipc_start(p, r->peer_cpu, r->rounds + WARMUP) != 0) {
+    snprintf(reason, reason_len, "cannot start the peer %s",
+             r->cross_process ? "process" : "thread");
+    ipc_finish(p);
+    return -2;
+  }
+  ipc_shared *sh = ipc_shared_of(p);
+  uint64_t next = lal_now_ns();
+  for (int i = 0; i < r->rounds + WARMUP; i++) {
+    if (r->gap_ns) {
+      next += r->gap_ns;
+      lal_sleep_until(next, 0);
+    }
+    uint64_t t0 = bench_os_clock_ns();
+    ipc_signal(p, 0);
+    ipc_wait(p, 1);
+    uint64_t t1 = bench_os_clock_ns();
+    if (i < WARMUP)
+      continue;
+    if (r->round_trip)
+      hist_record(r->round_trip, t1 - t0);
+    if (r->one_way)
+      hist_record(r->one_way, sh->wake_ns > t0 ? sh->wake_ns - t0 : 0);
+  }
+  if (ipc_finish(p) != 0) {
+    snprintf(reason, reason_len, "the peer did not complete its rounds");
+    return -2;
+  }
+  return 0;
+}
+
+/* The first two CPUs the process may use: the initiator's and the other core's. */
+static int two_cpus(int *a, int *b) {
+  lal_cpuset mine;
+  if (lal_process_get_affinity(&mine) != LAL_OK && lal_thread_get_affinity(&mine) != LAL_OK)
+    return -1;
+  *a = lal_cpuset_first(&mine);
+  *b = *a >= 0 ? lal_cpuset_next(&mine, *a) : -1;
+  return *a >= 0 ? 0 : -1;
+}
+
+typedef int (*series_fn)(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
+                         int self_cpu, int peer_cpu, const char *placement);
+
+/* Runs fn for every peer (thread, process) and placement (same core, other
+ * core) with the calling thread pinned to the first CPU; restores its affinity. */
+static int for_each_placement(const bench_opts *opts, json_writer *jw, int kind, series_fn fn) {
+  int a, b, failed = 0;
+  if (two_cpus(&a, &b) != 0)
+    return 1;
+  lal_cpuset saved, pin;
+  lal_thread_get_affinity(&saved);
+  lal_cpuset_zero(&pin);
+  lal_cpuset_set(&pin, a);
+  lal_thread_set_affinity(&pin);
+  for (int cross_process = 0; cross_process < 2; cross_process++)
+    for (int other = 0; other < 2; other++) {
+      if (other && b < 0) {
+        printf("  %s, other core: skipped: this process may run on one CPU only\n",
+               cross_process ? "process" : "thread");
+        continue;
+      }
+      failed |=
+          fn(opts, jw, kind, cross_process, a, other ? b : a, other ? "other core" : "same core");
+    }
+  lal_thread_set_affinity(&saved);
+  return failed;
+}
+
+static int ctx_series(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
+                      int self_cpu, int peer_cpu, const char *placement) {
+  (void)self_cpu;
+  histogram *h = malloc(sizeof *h);
+  if (!h)
+    return 1;
+  hist_init(h);
+  char series[96], reason[160] = "";
+  snprintf(series, sizeof series, "%s, %s, %s", ipc_kind_name((ipc_kind)kind),
+           cross_process ? "processes" : "threads", placement);
+  ipc_run r = {(ipc_kind)kind, cross_process, peer_cpu, 0, 0, h, NULL};
+  r.rounds = opts->quick ? 500 : (int)(opts->duration_s * 1000);
+  int st = ipc_measure(&r, reason, sizeof reason);
+  if (st == 0) {
+    bench_print(series, "ns", h);
+    bench_emit(jw, "ctx_switch", series, "ns round trip (two wake-ups)", h);
+  } else {
+    /* An OS without the mechanism (WaitOnAddress across processes) is a
+     * fact to report, not a failure; a run that broke is. */
+    printf("  %-30s %s: %s\n", series, st == -1 ? "skipped" : "failed", reason);
+  }
+  free(h);
+  return st == -2;
+}
+
+int wl_ctx_switch(const bench_opts *opts, json_writer *jw) {
+  int failed = 0;
+  for (int kind = IPC_FUTEX; kind <= IPC_PIPE; kind++)
+    failed |= for_each_placement(opts, jw, kind, ctx_series);
+  return failed;
+}
+
+static int wakeup_series(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
+                         int self_cpu, int peer_cpu, const char *placement) {
+  (void)self_cpu;
+  histogram *h = malloc(sizeof *h);
+  if (!h)
+    return 1;
+  hist_init(h);
+  char series[96], reason[160] = "";
+  snprintf(series, sizeof series, "peer %s, %s", cross_process ? "process" : "thread", placement);
+  ipc_run r = {(ipc_kind)kind, cross_process, peer_cpu, 0, 1000000, NULL, h};
+  r.rounds = opts->quick ? 100 : (int)(opts->duration_s * 50);
+  int failed = 0;
+  if (ipc_measure(&r, reason, sizeof reason) == 0) {
+    bench_print(series, "ns", h);
+    bench_emit(jw, "process_wakeup", series, "ns signal -> peer running", h);
+  } else {
+    printf("  %-30s failed: %s\n", series, reason);
+    failed = 1;
+  }
+  free(h);
+  return failed;
+}
+
+int wl_process_wakeup(const bench_opts *opts, json_writer *jw) {
+  printf("  (%s; the peer sleeps 1 ms between wake-ups)\n", ipc_kind_name(IPC_EVENT));
+  return for_each_placement(opts, jw, IPC_EVENT, wakeup_series);
+}
+
+static int signal_series(const bench_opts *opts, json_writer *jw, int self_cpu, int target_cpu,
+                         const char *placement) {
+  (void)self_cpu;
+  static volatile uint64_t stamp;
+  histogram *h = malloc(sizeof *h);
+  ipc_alert *a = h ? ipc_alert_start(target_cpu, &stamp) : NULL;
+  if (!a) {
+    printf("  %s: cannot start the target thread\n", placement);
+    free(h);
+    return 1;
+  }
+  hist_init(h);
+  int rounds = opts->quick ? 200 : (int)(opts->duration_s * 200), failed = 0;
+  for (int i = 0; i < rounds + WARMUP && !failed; i++) {
+    lal_sleep_ns(100000, 0); /* the target is back asleep */
+    stamp = 0;
+    uint64_t t0 = lal_now_ns();
+    if (ipc_alert_send(a) != 0) {
+      failed = 1;
+      break;
+    }
+    /* Yield while waiting: on the same core the target needs this CPU. */
+    while (!stamp) {
+      if (lal_now_ns() - t0 > 1000000000u) {
+        printf("  %s: no delivery within 1 s\n", placement);
+        failed = 1;
+        break;
+      }
+      bench_os_yield();
+    }
+    if (i >= WARMUP && !failed)
+      hist_record(h, stamp - t0);
+  }
+  ipc_alert_stop(a);
+  if (!failed) {
+    char series[64];
+    snprintf(series, sizeof series, "blocked target, %s", placement);
+    bench_print(series, "ns", h);
+    bench_emit(jw, "signal", series, "ns send -> handler running", h);
+  }
+  free(h);
+  return failed;
+}
+
+int wl_signal(const bench_opts *opts, json_writer *jw) {
+  int a, b;
+  if (two_cpus(&a, &b) != 0)
+    return 1;
+  printf("  (%s)\n", ipc_alert_name());
+  lal_cpuset saved, pin;
+  lal_thread_get_affinity(&saved);
+  lal_cpuset_zero(&pin);
+  lal_cpuset_set(&pin, a);
+  lal_thread_set_affinity(&pin);
+  int failed = signal_series(opts, jw, a, a, "same core");
+  if (b >= 0)
+    failed |= signal_series(opts, jw, a, b, "other core");
+  lal_thread_set_affinity(&saved);
+  return failed;
+}
