@@ -4,11 +4,17 @@
 
 #include "histogram.h"
 #include "json_writer.h"
+#include "lal.h"
 
 typedef struct bench_opts {
-  double duration_s; /* per timed workload */
-  int quick;         /* CI smoke: short runs */
+  double duration_s;  /* per timed workload */
+  int quick;          /* CI smoke: short runs */
+  lal_cpuset allowed; /* the CPUs the process could use at start (before --cpu) */
+  int home_cpu;       /* --cpu, else the first allowed CPU: where measuring threads run */
 } bench_opts;
+
+/* The home CPU and another allowed one (-1 if there is none). */
+void bench_two_cpus(const bench_opts *opts, int *home, int *other);
 
 typedef struct workload {
   const char *name;
@@ -41,8 +47,22 @@ int wl_uring_pingpong(const bench_opts *opts, json_writer *jw);
 int wl_xdp_pingpong(const bench_opts *opts, json_writer *jw);
 #endif
 
-/* The environment fingerprint object ("env"). */
-void bench_fingerprint(json_writer *jw);
+/* The measuring thread's setup (--cpu, --priority, --lock) and what it obtained. */
+typedef struct bench_harness {
+  int cpu;      /* -1: leave the affinity */
+  int priority; /* LAL_PRIORITY_* profile, 0: leave it */
+  int lock;     /* lock current and future memory */
+  char cpu_got[32], priority_got[448], lock_got[288];
+} bench_harness;
+/* Applies it to the calling thread and prints it; 2 when --cpu is refused
+ * (bad input), else 0 (priority and lock degrade and say so). */
+int bench_harness_apply(bench_harness *h);
+void bench_harness_json(json_writer *jw, const bench_harness *h);
+
+/* The environment fingerprint object ("env"): the machine, the OS, the clock,
+ * the topology, the harness, and every `lal doctor` finding that is a setting
+ * (not a load reading), as "tuning_<check>": "<status>: <value>". */
+void bench_fingerprint(json_writer *jw, const bench_harness *h);
 /* One result: {"workload", "series", "params"..., histogram summary, buckets}. */
 void bench_emit(json_writer *jw, const char *workload_name, const char *series, const char *unit,
                 const histogram *h);

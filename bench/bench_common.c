@@ -1,9 +1,18 @@
 /* Fingerprint, result emission and printing shared by the workloads. */
 #include <stdio.h>
+#include <string.h>
 
 #include "bench.h"
 #include "bench_os.h"
+#include "doctor.h"
 #include "lal.h"
+
+void bench_two_cpus(const bench_opts *opts, int *home, int *other) {
+  *home = opts->home_cpu;
+  *other = lal_cpuset_first(&opts->allowed);
+  while (*other >= 0 && *other == *home)
+    *other = lal_cpuset_next(&opts->allowed, *other);
+}
 
 FILE *bench_null_sink(void) {
 #ifdef _WIN32
@@ -13,7 +22,35 @@ FILE *bench_null_sink(void) {
 #endif
 }
 
-void bench_fingerprint(json_writer *jw) {
+/* "1 package, 8 cores, 16 PUs (SMT 2), 1 NUMA node, 1 L3, 2 CPU kinds". */
+static void topology_summary(char *buf, size_t size) {
+  lal_topology *topo = NULL;
+  lal_topology_info ti = LAL_TOPOLOGY_INFO_INIT;
+  if (lal_topology_load(&topo) != LAL_OK || lal_topology_get_info(topo, &ti) != LAL_OK) {
+    snprintf(buf, size, "unavailable");
+  } else {
+    char isolated[64] = "";
+    if (lal_cpuset_count(&ti.isolated) > 0) {
+      char list[48];
+      lal_cpuset_format(&ti.isolated, list, sizeof list);
+      snprintf(isolated, sizeof isolated, ", isolated %s", list);
+    }
+    snprintf(buf, size,
+             "%d package%s, %d cores, %d PUs (SMT %d), %d NUMA node%s, %d L3, %d CPU kind%s%s",
+             ti.packages, ti.packages == 1 ? "" : "s", ti.cores, ti.pus, ti.smt_max, ti.numa_nodes,
+             ti.numa_nodes == 1 ? "" : "s", ti.l3_domains, ti.kinds, ti.kinds == 1 ? "" : "s",
+             isolated);
+  }
+  lal_topology_free(topo);
+}
+
+/* Doctor findings that are readings of load, not settings: they differ from
+ * run to run on the same machine and would make every comparison warn. */
+static int is_load_reading(const char *check) {
+  return strncmp(check, "psi_", 4) == 0 || strcmp(check, "cgroup_throttling") == 0;
+}
+
+void bench_fingerprint(json_writer *jw, const bench_harness *h) {
   lal_caps caps = LAL_CAPS_INIT;
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   lal_query_caps(&caps);
@@ -22,13 +59,34 @@ void bench_fingerprint(json_writer *jw) {
   json_string(jw, "lal_version", lal_version_string());
   json_string(jw, "os", caps.os_name);
   json_string(jw, "os_release", caps.os_release);
+  char build[160];
+  bench_os_kernel_build(build, sizeof build);
+  json_string(jw, "os_build", build);
+  json_string(jw, "cpu_model", caps.cpu_model);
+  json_string(jw, "hypervisor", caps.hypervisor);
+  json_string(jw, "container", caps.container);
   json_int(jw, "cpu_count", caps.cpu_count);
+  char topo[192];
+  topology_summary(topo, sizeof topo);
+  json_string(jw, "topology", topo);
   json_bool(jw, "under_wine", !!(caps.machine_features & LAL_CAP_UNDER_WINE));
   json_bool(jw, "rt_priority_allowed", !!(caps.machine_features & LAL_CAP_RT_PRIORITY));
   json_string(jw, "clock_source", clock.source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os");
   json_string(jw, "clock_reason", clock.reason);
   json_uint(jw, "tsc_hz", clock.tsc_hz);
   json_string(jw, "os_clocksource", clock.os_clocksource);
+  bench_harness_json(jw, h);
+  finding findings[DOCTOR_MAX_FINDINGS];
+  int n = doctor_run("", findings, DOCTOR_MAX_FINDINGS);
+  for (int i = 0; i < n; i++) {
+    if (is_load_reading(findings[i].check))
+      continue;
+    char key[64], value[200];
+    snprintf(key, sizeof key, "tuning_%s", findings[i].check);
+    snprintf(value, sizeof value, "%s: %s", doctor_status_name(findings[i].status),
+             findings[i].value);
+    json_string(jw, key, value);
+  }
   json_object_end(jw);
 }
 
@@ -60,7 +118,7 @@ void bench_emit(json_writer *jw, const char *workload_name, const char *series, 
 }
 
 void bench_print(const char *series, const char *unit, const histogram *h) {
-  printf("  %-30s n=%-7llu p50 %7llu  p90 %7llu  p99 %7llu  p99.9 %8llu  max %9llu %s\n", series,
+  printf("  %-36s n=%-7llu p50 %7llu  p90 %7llu  p99 %7llu  p99.9 %8llu  max %9llu %s\n", series,
          (unsigned long long)h->count, (unsigned long long)hist_quantile(h, 0.5),
          (unsigned long long)hist_quantile(h, 0.9), (unsigned long long)hist_quantile(h, 0.99),
          (unsigned long long)hist_quantile(h, 0.999), (unsigned long long)h->max, unit);

@@ -2,6 +2,7 @@
 #ifndef LAL_BENCH_OS_H
 #define LAL_BENCH_OS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The OS monotonic clock read directly: clock_gettime(CLOCK_MONOTONIC) / QPC. */
@@ -26,5 +27,9 @@ void bench_os_yield(void);
 /* Thread CPU time, ns. */
 uint64_t bench_os_thread_cpu_ns(void);
 const char *bench_os_name(void);
+/* The kernel's build string: uname(2) version ("#1 SMP PREEMPT_DYNAMIC ...");
+ * Windows: "Wine <version>" under Wine (ntdll's wine_get_version), else the
+ * build from RtlGetVersion. */
+void bench_os_kernel_build(char *buf, size_t size);
 
 #endif

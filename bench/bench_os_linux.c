@@ -2,7 +2,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,3 +54,8 @@ const char *bench_os_name(void) { return "Linux"; }
 void bench_os_trivial_syscall(void) { (void)syscall(SYS_getppid); }
 
 void bench_os_yield(void) { sched_yield(); }
+
+void bench_os_kernel_build(char *buf, size_t size) {
+  struct utsname u;
+  snprintf(buf, size, "%s", uname(&u) == 0 ? u.version : "");
+}

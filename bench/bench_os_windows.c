@@ -1,6 +1,9 @@
 /* Windows side of bench_os.h. */
 #include <windows.h>
 
+#include <stdio.h>
+#include <string.h>
+
 #include "bench_os.h"
 
 uint64_t bench_os_clock_ns(void) {
@@ -61,3 +64,22 @@ void bench_os_trivial_syscall(void) {
 }
 
 void bench_os_yield(void) { SwitchToThread(); }
+
+void bench_os_kernel_build(char *buf, size_t size) {
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  typedef const char *(__cdecl * wine_version_fn)(void);
+  typedef LONG(WINAPI * rtl_get_version_fn)(OSVERSIONINFOW *);
+  wine_version_fn wine_version =
+      ntdll ? (wine_version_fn)(void (*)(void))GetProcAddress(ntdll, "wine_get_version") : NULL;
+  rtl_get_version_fn rtl_get_version =
+      ntdll ? (rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion") : NULL;
+  OSVERSIONINFOW v;
+  memset(&v, 0, sizeof v);
+  v.dwOSVersionInfoSize = sizeof v;
+  if (wine_version)
+    snprintf(buf, size, "Wine %s", wine_version());
+  else if (rtl_get_version && rtl_get_version(&v) == 0)
+    snprintf(buf, size, "build %lu", v.dwBuildNumber);
+  else if (size)
+    buf[0] = '\0';
+}

@@ -79,11 +79,9 @@ static int c2c_pair(int from, int to, int batches, histogram *h) {
 }
 
 int wl_core_to_core(const bench_opts *opts, json_writer *jw) {
-  lal_cpuset mine;
-  if (lal_process_get_affinity(&mine) != LAL_OK && lal_thread_get_affinity(&mine) != LAL_OK)
-    return 1;
   int cpus[C2C_MAX_CPUS], n = 0;
-  for (int c = lal_cpuset_first(&mine); c >= 0 && n < C2C_MAX_CPUS; c = lal_cpuset_next(&mine, c))
+  for (int c = lal_cpuset_first(&opts->allowed); c >= 0 && n < C2C_MAX_CPUS;
+       c = lal_cpuset_next(&opts->allowed, c))
     cpus[n++] = c;
   if (n < 2) {
     printf("  skipped: this process may run on one CPU only\n");

@@ -74,16 +74,6 @@ static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
   return 0;
 }
 
-/* The first two CPUs the process may use: the initiator's and the other core's. */
-static int two_cpus(int *a, int *b) {
-  lal_cpuset mine;
-  if (lal_process_get_affinity(&mine) != LAL_OK && lal_thread_get_affinity(&mine) != LAL_OK)
-    return -1;
-  *a = lal_cpuset_first(&mine);
-  *b = *a >= 0 ? lal_cpuset_next(&mine, *a) : -1;
-  return *a >= 0 ? 0 : -1;
-}
-
 typedef int (*series_fn)(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
                          int self_cpu, int peer_cpu, const char *placement);
 
@@ -91,8 +81,7 @@ typedef int (*series_fn)(const bench_opts *opts, json_writer *jw, int kind, int 
  * core) with the calling thread pinned to the first CPU; restores its affinity. */
 static int for_each_placement(const bench_opts *opts, json_writer *jw, int kind, series_fn fn) {
   int a, b, failed = 0;
-  if (two_cpus(&a, &b) != 0)
-    return 1;
+  bench_two_cpus(opts, &a, &b);
   lal_cpuset saved, pin;
   lal_thread_get_affinity(&saved);
   lal_cpuset_zero(&pin);
@@ -131,7 +120,7 @@ static int ctx_series(const bench_opts *opts, json_writer *jw, int kind, int cro
   } else {
     /* An OS without the mechanism (WaitOnAddress across processes) is a
      * fact to report, not a failure; a run that broke is. */
-    printf("  %-30s %s: %s\n", series, st == -1 ? "skipped" : "failed", reason);
+    printf("  %-36s %s: %s\n", series, st == -1 ? "skipped" : "failed", reason);
   }
   free(h);
   return st == -2;
@@ -160,7 +149,7 @@ static int wakeup_series(const bench_opts *opts, json_writer *jw, int kind, int 
     bench_print(series, "ns", h);
     bench_emit(jw, "process_wakeup", series, "ns signal -> peer running", h);
   } else {
-    printf("  %-30s failed: %s\n", series, reason);
+    printf("  %-36s failed: %s\n", series, reason);
     failed = 1;
   }
   free(h);
@@ -174,7 +163,6 @@ int wl_process_wakeup(const bench_opts *opts, json_writer *jw) {
 
 static int signal_series(const bench_opts *opts, json_writer *jw, int self_cpu, int target_cpu,
                          const char *placement) {
-  (void)self_cpu;
   static volatile uint64_t stamp;
   histogram *h = malloc(sizeof *h);
   ipc_alert *a = h ? ipc_alert_start(target_cpu, &stamp) : NULL;
@@ -185,6 +173,10 @@ static int signal_series(const bench_opts *opts, json_writer *jw, int self_cpu, 
   }
   hist_init(h);
   int rounds = opts->quick ? 200 : (int)(opts->duration_s * 200), failed = 0;
+  /* On the same core the target needs this CPU to run the handler: wait by
+   * sleeping, since a yield does not make room for it if this thread has a
+   * realtime priority (--priority) and the target has not. */
+  int same_core = self_cpu == target_cpu;
   for (int i = 0; i < rounds + WARMUP && !failed; i++) {
     lal_sleep_ns(100000, 0); /* the target is back asleep */
     stamp = 0;
@@ -193,14 +185,16 @@ static int signal_series(const bench_opts *opts, json_writer *jw, int self_cpu, 
       failed = 1;
       break;
     }
-    /* Yield while waiting: on the same core the target needs this CPU. */
     while (!stamp) {
       if (lal_now_ns() - t0 > 1000000000u) {
         printf("  %s: no delivery within 1 s\n", placement);
         failed = 1;
         break;
       }
-      bench_os_yield();
+      if (same_core)
+        lal_sleep_ns(10000, 0);
+      else
+        bench_os_yield();
     }
     if (i >= WARMUP && !failed)
       hist_record(h, stamp - t0);
@@ -218,8 +212,7 @@ static int signal_series(const bench_opts *opts, json_writer *jw, int self_cpu, 
 
 int wl_signal(const bench_opts *opts, json_writer *jw) {
   int a, b;
-  if (two_cpus(&a, &b) != 0)
-    return 1;
+  bench_two_cpus(opts, &a, &b);
   printf("  (%s)\n", ipc_alert_name());
   lal_cpuset saved, pin;
   lal_thread_get_affinity(&saved);

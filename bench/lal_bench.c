@@ -2,6 +2,7 @@
  * lal-bench: identical workloads on Linux and Windows, as latency
  * distributions, written as JSON (schema lal-bench/1, bench/SCHEMA.md).
  *   lal-bench [--list] [--workload NAME]... [--duration S] [--quick] [--json FILE]
+ *             [--cpu N] [--priority PROFILE] [--lock]
  * The method follows rt-tests' cyclictest/oslat: absolute deadlines, warm-up,
  * no allocation or I/O inside the measured loops, histograms not averages.
  */
@@ -14,6 +15,7 @@
 #include "bench_os.h"
 #include "json_writer.h"
 #include "lal.h"
+#include "priority_text.h"
 
 static const workload workloads[] = {
     {"clock_read", "cost of one clock read: lal_now_ns, lal_tsc, bare rdtsc+mult/shift, OS clock",
@@ -77,7 +79,13 @@ static const workload workloads[] = {
 
 static void usage(FILE *out) {
   fprintf(out, "usage: lal-bench [--list] [--workload NAME]... [--duration S] [--quick] "
-               "[--json FILE]\n");
+               "[--json FILE]\n"
+               "                 [--cpu N] [--priority background|normal|interactive|audio|"
+               "realtime] [--lock]\n"
+               "  --duration S  seconds per timed workload (default 10; --quick: at most 1)\n"
+               "  --cpu N       pin the measuring thread to CPU N\n"
+               "  --priority P  give it profile P (with fallback; what it got is recorded)\n"
+               "  --lock        lock current and future memory (with fallback; recorded)\n");
 }
 
 int main(int argc, char **argv) {
@@ -85,7 +93,10 @@ int main(int argc, char **argv) {
    * process_wakeup (bench_ipc_windows.c). */
   if (argc > 1 && !strcmp(argv[1], "--ipc-peer"))
     return ipc_peer_main(argc - 2, argv + 2);
-  bench_opts opts = {10.0, 0};
+  bench_opts opts;
+  memset(&opts, 0, sizeof opts);
+  opts.duration_s = 10.0;
+  bench_harness harness = {-1, 0, 0, "", "", ""};
   const char *json_path = NULL;
   int selected[N_WORKLOADS] = {0}, any_selected = 0;
   for (int i = 1; i < argc; i++) {
@@ -101,6 +112,27 @@ int main(int argc, char **argv) {
         fprintf(stderr, "lal-bench: --duration must be > 0\n");
         return 2;
       }
+    } else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
+      char *end;
+      long cpu = strtol(argv[++i], &end, 10);
+      if (*end || end == argv[i] || cpu < 0 || cpu >= LAL_CPUSET_MAX) {
+        fprintf(stderr, "lal-bench: --cpu takes a CPU number, not '%s'\n", argv[i]);
+        return 2;
+      }
+      harness.cpu = (int)cpu;
+    } else if (!strcmp(argv[i], "--priority") && i + 1 < argc) {
+      if ((harness.priority = priority_profile_parse(argv[++i])) < 0) {
+        fprintf(stderr,
+                "lal-bench: no priority profile '%s' (background, normal, interactive, "
+                "audio, realtime)\n",
+                argv[i]);
+        return 2;
+      }
+    } else if (!strcmp(argv[i], "--lock")) {
+      harness.lock = 1;
+    } else if (!strcmp(argv[i], "--help")) {
+      usage(stdout);
+      return 0;
     } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
       json_path = argv[++i];
     } else if (!strcmp(argv[i], "--workload") && i + 1 < argc) {
@@ -121,6 +153,18 @@ int main(int argc, char **argv) {
   if (opts.quick)
     opts.duration_s = opts.duration_s < 1.0 ? opts.duration_s : 1.0;
 
+  /* The CPUs this process may use, read before --cpu narrows the thread:
+   * workloads that compare CPUs pick from these. */
+  if (lal_process_get_affinity(&opts.allowed) != LAL_OK &&
+      lal_thread_get_affinity(&opts.allowed) != LAL_OK)
+    lal_cpuset_set(&opts.allowed, 0);
+  if (harness.cpu >= 0 && lal_cpuset_isset(&opts.allowed, harness.cpu) != 1) {
+    fprintf(stderr, "lal-bench: --cpu %d: this process may not run there\n", harness.cpu);
+    return 2;
+  }
+  opts.home_cpu = harness.cpu >= 0 ? harness.cpu : lal_cpuset_first(&opts.allowed);
+  if (bench_harness_apply(&harness) != 0)
+    return 2;
   FILE *json_file = NULL;
   if (json_path && !(json_file = fopen(json_path, "w"))) {
     fprintf(stderr, "lal-bench: cannot write %s\n", json_path);
@@ -130,7 +174,7 @@ int main(int argc, char **argv) {
   json_init(&jw, json_file ? json_file : bench_null_sink());
   json_object_begin(&jw, NULL);
   json_string(&jw, "schema", "lal-bench/1");
-  bench_fingerprint(&jw);
+  bench_fingerprint(&jw, &harness);
   json_array_begin(&jw, "results");
   int status = 0;
   for (size_t w = 0; w < N_WORKLOADS; w++) {
@@ -138,8 +182,18 @@ int main(int argc, char **argv) {
       continue;
     printf("== %s: %s\n", workloads[w].name, workloads[w].description);
     fflush(stdout);
-    if (workloads[w].run(&opts, &jw) != 0)
+    /* Each workload starts from the harness's state, whatever the previous
+     * one did to the thread's affinity or scheduling. */
+    lal_thread_state state;
+    int saved = lal_thread_state_save(&state) == LAL_OK;
+    uint64_t t0 = lal_now_ns();
+    if (workloads[w].run(&opts, &jw) != 0) {
+      printf("  %s: FAILED\n", workloads[w].name);
       status = 1;
+    }
+    printf("  (%.1f s)\n", (double)(lal_now_ns() - t0) / 1e9);
+    if (saved)
+      lal_thread_state_restore(&state);
   }
   json_array_end(&jw);
   json_object_end(&jw);

@@ -9,12 +9,8 @@
 
 #include "info_sched.h"
 #include "lal.h"
+#include "priority_text.h"
 
-static const char *const profile_names[] = {NULL,          "BACKGROUND", "NORMAL",
-                                            "INTERACTIVE", "AUDIO",      "REALTIME"};
-static const char *const policy_names[] = {"SCHED_OTHER", "SCHED_BATCH", "SCHED_IDLE",
-                                           "SCHED_FIFO",  "SCHED_RR",    "SCHED_DEADLINE",
-                                           "windows"};
 static const char *const domain_names[] = {"core", "package", "numa", "l2", "l3", "kind"};
 
 static void cpulist(const lal_cpuset *set, char *buf, size_t size) {
@@ -43,18 +39,6 @@ static int try_profile(int profile, lal_priority_result *res) {
   lal_thread_join(t, NULL);
   *res = r.priority;
   return r.priority_status;
-}
-
-static void describe(const lal_priority_result *r, char *buf, size_t size) {
-  if (r->policy == LAL_POLICY_WINDOWS)
-    snprintf(buf, size, "class %d, thread priority %d%s%s", r->win_priority_class,
-             r->win_thread_priority, r->mmcss_task[0] ? ", MMCSS " : "", r->mmcss_task);
-  else if (r->policy == LAL_POLICY_FIFO || r->policy == LAL_POLICY_RR)
-    snprintf(buf, size, "%s %d", policy_names[r->policy], r->rt_priority);
-  else if (r->policy >= 0 && r->policy <= LAL_POLICY_DEADLINE)
-    snprintf(buf, size, "%s nice %d", policy_names[r->policy], r->nice);
-  else
-    snprintf(buf, size, "policy %d", r->policy);
 }
 
 void info_topology_text(void) {
@@ -162,8 +146,9 @@ void info_profiles_text(void) {
     lal_priority_result r = LAL_PRIORITY_RESULT_INIT;
     char got[96];
     int rc = try_profile(p, &r);
-    describe(&r, got, sizeof got);
-    printf("  %-12s %s%s%s  [%s]\n", profile_names[p], rc == LAL_OK ? got : lal_err_name(rc),
+    priority_text(&r, got, sizeof got);
+    printf("  %-12s %s%s%s  [%s]\n", priority_profile_name(p),
+           rc == LAL_OK ? got : lal_err_name(rc),
            r.flags & LAL_PRIORITY_DEGRADED ? " (degraded)" : "",
            r.flags & LAL_PRIORITY_NO_THROTTLING ? ", EcoQoS off" : "", r.reason);
   }
@@ -175,13 +160,12 @@ void info_profiles_json(json_writer *w) {
     lal_priority_result r = LAL_PRIORITY_RESULT_INIT;
     int rc = try_profile(p, &r);
     char got[96];
-    describe(&r, got, sizeof got);
+    priority_text(&r, got, sizeof got);
     json_object_begin(w, NULL);
-    json_string(w, "profile", profile_names[p]);
+    json_string(w, "profile", priority_profile_name(p));
     json_string(w, "status", lal_err_name(rc));
     json_string(w, "obtained", got);
-    json_string(w, "policy",
-                r.policy >= 0 && r.policy <= LAL_POLICY_WINDOWS ? policy_names[r.policy] : "?");
+    json_string(w, "policy", priority_policy_name(r.policy));
     json_int(w, "rt_priority", r.rt_priority);
     json_int(w, "nice", r.nice);
     json_int(w, "win_priority_class", r.win_priority_class);
