@@ -66,6 +66,10 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h);
 /* One result: {"workload", "series", "params"..., histogram summary, buckets}. */
 void bench_emit(json_writer *jw, const char *workload_name, const char *series, const char *unit,
                 const histogram *h);
+/* The same with "obtained": what the series' thread actually got (e.g. the
+ * priority a profile obtained), which may differ between OSes and machines. */
+void bench_emit_obtained(json_writer *jw, const char *workload_name, const char *series,
+                         const char *unit, const char *obtained, const histogram *h);
 /* A FILE that discards what is written (JSON when no --json is given). */
 #include <stdio.h>
 FILE *bench_null_sink(void);

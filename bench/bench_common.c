@@ -92,10 +92,17 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h) {
 
 void bench_emit(json_writer *jw, const char *workload_name, const char *series, const char *unit,
                 const histogram *h) {
+  bench_emit_obtained(jw, workload_name, series, unit, NULL, h);
+}
+
+void bench_emit_obtained(json_writer *jw, const char *workload_name, const char *series,
+                         const char *unit, const char *obtained, const histogram *h) {
   json_object_begin(jw, NULL);
   json_string(jw, "workload", workload_name);
   json_string(jw, "series", series);
   json_string(jw, "unit", unit);
+  if (obtained)
+    json_string(jw, "obtained", obtained);
   json_uint(jw, "count", h->count);
   json_uint(jw, "min", h->count ? h->min : 0);
   json_uint(jw, "p50", hist_quantile(h, 0.50));

@@ -34,8 +34,10 @@ typedef struct ipc_shared {
 
 typedef struct ipc_pair ipc_pair;
 
-/* The name of a kind on this OS ("futex" / "WaitOnAddress", ...). */
+/* The name of a kind in series names, the same on every OS ("address wait",
+ * "event", "pipe"), and its mechanism on this OS ("futex" / "WaitOnAddress"). */
 const char *ipc_kind_name(ipc_kind kind);
+const char *ipc_kind_os_name(ipc_kind kind);
 
 /* A pair of `kind` usable across processes when cross_process. NULL when this
  * OS cannot do it, with the reason written to reason. */

@@ -27,7 +27,7 @@ struct ipc_pair {
   int rounds;
 };
 
-const char *ipc_kind_name(ipc_kind kind) {
+const char *ipc_kind_os_name(ipc_kind kind) {
   return kind == IPC_FUTEX ? "futex" : kind == IPC_EVENT ? "eventfd" : "pipe";
 }
 
@@ -57,7 +57,7 @@ ipc_pair *ipc_create(ipc_kind kind, int cross_process, char *reason, size_t reas
         p->rfd[c] = fds[0], p->wfd[c] = fds[1];
     }
     if (!ok) {
-      snprintf(reason, reason_len, "%s: errno %d", ipc_kind_name(kind), errno);
+      snprintf(reason, reason_len, "%s: errno %d", ipc_kind_os_name(kind), errno);
       ipc_finish(p);
       return NULL;
     }

@@ -36,7 +36,7 @@ static int resolve_wait_on_address(void) {
   return wait_on_address && wake_by_address;
 }
 
-const char *ipc_kind_name(ipc_kind kind) {
+const char *ipc_kind_os_name(ipc_kind kind) {
   return kind == IPC_FUTEX ? "WaitOnAddress" : kind == IPC_EVENT ? "event" : "pipe";
 }
 
@@ -91,7 +91,7 @@ ipc_pair *ipc_create(ipc_kind kind, int cross_process, char *reason, size_t reas
       ok = CreatePipe(&p->rd[c], &p->wr[c], &sa, 0);
   }
   if (!ok) {
-    snprintf(reason, reason_len, "%s: error %lu", ipc_kind_name(kind), GetLastError());
+    snprintf(reason, reason_len, "%s: error %lu", ipc_kind_os_name(kind), GetLastError());
     pair_free(p);
     return NULL;
   }

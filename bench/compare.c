@@ -146,29 +146,47 @@ static const json_value *find_series(const json_value *results, const char *work
   return NULL;
 }
 
-/* One warning per fingerprint field that differs or exists on one side only. */
+/* Two fingerprint values that are the same setting: equal text, or numbers
+ * within 0.1 % (tsc_hz is calibrated each run and moves by a few ppm). */
+static int env_same(const json_value *x, const json_value *y) {
+  if (!x || !y || x->type != y->type)
+    return 0;
+  if (x->type == JSON_NUMBER)
+    return fabs(x->number - y->number) <= 0.001 * fmax(fabs(x->number), fabs(y->number));
+  if (x->type == JSON_STRING)
+    return strcmp(x->string, y->string) == 0;
+  return x->type != JSON_BOOL || x->number == y->number; /* null; nested values not compared */
+}
+
+/* One warning per fingerprint field that differs or exists on one side only.
+ * clock_reason is not compared: it quotes this run's measurements (ppm); the
+ * choice it explains is clock_source. */
 static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE *html) {
   int warnings = 0;
   const json_value *ea = json_get(a, "env"), *eb = json_get(b, "env");
   for (int side = 0; side < 2; side++) {
     const json_value *x = side ? eb : ea, *y = side ? ea : eb;
     for (size_t i = 0; x && x->type == JSON_OBJECT && i < x->count; i++) {
+      if (strcmp(x->keys[i], "clock_reason") == 0)
+        continue;
       const json_value *other = json_get(y, x->keys[i]);
-      char vx[96] = "", vy[96] = "";
+      char vx[200] = "", vy[200] = "";
       const json_value *v[2] = {&x->items[i], other};
       char *s[2] = {vx, vy};
       for (int k = 0; k < 2; k++) {
         if (!v[k])
-          snprintf(s[k], 96, "(absent)");
+          snprintf(s[k], 200, "(absent)");
         else if (v[k]->type == JSON_STRING)
-          snprintf(s[k], 96, "%s", v[k]->string);
+          snprintf(s[k], 200, "%s", v[k]->string);
+        else if (v[k]->type == JSON_BOOL)
+          snprintf(s[k], 200, "%s", v[k]->number ? "true" : "false");
         else
-          snprintf(s[k], 96, "%.17g", v[k]->number);
+          snprintf(s[k], 200, "%.17g", v[k]->number);
       }
       if (other && side == 1)
         continue; /* present on both sides: compared in the first pass */
-      if (strcmp(vx, vy) != 0) {
-        char line[320];
+      if (!env_same(&x->items[i], other)) {
+        char line[480];
         snprintf(line, sizeof line, "warning: fingerprint %s differs: A %s, B %s", x->keys[i],
                  side ? vy : vx, side ? vx : vy);
         fprintf(out, "%s\n", line);
@@ -227,6 +245,18 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
       continue;
     }
     compared++;
+    /* The same series may have obtained different things (a priority
+     * profile: SCHED_FIFO 80 on one machine, nice -10 on another). */
+    const char *ga = json_get_string(sa, "obtained", NULL),
+               *gb = json_get_string(sb, "obtained", NULL);
+    if ((ga || gb) && (!ga || !gb || strcmp(ga, gb) != 0)) {
+      char line[480];
+      snprintf(line, sizeof line, "warning: %s %s obtained differs: A %s, B %s", workload, series,
+               ga ? ga : "(absent)", gb ? gb : "(absent)");
+      fprintf(out, "%s\n", line);
+      if (opts->html)
+        html_warning(opts->html, line);
+    }
     double pa[NPCT], pb[NPCT];
     if (opts->html)
       html_table_begin(opts->html);

@@ -18,6 +18,10 @@
 #include "bench_os.h"
 #include "lal.h"
 
+const char *ipc_kind_name(ipc_kind kind) {
+  return kind == IPC_FUTEX ? "address wait" : kind == IPC_EVENT ? "event" : "pipe";
+}
+
 void ipc_respond(ipc_pair *p, int rounds) {
   ipc_shared *sh = ipc_shared_of(p);
   for (int i = 0; i < rounds; i++) {
@@ -128,6 +132,8 @@ static int ctx_series(const bench_opts *opts, json_writer *jw, int kind, int cro
 
 int wl_ctx_switch(const bench_opts *opts, json_writer *jw) {
   int failed = 0;
+  printf("  (address wait = %s, event = %s, pipe = %s)\n", ipc_kind_os_name(IPC_FUTEX),
+         ipc_kind_os_name(IPC_EVENT), ipc_kind_os_name(IPC_PIPE));
   for (int kind = IPC_FUTEX; kind <= IPC_PIPE; kind++)
     failed |= for_each_placement(opts, jw, kind, ctx_series);
   return failed;
@@ -157,7 +163,7 @@ static int wakeup_series(const bench_opts *opts, json_writer *jw, int kind, int 
 }
 
 int wl_process_wakeup(const bench_opts *opts, json_writer *jw) {
-  printf("  (%s; the peer sleeps 1 ms between wake-ups)\n", ipc_kind_name(IPC_EVENT));
+  printf("  (%s; the peer sleeps 1 ms between wake-ups)\n", ipc_kind_os_name(IPC_EVENT));
   return for_each_placement(opts, jw, IPC_EVENT, wakeup_series);
 }
 

@@ -74,7 +74,10 @@ int wl_sched_calls(const bench_opts *opts, json_writer *jw) {
   lal_thread_state_save(&saved);
   int cpu = lal_current_cpu();
   int rounds = opts->quick ? 200 : 2000;
-  for (int r = 0; r < rounds + 20; r++)
+  /* Rounds interleave every call, so stopping early (slow kernels, Wine)
+   * keeps the ratios fair; the budget is the workload's duration. */
+  uint64_t stop = lal_now_ns() + (uint64_t)(opts->duration_s * 1e9);
+  for (int r = 0; r < rounds + 20 && (r < 120 || lal_now_ns() < stop); r++)
     for (int c = 0; c < C_COUNT; c++) {
       if (c == C_PLACE && !topo)
         continue;

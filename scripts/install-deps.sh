@@ -3,24 +3,34 @@
 # when they are all present. Uses sudo when not root.
 #   scripts/install-deps.sh            everything: build, tests, fuzzing, Windows cross + Wine
 #   scripts/install-deps.sh --build    only what building the library and tools needs
+#   scripts/install-deps.sh --main     the main job (scripts/run.sh): --build, plus the
+#                                      mingw-w64 cross compiler and Wine for its Windows run
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build gcc pkg-config python3
             libhwloc-dev libnuma-dev liburing-dev libxdp-dev libbpf-dev)
+# Windows: mingw-w64 cross compiler (win32 threads) and Wine to run the tests
+# and the main job's Windows benchmark run.
+windows_pkgs=(gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
+              wine64 wine)
 test_pkgs=(libcmocka-dev clang clang-format
-           # Windows: mingw-w64 cross compiler (win32 threads) and Wine to run the tests;
            # dpkg-dev unpacks CMocka's Debian source package for the mingw build.
-           gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
-           wine64 wine dpkg-dev
+           dpkg-dev
            # validates `lal doctor --json` against tools/lal-doctor.schema.json
            python3-jsonschema
            # renders lal-compare's HTML report headless in a test
            chromium)
 
 pkgs=("${build_pkgs[@]}")
-if [[ ${1:-} != --build ]]; then
-  pkgs+=("${test_pkgs[@]}")
-fi
+case ${1:-} in
+--build) ;;
+--main) pkgs+=("${windows_pkgs[@]}") ;;
+"") pkgs+=("${windows_pkgs[@]}" "${test_pkgs[@]}") ;;
+*)
+  echo "usage: $0 [--build|--main]" >&2
+  exit 2
+  ;;
+esac
 
 missing() {
   local p
@@ -55,7 +65,7 @@ if [[ -n $todo ]]; then
   # shellcheck disable=SC2086
   install $todo
 fi
-if [[ ${1:-} != --build ]]; then
+if [[ -z ${1:-} ]]; then
   rt=$(clang_rt)
   if [[ -n $rt && -n $(missing "$rt") ]]; then
     install "$rt"

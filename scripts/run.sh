@@ -1,17 +1,49 @@
 #!/usr/bin/env bash
 # The main job, from a clean clone: install what is missing, build the release
-# preset, print the environment report (`lal info`) and the audit (`lal
-# doctor`), then run the benchmark suite (about 75 s; results also in
-# build/release/lal-bench.json).
+# presets, print the environment report (`lal info`) and the audit (`lal
+# doctor`), run the benchmark suite natively, run the same suite's Windows
+# build under Wine, and compare the two with lal-compare.
+#   scripts/run.sh [lal-bench options]   (given to both runs, e.g. --quick)
+# Writes build/release/lal-bench.json (Linux), build/windows-release/
+# lal-bench-wine.json (Windows build under Wine) and build/linux-vs-wine.html.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh --build
+bash scripts/install-deps.sh --main
 cmake --preset release
 cmake --build --preset release
+cmake --preset windows-release
+cmake --build --preset windows-release
+
 echo "=== lal info"
 build/release/tools/lal info
 echo "=== lal doctor"
 build/release/tools/lal doctor
-echo "=== lal-bench"
-build/release/bench/lal-bench --json build/release/lal-bench.json "$@"
+echo "=== lal-bench (Linux, native)"
+linux_json=build/release/lal-bench.json
+build/release/bench/lal-bench --json "$linux_json" "$@"
+
+# The same benchmark, built for Windows, run under Wine in a prefix of its
+# own (tests/wine-prefix.sh: one persistent wineserver, booted once).
+echo "=== lal-bench (Windows build, under Wine)"
+prefix=$PWD/build/windows-release/wineprefix
+wine_json=build/windows-release/lal-bench-wine.json
+bash tests/wine-prefix.sh setup "$prefix"
+WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= \
+  wine build/windows-release/bench/lal-bench.exe --json "$wine_json" "$@" </dev/null
+bash tests/wine-prefix.sh cleanup "$prefix"
+
+echo "=== lal-compare: A = Linux native, B = the Windows build under Wine"
+cat <<'EOF'
+Wine is not Windows: B is Windows code running on this Linux kernel through
+Wine's translation (its waits, events and pipes go through wineserver, its
+timers through Linux's). It shows what a Windows build does on this machine
+under Wine, not what it does on Windows. To compare with real Windows, run
+build/windows-release/bench/lal-bench.exe --json win.json on the Windows
+machine (a static binary: copy it alone) and then here:
+  build/release/bench/lal-compare build/release/lal-bench.json win.json --html report.html
+EOF
+# Informational: a slower B is the finding, not a failure of the job.
+build/release/bench/lal-compare "$linux_json" "$wine_json" --html build/linux-vs-wine.html ||
+  true
+echo "report: build/linux-vs-wine.html"

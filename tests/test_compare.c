@@ -105,6 +105,42 @@ static void fingerprint_differences_warn(void **state) {
   free(a), free(b);
 }
 
+/* doc() with `extra` fields added to its env object. */
+static char *with_env(char *d, const char *extra) {
+  const char *at = strstr(d, "\"cpu_count\": 2") + strlen("\"cpu_count\": 2");
+  size_t head = (size_t)(at - d), size = strlen(d) + strlen(extra) + 3;
+  char *s = malloc(size);
+  snprintf(s, size, "%.*s, %s%s", (int)head, d, extra, at);
+  free(d);
+  return s;
+}
+
+static void fingerprint_compares_settings_not_readings(void **state) {
+  (void)state;
+  const char *base = "\"tsc_hz\": 2000000000, \"under_wine\": false, "
+                     "\"clock_reason\": \"stable to 0.1 ppm\", \"tuning_smt\": \"ok: off\"";
+  /* Recalibrated TSC (50 ppm), another ppm in the reason: the same machine. */
+  const char *same = "\"tsc_hz\": 2000100000, \"under_wine\": false, "
+                     "\"clock_reason\": \"stable to 0.4 ppm\", \"tuning_smt\": \"ok: off\"";
+  /* A different TSC rate, Wine, SMT turned on, a field only on one side. */
+  const char *other = "\"tsc_hz\": 2400000000, \"under_wine\": true, "
+                      "\"clock_reason\": \"stable to 0.1 ppm\", \"tuning_smt\": \"warn: on\", "
+                      "\"harness_cpu\": \"1\"";
+  char *a = with_env(doc("lal-bench/1", "Linux", 1000, 10000), base);
+  char *b = with_env(doc("lal-bench/1", "Linux", 1000, 10000), same);
+  char *c = with_env(doc("lal-bench/1", "Linux", 1000, 10000), other);
+  char out[8192];
+  assert_int_equal(run(a, b, "p99", 10, out, sizeof out), 0);
+  assert_null(strstr(out, "warning"));
+  assert_int_equal(run(a, c, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "fingerprint tsc_hz differs: A 2000000000, B 2400000000"));
+  assert_non_null(strstr(out, "fingerprint under_wine differs: A false, B true"));
+  assert_non_null(strstr(out, "fingerprint tuning_smt differs: A ok: off, B warn: on"));
+  assert_non_null(strstr(out, "fingerprint harness_cpu differs: A (absent), B 1"));
+  assert_null(strstr(out, "clock_reason"));
+  free(a), free(b), free(c);
+}
+
 static void bad_input_is_refused(void **state) {
   (void)state;
   char *a = doc("lal-bench/1", "Linux", 1000, 1000),
@@ -154,6 +190,7 @@ int main(void) {
       cmocka_unit_test(a_slower_b_fails_the_gate),
       cmocka_unit_test(small_samples_are_not_significant),
       cmocka_unit_test(fingerprint_differences_warn),
+      cmocka_unit_test(fingerprint_compares_settings_not_readings),
       cmocka_unit_test(bad_input_is_refused),
       cmocka_unit_test(json_reader_handles_the_grammar),
   };

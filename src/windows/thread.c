@@ -112,6 +112,20 @@ int lal__os_thread_get_name(char *buf, size_t size) {
   return LAL_OK;
 }
 
+/* The calling thread's NT_TIB (the head of its TEB). On x86-64 gs:[0x30] is
+ * NT_TIB.Self; read by hand because GCC 12 at -O3 flags mingw's
+ * __readgsqword (inside NtCurrentTeb) as an out-of-bounds access of a
+ * constant address (-Warray-bounds, GCC PR 105523). */
+static NT_TIB *current_tib(void) {
+#if defined(__GNUC__) && defined(__x86_64__)
+  NT_TIB *self;
+  __asm__("movq %%gs:0x30, %0" : "=r"(self));
+  return self;
+#else
+  return (NT_TIB *)NtCurrentTeb();
+#endif
+}
+
 int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high) {
   /* The whole reservation starts at the AllocationBase of any stack page
    * (VirtualQuery); the TEB's NT_TIB.StackBase is its top. Windows 7 has no
@@ -120,7 +134,7 @@ int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high) {
   volatile char here = 0;
   if (VirtualQuery((const void *)&here, &mbi, sizeof mbi) == 0)
     return lal__fail_os();
-  NT_TIB *tib = (NT_TIB *)NtCurrentTeb();
+  NT_TIB *tib = current_tib();
   *low = (uintptr_t)mbi.AllocationBase;
   *high = (uintptr_t)tib->StackBase;
   return LAL_OK;
