@@ -19,8 +19,14 @@ if(NOT rc EQUAL 0 OR NOT out MATCHES "-> pass" OR out MATCHES "worse" OR out MAT
 endif()
 
 file(READ ${a} doc)
+string(JSON os GET "${doc}" env os)
+if(os STREQUAL "Windows")
+  set(tuning tuning_timer_resolution) # a doctor check of each OS
+else()
+  set(tuning tuning_clocksource)
+endif()
 foreach(key os_build cpu_model topology harness_cpu harness_priority harness_memory_lock
-            tuning_clocksource)
+            ${tuning})
   string(JSON value ERROR_VARIABLE err GET "${doc}" env ${key})
   if(err)
     message(FATAL_ERROR "env.${key} missing from lal-bench's fingerprint: ${err}")
