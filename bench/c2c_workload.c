@@ -87,7 +87,7 @@ int wl_core_to_core(const bench_opts *opts, json_writer *jw) {
     printf("  skipped: this process may run on one CPU only\n");
     return 0;
   }
-  int batches = opts->quick ? 200 : (int)(opts->duration_s * 300);
+  int batches = opts->quick ? 200 : 50 + (int)(opts->duration_s * 300);
   uint64_t p50[C2C_MAX_CPUS][C2C_MAX_CPUS] = {{0}};
   histogram *h = malloc(sizeof *h);
   int failed = !h;

@@ -116,7 +116,7 @@ static int ctx_series(const bench_opts *opts, json_writer *jw, int kind, int cro
   snprintf(series, sizeof series, "%s, %s, %s", ipc_kind_name((ipc_kind)kind),
            cross_process ? "processes" : "threads", placement);
   ipc_run r = {(ipc_kind)kind, cross_process, peer_cpu, 0, 0, h, NULL};
-  r.rounds = opts->quick ? 500 : (int)(opts->duration_s * 1000);
+  r.rounds = opts->quick ? 500 : 100 + (int)(opts->duration_s * 1000);
   int st = ipc_measure(&r, reason, sizeof reason);
   if (st == 0) {
     bench_print(series, "ns", h);
@@ -149,7 +149,7 @@ static int wakeup_series(const bench_opts *opts, json_writer *jw, int kind, int 
   char series[96], reason[160] = "";
   snprintf(series, sizeof series, "peer %s, %s", cross_process ? "process" : "thread", placement);
   ipc_run r = {(ipc_kind)kind, cross_process, peer_cpu, 0, 1000000, NULL, h};
-  r.rounds = opts->quick ? 100 : (int)(opts->duration_s * 50);
+  r.rounds = opts->quick ? 100 : 20 + (int)(opts->duration_s * 50);
   int failed = 0;
   if (ipc_measure(&r, reason, sizeof reason) == 0) {
     bench_print(series, "ns", h);
@@ -178,7 +178,7 @@ static int signal_series(const bench_opts *opts, json_writer *jw, int self_cpu, 
     return 1;
   }
   hist_init(h);
-  int rounds = opts->quick ? 200 : (int)(opts->duration_s * 200), failed = 0;
+  int rounds = opts->quick ? 200 : 20 + (int)(opts->duration_s * 200), failed = 0;
   /* On the same core the target needs this CPU to run the handler: wait by
    * sleeping, since a yield does not make room for it if this thread has a
    * realtime priority (--priority) and the target has not. */
