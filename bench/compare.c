@@ -158,45 +158,148 @@ static int env_same(const json_value *x, const json_value *y) {
   return x->type != JSON_BOOL || x->number == y->number; /* null; nested values not compared */
 }
 
-/* One warning per fingerprint field that differs or exists on one side only.
- * clock_reason is not compared: it quotes this run's measurements (ppm); the
- * choice it explains is clock_source. */
-static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE *html) {
-  int warnings = 0;
-  const json_value *ea = json_get(a, "env"), *eb = json_get(b, "env");
+static void env_text(const json_value *v, char *buf, size_t size) {
+  if (!v)
+    snprintf(buf, size, "(absent)");
+  else if (v->type == JSON_STRING)
+    snprintf(buf, size, "%s", v->string);
+  else if (v->type == JSON_BOOL)
+    snprintf(buf, size, "%s", v->number ? "true" : "false");
+  else
+    snprintf(buf, size, "%.17g", v->number);
+}
+
+/* The fields of the fingerprint in order: A's, then those only B has.
+ * clock_reason is left out: it quotes this run's measurements (ppm); the
+ * choice it explains is clock_source. Calls fn for each; returns how many
+ * differ. */
+typedef void (*env_fn)(void *ctx, const char *key, const char *a, const char *b, int differs);
+
+static int walk_env(const json_value *ea, const json_value *eb, env_fn fn, void *ctx) {
+  int differing = 0;
   for (int side = 0; side < 2; side++) {
     const json_value *x = side ? eb : ea, *y = side ? ea : eb;
     for (size_t i = 0; x && x->type == JSON_OBJECT && i < x->count; i++) {
-      if (strcmp(x->keys[i], "clock_reason") == 0)
-        continue;
       const json_value *other = json_get(y, x->keys[i]);
-      char vx[200] = "", vy[200] = "";
-      const json_value *v[2] = {&x->items[i], other};
-      char *s[2] = {vx, vy};
-      for (int k = 0; k < 2; k++) {
-        if (!v[k])
-          snprintf(s[k], 200, "(absent)");
-        else if (v[k]->type == JSON_STRING)
-          snprintf(s[k], 200, "%s", v[k]->string);
-        else if (v[k]->type == JSON_BOOL)
-          snprintf(s[k], 200, "%s", v[k]->number ? "true" : "false");
-        else
-          snprintf(s[k], 200, "%.17g", v[k]->number);
-      }
-      if (other && side == 1)
-        continue; /* present on both sides: compared in the first pass */
-      if (!env_same(&x->items[i], other)) {
-        char line[480];
-        snprintf(line, sizeof line, "warning: fingerprint %s differs: A %s, B %s", x->keys[i],
-                 side ? vy : vx, side ? vx : vy);
-        fprintf(out, "%s\n", line);
-        if (html)
-          html_warning(html, line);
-        warnings++;
-      }
+      if (strcmp(x->keys[i], "clock_reason") == 0 || (other && side == 1))
+        continue; /* present on both sides: seen in the first pass */
+      char vx[200], vy[200];
+      env_text(&x->items[i], vx, sizeof vx);
+      env_text(other, vy, sizeof vy);
+      int differs = !env_same(&x->items[i], other);
+      differing += differs;
+      fn(ctx, x->keys[i], side ? vy : vx, side ? vx : vy, differs);
     }
   }
-  return warnings;
+  return differing;
+}
+
+static void env_count(void *ctx, const char *key, const char *a, const char *b, int differs) {
+  (void)key, (void)a, (void)b, (void)differs;
+  ++*(int *)ctx;
+}
+
+static void env_warn(void *ctx, const char *key, const char *a, const char *b, int differs) {
+  if (differs)
+    fprintf((FILE *)ctx, "warning: fingerprint %s differs: A %s, B %s\n", key, a, b);
+}
+
+static void env_html_row(void *ctx, const char *key, const char *a, const char *b, int differs) {
+  html_env_row((FILE *)ctx, key, a, b, differs);
+}
+
+/* One warning per fingerprint field that differs or exists on one side only;
+ * the HTML report shows every field side by side. */
+static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE *html) {
+  const json_value *ea = json_get(a, "env"), *eb = json_get(b, "env");
+  int total = 0;
+  int differing = walk_env(ea, eb, env_warn, out);
+  if (html) {
+    walk_env(ea, eb, env_count, &total);
+    html_env_begin(html, differing, total);
+    walk_env(ea, eb, env_html_row, html);
+    html_env_end(html);
+  }
+  return differing;
+}
+
+typedef struct pct_row {
+  double a, b, ratio, lo, hi;
+  int verdict; /* VERDICT_* */
+  int regressed;
+} pct_row;
+
+enum { VERDICT_SAME, VERDICT_BETTER, VERDICT_WORSE };
+static const char *const verdict_names[] = {"no significant change", "better", "worse"};
+
+/* One series: each percentile's ratio, interval and verdict, printed (and
+ * written to the report); sets *status on a gated regression. Returns the
+ * verdict at the gate percentile. */
+static int compare_series(const json_value *sa, const json_value *sb, const hist *ha,
+                          const hist *hb, const char *workload, const char *series,
+                          const compare_opts *opts, int gate, double *ratios, FILE *out,
+                          int *status) {
+  pct_row rows[NPCT];
+  double eps = opts->min_effect_pct / 100.0;
+  int worst = VERDICT_SAME;
+  for (int p = 0; p < NPCT; p++) {
+    pct_row *r = &rows[p];
+    r->a = json_get_number(sa, percentiles[p], 0);
+    r->b = json_get_number(sb, percentiles[p], 0);
+    for (unsigned k = 0; k < opts->resamples; k++) {
+      double x = resampled_quantile(ha, quantiles[p]), y = resampled_quantile(hb, quantiles[p]);
+      ratios[k] = x > 0 ? y / x : (y > 0 ? INFINITY : 1.0);
+    }
+    qsort(ratios, opts->resamples, sizeof *ratios, cmp_double);
+    r->lo = ratios[(size_t)(0.025 * opts->resamples)];
+    r->hi = ratios[(size_t)(0.975 * opts->resamples)];
+    r->ratio = r->a > 0 ? r->b / r->a : 1.0;
+    /* Significant: the interval clears 1 by more than the minimum effect. */
+    r->verdict = r->lo > 1.0 + eps   ? VERDICT_WORSE
+                 : r->hi < 1.0 - eps ? VERDICT_BETTER
+                                     : VERDICT_SAME;
+    r->regressed =
+        p == gate && r->verdict == VERDICT_WORSE && r->ratio > 1.0 + opts->threshold_pct / 100.0;
+    if (r->regressed)
+      *status = 1;
+    if (r->verdict == VERDICT_WORSE || (r->verdict == VERDICT_BETTER && worst == VERDICT_SAME))
+      worst = r->verdict;
+  }
+  /* The same series may have obtained different things (a priority
+   * profile: SCHED_FIFO 80 on one machine, nice -10 on another). */
+  const char *ga = json_get_string(sa, "obtained", NULL),
+             *gb = json_get_string(sb, "obtained", NULL);
+  char warning[480] = "";
+  if ((ga || gb) && (!ga || !gb || strcmp(ga, gb) != 0)) {
+    snprintf(warning, sizeof warning, "warning: %s %s obtained differs: A %s, B %s", workload,
+             series, ga ? ga : "(absent)", gb ? gb : "(absent)");
+    fprintf(out, "%s\n", warning);
+  }
+  for (int p = 0; p < NPCT; p++)
+    fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s\n", workload, series,
+            percentiles[p], rows[p].a, rows[p].b, rows[p].ratio, rows[p].lo, rows[p].hi,
+            verdict_names[rows[p].verdict],
+            rows[p].regressed ? " (GATE: beyond the threshold)" : "");
+  FILE *html = opts->html;
+  if (html) {
+    html_series_begin(html, workload, series, verdict_names[worst]);
+    if (warning[0])
+      html_warning(html, warning);
+    html_table_begin(html);
+    double pa[NPCT], pb[NPCT];
+    for (int p = 0; p < NPCT; p++) {
+      html_row(html, percentiles[p], rows[p].a, rows[p].b, rows[p].ratio, rows[p].lo, rows[p].hi,
+               verdict_names[rows[p].verdict]);
+      pa[p] = rows[p].a, pb[p] = rows[p].b;
+    }
+    html_table_end(html);
+    char title[160];
+    snprintf(title, sizeof title, "%s: %s", workload, series);
+    html_plot(html, title, json_get_string(sb, "unit", ""), ha->lo, ha->cum, ha->nbuckets, hb->lo,
+              hb->cum, hb->nbuckets, pa, pb);
+    html_series_end(html);
+  }
+  return rows[gate].verdict;
 }
 
 int compare_texts(const char *a_text, const char *b_text, const compare_opts *opts, FILE *out,
@@ -224,7 +327,7 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
           "B/A", "95% CI", "verdict");
   const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
   double *ratios = malloc(opts->resamples * sizeof *ratios);
-  int status = 0, compared = 0;
+  int status = 0, compared = 0, verdicts[3] = {0, 0, 0};
   for (size_t i = 0; ratios && i < rb->count; i++) {
     const json_value *sb = &rb->items[i];
     const char *workload = json_get_string(sb, "workload", "?");
@@ -235,79 +338,41 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
     hist ha, hb;
     memset(&ha, 0, sizeof ha);
     memset(&hb, 0, sizeof hb);
-    if (!sa) {
-      fprintf(out, "%-22s %-36s only in B\n", workload, series);
-      continue;
-    }
-    if (load_hist(sa, &ha) != 0 || load_hist(sb, &hb) != 0) {
-      fprintf(out, "%-22s %-36s no usable histogram\n", workload, series);
+    char line[200];
+    if (!sa || load_hist(sa, &ha) != 0 || load_hist(sb, &hb) != 0) {
+      snprintf(line, sizeof line, "%-22s %-36s %s", workload, series,
+               sa ? "no usable histogram" : "only in B");
+      fprintf(out, "%s\n", line);
+      if (opts->html)
+        html_note(opts->html, line);
       free_hist(&ha), free_hist(&hb);
       continue;
     }
     compared++;
-    /* The same series may have obtained different things (a priority
-     * profile: SCHED_FIFO 80 on one machine, nice -10 on another). */
-    const char *ga = json_get_string(sa, "obtained", NULL),
-               *gb = json_get_string(sb, "obtained", NULL);
-    if ((ga || gb) && (!ga || !gb || strcmp(ga, gb) != 0)) {
-      char line[480];
-      snprintf(line, sizeof line, "warning: %s %s obtained differs: A %s, B %s", workload, series,
-               ga ? ga : "(absent)", gb ? gb : "(absent)");
-      fprintf(out, "%s\n", line);
-      if (opts->html)
-        html_warning(opts->html, line);
-    }
-    double pa[NPCT], pb[NPCT];
-    if (opts->html)
-      html_table_begin(opts->html);
-    for (int p = 0; p < NPCT; p++) {
-      double va = json_get_number(sa, percentiles[p], 0),
-             vb = json_get_number(sb, percentiles[p], 0);
-      for (unsigned r = 0; r < opts->resamples; r++) {
-        double x = resampled_quantile(&ha, quantiles[p]), y = resampled_quantile(&hb, quantiles[p]);
-        ratios[r] = x > 0 ? y / x : (y > 0 ? INFINITY : 1.0);
-      }
-      qsort(ratios, opts->resamples, sizeof *ratios, cmp_double);
-      double lo = ratios[(size_t)(0.025 * opts->resamples)],
-             hi = ratios[(size_t)(0.975 * opts->resamples)];
-      double ratio = va > 0 ? vb / va : 1.0;
-      /* Significant: the interval clears 1 by more than the minimum effect. */
-      double eps = opts->min_effect_pct / 100.0;
-      const char *verdict = lo > 1.0 + eps   ? "worse"
-                            : hi < 1.0 - eps ? "better"
-                                             : "no significant change";
-      int regressed = p == gate && lo > 1.0 + eps && ratio > 1.0 + opts->threshold_pct / 100.0;
-      if (regressed)
-        status = 1;
-      fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s\n", workload, series,
-              percentiles[p], va, vb, ratio, lo, hi, verdict,
-              regressed ? " (GATE: beyond the threshold)" : "");
-      pa[p] = va, pb[p] = vb;
-      if (opts->html)
-        html_row(opts->html, workload, series, percentiles[p], va, vb, ratio, lo, hi, verdict);
-    }
-    if (opts->html) {
-      char title[160];
-      snprintf(title, sizeof title, "%s: %s", workload, series);
-      html_table_end(opts->html);
-      html_plot(opts->html, title, json_get_string(sb, "unit", ""), ha.lo, ha.cum, ha.nbuckets,
-                hb.lo, hb.cum, hb.nbuckets, pa, pb);
-    }
+    int verdict =
+        compare_series(sa, sb, &ha, &hb, workload, series, opts, gate, ratios, out, &status);
+    verdicts[verdict]++;
     free_hist(&ha), free_hist(&hb);
   }
   for (size_t i = 0; i < ra->count; i++) {
     const json_value *sa = &ra->items[i];
     if (json_get_string(sa, "series", NULL) &&
-        !find_series(rb, json_get_string(sa, "workload", ""), json_get_string(sa, "series", "")))
-      fprintf(out, "%-22s %-36s only in A\n", json_get_string(sa, "workload", "?"),
-              json_get_string(sa, "series", "?"));
+        !find_series(rb, json_get_string(sa, "workload", ""), json_get_string(sa, "series", ""))) {
+      char line[200];
+      snprintf(line, sizeof line, "%-22s %-36s only in A", json_get_string(sa, "workload", "?"),
+               json_get_string(sa, "series", "?"));
+      fprintf(out, "%s\n", line);
+      if (opts->html)
+        html_note(opts->html, line);
+    }
   }
   char summary[160];
   snprintf(summary, sizeof summary, "%d series compared; gate: %s regression beyond %.1f%% -> %s",
            compared, opts->gate, opts->threshold_pct, status ? "FAIL" : "pass");
   fprintf(out, "%s\n", summary);
   if (opts->html)
-    html_end(opts->html, summary);
+    html_end(opts->html, summary, status, verdicts[VERDICT_BETTER], verdicts[VERDICT_WORSE],
+             verdicts[VERDICT_SAME], opts->gate);
   free(ratios);
   json_free(a), json_free(b);
   return status;

@@ -1,8 +1,15 @@
 /*
  * lal-compare --html: one self-contained file (no scripts, no external
- * assets): the comparison table, and per series an inline SVG with the two
- * latency CDFs (log-scale x, built from the histogram buckets) and bars for
- * p50/p90/p99/p99.9 of A and B.
+ * assets). At the top the verdict counts and the gate; then the two
+ * fingerprints side by side, differing fields marked; then one section per
+ * series: its verdict, the percentile table with intervals, and two inline
+ * SVG plots drawn from the histogram buckets:
+ *   - the latency CDF (log latency across, fraction below up the side);
+ *   - the percentile plot in HdrHistogram's style (percentile across on a
+ *     1/(1 - q) log scale, so 90, 99, 99.9, 99.99 % are evenly spaced;
+ *     latency up the side, log), where tails are read.
+ * The file is written in one pass; the summary, known only at the end, is
+ * moved to the top by CSS (flex order), so no script is needed.
  */
 #include "compare_html.h"
 
@@ -10,9 +17,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#define W 560
-#define H 220
-#define PAD 40
+#define W 440
+#define H 250
+#define L 56 /* left margin: the y labels */
+#define R 24 /* room for the last x label */
+#define T 16
+#define B 40 /* bottom margin: the x labels and the axis name */
+#define A_COLOUR "#1f77b4"
+#define B_COLOUR "#d62728"
+#define MAX_NINES 5 /* the percentile plot ends at 99.999 % */
 
 static void escape(FILE *f, const char *s) {
   for (; *s; s++) {
@@ -29,17 +42,64 @@ static void escape(FILE *f, const char *s) {
   }
 }
 
+static const char *verdict_class(const char *verdict) {
+  return strcmp(verdict, "worse") == 0    ? "worse"
+         : strcmp(verdict, "better") == 0 ? "better"
+                                          : "same";
+}
+
 void html_begin(FILE *f, const char *a_name, const char *b_name) {
-  fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>lal-compare</title>\n"
-        "<style>body{font:14px sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}"
-        "td:first-child,td:nth-child(2){text-align:left}.worse{color:#b00}.better{color:#070}"
-        ".warn{color:#a60}svg{margin:1em 0}</style></head><body>\n<h1>lal-compare</h1>\n<p>A: ",
+  fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>lal-compare</title>\n<style>\n"
+        "body{font:14px system-ui,sans-serif;margin:2em;color:#222}\n"
+        "main{display:flex;flex-direction:column;gap:.5em}\n"
+        ".summary{order:-1;padding:.6em 1em;border-radius:6px;background:#f4f4f4}\n"
+        ".summary.fail{background:#fde8e8}.summary.pass{background:#e8f6e8}\n"
+        "table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #e4e4e4;"
+        "text-align:right;vertical-align:top}th{font-weight:600}\n"
+        ".env td{text-align:left;max-width:40em}.env tr.differs td{background:#fff4e0}\n"
+        ".worse{color:#b00}.better{color:#070}.same{color:#555}\n"
+        ".chip{font-size:12px;padding:1px 8px;border-radius:9px;margin-left:.6em;color:#fff}\n"
+        ".chip.worse{background:#b00}.chip.better{background:#070}.chip.same{background:#888}\n"
+        ".warn{color:#a60;margin:.2em 0}.series{border-top:1px solid #ccc;padding-top:.4em}\n"
+        ".plots{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}\n"
+        "svg text{font-size:10px;fill:#333}svg .axis{font-size:11px}\n"
+        "</style></head><body>\n<h1>lal-compare</h1>\n<p>A: <b style=\"color:" A_COLOUR "\">",
         f);
   escape(f, a_name);
-  fputs(" &mdash; B: ", f);
+  fputs("</b> &mdash; B: <b style=\"color:" B_COLOUR "\">", f);
   escape(f, b_name);
-  fputs("</p>\n", f);
+  fputs("</b>. Ratios are B/A; the interval is a 95 % bootstrap interval from the histograms."
+        "</p>\n<main>\n",
+        f);
+}
+
+void html_env_begin(FILE *f, int differing, int total) {
+  fprintf(f,
+          "<details%s><summary>Fingerprint: %d of %d fields differ</summary>\n"
+          "<table class=\"env\"><tr><th>field</th><th>A</th><th>B</th></tr>\n",
+          differing > 0 && differing <= 8 ? " open" : "", differing, total);
+}
+
+void html_env_row(FILE *f, const char *key, const char *a, const char *b, int differs) {
+  fprintf(f, "<tr%s><td>", differs ? " class=\"differs\"" : "");
+  escape(f, key);
+  fputs("</td><td>", f);
+  escape(f, a);
+  fputs("</td><td>", f);
+  escape(f, b);
+  fputs("</td></tr>\n", f);
+}
+
+void html_env_end(FILE *f) { fputs("</table></details>\n", f); }
+
+void html_series_begin(FILE *f, const char *workload, const char *series, const char *verdict) {
+  fputs("<section class=\"series\"><h3>", f);
+  escape(f, workload);
+  fputs(": ", f);
+  escape(f, series);
+  fprintf(f, "<span class=\"chip %s\">", verdict_class(verdict));
+  escape(f, verdict);
+  fputs("</span></h3>\n", f);
 }
 
 void html_warning(FILE *f, const char *text) {
@@ -49,92 +109,225 @@ void html_warning(FILE *f, const char *text) {
 }
 
 void html_table_begin(FILE *f) {
-  fputs("<table><tr><th>workload</th><th>series</th><th>pct</th><th>A</th><th>B</th>"
+  fputs("<table><tr><th>pct</th><th>A</th><th>B</th>"
         "<th>B/A</th><th>95% CI</th><th>verdict</th></tr>\n",
         f);
 }
 
-void html_row(FILE *f, const char *workload, const char *series, const char *pct, double a,
-              double b, double ratio, double lo, double hi, const char *verdict) {
-  fputs("<tr><td>", f);
-  escape(f, workload);
-  fputs("</td><td>", f);
-  escape(f, series);
+void html_row(FILE *f, const char *pct, double a, double b, double ratio, double lo, double hi,
+              const char *verdict) {
   fprintf(f,
-          "</td><td>%s</td><td>%.0f</td><td>%.0f</td><td>%.3f</td><td>[%.3f, %.3f]</td>"
+          "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%.3f</td><td>[%.3f, %.3f]</td>"
           "<td class=\"%s\">%s</td></tr>\n",
-          pct, a, b, ratio, lo, hi,
-          strcmp(verdict, "worse") == 0    ? "worse"
-          : strcmp(verdict, "better") == 0 ? "better"
-                                           : "",
-          verdict);
+          pct, a, b, ratio, lo, hi, verdict_class(verdict), verdict);
 }
 
 void html_table_end(FILE *f) { fputs("</table>\n", f); }
 
-static double xpos(double v, double lo, double hi) {
-  if (v < 1)
-    v = 1;
-  return PAD + (W - 2 * PAD) * (log10(v) - log10(lo)) / (log10(hi) - log10(lo));
+/* ---- axes */
+
+/* 1500 -> "1.5k"; latencies span ns to s, in whatever unit the series uses. */
+static void si(char *buf, size_t size, double v) {
+  static const char *const suffix[] = {"", "k", "M", "G", "T"};
+  int s = 0;
+  while (v >= 1000 && s < 4)
+    v /= 1000, s++;
+  snprintf(buf, size, "%g%s", v, suffix[s]);
 }
 
-static void cdf(FILE *f, const double *lows, const double *cum, size_t n, double total, double lo,
-                double hi, const char *colour) {
+/* Log-scale ticks between lo and hi: decades, or 1-2-5 within a decade or two. */
+static int log_ticks(double lo, double hi, double *out, int max) {
+  static const double steps_fine[] = {1, 2, 5};
+  int n = 0, fine = hi / lo < 100;
+  for (double d = pow(10, floor(log10(lo))); d <= hi * 1.0001 && n < max; d *= 10)
+    for (int k = 0; k < (fine ? 3 : 1) && n < max; k++) {
+      double v = d * steps_fine[k];
+      if (v >= lo * 0.9999 && v <= hi * 1.0001)
+        out[n++] = v;
+    }
+  return n;
+}
+
+static double logpos(double v, double lo, double hi, double from, double to) {
+  if (v < lo)
+    v = lo;
+  if (v > hi)
+    v = hi;
+  return from + (to - from) * (log10(v) - log10(lo)) / (log10(hi) - log10(lo));
+}
+
+/* Where quantile q sits on the percentile plot: log10(1 / (1 - q)), capped. */
+static double nines(double q) {
+  double x = q >= 1 ? MAX_NINES : -log10(1 - q);
+  return x > MAX_NINES ? MAX_NINES : x;
+}
+
+static double nines_x(double q) { return L + (W - L - R) * nines(q) / MAX_NINES; }
+
+static void svg_begin(FILE *f, const char *title, const char *what) {
+  fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">",
+          W, H);
+  fputs("<title>", f);
+  escape(f, title);
+  fprintf(f,
+          " %s</title>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" "
+          "stroke=\"#ccc\"/>\n",
+          what, L, T, W - L - R, H - T - B);
+}
+
+static void legend(FILE *f) {
+  fprintf(f,
+          "<text x=\"%d\" y=\"%d\" style=\"fill:" A_COLOUR "\">&#9632; A</text>"
+          "<text x=\"%d\" y=\"%d\" style=\"fill:" B_COLOUR "\">&#9632; B</text>\n",
+          L + 6, T + 14, L + 40, T + 14);
+}
+
+static void grid_x(FILE *f, double x, const char *label) {
+  fprintf(f,
+          "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e6e6e6\"/>"
+          "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+          x, T, x, H - B, x, H - B + 13, label);
+}
+
+static void grid_y(FILE *f, double y, const char *label) {
+  fprintf(f,
+          "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e6e6e6\"/>"
+          "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+          L, y, W - R, y, L - 4, y + 3, label);
+}
+
+static void axis_names(FILE *f, const char *x_name, const char *y_name) {
+  fprintf(f, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (L + W - R) / 2,
+          H - 8);
+  escape(f, x_name);
+  fprintf(f,
+          "</text><text class=\"axis\" x=\"12\" y=\"%d\" text-anchor=\"middle\" "
+          "transform=\"rotate(-90 12 %d)\">",
+          (T + H - B) / 2, (T + H - B) / 2);
+  escape(f, y_name);
+  fputs("</text>\n", f);
+}
+
+/* ---- the two plots */
+
+static void cdf_line(FILE *f, const double *lows, const double *cum, size_t n, double lo, double hi,
+                     const char *colour) {
+  double total = cum[n - 1];
   fprintf(f, "<polyline class=\"cdf\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
           colour);
-  for (size_t i = 0; i < n; i++)
-    fprintf(f, "%.1f,%.1f ", xpos(lows[i], lo, hi), H - PAD - (H - 2 * PAD) * cum[i] / total);
+  double prev = H - B;
+  for (size_t i = 0; i < n && lows[i] <= hi; i++) { /* a step: the fraction rises at each bucket */
+    double x = logpos(lows[i], lo, hi, L, W - R), y = H - B - (H - T - B) * cum[i] / total;
+    fprintf(f, "%.1f,%.1f %.1f,%.1f ", x, prev, x, y);
+    prev = y;
+  }
+  fprintf(f, "%d,%.1f\"/>\n", W - R, prev);
+}
+
+static void cdf_plot(FILE *f, const char *title, const char *x_name, const double *a_lo,
+                     const double *a_cum, size_t an, const double *b_lo, const double *b_cum,
+                     size_t bn, double lo, double hi) {
+  svg_begin(f, title, "latency CDF");
+  double ticks[16];
+  int nt = log_ticks(lo, hi, ticks, 16);
+  for (int i = 0; i < nt; i++) {
+    char label[16];
+    si(label, sizeof label, ticks[i]);
+    grid_x(f, logpos(ticks[i], lo, hi, L, W - R), label);
+  }
+  static const double fractions[] = {0, 0.5, 0.9, 1};
+  static const char *const fraction_labels[] = {"0", "0.5", "0.9", "1"};
+  for (int i = 0; i < 4; i++)
+    grid_y(f, H - B - (H - T - B) * fractions[i], fraction_labels[i]);
+  cdf_line(f, a_lo, a_cum, an, lo, hi, A_COLOUR);
+  cdf_line(f, b_lo, b_cum, bn, lo, hi, B_COLOUR);
+  legend(f);
+  axis_names(f, x_name, "fraction at or below");
+  fputs("</svg>\n", f);
+}
+
+static double lat_y(double v, double lo, double hi) { return logpos(v, lo, hi, H - B, T); }
+
+static void pct_line(FILE *f, const double *lows, const double *cum, size_t n, double lo, double hi,
+                     const char *colour) {
+  double total = cum[n - 1], q0 = 0;
+  fprintf(f, "<polyline class=\"pctl\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
+          colour);
+  for (size_t i = 0; i < n && nines(q0) < MAX_NINES; i++) { /* bucket i holds q0..q1 */
+    double q1 = cum[i] / total, y = lat_y(lows[i], lo, hi);
+    fprintf(f, "%.1f,%.1f %.1f,%.1f ", nines_x(q0), y, nines_x(q1), y);
+    q0 = q1;
+  }
   fputs("\"/>\n", f);
+}
+
+static void pct_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
+                     const double *a_cum, size_t an, const double *b_lo, const double *b_cum,
+                     size_t bn, double lo, double hi, const double pa[4], const double pb[4]) {
+  svg_begin(f, title, "percentile plot");
+  static const char *const q_labels[] = {"0", "90", "99", "99.9", "99.99", "99.999"};
+  for (int k = 0; k <= MAX_NINES; k++)
+    grid_x(f, L + (W - L - R) * (double)k / MAX_NINES, q_labels[k]);
+  double ticks[16];
+  int nt = log_ticks(lo, hi, ticks, 16);
+  for (int i = 0; i < nt; i++) {
+    char label[16];
+    si(label, sizeof label, ticks[i]);
+    grid_y(f, lat_y(ticks[i], lo, hi), label);
+  }
+  pct_line(f, a_lo, a_cum, an, lo, hi, A_COLOUR);
+  pct_line(f, b_lo, b_cum, bn, lo, hi, B_COLOUR);
+  /* The summary percentiles of each side, as the table gives them. */
+  static const double q[4] = {0.5, 0.9, 0.99, 0.999};
+  for (int p = 0; p < 4; p++)
+    fprintf(f,
+            "<circle class=\"pct\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"" A_COLOUR "\"/>"
+            "<circle class=\"pct\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"" B_COLOUR "\"/>\n",
+            nines_x(q[p]), lat_y(pa[p], lo, hi), nines_x(q[p]), lat_y(pb[p], lo, hi));
+  legend(f);
+  axis_names(f, "percentile (%)", unit);
+  fputs("</svg>\n", f);
+}
+
+static double range_low(const double *a_lo, const double *b_lo) {
+  double lo = fmin(a_lo[0], b_lo[0]);
+  return lo < 1 ? 1 : lo;
 }
 
 void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
                const double *a_cum, size_t an, const double *b_lo, const double *b_cum, size_t bn,
                const double pa[4], const double pb[4]) {
-  double lo = a_lo[0] < b_lo[0] ? a_lo[0] : b_lo[0];
-  double hi = a_lo[an - 1] > b_lo[bn - 1] ? a_lo[an - 1] : b_lo[bn - 1];
-  if (lo < 1)
-    lo = 1;
-  if (hi <= lo * 1.01)
-    hi = lo * 10;
-  fputs("<h3>", f);
-  escape(f, title);
-  fprintf(f,
-          "</h3>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-          "role=\"img\"><title>",
-          W, H + 60);
-  escape(f, title);
-  fputs(" latency CDF</title>\n", f);
-  fprintf(f,
-          "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" stroke=\"#ccc\"/>\n",
-          PAD, PAD, W - 2 * PAD, H - 2 * PAD);
-  for (double d = pow(10, floor(log10(lo))); d <= hi * 1.0001; d *= 10)
-    if (d >= lo)
-      fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%g</text>\n",
-              xpos(d, lo, hi), H - PAD + 14, d);
-  fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\">", W / 2 - 40, H - 6);
-  escape(f, unit);
-  fputs(" (log scale)</text>\n", f);
-  cdf(f, a_lo, a_cum, an, a_cum[an - 1], lo, hi, "#1f77b4");
-  cdf(f, b_lo, b_cum, bn, b_cum[bn - 1], lo, hi, "#d62728");
-  fprintf(f,
-          "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#1f77b4\">A</text>"
-          "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#d62728\">B</text>\n",
-          PAD + 4, PAD - 6, PAD + 20, PAD - 6);
-  /* percentile markers: p50, p90, p99, p99.9 of A (top row) and B (bottom row) */
-  static const char *const names[4] = {"p50", "p90", "p99", "p99.9"};
-  for (int p = 0; p < 4; p++) {
-    fprintf(f,
-            "<circle class=\"pct\" cx=\"%.1f\" cy=\"%d\" r=\"3\" fill=\"#1f77b4\"/>"
-            "<circle class=\"pct\" cx=\"%.1f\" cy=\"%d\" r=\"3\" fill=\"#d62728\"/>"
-            "<text x=\"%.1f\" y=\"%d\" font-size=\"9\">%s</text>\n",
-            xpos(pa[p], lo, hi), H + 10, xpos(pb[p], lo, hi), H + 22, xpos(pa[p], lo, hi) + 4,
-            H + 38 + 10 * (p % 2), names[p]);
-  }
-  fputs("</svg>\n", f);
+  fputs("<div class=\"plots\">\n", f);
+  /* The CDF shows the body: up to the larger p99.9 (a max that is 1000x the
+   * median would squeeze the rest into one pixel column); the percentile plot
+   * shows everything, up to the highest bucket. */
+  double lo = range_low(a_lo, b_lo);
+  double body = fmax(fmax(pa[3], pb[3]) * 1.2, lo * 2);
+  char x_name[96];
+  snprintf(x_name, sizeof x_name, "%s (log scale, to p99.9)", unit);
+  cdf_plot(f, title, x_name, a_lo, a_cum, an, b_lo, b_cum, bn, lo, body);
+  double hi = fmax(a_lo[an - 1], b_lo[bn - 1]) * 1.05; /* the top bucket reaches above its low */
+  pct_plot(f, title, unit, a_lo, a_cum, an, b_lo, b_cum, bn, lo, fmax(hi, lo * 2), pa, pb);
+  fputs("</div>\n", f);
 }
 
-void html_end(FILE *f, const char *summary) {
+void html_series_end(FILE *f) { fputs("</section>\n", f); }
+
+void html_note(FILE *f, const char *text) {
+  fputs("<p class=\"same\">", f);
+  escape(f, text);
+  fputs("</p>\n", f);
+}
+
+void html_end(FILE *f, const char *summary, int failed, int better, int worse, int unchanged,
+              const char *gate) {
+  fprintf(f,
+          "<section class=\"summary %s\"><b>%s</b><br>At the gate percentile (%s): "
+          "<span class=\"better\">%d better</span>, <span class=\"worse\">%d worse</span>, "
+          "<span class=\"same\">%d no significant change</span>.</section>\n",
+          failed ? "fail" : "pass", failed ? "Gate: FAIL" : "Gate: pass", gate, better, worse,
+          unchanged);
   fputs("<p><b>", f);
   escape(f, summary);
-  fputs("</b></p>\n</body></html>\n", f);
+  fputs("</b></p>\n</main></body></html>\n", f);
 }

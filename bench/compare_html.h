@@ -6,16 +6,27 @@
 #include <stdio.h>
 
 void html_begin(FILE *f, const char *a_name, const char *b_name);
+/* The fingerprints side by side: begin with the counts, one row per field. */
+void html_env_begin(FILE *f, int differing, int total);
+void html_env_row(FILE *f, const char *key, const char *a, const char *b, int differs);
+void html_env_end(FILE *f);
+/* One series: heading with its verdict, warnings, the table, the plots. */
+void html_series_begin(FILE *f, const char *workload, const char *series, const char *verdict);
 void html_warning(FILE *f, const char *text);
 void html_table_begin(FILE *f);
-void html_row(FILE *f, const char *workload, const char *series, const char *pct, double a,
-              double b, double ratio, double lo, double hi, const char *verdict);
+void html_row(FILE *f, const char *pct, double a, double b, double ratio, double lo, double hi,
+              const char *verdict);
 void html_table_end(FILE *f);
-/* One series: CDFs from bucket lower bounds and cumulative counts, and the
- * p50/p90/p99/p99.9 of each side. */
+/* The CDF and percentile plots from bucket lower bounds and cumulative
+ * counts, with the p50/p90/p99/p99.9 of each side marked. */
 void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
                const double *a_cum, size_t an, const double *b_lo, const double *b_cum, size_t bn,
                const double pa[4], const double pb[4]);
-void html_end(FILE *f, const char *summary);
+void html_series_end(FILE *f);
+/* A line of text outside a series ("only in A"). */
+void html_note(FILE *f, const char *text);
+/* The summary (shown at the top) and the end of the document. */
+void html_end(FILE *f, const char *summary, int failed, int better, int worse, int unchanged,
+              const char *gate);
 
 #endif

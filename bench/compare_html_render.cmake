@@ -1,6 +1,7 @@
 # ctest script: lal-compare --html writes a self-contained report that headless
-# Chromium renders with the plots there: one SVG per compared series, each with
-# the two CDF polylines and the percentile markers, and the table.
+# Chromium renders with the plots there: per compared series a CDF plot with
+# two CDF polylines and a percentile plot with two percentile polylines and
+# the p50/p90/p99/p99.9 markers of each side; the tables; the summary.
 # Variables: EMULATOR BENCH COMPARE CHROMIUM DIR
 set(json ${DIR}/render.json)
 set(html ${DIR}/render.html)
@@ -25,14 +26,18 @@ execute_process(COMMAND ${CHROMIUM} --headless --disable-gpu --no-sandbox
                 OUTPUT_VARIABLE dom ERROR_QUIET RESULT_VARIABLE rc TIMEOUT 120)
 string(REGEX MATCHALL "<svg" svgs "${dom}")
 string(REGEX MATCHALL "<polyline class=\"cdf\"" lines "${dom}")
+string(REGEX MATCHALL "<polyline class=\"pctl\"" pctls "${dom}")
 string(REGEX MATCHALL "<circle class=\"pct\"" dots "${dom}")
 list(LENGTH svgs nsvg)
 list(LENGTH lines nlines)
+list(LENGTH pctls npctls)
 list(LENGTH dots ndots)
-# clock_read has 4 series: 4 plots, 2 CDFs and 8 markers each.
-if(NOT rc EQUAL 0 OR NOT nsvg EQUAL 4 OR NOT nlines EQUAL 8 OR NOT ndots EQUAL 32
-   OR NOT dom MATCHES "<table")
+# clock_read has 4 series: 8 plots, 8 CDFs, 8 percentile lines, 32 markers.
+if(NOT rc EQUAL 0 OR NOT nsvg EQUAL 8 OR NOT nlines EQUAL 8 OR NOT npctls EQUAL 8
+   OR NOT ndots EQUAL 32 OR NOT dom MATCHES "<table" OR NOT dom MATCHES "Gate: pass")
   message(FATAL_ERROR "Chromium (exit ${rc}) rendered ${nsvg} plots, ${nlines} CDFs, "
-                      "${ndots} markers; expected 4, 8, 32")
+                      "${npctls} percentile lines, ${ndots} markers; expected 8, 8, 8, 32 "
+                      "and the summary")
 endif()
-message(STATUS "rendered: ${nsvg} plots, ${nlines} CDFs, ${ndots} percentile markers")
+message(STATUS "rendered: ${nsvg} plots, ${nlines} CDFs, ${npctls} percentile lines, "
+               "${ndots} percentile markers")

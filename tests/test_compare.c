@@ -141,6 +141,30 @@ static void fingerprint_compares_settings_not_readings(void **state) {
   free(a), free(b), free(c);
 }
 
+/* doc() whose series says what it obtained (a priority profile's result). */
+static char *with_obtained(char *d, const char *obtained) {
+  const char *at = strstr(d, "\"unit\": \"ns\", ") + strlen("\"unit\": \"ns\", ");
+  size_t head = (size_t)(at - d), size = strlen(d) + strlen(obtained) + 32;
+  char *s = malloc(size);
+  snprintf(s, size, "%.*s\"obtained\": \"%s\", %s", (int)head, d, obtained, at);
+  free(d);
+  return s;
+}
+
+static void different_obtained_priorities_warn(void **state) {
+  (void)state;
+  char *a = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000), "SCHED_FIFO 80");
+  char *b = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000), "SCHED_FIFO 80");
+  char *c = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000), "SCHED_OTHER nice -11");
+  char out[8192];
+  assert_int_equal(run(a, b, "p99", 10, out, sizeof out), 0);
+  assert_null(strstr(out, "obtained differs"));
+  assert_int_equal(run(a, c, "p99", 10, out, sizeof out), 0);
+  assert_non_null(
+      strstr(out, "warning: w s obtained differs: A SCHED_FIFO 80, B SCHED_OTHER nice -11"));
+  free(a), free(b), free(c);
+}
+
 static void bad_input_is_refused(void **state) {
   (void)state;
   char *a = doc("lal-bench/1", "Linux", 1000, 1000),
@@ -191,6 +215,7 @@ int main(void) {
       cmocka_unit_test(small_samples_are_not_significant),
       cmocka_unit_test(fingerprint_differences_warn),
       cmocka_unit_test(fingerprint_compares_settings_not_readings),
+      cmocka_unit_test(different_obtained_priorities_warn),
       cmocka_unit_test(bad_input_is_refused),
       cmocka_unit_test(json_reader_handles_the_grammar),
   };
