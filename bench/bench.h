@@ -60,16 +60,28 @@ int bench_harness_apply(bench_harness *h);
 void bench_harness_json(json_writer *jw, const bench_harness *h);
 
 /* The environment fingerprint object ("env"): the machine, the OS, the clock,
- * the topology, the harness, and every `lal doctor` finding that is a setting
+ * the topology, the run's options, the harness, and every `lal doctor` finding that is a setting
  * (not a load reading), as "tuning_<check>": "<status>: <value>". */
-void bench_fingerprint(json_writer *jw, const bench_harness *h);
+void bench_fingerprint(json_writer *jw, const bench_harness *h, const bench_opts *opts);
 /* One result: {"workload", "series", "params"..., histogram summary, buckets}. */
 void bench_emit(json_writer *jw, const char *workload_name, const char *series, const char *unit,
                 const histogram *h);
-/* The same with "obtained": what the series' thread actually got (e.g. the
- * priority a profile obtained), which may differ between OSes and machines. */
-void bench_emit_obtained(json_writer *jw, const char *workload_name, const char *series,
-                         const char *unit, const char *obtained, const histogram *h);
+/* A parameter of a series: a number, or text when text is not NULL. */
+typedef struct bench_param {
+  const char *key;
+  const char *text;
+  long long number;
+} bench_param;
+#define BENCH_NUM(k, v)                                                                            \
+  { (k), NULL, (long long)(v) }
+#define BENCH_TEXT(k, v)                                                                           \
+  { (k), (v), 0 }
+/* The same with the series' parameters ("params": CPUs, interval, rounds,
+ * mechanism) and "obtained": what its thread actually got (the priority a
+ * profile obtained), which may differ between OSes and machines (NULL: none). */
+void bench_emit_series(json_writer *jw, const char *workload_name, const char *series,
+                       const char *unit, const char *obtained, const bench_param *params,
+                       int nparams, const histogram *h);
 /* A FILE that discards what is written (JSON when no --json is given). */
 #include <stdio.h>
 FILE *bench_null_sink(void);

@@ -50,7 +50,7 @@ static int is_load_reading(const char *check) {
   return strncmp(check, "psi_", 4) == 0 || strcmp(check, "cgroup_throttling") == 0;
 }
 
-void bench_fingerprint(json_writer *jw, const bench_harness *h) {
+void bench_fingerprint(json_writer *jw, const bench_harness *h, const bench_opts *opts) {
   lal_caps caps = LAL_CAPS_INIT;
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   lal_query_caps(&caps);
@@ -75,6 +75,10 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h) {
   json_string(jw, "clock_reason", clock.reason);
   json_uint(jw, "tsc_hz", clock.tsc_hz);
   json_string(jw, "os_clocksource", clock.os_clocksource);
+  char duration[32];
+  snprintf(duration, sizeof duration, "%g", opts->duration_s);
+  json_string(jw, "run_duration_s", duration);
+  json_bool(jw, "run_quick", opts->quick);
   bench_harness_json(jw, h);
   finding findings[DOCTOR_MAX_FINDINGS];
   int n = doctor_run("", findings, DOCTOR_MAX_FINDINGS);
@@ -92,17 +96,27 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h) {
 
 void bench_emit(json_writer *jw, const char *workload_name, const char *series, const char *unit,
                 const histogram *h) {
-  bench_emit_obtained(jw, workload_name, series, unit, NULL, h);
+  bench_emit_series(jw, workload_name, series, unit, NULL, NULL, 0, h);
 }
 
-void bench_emit_obtained(json_writer *jw, const char *workload_name, const char *series,
-                         const char *unit, const char *obtained, const histogram *h) {
+void bench_emit_series(json_writer *jw, const char *workload_name, const char *series,
+                       const char *unit, const char *obtained, const bench_param *params,
+                       int nparams, const histogram *h) {
   json_object_begin(jw, NULL);
   json_string(jw, "workload", workload_name);
   json_string(jw, "series", series);
   json_string(jw, "unit", unit);
   if (obtained)
     json_string(jw, "obtained", obtained);
+  if (nparams > 0) {
+    json_object_begin(jw, "params");
+    for (int i = 0; i < nparams; i++)
+      if (params[i].text)
+        json_string(jw, params[i].key, params[i].text);
+      else
+        json_int(jw, params[i].key, params[i].number);
+    json_object_end(jw);
+  }
   json_uint(jw, "count", h->count);
   json_uint(jw, "min", h->count ? h->min : 0);
   json_uint(jw, "p50", hist_quantile(h, 0.50));

@@ -101,7 +101,10 @@ int wl_core_to_core(const bench_opts *opts, json_writer *jw) {
       }
       char series[48];
       snprintf(series, sizeof series, "cpu %d <-> cpu %d", cpus[i], cpus[k]);
-      bench_emit(jw, "core_to_core", series, "ps per one-way transfer, mean of 128", h);
+      bench_param params[] = {BENCH_NUM("cpu", cpus[i]), BENCH_NUM("peer_cpu", cpus[k]),
+                              BENCH_NUM("batches", batches)};
+      bench_emit_series(jw, "core_to_core", series, "ps per one-way transfer, mean of 128", NULL,
+                        params, 3, h);
       p50[i][k] = p50[k][i] = hist_quantile(h, 0.5);
       if (n <= 4)
         bench_print(series, "ps", h);

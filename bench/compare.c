@@ -223,6 +223,31 @@ static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE
   return differing;
 }
 
+/* "cpu A 1, B 0; rounds A 100, B 200" for each parameter of a series that
+ * differs; 0 if none does. */
+static int params_differ(const json_value *pa, const json_value *pb, char *buf, size_t size) {
+  size_t used = 0;
+  int n = 0;
+  buf[0] = '\0';
+  for (int side = 0; side < 2; side++) {
+    const json_value *x = side ? pb : pa, *y = side ? pa : pb;
+    for (size_t i = 0; x && x->type == JSON_OBJECT && i < x->count; i++) {
+      const json_value *other = json_get(y, x->keys[i]);
+      if ((other && side == 1) || env_same(&x->items[i], other))
+        continue;
+      char vx[96], vy[96];
+      env_text(&x->items[i], vx, sizeof vx);
+      env_text(other, vy, sizeof vy);
+      int w = snprintf(buf + used, size - used, "%s%s A %s, B %s", n ? "; " : "", x->keys[i],
+                       side ? vy : vx, side ? vx : vy);
+      if (w > 0 && (size_t)w < size - used)
+        used += (size_t)w;
+      n++;
+    }
+  }
+  return n;
+}
+
 typedef struct pct_row {
   double a, b, ratio, lo, hi;
   int verdict; /* VERDICT_* */
@@ -266,14 +291,20 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
       worst = r->verdict;
   }
   /* The same series may have obtained different things (a priority
-   * profile: SCHED_FIFO 80 on one machine, nice -10 on another). */
+   * profile: SCHED_FIFO 80 on one machine, nice -10 on another), or have
+   * been run with other parameters (CPUs, rounds). */
   const char *ga = json_get_string(sa, "obtained", NULL),
              *gb = json_get_string(sb, "obtained", NULL);
-  char warning[480] = "";
+  char warning[480] = "", params[480] = "", params_line[600] = "";
   if ((ga || gb) && (!ga || !gb || strcmp(ga, gb) != 0)) {
     snprintf(warning, sizeof warning, "warning: %s %s obtained differs: A %s, B %s", workload,
              series, ga ? ga : "(absent)", gb ? gb : "(absent)");
     fprintf(out, "%s\n", warning);
+  }
+  if (params_differ(json_get(sa, "params"), json_get(sb, "params"), params, sizeof params)) {
+    snprintf(params_line, sizeof params_line, "warning: %s %s parameters differ: %s", workload,
+             series, params);
+    fprintf(out, "%s\n", params_line);
   }
   for (int p = 0; p < NPCT; p++)
     fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s\n", workload, series,
@@ -285,6 +316,8 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
     html_series_begin(html, workload, series, verdict_names[worst]);
     if (warning[0])
       html_warning(html, warning);
+    if (params_line[0])
+      html_warning(html, params_line);
     html_table_begin(html);
     double pa[NPCT], pb[NPCT];
     for (int p = 0; p < NPCT; p++) {

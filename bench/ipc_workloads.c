@@ -107,7 +107,6 @@ static int for_each_placement(const bench_opts *opts, json_writer *jw, int kind,
 
 static int ctx_series(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
                       int self_cpu, int peer_cpu, const char *placement) {
-  (void)self_cpu;
   histogram *h = malloc(sizeof *h);
   if (!h)
     return 1;
@@ -120,7 +119,10 @@ static int ctx_series(const bench_opts *opts, json_writer *jw, int kind, int cro
   int st = ipc_measure(&r, reason, sizeof reason);
   if (st == 0) {
     bench_print(series, "ns", h);
-    bench_emit(jw, "ctx_switch", series, "ns round trip (two wake-ups)", h);
+    bench_param params[] = {BENCH_TEXT("mechanism", ipc_kind_os_name((ipc_kind)kind)),
+                            BENCH_NUM("cpu", self_cpu), BENCH_NUM("peer_cpu", peer_cpu),
+                            BENCH_NUM("rounds", r.rounds)};
+    bench_emit_series(jw, "ctx_switch", series, "ns round trip (two wake-ups)", NULL, params, 4, h);
   } else {
     /* An OS without the mechanism (WaitOnAddress across processes) is a
      * fact to report, not a failure; a run that broke is. */
@@ -141,7 +143,6 @@ int wl_ctx_switch(const bench_opts *opts, json_writer *jw) {
 
 static int wakeup_series(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
                          int self_cpu, int peer_cpu, const char *placement) {
-  (void)self_cpu;
   histogram *h = malloc(sizeof *h);
   if (!h)
     return 1;
@@ -153,7 +154,11 @@ static int wakeup_series(const bench_opts *opts, json_writer *jw, int kind, int 
   int failed = 0;
   if (ipc_measure(&r, reason, sizeof reason) == 0) {
     bench_print(series, "ns", h);
-    bench_emit(jw, "process_wakeup", series, "ns signal -> peer running", h);
+    bench_param params[] = {BENCH_TEXT("mechanism", ipc_kind_os_name((ipc_kind)kind)),
+                            BENCH_NUM("cpu", self_cpu), BENCH_NUM("peer_cpu", peer_cpu),
+                            BENCH_NUM("gap_ns", r.gap_ns), BENCH_NUM("rounds", r.rounds)};
+    bench_emit_series(jw, "process_wakeup", series, "ns signal -> peer running", NULL, params, 5,
+                      h);
   } else {
     printf("  %-36s failed: %s\n", series, reason);
     failed = 1;
@@ -210,7 +215,9 @@ static int signal_series(const bench_opts *opts, json_writer *jw, int self_cpu, 
     char series[64];
     snprintf(series, sizeof series, "blocked target, %s", placement);
     bench_print(series, "ns", h);
-    bench_emit(jw, "signal", series, "ns send -> handler running", h);
+    bench_param params[] = {BENCH_TEXT("mechanism", ipc_alert_name()), BENCH_NUM("cpu", self_cpu),
+                            BENCH_NUM("target_cpu", target_cpu), BENCH_NUM("rounds", rounds)};
+    bench_emit_series(jw, "signal", series, "ns send -> handler running", NULL, params, 4, h);
   }
   free(h);
   return failed;

@@ -174,7 +174,7 @@ int main(int argc, char **argv) {
   json_init(&jw, json_file ? json_file : bench_null_sink());
   json_object_begin(&jw, NULL);
   json_string(&jw, "schema", "lal-bench/1");
-  bench_fingerprint(&jw, &harness);
+  bench_fingerprint(&jw, &harness, &opts);
   json_array_begin(&jw, "results");
   int status = 0;
   for (size_t w = 0; w < N_WORKLOADS; w++) {

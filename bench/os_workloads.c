@@ -128,7 +128,9 @@ int wl_wakeup(const bench_opts *opts, json_writer *jw) {
       snprintf(got + strlen(got), sizeof got - strlen(got), ", degraded");
     snprintf(line, sizeof line, "%s (%s)", names[p], got);
     bench_print(line, "ns", h);
-    bench_emit_obtained(jw, "wakeup", names[p], "ns late", got, h);
+    bench_param params[] = {BENCH_NUM("cpu", lal_cpuset_first(&pin)),
+                            BENCH_NUM("interval_ns", 1000000), BENCH_NUM("loops", iterations)};
+    bench_emit_series(jw, "wakeup", names[p], "ns late", got, params, 3, h);
     free(h);
   }
   return failed;
@@ -174,7 +176,11 @@ int wl_jitter(const bench_opts *opts, json_writer *jw) {
   if (lal_thread_create(&t, &attr, jitter_loop, &j) == LAL_OK)
     lal_thread_join(t, NULL);
   bench_print("gap between two reads", "ns", h);
-  bench_emit(jw, "jitter", "gap between two reads, normal priority", "ns", h);
+  bench_param params[] = {BENCH_NUM("cpu", lal_cpuset_first(&pin)),
+                          BENCH_NUM("duration_ns", j.duration_ns),
+                          BENCH_NUM("threshold_ns", JITTER_THRESHOLD_NS)};
+  bench_emit_series(jw, "jitter", "gap between two reads, normal priority", "ns", NULL, params, 3,
+                    h);
   printf("  %.1f interruptions/s longer than %u us on CPU %d (normal priority: SCHED_FIFO would "
          "be stopped by RT throttling in a busy loop)\n",
          (double)j.over_threshold / seconds, JITTER_THRESHOLD_NS / 1000, last_cpu());

@@ -165,6 +165,23 @@ static void different_obtained_priorities_warn(void **state) {
   free(a), free(b), free(c);
 }
 
+static void different_parameters_warn(void **state) {
+  (void)state;
+  char *a = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000),
+                          "x\", \"params\": {\"cpu\": 1, \"rounds\": 100}, \"y\": \"");
+  char *b = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000),
+                          "x\", \"params\": {\"cpu\": 1, \"rounds\": 100}, \"y\": \"");
+  char *c = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000),
+                          "x\", \"params\": {\"cpu\": 0, \"mechanism\": \"futex\"}, \"y\": \"");
+  char out[8192];
+  assert_int_equal(run(a, b, "p99", 10, out, sizeof out), 0);
+  assert_null(strstr(out, "parameters differ"));
+  assert_int_equal(run(a, c, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "warning: w s parameters differ: cpu A 1, B 0; rounds A 100, B "
+                              "(absent); mechanism A (absent), B futex"));
+  free(a), free(b), free(c);
+}
+
 static void bad_input_is_refused(void **state) {
   (void)state;
   char *a = doc("lal-bench/1", "Linux", 1000, 1000),
@@ -216,6 +233,7 @@ int main(void) {
       cmocka_unit_test(fingerprint_differences_warn),
       cmocka_unit_test(fingerprint_compares_settings_not_readings),
       cmocka_unit_test(different_obtained_priorities_warn),
+      cmocka_unit_test(different_parameters_warn),
       cmocka_unit_test(bad_input_is_refused),
       cmocka_unit_test(json_reader_handles_the_grammar),
   };
