@@ -56,8 +56,9 @@ static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
   ipc_shared *sh = ipc_shared_of(p);
   uint64_t next = lal_now_ns();
   for (int i = 0; i < r->rounds + WARMUP; i++) {
-    if (r->gap_ns) {
-      next += r->gap_ns;
+    if (r->gap_ns) { /* the peer sleeps a full gap, even after a late round */
+      uint64_t now = lal_now_ns();
+      next = next + r->gap_ns > now ? next + r->gap_ns : now + r->gap_ns;
       lal_sleep_until(next, 0);
     }
     uint64_t t0 = bench_os_clock_ns();
@@ -82,7 +83,7 @@ typedef int (*series_fn)(const bench_opts *opts, json_writer *jw, int kind, int 
                          int self_cpu, int peer_cpu, const char *placement);
 
 /* Runs fn for every peer (thread, process) and placement (same core, other
- * core) with the calling thread pinned to the first CPU; restores its affinity. */
+ * core) with the calling thread pinned to the home CPU; restores its affinity. */
 static int for_each_placement(const bench_opts *opts, json_writer *jw, int kind, series_fn fn) {
   int a, b, failed = 0;
   bench_two_cpus(opts, &a, &b);
