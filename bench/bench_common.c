@@ -79,6 +79,10 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h, const bench_opts
   snprintf(duration, sizeof duration, "%g", opts->duration_s);
   json_string(jw, "run_duration_s", duration);
   json_bool(jw, "run_quick", opts->quick);
+  char cpus[LAL_CPUSET_FORMAT_MAX];
+  if (lal_cpuset_format(&opts->allowed, cpus, sizeof cpus) != LAL_OK)
+    cpus[0] = '\0';
+  json_string(jw, "run_cpus", cpus);
   bench_harness_json(jw, h);
   finding findings[DOCTOR_MAX_FINDINGS];
   int n = doctor_run("", findings, DOCTOR_MAX_FINDINGS);

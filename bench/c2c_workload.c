@@ -84,7 +84,7 @@ int wl_core_to_core(const bench_opts *opts, json_writer *jw) {
        c = lal_cpuset_next(&opts->allowed, c))
     cpus[n++] = c;
   if (n < 2) {
-    printf("  skipped: this process may run on one CPU only\n");
+    printf("  skipped: one CPU to use (the process affinity, or --cpus)\n");
     return 0;
   }
   int batches = opts->quick ? 200 : 50 + (int)(opts->duration_s * 300);

@@ -25,7 +25,7 @@ if(os STREQUAL "Windows")
 else()
   set(tuning tuning_clocksource)
 endif()
-foreach(key os_build cpu_model topology harness_cpu harness_priority harness_memory_lock
+foreach(key os_build cpu_model topology run_cpus harness_cpu harness_priority harness_memory_lock
             ${tuning})
   string(JSON value ERROR_VARIABLE err GET "${doc}" env ${key})
   if(err)

@@ -95,7 +95,7 @@ static int for_each_placement(const bench_opts *opts, json_writer *jw, int kind,
   for (int cross_process = 0; cross_process < 2; cross_process++)
     for (int other = 0; other < 2; other++) {
       if (other && b < 0) {
-        printf("  %s, other core: skipped: this process may run on one CPU only\n",
+        printf("  %s, other core: skipped: one CPU to use (the process affinity, or --cpus)\n",
                cross_process ? "process" : "thread");
         continue;
       }

@@ -2,7 +2,7 @@
  * lal-bench: identical workloads on Linux and Windows, as latency
  * distributions, written as JSON (schema lal-bench/1, bench/SCHEMA.md).
  *   lal-bench [--list] [--workload NAME]... [--duration S] [--quick] [--json FILE]
- *             [--cpu N] [--priority PROFILE] [--lock]
+ *             [--cpu N] [--cpus LIST] [--priority PROFILE] [--lock]
  * The method follows rt-tests' cyclictest/oslat: absolute deadlines, warm-up,
  * no allocation or I/O inside the measured loops, histograms not averages.
  */
@@ -77,15 +77,48 @@ static const workload workloads[] = {
 };
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 
+/* The CPUs the CPU-comparing workloads use (ctx_switch's other core,
+ * core_to_core's pairs): those the process may use, read before --cpu narrows
+ * the thread, limited to --cpus LIST when given; and the home CPU, where the
+ * measuring thread runs (--cpu, else the first of them). 0, or 2 on bad input. */
+static int choose_cpus(bench_opts *opts, const bench_harness *h, const char *cpus_arg) {
+  if (lal_process_get_affinity(&opts->allowed) != LAL_OK &&
+      lal_thread_get_affinity(&opts->allowed) != LAL_OK)
+    lal_cpuset_set(&opts->allowed, 0);
+  if (cpus_arg) {
+    lal_cpuset chosen;
+    if (lal_cpuset_parse(&chosen, cpus_arg) != LAL_OK) {
+      fprintf(stderr, "lal-bench: --cpus takes a CPU list such as 0-3,8, not '%s'\n", cpus_arg);
+      return 2;
+    }
+    lal_cpuset_and(&opts->allowed, &opts->allowed, &chosen);
+    if (lal_cpuset_count(&opts->allowed) == 0) {
+      fprintf(stderr, "lal-bench: --cpus %s: this process may run on none of them\n", cpus_arg);
+      return 2;
+    }
+  }
+  if (h->cpu >= 0 && lal_cpuset_isset(&opts->allowed, h->cpu) != 1) {
+    fprintf(stderr, "lal-bench: --cpu %d: %s\n", h->cpu,
+            cpus_arg ? "not in --cpus, or this process may not run there"
+                     : "this process may not run there");
+    return 2;
+  }
+  opts->home_cpu = h->cpu >= 0 ? h->cpu : lal_cpuset_first(&opts->allowed);
+  return 0;
+}
+
 static void usage(FILE *out) {
-  fprintf(out, "usage: lal-bench [--list] [--workload NAME]... [--duration S] [--quick] "
-               "[--json FILE]\n"
-               "                 [--cpu N] [--priority background|normal|interactive|audio|"
-               "realtime] [--lock]\n"
-               "  --duration S  seconds per timed workload (default 10; --quick: at most 1)\n"
-               "  --cpu N       pin the measuring thread to CPU N\n"
-               "  --priority P  give it profile P (with fallback; what it got is recorded)\n"
-               "  --lock        lock current and future memory (with fallback; recorded)\n");
+  fprintf(
+      out,
+      "usage: lal-bench [--list] [--workload NAME]... [--duration S] [--quick] "
+      "[--json FILE]\n"
+      "                 [--cpu N] [--cpus LIST] [--priority background|normal|interactive|audio|"
+      "realtime] [--lock]\n"
+      "  --duration S  seconds per timed workload (default 10; --quick: at most 1)\n"
+      "  --cpu N       pin the measuring thread to CPU N\n"
+      "  --cpus LIST   CPUs the cross-core workloads may use (default: all allowed)\n"
+      "  --priority P  give it profile P (with fallback; what it got is recorded)\n"
+      "  --lock        lock current and future memory (with fallback; recorded)\n");
 }
 
 int main(int argc, char **argv) {
@@ -97,7 +130,7 @@ int main(int argc, char **argv) {
   memset(&opts, 0, sizeof opts);
   opts.duration_s = 10.0;
   bench_harness harness = {-1, 0, 0, "", "", ""};
-  const char *json_path = NULL;
+  const char *json_path = NULL, *cpus_arg = NULL;
   int selected[N_WORKLOADS] = {0}, any_selected = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--list")) {
@@ -120,6 +153,8 @@ int main(int argc, char **argv) {
         return 2;
       }
       harness.cpu = (int)cpu;
+    } else if (!strcmp(argv[i], "--cpus") && i + 1 < argc) {
+      cpus_arg = argv[++i];
     } else if (!strcmp(argv[i], "--priority") && i + 1 < argc) {
       if ((harness.priority = priority_profile_parse(argv[++i])) < 0) {
         fprintf(stderr,
@@ -153,16 +188,8 @@ int main(int argc, char **argv) {
   if (opts.quick)
     opts.duration_s = opts.duration_s < 1.0 ? opts.duration_s : 1.0;
 
-  /* The CPUs this process may use, read before --cpu narrows the thread:
-   * workloads that compare CPUs pick from these. */
-  if (lal_process_get_affinity(&opts.allowed) != LAL_OK &&
-      lal_thread_get_affinity(&opts.allowed) != LAL_OK)
-    lal_cpuset_set(&opts.allowed, 0);
-  if (harness.cpu >= 0 && lal_cpuset_isset(&opts.allowed, harness.cpu) != 1) {
-    fprintf(stderr, "lal-bench: --cpu %d: this process may not run there\n", harness.cpu);
+  if (choose_cpus(&opts, &harness, cpus_arg) != 0)
     return 2;
-  }
-  opts.home_cpu = harness.cpu >= 0 ? harness.cpu : lal_cpuset_first(&opts.allowed);
   if (bench_harness_apply(&harness) != 0)
     return 2;
   FILE *json_file = NULL;
