@@ -141,10 +141,30 @@ static void check_cstates(ctx *c) {
              limited ? ", max_cstate=" : "", limited ? maxc : "");
     return;
   }
-  finding *f = add(c, "cstates", worst > 10 ? DOCTOR_WARN : DOCTOR_OK, why);
-  snprintf(f->value, sizeof f->value, "%s: deepest enabled %s, exit latency %d us%s%s", driver,
-           worst_name, worst, limited ? ", max_cstate=" : "", limited ? maxc : "");
-  if (worst > 10)
+  /* cpuidle-haltpoll (a KVM guest): its halt state declares a 1 us exit
+   * latency, but a halt is a VM exit and the wake-up waits for the host to
+   * run the vCPU again. The governor polls up to guest_halt_poll_ns first
+   * (Documentation/virt/guest-halt-polling.rst); at 0 it never polls. */
+  long poll_ns = -1;
+  if (strcmp(driver, "haltpoll") == 0 &&
+      rd(c, "/sys/module/haltpoll/parameters/guest_halt_poll_ns"))
+    poll_ns = atol(c->text);
+  int halts = poll_ns == 0;
+  finding *f = add(c, "cstates", worst > 10 || halts ? DOCTOR_WARN : DOCTOR_OK, why);
+  char poll[64] = "";
+  if (poll_ns >= 0)
+    snprintf(poll, sizeof poll,
+             poll_ns ? "; polls up to %ld us before halting"
+                     : "; halt polling off (guest_halt_poll_ns=0)",
+             poll_ns / 1000);
+  snprintf(f->value, sizeof f->value, "%s: deepest enabled %s, exit latency %d us%s%s%s", driver,
+           worst_name, worst, limited ? ", max_cstate=" : "", limited ? maxc : "", poll);
+  if (halts)
+    snprintf(f->fix, sizeof f->fix,
+             "hold /dev/cpu_dma_latency at 0 while the latency threads run (idle CPUs then poll), "
+             "or set /sys/module/haltpoll/parameters/guest_halt_poll_ns above their sleep period "
+             "(2000000 for 1 ms)");
+  else if (worst > 10)
     snprintf(f->fix, sizeof f->fix,
              "kernel command line intel_idle.max_cstate=1 processor.max_cstate=1, or hold "
              "/dev/cpu_dma_latency at 0 while running");

@@ -28,6 +28,7 @@ for p in /proc/[0-9]*; do
 done
 c=/sys/devices/system/cpu
 copy $c/online $c/possible $c/isolated $c/nohz_full $c/smt/control $c/cpuidle/current_driver
+copy /sys/module/haltpoll/parameters/guest_halt_poll_ns
 for cpu in $c/cpu[0-9]*; do
   copy "$cpu/cpufreq/scaling_governor"
 done
