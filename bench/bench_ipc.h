@@ -28,6 +28,7 @@ typedef enum ipc_kind { IPC_FUTEX, IPC_EVENT, IPC_PIPE } ipc_kind;
 /* Memory both sides see (a shared mapping when the responder is a process). */
 typedef struct ipc_shared {
   volatile uint64_t wake_ns; /* the responder's bench_os_clock_ns() when it woke */
+  volatile int32_t stamp;    /* set before ipc_start: the responder stamps wake_ns */
   volatile uint32_t word[2]; /* futex / WaitOnAddress word of each channel */
   volatile int32_t done;     /* rounds the responder completed */
 } ipc_shared;
@@ -56,7 +57,7 @@ void ipc_wait(ipc_pair *p, int channel);
 int ipc_finish(ipc_pair *p);
 
 /* The responder's loop (common): `rounds` times, wait on channel 0, stamp
- * wake_ns, signal channel 1. */
+ * wake_ns (if asked), signal channel 1. */
 void ipc_respond(ipc_pair *p, int rounds);
 
 /* Windows: the entry point of `lal-bench --ipc-peer ...` (the process

@@ -7,8 +7,11 @@
  *   process_wakeup  a peer asleep on an event for 1 ms is woken: time from
  *                   signalling to the peer running, peer thread vs process
  *   signal          SIGUSR1 / user APC to a blocked thread: send -> handler
- * Times across processes use the OS monotonic clock (bench_os_clock_ns),
- * which both processes share; lal_now_ns is calibrated per process.
+ * Round trips are timed with lal_now_ns by the initiator. A one-way time
+ * compares a stamp taken in the peer with one taken here, so both use the OS
+ * monotonic clock (bench_os_clock_ns), which every process shares: lal_now_ns
+ * is calibrated per process (a Windows peer is a new process), and two
+ * calibrations a minute apart can disagree by microseconds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +29,8 @@ void ipc_respond(ipc_pair *p, int rounds) {
   ipc_shared *sh = ipc_shared_of(p);
   for (int i = 0; i < rounds; i++) {
     ipc_wait(p, 0);
-    sh->wake_ns = bench_os_clock_ns();
+    if (sh->stamp) /* only for one-way times: the read is in a round trip's path */
+      sh->wake_ns = bench_os_clock_ns();
     sh->done = i + 1;
     ipc_signal(p, 1);
   }
@@ -47,13 +51,14 @@ static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
   ipc_pair *p = ipc_create(r->kind, r->cross_process, reason, reason_len);
   if (!p)
     return -1;
+  ipc_shared *sh = ipc_shared_of(p);
+  sh->stamp = r->one_way != NULL;
   if (ipc_start(p, r->peer_cpu, r->rounds + WARMUP) != 0) {
     snprintf(reason, reason_len, "cannot start the peer %s",
              r->cross_process ? "process" : "thread");
     ipc_finish(p);
     return -2;
   }
-  ipc_shared *sh = ipc_shared_of(p);
   uint64_t next = lal_now_ns();
   for (int i = 0; i < r->rounds + WARMUP; i++) {
     if (r->gap_ns) { /* the peer sleeps a full gap, even after a late round */
@@ -61,16 +66,18 @@ static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
       next = next + r->gap_ns > now ? next + r->gap_ns : now + r->gap_ns;
       lal_sleep_until(next, 0);
     }
-    uint64_t t0 = bench_os_clock_ns();
+    /* The round trip is timed by this thread alone (lal_now_ns); a one-way
+     * time compares with the peer's stamp, so both use the OS clock. */
+    uint64_t t0 = lal_now_ns(), sent = r->one_way ? bench_os_clock_ns() : 0;
     ipc_signal(p, 0);
     ipc_wait(p, 1);
-    uint64_t t1 = bench_os_clock_ns();
+    uint64_t t1 = lal_now_ns();
     if (i < WARMUP)
       continue;
     if (r->round_trip)
       hist_record(r->round_trip, t1 - t0);
     if (r->one_way)
-      hist_record(r->one_way, sh->wake_ns > t0 ? sh->wake_ns - t0 : 0);
+      hist_record(r->one_way, sh->wake_ns > sent ? sh->wake_ns - sent : 0);
   }
   if (ipc_finish(p) != 0) {
     snprintf(reason, reason_len, "the peer did not complete its rounds");
