@@ -49,6 +49,10 @@ ipc_shared *ipc_shared_of(ipc_pair *p);
  * rounds. 0 on success. */
 int ipc_start(ipc_pair *p, int cpu, int rounds);
 
+/* 0 once the responder has ended: a process that exited (or died), or a
+ * thread that returned. Does not reap or join: ipc_finish does. */
+int ipc_peer_alive(ipc_pair *p);
+
 void ipc_signal(ipc_pair *p, int channel);
 void ipc_wait(ipc_pair *p, int channel);
 

@@ -24,6 +24,7 @@ struct ipc_pair {
   int rfd[2], wfd[2]; /* per channel; eventfd: the same descriptor */
   pid_t child;
   lal_thread *thread;
+  int thread_ended;
   int rounds;
 };
 
@@ -111,7 +112,19 @@ void ipc_wait(ipc_pair *p, int c) {
 static int responder_thread(void *arg) {
   ipc_pair *p = arg;
   ipc_respond(p, p->rounds);
+  __atomic_store_n(&p->thread_ended, 1, __ATOMIC_RELEASE);
   return 0;
+}
+
+int ipc_peer_alive(ipc_pair *p) {
+  if (p->child > 0) {
+    /* WNOWAIT: look at the child's state without reaping it (waitid(2)). */
+    siginfo_t info;
+    info.si_pid = 0;
+    return waitid(P_PID, (id_t)p->child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == 0;
+  }
+  return !__atomic_load_n(&p->thread_ended, __ATOMIC_ACQUIRE);
 }
 
 int ipc_start(ipc_pair *p, int cpu, int rounds) {

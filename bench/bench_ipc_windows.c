@@ -17,6 +17,7 @@ struct ipc_pair {
   HANDLE rd[2], wr[2]; /* per channel; an event is both */
   HANDLE process;
   lal_thread *thread;
+  volatile LONG thread_ended;
   int rounds;
 };
 
@@ -132,7 +133,14 @@ void ipc_wait(ipc_pair *p, int c) {
 static int responder_thread(void *arg) {
   ipc_pair *p = arg;
   ipc_respond(p, p->rounds);
+  InterlockedExchange(&p->thread_ended, 1);
   return 0;
+}
+
+int ipc_peer_alive(ipc_pair *p) {
+  if (p->process)
+    return WaitForSingleObject(p->process, 0) == WAIT_TIMEOUT;
+  return !InterlockedCompareExchange(&p->thread_ended, 0, 0);
 }
 
 /* Windows has no fork: the process responder is lal-bench itself, run with

@@ -45,6 +45,39 @@ typedef struct ipc_run {
   histogram *round_trip, *one_way;
 } ipc_run;
 
+/* A watchdog beside each series: if the peer ends before its rounds are done
+ * (a process that could not map the shared block, a crash), the initiator
+ * would wait on channel 1 forever. It looks every 50 ms and, after 1 s
+ * without a round, asks whether the peer still lives; if not it signals
+ * channel 1 itself so the initiator wakes and sees `broken`. Its 20 wake-ups
+ * a second touch at most 20 of the 10^4-10^5 rounds a second measures (below
+ * p99.9); a longer period would make every series wait longer for its end. */
+typedef struct ipc_watch {
+  ipc_pair *pair;
+  volatile int stop, broken;
+} ipc_watch;
+
+static int watch_loop(void *arg) {
+  ipc_watch *w = arg;
+  ipc_shared *sh = ipc_shared_of(w->pair);
+  int32_t last = sh->done;
+  uint64_t quiet_since = lal_now_ns();
+  while (!w->stop) {
+    lal_sleep_ns(50000000, 0);
+    if (sh->done != last) {
+      last = sh->done;
+      quiet_since = lal_now_ns();
+    } else if (lal_now_ns() - quiet_since > 1000000000u && !ipc_peer_alive(w->pair)) {
+      w->broken = 1;
+      while (!w->stop) { /* until the initiator has seen it */
+        ipc_signal(w->pair, 1);
+        lal_sleep_ns(50000000, 0);
+      }
+    }
+  }
+  return 0;
+}
+
 /* One series: the initiator is the calling thread (pinned by the caller).
  * -1: this OS lacks the mechanism (reason says why); -2: the run broke. */
 static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
@@ -59,8 +92,11 @@ static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
     ipc_finish(p);
     return -2;
   }
+  ipc_watch watch = {p, 0, 0};
+  lal_thread *watcher = NULL;
+  lal_thread_create(&watcher, NULL, watch_loop, &watch);
   uint64_t next = lal_now_ns();
-  for (int i = 0; i < r->rounds + WARMUP; i++) {
+  for (int i = 0; i < r->rounds + WARMUP && !watch.broken; i++) {
     if (r->gap_ns) { /* the peer sleeps a full gap, even after a late round */
       uint64_t now = lal_now_ns();
       next = next + r->gap_ns > now ? next + r->gap_ns : now + r->gap_ns;
@@ -72,15 +108,20 @@ static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
     ipc_signal(p, 0);
     ipc_wait(p, 1);
     uint64_t t1 = lal_now_ns();
-    if (i < WARMUP)
+    if (i < WARMUP || watch.broken)
       continue;
     if (r->round_trip)
       hist_record(r->round_trip, t1 - t0);
     if (r->one_way)
       hist_record(r->one_way, sh->wake_ns > sent ? sh->wake_ns - sent : 0);
   }
-  if (ipc_finish(p) != 0) {
-    snprintf(reason, reason_len, "the peer did not complete its rounds");
+  watch.stop = 1;
+  if (watcher)
+    lal_thread_join(watcher, NULL);
+  int broken = watch.broken;
+  if (ipc_finish(p) != 0 || broken) {
+    snprintf(reason, reason_len, "the peer %s ended before its rounds were done",
+             r->cross_process ? "process" : "thread");
     return -2;
   }
   return 0;
