@@ -335,6 +335,36 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
   return rows[gate].verdict;
 }
 
+/* The first result of `workload` without a series (a set of single numbers). */
+static const json_value *find_single(const json_value *results, const char *workload) {
+  for (size_t i = 0; i < results->count; i++) {
+    const json_value *r = &results->items[i];
+    if (!json_get_string(r, "series", NULL) &&
+        strcmp(json_get_string(r, "workload", ""), workload) == 0)
+      return r;
+  }
+  return NULL;
+}
+
+/* clock_accuracy is single numbers, not a distribution: shown side by side,
+ * with no interval and no verdict. */
+static void compare_single_measurements(const json_value *ra, const json_value *rb, FILE *out,
+                                        FILE *html) {
+  static const char *const fields[] = {"drift_ppb", "backward_steps", "migrations",
+                                       "calibration_us"};
+  const json_value *a = find_single(ra, "clock_accuracy"), *b = find_single(rb, "clock_accuracy");
+  if (!a || !b)
+    return;
+  char line[400];
+  int used = snprintf(line, sizeof line, "%-22s", "clock_accuracy");
+  for (int i = 0; i < 4 && used > 0 && (size_t)used < sizeof line; i++)
+    used += snprintf(line + used, sizeof line - (size_t)used, "%s %s A %.0f, B %.0f", i ? ";" : "",
+                     fields[i], json_get_number(a, fields[i], 0), json_get_number(b, fields[i], 0));
+  fprintf(out, "%s\n", line);
+  if (html)
+    html_note(html, line);
+}
+
 int compare_texts(const char *a_text, const char *b_text, const compare_opts *opts, FILE *out,
                   FILE *err) {
   json_value *a = load("A", a_text, err), *b = a ? load("B", b_text, err) : NULL;
@@ -399,6 +429,7 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
         html_note(opts->html, line);
     }
   }
+  compare_single_measurements(ra, rb, out, opts->html);
   char summary[160];
   snprintf(summary, sizeof summary, "%d series compared; gate: %s regression beyond %.1f%% -> %s",
            compared, opts->gate, opts->threshold_pct, status ? "FAIL" : "pass");

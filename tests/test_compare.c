@@ -182,6 +182,30 @@ static void different_parameters_warn(void **state) {
   free(a), free(b), free(c);
 }
 
+/* doc() with a clock_accuracy result (single numbers) before its series. */
+static char *with_accuracy(char *d, int drift_ppb, int backward) {
+  const char *at = strstr(d, "\"results\": [") + strlen("\"results\": [");
+  size_t head = (size_t)(at - d), size = strlen(d) + 200;
+  char *s = malloc(size);
+  snprintf(s, size,
+           "%.*s{\"workload\": \"clock_accuracy\", \"duration_ns\": 1000000000, "
+           "\"drift_ppb\": %d, \"migrations\": 100, \"backward_steps\": %d, "
+           "\"calibration_us\": 20000}, %s",
+           (int)head, d, drift_ppb, backward, at);
+  free(d);
+  return s;
+}
+
+static void single_measurements_are_shown_side_by_side(void **state) {
+  (void)state;
+  char *a = with_accuracy(doc("lal-bench/1", "Linux", 1000, 10000), 15, 0);
+  char *b = with_accuracy(doc("lal-bench/1", "Linux", 1000, 10000), -717, 3);
+  char out[8192];
+  assert_int_equal(run(a, b, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "drift_ppb A 15, B -717; backward_steps A 0, B 3"));
+  free(a), free(b);
+}
+
 static void bad_input_is_refused(void **state) {
   (void)state;
   char *a = doc("lal-bench/1", "Linux", 1000, 1000),
@@ -234,6 +258,7 @@ int main(void) {
       cmocka_unit_test(fingerprint_compares_settings_not_readings),
       cmocka_unit_test(different_obtained_priorities_warn),
       cmocka_unit_test(different_parameters_warn),
+      cmocka_unit_test(single_measurements_are_shown_side_by_side),
       cmocka_unit_test(bad_input_is_refused),
       cmocka_unit_test(json_reader_handles_the_grammar),
   };
