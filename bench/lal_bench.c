@@ -140,9 +140,10 @@ int main(int argc, char **argv) {
     } else if (!strcmp(argv[i], "--quick")) {
       opts.quick = 1;
     } else if (!strcmp(argv[i], "--duration") && i + 1 < argc) {
-      opts.duration_s = atof(argv[++i]);
-      if (opts.duration_s <= 0) {
-        fprintf(stderr, "lal-bench: --duration must be > 0\n");
+      char *end;
+      opts.duration_s = strtod(argv[++i], &end);
+      if (*end || end == argv[i] || !(opts.duration_s > 0 && opts.duration_s <= 3600)) {
+        fprintf(stderr, "lal-bench: --duration takes seconds in (0, 3600], not '%s'\n", argv[i]);
         return 2;
       }
     } else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
