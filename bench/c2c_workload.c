@@ -66,9 +66,19 @@ static int c2c_pair(int from, int to, int batches, histogram *h) {
     for (int k = 0; k < C2C_BATCH; k++, r++) {
       uint64_t v = 2 * r + 1;
       atomic_store_explicit(&line->seq, v, memory_order_release);
-      while (atomic_load_explicit(&line->seq, memory_order_acquire) != v + 1) {
-      }
+      /* A responder that cannot run (its CPU held by a higher-priority
+       * task) must not hang the suite: give up after a second. */
+      for (uint32_t spins = 1; atomic_load_explicit(&line->seq, memory_order_acquire) != v + 1;
+           spins++)
+        if ((spins & 0xFFFFF) == 0 && lal_now_ns() - t0 > 1000000000u) {
+          status = -1;
+          break;
+        }
+      if (status != 0)
+        break;
     }
+    if (status != 0)
+      break;
     if (b >= 16) /* warm-up: both threads running, the line in place */
       hist_record(h, (lal_now_ns() - t0) * 1000 / (2 * C2C_BATCH));
   }
@@ -95,7 +105,7 @@ int wl_core_to_core(const bench_opts *opts, json_writer *jw) {
     for (int k = i + 1; k < n && !failed; k++) {
       hist_init(h);
       if (c2c_pair(cpus[i], cpus[k], batches, h) != 0) {
-        printf("  cpu %d <-> cpu %d: cannot pin\n", cpus[i], cpus[k]);
+        printf("  cpu %d <-> cpu %d: cannot pin, or no answer within 1 s\n", cpus[i], cpus[k]);
         failed = 1;
         break;
       }
