@@ -15,6 +15,8 @@ typedef struct bench_opts {
 
 /* The home CPU and another allowed one (-1 if there is none). */
 void bench_two_cpus(const bench_opts *opts, int *home, int *other);
+/* Starts fn(arg) in a thread pinned to cpu; LAL_OK or lal_thread_create's status. */
+int bench_thread_on(lal_thread **t, int cpu, lal_thread_fn fn, void *arg);
 
 typedef struct workload {
   const char *name;

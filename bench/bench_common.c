@@ -14,6 +14,15 @@ void bench_two_cpus(const bench_opts *opts, int *home, int *other) {
     *other = lal_cpuset_next(&opts->allowed, *other);
 }
 
+int bench_thread_on(lal_thread **t, int cpu, lal_thread_fn fn, void *arg) {
+  lal_cpuset pin;
+  lal_cpuset_zero(&pin);
+  lal_cpuset_set(&pin, cpu);
+  lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
+  attr.affinity = &pin;
+  return lal_thread_create(t, &attr, fn, arg);
+}
+
 FILE *bench_null_sink(void) {
 #ifdef _WIN32
   return fopen("NUL", "w");

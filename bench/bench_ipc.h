@@ -28,9 +28,10 @@ typedef enum ipc_kind { IPC_FUTEX, IPC_EVENT, IPC_PIPE } ipc_kind;
 /* Memory both sides see (a shared mapping when the responder is a process). */
 typedef struct ipc_shared {
   volatile uint64_t wake_ns; /* the responder's bench_os_clock_ns() when it woke */
-  volatile int32_t stamp;    /* set before ipc_start: the responder stamps wake_ns */
+  volatile int32_t stamp;    /* set before the start: the responder stamps wake_ns */
   volatile uint32_t word[2]; /* futex / WaitOnAddress word of each channel */
   volatile int32_t done;     /* rounds the responder completed */
+  volatile int32_t ended;    /* the responder's loop returned */
 } ipc_shared;
 
 typedef struct ipc_pair ipc_pair;
@@ -45,23 +46,23 @@ const char *ipc_kind_os_name(ipc_kind kind);
 ipc_pair *ipc_create(ipc_kind kind, int cross_process, char *reason, size_t reason_len);
 ipc_shared *ipc_shared_of(ipc_pair *p);
 
-/* Starts the responder pinned to `cpu`, running ipc_respond for `rounds`
- * rounds. 0 on success. */
-int ipc_start(ipc_pair *p, int cpu, int rounds);
-
-/* 0 once the responder has ended: a process that exited (or died), or a
- * thread that returned. Does not reap or join: ipc_finish does. */
-int ipc_peer_alive(ipc_pair *p);
-
 void ipc_signal(ipc_pair *p, int channel);
 void ipc_wait(ipc_pair *p, int channel);
 
-/* Waits for the responder to end and frees the pair. 0 if it completed
- * every round. */
-int ipc_finish(ipc_pair *p);
+/* The responder as a process of its own (for a cross_process pair), pinned to
+ * `cpu`, running ipc_respond for `rounds` rounds. 0 on success. A thread
+ * responder is common code (ipc_workloads.c). */
+int ipc_start_process(ipc_pair *p, int cpu, int rounds);
+
+/* 0 once the responder process has exited (or died); 1 while it runs, or if
+ * there is none. Does not reap it: ipc_destroy does. */
+int ipc_process_alive(ipc_pair *p);
+
+/* Waits for the responder process, if any, to end, and frees the pair. */
+void ipc_destroy(ipc_pair *p);
 
 /* The responder's loop (common): `rounds` times, wait on channel 0, stamp
- * wake_ns (if asked), signal channel 1. */
+ * wake_ns (if asked), signal channel 1; then set `ended`. */
 void ipc_respond(ipc_pair *p, int rounds);
 
 /* Windows: the entry point of `lal-bench --ipc-peer ...` (the process

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "bench_ipc.h"
 #include "bench_os.h"
 #include "lal.h"
@@ -23,9 +24,6 @@ struct ipc_pair {
   ipc_shared *sh;     /* MAP_SHARED: survives fork as shared memory */
   int rfd[2], wfd[2]; /* per channel; eventfd: the same descriptor */
   pid_t child;
-  lal_thread *thread;
-  int thread_ended;
-  int rounds;
 };
 
 const char *ipc_kind_os_name(ipc_kind kind) {
@@ -59,7 +57,7 @@ ipc_pair *ipc_create(ipc_kind kind, int cross_process, char *reason, size_t reas
     }
     if (!ok) {
       snprintf(reason, reason_len, "%s: errno %d", ipc_kind_os_name(kind), errno);
-      ipc_finish(p);
+      ipc_destroy(p);
       return NULL;
     }
   }
@@ -109,57 +107,35 @@ void ipc_wait(ipc_pair *p, int c) {
   }
 }
 
-static int responder_thread(void *arg) {
-  ipc_pair *p = arg;
-  ipc_respond(p, p->rounds);
-  __atomic_store_n(&p->thread_ended, 1, __ATOMIC_RELEASE);
+int ipc_process_alive(ipc_pair *p) {
+  if (p->child <= 0)
+    return 1;
+  /* WNOWAIT: look at the child's state without reaping it (waitid(2)). */
+  siginfo_t info;
+  info.si_pid = 0;
+  return waitid(P_PID, (id_t)p->child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0;
+}
+
+int ipc_start_process(ipc_pair *p, int cpu, int rounds) {
+  /* lal-bench is single-threaded here, so fork(2) copies no lock held by
+   * another thread; the child only pins itself and runs the loop. */
+  p->child = fork();
+  if (p->child < 0)
+    return -1;
+  if (p->child == 0) {
+    bench_os_pin(cpu);
+    ipc_respond(p, rounds);
+    _exit(0);
+  }
   return 0;
 }
 
-int ipc_peer_alive(ipc_pair *p) {
-  if (p->child > 0) {
-    /* WNOWAIT: look at the child's state without reaping it (waitid(2)). */
-    siginfo_t info;
-    info.si_pid = 0;
-    return waitid(P_PID, (id_t)p->child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-           info.si_pid == 0;
-  }
-  return !__atomic_load_n(&p->thread_ended, __ATOMIC_ACQUIRE);
-}
-
-int ipc_start(ipc_pair *p, int cpu, int rounds) {
-  p->rounds = rounds;
-  p->sh->done = 0;
-  if (p->cross_process) {
-    /* lal-bench is single-threaded here, so fork(2) copies no lock held by
-     * another thread; the child only pins itself and runs the loop. */
-    p->child = fork();
-    if (p->child < 0)
-      return -1;
-    if (p->child == 0) {
-      bench_os_pin(cpu);
-      ipc_respond(p, rounds);
-      _exit(0);
-    }
-    return 0;
-  }
-  lal_cpuset pin;
-  lal_cpuset_zero(&pin);
-  lal_cpuset_set(&pin, cpu);
-  lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
-  attr.affinity = &pin;
-  return lal_thread_create(&p->thread, &attr, responder_thread, p) == LAL_OK ? 0 : -1;
-}
-
-int ipc_finish(ipc_pair *p) {
-  if (p->thread)
-    lal_thread_join(p->thread, NULL);
+void ipc_destroy(ipc_pair *p) {
   if (p->child > 0) {
     int st;
     while (waitpid(p->child, &st, 0) < 0 && errno == EINTR) {
     }
   }
-  int complete = p->sh->done == p->rounds;
   for (int c = 0; c < 2; c++) {
     if (p->rfd[c] >= 0)
       close(p->rfd[c]);
@@ -168,7 +144,6 @@ int ipc_finish(ipc_pair *p) {
   }
   munmap(p->sh, sizeof *p->sh);
   free(p);
-  return complete ? 0 : -1;
 }
 
 int ipc_peer_main(int argc, char **argv) {
@@ -219,12 +194,7 @@ ipc_alert *ipc_alert_start(int cpu, volatile uint64_t *stamp) {
   sa.sa_handler = alert_handler;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGUSR1, &sa, &a->old);
-  lal_cpuset pin;
-  lal_cpuset_zero(&pin);
-  lal_cpuset_set(&pin, cpu);
-  lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
-  attr.affinity = &pin;
-  if (lal_thread_create(&a->thread, &attr, alert_thread, a) != LAL_OK) {
+  if (bench_thread_on(&a->thread, cpu, alert_thread, a) != LAL_OK) {
     sigaction(SIGUSR1, &a->old, NULL);
     free(a);
     return NULL;

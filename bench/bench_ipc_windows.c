@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "bench_ipc.h"
 #include "bench_os.h"
 #include "lal.h"
@@ -16,9 +17,6 @@ struct ipc_pair {
   ipc_shared *sh;
   HANDLE rd[2], wr[2]; /* per channel; an event is both */
   HANDLE process;
-  lal_thread *thread;
-  volatile LONG thread_ended;
-  int rounds;
 };
 
 /* WaitOnAddress is Windows 8+ (kernelbase.dll, API set synch-l1-2-0):
@@ -130,22 +128,13 @@ void ipc_wait(ipc_pair *p, int c) {
   }
 }
 
-static int responder_thread(void *arg) {
-  ipc_pair *p = arg;
-  ipc_respond(p, p->rounds);
-  InterlockedExchange(&p->thread_ended, 1);
-  return 0;
-}
-
-int ipc_peer_alive(ipc_pair *p) {
-  if (p->process)
-    return WaitForSingleObject(p->process, 0) == WAIT_TIMEOUT;
-  return !InterlockedCompareExchange(&p->thread_ended, 0, 0);
+int ipc_process_alive(ipc_pair *p) {
+  return !p->process || WaitForSingleObject(p->process, 0) == WAIT_TIMEOUT;
 }
 
 /* Windows has no fork: the process responder is lal-bench itself, run with
  * --ipc-peer KIND CPU ROUNDS MAP R0 W0 R1 W1 (inherited handle values). */
-static int start_process(ipc_pair *p, int cpu, int rounds) {
+int ipc_start_process(ipc_pair *p, int cpu, int rounds) {
   wchar_t exe[MAX_PATH];
   DWORD len = GetModuleFileNameW(NULL, exe, MAX_PATH);
   if (len == 0 || len >= MAX_PATH)
@@ -167,29 +156,12 @@ static int start_process(ipc_pair *p, int cpu, int rounds) {
   return 0;
 }
 
-int ipc_start(ipc_pair *p, int cpu, int rounds) {
-  p->rounds = rounds;
-  p->sh->done = 0;
-  if (p->cross_process)
-    return start_process(p, cpu, rounds);
-  lal_cpuset pin;
-  lal_cpuset_zero(&pin);
-  lal_cpuset_set(&pin, cpu);
-  lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
-  attr.affinity = &pin;
-  return lal_thread_create(&p->thread, &attr, responder_thread, p) == LAL_OK ? 0 : -1;
-}
-
-int ipc_finish(ipc_pair *p) {
-  if (p->thread)
-    lal_thread_join(p->thread, NULL);
+void ipc_destroy(ipc_pair *p) {
   if (p->process) {
     WaitForSingleObject(p->process, INFINITE);
     CloseHandle(p->process);
   }
-  int complete = p->sh && p->sh->done == p->rounds;
   pair_free(p);
-  return complete ? 0 : -1;
 }
 
 int ipc_peer_main(int argc, char **argv) {
@@ -249,12 +221,7 @@ ipc_alert *ipc_alert_start(int cpu, volatile uint64_t *stamp) {
   if (!a)
     return NULL;
   a->stamp = stamp;
-  lal_cpuset pin;
-  lal_cpuset_zero(&pin);
-  lal_cpuset_set(&pin, cpu);
-  lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
-  attr.affinity = &pin;
-  if (lal_thread_create(&a->thread, &attr, alert_thread, a) != LAL_OK) {
+  if (bench_thread_on(&a->thread, cpu, alert_thread, a) != LAL_OK) {
     free(a);
     return NULL;
   }

@@ -50,12 +50,8 @@ static int c2c_pair(int from, int to, int batches, histogram *h) {
   c2c_job job = {line, (uint64_t)(batches + 16) * C2C_BATCH};
   lal_cpuset saved, pin;
   lal_thread_get_affinity(&saved);
-  lal_cpuset_zero(&pin);
-  lal_cpuset_set(&pin, to);
-  lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
-  attr.affinity = &pin;
   lal_thread *t;
-  if (lal_thread_create(&t, &attr, c2c_responder, &job) != LAL_OK)
+  if (bench_thread_on(&t, to, c2c_responder, &job) != LAL_OK)
     return -1;
   lal_cpuset_zero(&pin);
   lal_cpuset_set(&pin, from);

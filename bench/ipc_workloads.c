@@ -34,16 +34,55 @@ void ipc_respond(ipc_pair *p, int rounds) {
     sh->done = i + 1;
     ipc_signal(p, 1);
   }
+  sh->ended = 1;
 }
 
 #define WARMUP 50
 
-typedef struct ipc_run {
-  ipc_kind kind;
-  int cross_process, peer_cpu, rounds;
-  uint64_t gap_ns; /* > 0: sleep this long before each round (peer asleep) */
-  histogram *round_trip, *one_way;
-} ipc_run;
+/* The two ways a series is measured. */
+typedef struct ipc_mode {
+  const char *workload, *unit;
+  uint64_t gap_ns; /* 0: back-to-back round trips; else one-way times, the peer asleep this long */
+  int quick_rounds, rounds_per_s, min_rounds;
+} ipc_mode;
+
+static const ipc_mode ping_pong = {"ctx_switch", "ns round trip (two wake-ups)", 0, 500, 1000, 100};
+static const ipc_mode wake_after_sleep = {
+    "process_wakeup", "ns signal -> peer running", 1000000, 100, 50, 20};
+
+/* The responder: a process (bench_ipc_<os>.c) or a thread of this one. */
+typedef struct ipc_peer {
+  ipc_pair *pair;
+  int cross_process, rounds;
+  lal_thread *thread;
+} ipc_peer;
+
+static int responder_thread(void *arg) {
+  ipc_peer *peer = arg;
+  ipc_respond(peer->pair, peer->rounds);
+  return 0;
+}
+
+static int peer_start(ipc_peer *peer, int cpu) {
+  ipc_shared_of(peer->pair)->done = 0;
+  if (peer->cross_process)
+    return ipc_start_process(peer->pair, cpu, peer->rounds);
+  return bench_thread_on(&peer->thread, cpu, responder_thread, peer) == LAL_OK ? 0 : -1;
+}
+
+/* A thread says it ended; a process that died cannot, so ask the OS too. */
+static int peer_alive(ipc_peer *peer) {
+  return !ipc_shared_of(peer->pair)->ended && ipc_process_alive(peer->pair);
+}
+
+/* Ends the peer and frees the pair; 0 if the peer completed every round. */
+static int peer_finish(ipc_peer *peer) {
+  if (peer->thread)
+    lal_thread_join(peer->thread, NULL);
+  int complete = ipc_shared_of(peer->pair)->done == peer->rounds;
+  ipc_destroy(peer->pair);
+  return complete ? 0 : -1;
+}
 
 /* A watchdog beside each series: if the peer ends before its rounds are done
  * (a process that could not map the shared block, a crash), the initiator
@@ -53,13 +92,13 @@ typedef struct ipc_run {
  * a second touch at most 20 of the 10^4-10^5 rounds a second measures (below
  * p99.9); a longer period would make every series wait longer for its end. */
 typedef struct ipc_watch {
-  ipc_pair *pair;
+  ipc_peer *peer;
   volatile int stop, broken;
 } ipc_watch;
 
 static int watch_loop(void *arg) {
   ipc_watch *w = arg;
-  ipc_shared *sh = ipc_shared_of(w->pair);
+  ipc_shared *sh = ipc_shared_of(w->peer->pair);
   int32_t last = sh->done;
   uint64_t quiet_since = lal_now_ns();
   while (!w->stop) {
@@ -67,10 +106,10 @@ static int watch_loop(void *arg) {
     if (sh->done != last) {
       last = sh->done;
       quiet_since = lal_now_ns();
-    } else if (lal_now_ns() - quiet_since > 1000000000u && !ipc_peer_alive(w->pair)) {
+    } else if (lal_now_ns() - quiet_since > 1000000000u && !peer_alive(w->peer)) {
       w->broken = 1;
       while (!w->stop) { /* until the initiator has seen it */
-        ipc_signal(w->pair, 1);
+        ipc_signal(w->peer->pair, 1);
         lal_sleep_ns(50000000, 0);
       }
     }
@@ -78,61 +117,92 @@ static int watch_loop(void *arg) {
   return 0;
 }
 
-/* One series: the initiator is the calling thread (pinned by the caller).
+/* One series into h: round trips (mode gap 0) or one-way times after a gap.
+ * The initiator is the calling thread (pinned by the caller).
  * -1: this OS lacks the mechanism (reason says why); -2: the run broke. */
-static int ipc_measure(const ipc_run *r, char *reason, size_t reason_len) {
-  ipc_pair *p = ipc_create(r->kind, r->cross_process, reason, reason_len);
-  if (!p)
+static int ipc_measure(const ipc_mode *m, ipc_kind kind, int cross_process, int peer_cpu,
+                       int rounds, histogram *h, char *reason, size_t reason_len) {
+  ipc_peer peer = {ipc_create(kind, cross_process, reason, reason_len), cross_process,
+                   rounds + WARMUP, NULL};
+  if (!peer.pair)
     return -1;
-  ipc_shared *sh = ipc_shared_of(p);
-  sh->stamp = r->one_way != NULL;
-  if (ipc_start(p, r->peer_cpu, r->rounds + WARMUP) != 0) {
-    snprintf(reason, reason_len, "cannot start the peer %s",
-             r->cross_process ? "process" : "thread");
-    ipc_finish(p);
+  const char *who = cross_process ? "process" : "thread";
+  ipc_shared *sh = ipc_shared_of(peer.pair);
+  sh->stamp = m->gap_ns != 0;
+  if (peer_start(&peer, peer_cpu) != 0) {
+    snprintf(reason, reason_len, "cannot start the peer %s", who);
+    ipc_destroy(peer.pair);
     return -2;
   }
-  ipc_watch watch = {p, 0, 0};
+  ipc_watch watch = {&peer, 0, 0};
   lal_thread *watcher = NULL;
   lal_thread_create(&watcher, NULL, watch_loop, &watch);
   uint64_t next = lal_now_ns();
-  for (int i = 0; i < r->rounds + WARMUP && !watch.broken; i++) {
-    if (r->gap_ns) { /* the peer sleeps a full gap, even after a late round */
+  for (int i = 0; i < peer.rounds && !watch.broken; i++) {
+    if (m->gap_ns) { /* the peer sleeps a full gap, even after a late round */
       uint64_t now = lal_now_ns();
-      next = next + r->gap_ns > now ? next + r->gap_ns : now + r->gap_ns;
+      next = next + m->gap_ns > now ? next + m->gap_ns : now + m->gap_ns;
       lal_sleep_until(next, 0);
     }
     /* The round trip is timed by this thread alone (lal_now_ns); a one-way
      * time compares with the peer's stamp, so both use the OS clock. */
-    uint64_t t0 = lal_now_ns(), sent = r->one_way ? bench_os_clock_ns() : 0;
-    ipc_signal(p, 0);
-    ipc_wait(p, 1);
+    uint64_t t0 = lal_now_ns(), sent = m->gap_ns ? bench_os_clock_ns() : 0;
+    ipc_signal(peer.pair, 0);
+    ipc_wait(peer.pair, 1);
     uint64_t t1 = lal_now_ns();
     if (i < WARMUP || watch.broken)
       continue;
-    if (r->round_trip)
-      hist_record(r->round_trip, t1 - t0);
-    if (r->one_way)
-      hist_record(r->one_way, sh->wake_ns > sent ? sh->wake_ns - sent : 0);
+    if (m->gap_ns)
+      hist_record(h, sh->wake_ns > sent ? sh->wake_ns - sent : 0);
+    else
+      hist_record(h, t1 - t0);
   }
   watch.stop = 1;
   if (watcher)
     lal_thread_join(watcher, NULL);
-  int broken = watch.broken;
-  if (ipc_finish(p) != 0 || broken) {
-    snprintf(reason, reason_len, "the peer %s ended before its rounds were done",
-             r->cross_process ? "process" : "thread");
+  if (peer_finish(&peer) != 0 || watch.broken) {
+    snprintf(reason, reason_len, "the peer %s ended before its rounds were done", who);
     return -2;
   }
   return 0;
 }
 
-typedef int (*series_fn)(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
-                         int self_cpu, int peer_cpu, const char *placement);
+/* One series of mode m; its name says the mechanism, the peer and the
+ * placement. 1 if it broke. */
+static int ipc_series(const bench_opts *opts, json_writer *jw, const ipc_mode *m, ipc_kind kind,
+                      int cross_process, int self_cpu, int peer_cpu, const char *placement) {
+  histogram *h = malloc(sizeof *h);
+  if (!h)
+    return 1;
+  hist_init(h);
+  char series[96], reason[160] = "";
+  if (m->gap_ns)
+    snprintf(series, sizeof series, "peer %s, %s", cross_process ? "process" : "thread", placement);
+  else
+    snprintf(series, sizeof series, "%s, %s, %s", ipc_kind_name(kind),
+             cross_process ? "processes" : "threads", placement);
+  int rounds =
+      opts->quick ? m->quick_rounds : m->min_rounds + (int)(opts->duration_s * m->rounds_per_s);
+  int st = ipc_measure(m, kind, cross_process, peer_cpu, rounds, h, reason, sizeof reason);
+  if (st == 0) {
+    bench_print(series, "ns", h);
+    bench_param params[] = {BENCH_TEXT("mechanism", ipc_kind_os_name(kind)),
+                            BENCH_NUM("cpu", self_cpu), BENCH_NUM("peer_cpu", peer_cpu),
+                            BENCH_NUM("rounds", rounds), BENCH_NUM("gap_ns", m->gap_ns)};
+    bench_emit_series(jw, m->workload, series, m->unit, NULL, params, m->gap_ns ? 5 : 4, h);
+  } else {
+    /* An OS without the mechanism (WaitOnAddress across processes) is a
+     * fact to report, not a failure; a run that broke is. */
+    printf("  %-36s %s: %s\n", series, st == -1 ? "skipped" : "failed", reason);
+  }
+  free(h);
+  return st == -2;
+}
 
-/* Runs fn for every peer (thread, process) and placement (same core, other
- * core) with the calling thread pinned to the home CPU; restores its affinity. */
-static int for_each_placement(const bench_opts *opts, json_writer *jw, int kind, series_fn fn) {
+/* Every peer (thread, process) and placement (same core, other core) of one
+ * kind, the calling thread pinned to the home CPU; restores its affinity. */
+static int for_each_placement(const bench_opts *opts, json_writer *jw, const ipc_mode *m,
+                              ipc_kind kind) {
   int a, b, failed = 0;
   bench_two_cpus(opts, &a, &b);
   lal_cpuset saved, pin;
@@ -147,38 +217,11 @@ static int for_each_placement(const bench_opts *opts, json_writer *jw, int kind,
                cross_process ? "process" : "thread");
         continue;
       }
-      failed |=
-          fn(opts, jw, kind, cross_process, a, other ? b : a, other ? "other core" : "same core");
+      failed |= ipc_series(opts, jw, m, kind, cross_process, a, other ? b : a,
+                           other ? "other core" : "same core");
     }
   lal_thread_set_affinity(&saved);
   return failed;
-}
-
-static int ctx_series(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
-                      int self_cpu, int peer_cpu, const char *placement) {
-  histogram *h = malloc(sizeof *h);
-  if (!h)
-    return 1;
-  hist_init(h);
-  char series[96], reason[160] = "";
-  snprintf(series, sizeof series, "%s, %s, %s", ipc_kind_name((ipc_kind)kind),
-           cross_process ? "processes" : "threads", placement);
-  ipc_run r = {(ipc_kind)kind, cross_process, peer_cpu, 0, 0, h, NULL};
-  r.rounds = opts->quick ? 500 : 100 + (int)(opts->duration_s * 1000);
-  int st = ipc_measure(&r, reason, sizeof reason);
-  if (st == 0) {
-    bench_print(series, "ns", h);
-    bench_param params[] = {BENCH_TEXT("mechanism", ipc_kind_os_name((ipc_kind)kind)),
-                            BENCH_NUM("cpu", self_cpu), BENCH_NUM("peer_cpu", peer_cpu),
-                            BENCH_NUM("rounds", r.rounds)};
-    bench_emit_series(jw, "ctx_switch", series, "ns round trip (two wake-ups)", NULL, params, 4, h);
-  } else {
-    /* An OS without the mechanism (WaitOnAddress across processes) is a
-     * fact to report, not a failure; a run that broke is. */
-    printf("  %-36s %s: %s\n", series, st == -1 ? "skipped" : "failed", reason);
-  }
-  free(h);
-  return st == -2;
 }
 
 int wl_ctx_switch(const bench_opts *opts, json_writer *jw) {
@@ -186,39 +229,13 @@ int wl_ctx_switch(const bench_opts *opts, json_writer *jw) {
   printf("  (address wait = %s, event = %s, pipe = %s)\n", ipc_kind_os_name(IPC_FUTEX),
          ipc_kind_os_name(IPC_EVENT), ipc_kind_os_name(IPC_PIPE));
   for (int kind = IPC_FUTEX; kind <= IPC_PIPE; kind++)
-    failed |= for_each_placement(opts, jw, kind, ctx_series);
-  return failed;
-}
-
-static int wakeup_series(const bench_opts *opts, json_writer *jw, int kind, int cross_process,
-                         int self_cpu, int peer_cpu, const char *placement) {
-  histogram *h = malloc(sizeof *h);
-  if (!h)
-    return 1;
-  hist_init(h);
-  char series[96], reason[160] = "";
-  snprintf(series, sizeof series, "peer %s, %s", cross_process ? "process" : "thread", placement);
-  ipc_run r = {(ipc_kind)kind, cross_process, peer_cpu, 0, 1000000, NULL, h};
-  r.rounds = opts->quick ? 100 : 20 + (int)(opts->duration_s * 50);
-  int failed = 0;
-  if (ipc_measure(&r, reason, sizeof reason) == 0) {
-    bench_print(series, "ns", h);
-    bench_param params[] = {BENCH_TEXT("mechanism", ipc_kind_os_name((ipc_kind)kind)),
-                            BENCH_NUM("cpu", self_cpu), BENCH_NUM("peer_cpu", peer_cpu),
-                            BENCH_NUM("gap_ns", r.gap_ns), BENCH_NUM("rounds", r.rounds)};
-    bench_emit_series(jw, "process_wakeup", series, "ns signal -> peer running", NULL, params, 5,
-                      h);
-  } else {
-    printf("  %-36s failed: %s\n", series, reason);
-    failed = 1;
-  }
-  free(h);
+    failed |= for_each_placement(opts, jw, &ping_pong, (ipc_kind)kind);
   return failed;
 }
 
 int wl_process_wakeup(const bench_opts *opts, json_writer *jw) {
   printf("  (%s; the peer sleeps 1 ms between wake-ups)\n", ipc_kind_os_name(IPC_EVENT));
-  return for_each_placement(opts, jw, IPC_EVENT, wakeup_series);
+  return for_each_placement(opts, jw, &wake_after_sleep, IPC_EVENT);
 }
 
 static int signal_series(const bench_opts *opts, json_writer *jw, int self_cpu, int target_cpu,
