@@ -169,34 +169,31 @@ static void env_text(const json_value *v, char *buf, size_t size) {
     snprintf(buf, size, "%.17g", v->number);
 }
 
-/* The fields of the fingerprint in order: A's, then those only B has.
- * clock_reason is left out: it quotes this run's measurements (ppm); the
- * choice it explains is clock_source. Calls fn for each; returns how many
- * differ. */
-typedef void (*env_fn)(void *ctx, const char *key, const char *a, const char *b, int differs);
+/* The fields of two objects (a fingerprint, a series' params) in order: A's,
+ * then those only B has, except `skip`. Calls fn for each with both values as
+ * text; returns how many differ, and counts them all in *total if given. */
+typedef void (*field_fn)(void *ctx, const char *key, const char *a, const char *b, int differs);
 
-static int walk_env(const json_value *ea, const json_value *eb, env_fn fn, void *ctx) {
+static int walk_fields(const json_value *oa, const json_value *ob, const char *skip, int *total,
+                       field_fn fn, void *ctx) {
   int differing = 0;
   for (int side = 0; side < 2; side++) {
-    const json_value *x = side ? eb : ea, *y = side ? ea : eb;
+    const json_value *x = side ? ob : oa, *y = side ? oa : ob;
     for (size_t i = 0; x && x->type == JSON_OBJECT && i < x->count; i++) {
       const json_value *other = json_get(y, x->keys[i]);
-      if (strcmp(x->keys[i], "clock_reason") == 0 || (other && side == 1))
+      if ((skip && strcmp(x->keys[i], skip) == 0) || (other && side == 1))
         continue; /* present on both sides: seen in the first pass */
       char vx[200], vy[200];
       env_text(&x->items[i], vx, sizeof vx);
       env_text(other, vy, sizeof vy);
       int differs = !env_same(&x->items[i], other);
       differing += differs;
+      if (total)
+        ++*total;
       fn(ctx, x->keys[i], side ? vy : vx, side ? vx : vy, differs);
     }
   }
   return differing;
-}
-
-static void env_count(void *ctx, const char *key, const char *a, const char *b, int differs) {
-  (void)key, (void)a, (void)b, (void)differs;
-  ++*(int *)ctx;
 }
 
 static void env_warn(void *ctx, const char *key, const char *a, const char *b, int differs) {
@@ -209,43 +206,42 @@ static void env_html_row(void *ctx, const char *key, const char *a, const char *
 }
 
 /* One warning per fingerprint field that differs or exists on one side only;
- * the HTML report shows every field side by side. */
+ * the HTML report shows every field side by side. clock_reason is not
+ * compared: it quotes this run's measurements (ppm); the choice it explains
+ * is clock_source. */
 static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE *html) {
   const json_value *ea = json_get(a, "env"), *eb = json_get(b, "env");
   int total = 0;
-  int differing = walk_env(ea, eb, env_warn, out);
-  if (html) {
-    walk_env(ea, eb, env_count, &total);
+  int differing = walk_fields(ea, eb, "clock_reason", &total, env_warn, out);
+  if (html) { /* the header gives the counts, so the rows are a second pass */
     html_env_begin(html, differing, total);
-    walk_env(ea, eb, env_html_row, html);
+    walk_fields(ea, eb, "clock_reason", NULL, env_html_row, html);
     html_env_end(html);
   }
   return differing;
 }
 
+typedef struct text_list {
+  char *buf;
+  size_t size, used;
+} text_list;
+
+static void param_append(void *ctx, const char *key, const char *a, const char *b, int differs) {
+  text_list *t = ctx;
+  if (!differs)
+    return;
+  int w = snprintf(t->buf + t->used, t->size - t->used, "%s%s A %s, B %s", t->used ? "; " : "", key,
+                   a, b);
+  if (w > 0 && (size_t)w < t->size - t->used)
+    t->used += (size_t)w;
+}
+
 /* "cpu A 1, B 0; rounds A 100, B 200" for each parameter of a series that
  * differs; 0 if none does. */
 static int params_differ(const json_value *pa, const json_value *pb, char *buf, size_t size) {
-  size_t used = 0;
-  int n = 0;
+  text_list t = {buf, size, 0};
   buf[0] = '\0';
-  for (int side = 0; side < 2; side++) {
-    const json_value *x = side ? pb : pa, *y = side ? pa : pb;
-    for (size_t i = 0; x && x->type == JSON_OBJECT && i < x->count; i++) {
-      const json_value *other = json_get(y, x->keys[i]);
-      if ((other && side == 1) || env_same(&x->items[i], other))
-        continue;
-      char vx[96], vy[96];
-      env_text(&x->items[i], vx, sizeof vx);
-      env_text(other, vy, sizeof vy);
-      int w = snprintf(buf + used, size - used, "%s%s A %s, B %s", n ? "; " : "", x->keys[i],
-                       side ? vy : vx, side ? vx : vy);
-      if (w > 0 && (size_t)w < size - used)
-        used += (size_t)w;
-      n++;
-    }
-  }
-  return n;
+  return walk_fields(pa, pb, NULL, NULL, param_append, &t);
 }
 
 typedef struct pct_row {

@@ -105,14 +105,21 @@ static void fingerprint_differences_warn(void **state) {
   free(a), free(b);
 }
 
-/* doc() with `extra` fields added to its env object. */
-static char *with_env(char *d, const char *extra) {
-  const char *at = strstr(d, "\"cpu_count\": 2") + strlen("\"cpu_count\": 2");
-  size_t head = (size_t)(at - d), size = strlen(d) + strlen(extra) + 3;
+/* d with text inserted right after the first `marker` (d is freed). */
+static char *insert_after(char *d, const char *marker, const char *text) {
+  const char *at = strstr(d, marker) + strlen(marker);
+  size_t head = (size_t)(at - d), size = strlen(d) + strlen(text) + 1;
   char *s = malloc(size);
-  snprintf(s, size, "%.*s, %s%s", (int)head, d, extra, at);
+  snprintf(s, size, "%.*s%s%s", (int)head, d, text, at);
   free(d);
   return s;
+}
+
+/* doc() with `extra` fields added to its env object. */
+static char *with_env(char *d, const char *extra) {
+  char text[512];
+  snprintf(text, sizeof text, ", %s", extra);
+  return insert_after(d, "\"cpu_count\": 2", text);
 }
 
 static void fingerprint_compares_settings_not_readings(void **state) {
@@ -143,12 +150,9 @@ static void fingerprint_compares_settings_not_readings(void **state) {
 
 /* doc() whose series says what it obtained (a priority profile's result). */
 static char *with_obtained(char *d, const char *obtained) {
-  const char *at = strstr(d, "\"unit\": \"ns\", ") + strlen("\"unit\": \"ns\", ");
-  size_t head = (size_t)(at - d), size = strlen(d) + strlen(obtained) + 32;
-  char *s = malloc(size);
-  snprintf(s, size, "%.*s\"obtained\": \"%s\", %s", (int)head, d, obtained, at);
-  free(d);
-  return s;
+  char text[128];
+  snprintf(text, sizeof text, "\"obtained\": \"%s\", ", obtained);
+  return insert_after(d, "\"unit\": \"ns\", ", text);
 }
 
 static void different_obtained_priorities_warn(void **state) {
@@ -167,12 +171,13 @@ static void different_obtained_priorities_warn(void **state) {
 
 static void different_parameters_warn(void **state) {
   (void)state;
-  char *a = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000),
-                          "x\", \"params\": {\"cpu\": 1, \"rounds\": 100}, \"y\": \"");
-  char *b = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000),
-                          "x\", \"params\": {\"cpu\": 1, \"rounds\": 100}, \"y\": \"");
-  char *c = with_obtained(doc("lal-bench/1", "Linux", 1000, 10000),
-                          "x\", \"params\": {\"cpu\": 0, \"mechanism\": \"futex\"}, \"y\": \"");
+  const char *unit = "\"unit\": \"ns\", ";
+  char *a = insert_after(doc("lal-bench/1", "Linux", 1000, 10000), unit,
+                         "\"params\": {\"cpu\": 1, \"rounds\": 100}, ");
+  char *b = insert_after(doc("lal-bench/1", "Linux", 1000, 10000), unit,
+                         "\"params\": {\"cpu\": 1, \"rounds\": 100}, ");
+  char *c = insert_after(doc("lal-bench/1", "Linux", 1000, 10000), unit,
+                         "\"params\": {\"cpu\": 0, \"mechanism\": \"futex\"}, ");
   char out[8192];
   assert_int_equal(run(a, b, "p99", 10, out, sizeof out), 0);
   assert_null(strstr(out, "parameters differ"));
@@ -184,16 +189,13 @@ static void different_parameters_warn(void **state) {
 
 /* doc() with a clock_accuracy result (single numbers) before its series. */
 static char *with_accuracy(char *d, int drift_ppb, int backward) {
-  const char *at = strstr(d, "\"results\": [") + strlen("\"results\": [");
-  size_t head = (size_t)(at - d), size = strlen(d) + 200;
-  char *s = malloc(size);
-  snprintf(s, size,
-           "%.*s{\"workload\": \"clock_accuracy\", \"duration_ns\": 1000000000, "
+  char text[200];
+  snprintf(text, sizeof text,
+           "{\"workload\": \"clock_accuracy\", \"duration_ns\": 1000000000, "
            "\"drift_ppb\": %d, \"migrations\": 100, \"backward_steps\": %d, "
-           "\"calibration_us\": 20000}, %s",
-           (int)head, d, drift_ppb, backward, at);
-  free(d);
-  return s;
+           "\"calibration_us\": 20000}, ",
+           drift_ppb, backward);
+  return insert_after(d, "\"results\": [", text);
 }
 
 static void single_measurements_are_shown_side_by_side(void **state) {
