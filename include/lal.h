@@ -412,7 +412,9 @@ LAL_API int lal_sleep_ns(uint64_t ns, unsigned flags);
  * resolution request, timeBeginPeriod(ceil(ns / 1 ms)) held until the next call
  * (a previous request by lal is ended).
  * *applied_ns (may be NULL) receives what the OS reports now in force.
- * Returns LAL_OK or the OS failure's status. Cost: one syscall.
+ * Returns LAL_OK; LAL_ERANGE (Linux) for a slack the kernel cannot report
+ * back (above LONG_MAX ns), nothing changed; or the OS failure's status.
+ * Cost: two syscalls.
  */
 LAL_API int lal_timer_slack_set(uint64_t ns, uint64_t *applied_ns);
 
@@ -468,7 +470,9 @@ typedef struct lal_pacer_stats {
  * is already past it: by default the pacer skips to the first deadline still
  * ahead (counting `missed`) and waits for it; with LAL_PACER_CATCH_UP it returns
  * at once for each missed deadline. *late_ns (may be NULL): how late this wake-up
- * was against its deadline. Returns LAL_OK or lal_sleep_until's error.
+ * was against its deadline. Returns LAL_OK or lal_sleep_until's error;
+ * LAL_EINVAL for NULL or a pacer no init/set_period could have left (period 0
+ * or over an hour, unknown flags, next deadline over an hour ahead), unchanged.
  * lal_pacer_set_period: the next deadline stays; later ones follow the new period.
  * lal_pacer_deadline: deadline number n of the current epoch (start + n x period),
  * saturating at UINT64_MAX; UINT64_MAX also for a NULL or uninitialised pacer.
@@ -570,7 +574,9 @@ typedef enum lal_topo_domain {
  * over every processor group, GetProcessGroupAffinity / GetProcessAffinityMask,
  * and GetSystemCpuSetInformation where the OS has it (Windows 10+).
  * Returns LAL_OK; LAL_EINVAL if out is NULL; LAL_ENOTSUP on a Linux build
- * without hwloc; LAL_ENOMEM; LAL_EIO if the OS's answer is malformed.
+ * without hwloc; LAL_ENOMEM; LAL_ERANGE for a machine with more CPUs (or CPU
+ * numbers) than LAL_CPUSET_MAX; LAL_EIO if the OS's answer is malformed
+ * (including an unreadable HWLOC_XMLFILE / HWLOC_SYNTHETIC given to hwloc).
  * Cost: about a millisecond (hwloc reads sysfs); load once, keep it.
  */
 LAL_API int lal_topology_load(lal_topology **out);
@@ -810,7 +816,10 @@ LAL_API int lal_thread_get_priority(lal_priority_result *out);
  * sched_setattr with the saved attributes, Windows the saved thread priority,
  * MMCSS task left) and returns the first failure; going back from a boost to
  * a lower priority never needs privilege, except undoing a raised nice value
- * on Linux without CAP_SYS_NICE/RLIMIT_NICE (then LAL_EPERM). Restore on the
+ * on Linux without CAP_SYS_NICE/RLIMIT_NICE (then LAL_EPERM). All or nothing:
+ * a state no save could have produced (an unknown policy, FIFO priority 0, a
+ * nice outside -20..19, an empty affinity) is LAL_EINVAL before any change,
+ * and when a step fails the thread is put back as it was. Restore on the
  * thread that saved. LAL_EINVAL for NULL.
  */
 typedef struct lal_thread_state {
@@ -940,8 +949,9 @@ LAL_API int lal_mem_unlock_all(void);
  * lal_mem_lock / lal_mem_unlock: [p, p + size) rounded out to pages. Linux
  * mlock(2)/munlock(2); Windows VirtualLock/VirtualUnlock (the working set is
  * grown first when the region does not fit in its minimum).
- * LAL_EINVAL: NULL, size 0, a range that wraps; LAL_ENOMEM: over the lock
- * limit or not mapped. Cost: faults in the range.
+ * LAL_EINVAL: NULL or size 0; LAL_ERANGE: a range whose end, rounded up to a
+ * page, passes the end of the address space; LAL_ENOMEM: over the lock limit
+ * or not mapped. Cost: faults in the range.
  */
 LAL_API int lal_mem_lock(void *p, size_t size);
 LAL_API int lal_mem_unlock(void *p, size_t size);
@@ -950,9 +960,15 @@ LAL_API int lal_mem_unlock(void *p, size_t size);
  * lal_mem_prefault: makes every page of [p, p + size) resident and writable
  * now: Linux madvise(MADV_POPULATE_WRITE) (5.14+) and then one user-space
  * read-write per page (under shadow-paging hypervisors the first user access
- * still exits to the host otherwise); Windows one write per page. The memory
- * must be writable; contents are kept.
- * LAL_EINVAL: NULL, size 0, a wrapping range. Cost: the page faults.
+ * still exits to the host otherwise); Windows one write per page. Contents
+ * are kept. lal writes only to memory the OS confirmed writable: Linux
+ * MADV_POPULATE_WRITE (or, before 5.14, /proc/self/maps), Windows
+ * VirtualQuery.
+ * LAL_EINVAL: NULL, size 0, or memory that is not writable (read-only,
+ * PROT_NONE, a guard page); LAL_ERANGE: a range whose page-rounded end passes
+ * the end of the address space; LAL_ENOMEM: part of the range is not mapped;
+ * LAL_EIO: a page could not be populated (e.g. a file mapping past its end).
+ * Cost: the page faults.
  */
 LAL_API int lal_mem_prefault(void *p, size_t size);
 

@@ -135,7 +135,13 @@ static void bad_input_changes_nothing(void **state) {
   assert_status(LAL_EINVAL, lal_mem_query(NULL, &info));
   assert_status(LAL_EINVAL, lal_mem_lock(NULL, 4096));
   assert_status(LAL_EINVAL, lal_mem_lock(stack_buf, 0));
-  assert_status(LAL_EINVAL, lal_mem_lock((void *)(UINTPTR_MAX - 10), 100)); /* wraps */
+  assert_status(LAL_ERANGE, lal_mem_lock((void *)(UINTPTR_MAX - 10), 100)); /* wraps */
+  /* Ends that reach the last page: rounding up to a page would wrap to an
+   * empty range, which the OS would "lock" or "prefault" without error. */
+  assert_status(LAL_ERANGE, lal_mem_lock((void *)1, SIZE_MAX));
+  assert_status(LAL_ERANGE, lal_mem_unlock((void *)1, SIZE_MAX));
+  assert_status(LAL_ERANGE, lal_mem_prefault((void *)1, SIZE_MAX));
+  assert_status(LAL_ERANGE, lal_mem_prefault((void *)(UINTPTR_MAX - 4096), 100));
   assert_status(LAL_EINVAL, lal_mem_unlock(NULL, 4096));
   assert_status(LAL_EINVAL, lal_mem_prefault(NULL, 4096));
   assert_status(LAL_EINVAL, lal_mem_prefault(stack_buf, 0));
@@ -180,6 +186,47 @@ static int mapping_count(void) {
 #else
   return -1;
 #endif
+}
+
+#ifdef _WIN32
+#  include <windows.h>
+static void *map_protected(size_t size, int writable_none_read) {
+  DWORD prot = writable_none_read == 0 ? PAGE_NOACCESS : PAGE_READONLY;
+  return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, prot);
+}
+static void unmap_protected(void *p, size_t size) {
+  (void)size;
+  VirtualFree(p, 0, MEM_RELEASE);
+}
+#else
+#  include <sys/mman.h>
+/* 0: PROT_NONE, 1: PROT_READ. */
+static void *map_protected(size_t size, int readable) {
+  void *p = mmap(NULL, size, readable ? PROT_READ : PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+static void unmap_protected(void *p, size_t size) { munmap(p, size); }
+#endif
+
+/* lal writes only to memory the OS confirmed writable: read-only and
+ * inaccessible memory is LAL_EINVAL, never a crash (each call below took
+ * SIGSEGV when lal read the kernel's EINVAL as "too old a kernel"). */
+static void prefault_refuses_memory_that_is_not_writable(void **state) {
+  (void)state;
+  static const char literal[] = "read-only data in the executable image";
+  assert_status(LAL_EINVAL, lal_mem_prefault((void *)literal, sizeof literal));
+  for (int readable = 0; readable <= 1; readable++) {
+    char *p = map_protected(4 * 4096, readable);
+    assert_non_null(p);
+    assert_status(LAL_EINVAL, lal_mem_prefault(p, 4 * 4096));
+    assert_status(LAL_EINVAL, lal_mem_prefault(p + 4096 + 17, 100)); /* inside, unaligned */
+    unmap_protected(p, 4 * 4096);
+  }
+  /* A writable allocation followed by a read-only page: refused as a whole. */
+  void *w;
+  alloc_ok(4096, LAL_PAGE_DEFAULT, 0, &w);
+  assert_status(LAL_OK, lal_mem_prefault(w, 4096));
+  assert_status(LAL_OK, lal_mem_free(w, 4096));
 }
 
 static void huge_pages_unavailable(void **state) {
@@ -461,6 +508,7 @@ int main(void) {
       cmocka_unit_test(default_pages_are_zeroed_writable_and_verified),
       cmocka_unit_test(lock_option_locks),
       cmocka_unit_test(bad_input_changes_nothing),
+      cmocka_unit_test(prefault_refuses_memory_that_is_not_writable),
       cmocka_unit_test(huge_pages_unavailable),
       cmocka_unit_test(numa_binding_is_verified),
       cmocka_unit_test(large_pages_are_really_large),

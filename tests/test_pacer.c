@@ -99,6 +99,29 @@ static void set_period_keeps_the_next_deadline(void **state) {
   assert_true(lal_now_ns() >= next);
 }
 
+/* The pacer is the caller's plain value: a corrupted one must fail at once,
+ * not sleep until a deadline years away (it hung before wait re-checked). */
+static void wait_rejects_a_corrupted_pacer(void **state) {
+  (void)state;
+  lal_pacer p;
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  lal_pacer bad = p;
+  bad.period_ns = (uint64_t)1e18;
+  assert_status(LAL_EINVAL, lal_pacer_wait(&bad, NULL));
+  assert_status(LAL_EINVAL, lal_pacer_set_period(&bad, 1000000u));
+  bad = p;
+  bad.start_ns += (uint64_t)7200 * 1000000000u; /* next deadline two hours ahead */
+  assert_status(LAL_EINVAL, lal_pacer_wait(&bad, NULL));
+  bad = p;
+  bad.index = UINT64_MAX / 2; /* deadline saturates at UINT64_MAX */
+  assert_status(LAL_EINVAL, lal_pacer_wait(&bad, NULL));
+  bad = p;
+  bad.flags = 1u << 31;
+  assert_status(LAL_EINVAL, lal_pacer_wait(&bad, NULL));
+  assert_int_equal(bad.waits, 0);
+  assert_status(LAL_OK, lal_pacer_wait(&p, NULL)); /* the intact one still works */
+}
+
 static void stats_reject_bad_input(void **state) {
   (void)state;
   lal_pacer p;
@@ -121,6 +144,7 @@ int main(void) {
       cmocka_unit_test(late_caller_skips_missed_periods_and_stays_on_the_grid),
       cmocka_unit_test(catch_up_returns_once_for_every_missed_deadline),
       cmocka_unit_test(set_period_keeps_the_next_deadline),
+      cmocka_unit_test(wait_rejects_a_corrupted_pacer),
       cmocka_unit_test(stats_reject_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

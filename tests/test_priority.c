@@ -236,6 +236,69 @@ static void saved_state_comes_back(void **state) {
   assert_true(lal_cpuset_equal(&now, &s.affinity));
 }
 
+/* Asserts the calling thread's affinity and scheduling are those of `s`. */
+static void expect_state(const lal_thread_state *s) {
+  expect_unchanged(&s->priority);
+  lal_cpuset now;
+  assert_status(LAL_OK, lal_thread_get_affinity(&now));
+  assert_true(lal_cpuset_equal(&now, &s->affinity));
+}
+
+static void restore_of_a_bad_state_changes_nothing(void **state) {
+  (void)state;
+  lal_thread_state now, bad;
+  assert_status(LAL_OK, lal_thread_state_save(&now));
+  /* A different affinity in every bad state: a restore that applied it
+   * before noticing the bad priority would show. */
+  lal_cpuset one;
+  lal_cpuset_zero(&one);
+  lal_cpuset_set(&one, lal_cpuset_first(&now.affinity));
+
+  bad = now;
+  bad.affinity = one;
+  bad.priority.policy = 99;
+  assert_status(LAL_EINVAL, lal_thread_state_restore(&bad));
+  expect_state(&now);
+#ifdef __linux__
+  bad = now;
+  bad.affinity = one;
+  bad.priority.policy = LAL_POLICY_FIFO;
+  bad.priority.rt_priority = 0;
+  assert_status(LAL_EINVAL, lal_thread_state_restore(&bad));
+  expect_state(&now);
+  bad.priority.policy = LAL_POLICY_OTHER;
+  bad.priority.nice = 20;
+  assert_status(LAL_EINVAL, lal_thread_state_restore(&bad));
+  expect_state(&now);
+#else
+  bad = now;
+  bad.affinity = one;
+  bad.priority.win_thread_priority = 42;
+  assert_status(LAL_EINVAL, lal_thread_state_restore(&bad));
+  expect_state(&now);
+#endif
+  bad = now;
+  bad.valid = 7; /* never written by save */
+  assert_status(LAL_EINVAL, lal_thread_state_restore(&bad));
+  expect_state(&now);
+
+  /* A valid lower priority with an affinity no thread can have: the
+   * affinity fails, and the scheduling must not have changed either. */
+  bad = now;
+  lal_cpuset_zero(&bad.affinity);
+  lal_cpuset_set(&bad.affinity, LAL_CPUSET_MAX - 1);
+#ifdef __linux__
+  bad.priority.policy = LAL_POLICY_BATCH;
+  bad.priority.rt_priority = 0;
+  bad.priority.nice = 5;
+#else
+  bad.priority.win_thread_priority = -1; /* THREAD_PRIORITY_BELOW_NORMAL */
+#endif
+  int rc = lal_thread_state_restore(&bad);
+  assert_true(rc != LAL_OK);
+  expect_state(&now);
+}
+
 #ifdef __linux__
 /* Runs check() in a child that set RLIMIT_RTPRIO / RLIMIT_NICE (soft and
  * hard) and became nobody, and fails if the child reports a failure. */
@@ -431,6 +494,7 @@ int main(void) {
       cmocka_unit_test_teardown(normal_and_background_need_no_privilege, restore),
       cmocka_unit_test_teardown(every_profile_obtains_its_table_entry, restore),
       cmocka_unit_test_teardown(saved_state_comes_back, restore),
+      cmocka_unit_test_teardown(restore_of_a_bad_state_changes_nothing, restore),
       cmocka_unit_test_teardown(without_privilege_strict_fails_and_fallback_reports, restore),
 #ifdef __linux__ /* rlimits and sched_setattr chains are Linux's */
       cmocka_unit_test(rlimits_cap_the_fallback),

@@ -101,7 +101,26 @@ static void timer_slack_reports_what_the_os_applied(void **state) {
   assert_true(applied == 1000u);
   assert_status(LAL_OK, lal_timer_slack_set(0, &applied)); /* 0 would mean "default" */
   assert_true(applied == 1u);
-  assert_status(LAL_OK, lal_timer_slack_set(50000u, NULL));
+  /* Above INT_MAX: glibc's prctl() truncated the read-back to 0 while the
+   * kernel held 3 s. What is reported must be what is in force. */
+  assert_status(LAL_OK, lal_timer_slack_set(3000000000u, &applied));
+  assert_true(applied == 3000000000u);
+  assert_status(LAL_OK, lal_timer_slack_set((uint64_t)1 << 40, &applied));
+  assert_true(applied == (uint64_t)1 << 40);
+  /* More than the kernel can report back: refused, the slack unchanged. */
+  assert_status(LAL_ERANGE, lal_timer_slack_set(UINT64_MAX, &applied));
+  assert_status(LAL_OK, lal_timer_slack_set(50000u, &applied));
+  assert_true(applied == 50000u);
+#endif
+#ifdef _WIN32
+  /* Huge requests clamp to the largest period the timer offers instead of
+   * overflowing the rounding to a tiny one. */
+  assert_status(LAL_OK, lal_timer_slack_set(UINT64_MAX, &applied));
+  assert_true(applied >= 1000000u);
+  uint64_t at_max = applied;
+  assert_status(LAL_OK, lal_timer_slack_set(UINT64_MAX - 999999u, &applied));
+  assert_true(applied == at_max);
+  assert_status(LAL_OK, lal_timer_slack_set(1000000u, &applied));
 #endif
 }
 

@@ -199,6 +199,45 @@ static void stack_prefault_bounds(void **state) {
   assert_status(LAL_ERANGE, lal_stack_prefault((size_t)1 << 40));
 }
 
+/* The largest prefault lal accepts, in a thread with a 1 MiB stack: every
+ * byte up to the documented limit (room - 64 KiB) is touched without
+ * overflowing. Under AddressSanitizer each frame of the old recursion was
+ * ~16.4 KiB for 16 KiB of touches and this crashed. */
+static int prefault_to_the_limit(void *arg) {
+  size_t *largest = arg;
+  size_t lo = 0, hi = (size_t)1 << 20; /* OK at lo, not above hi */
+  while (hi - lo > 4096) {
+    size_t mid = lo + (hi - lo) / 2;
+    int rc = lal_stack_prefault(mid);
+    if (rc == LAL_OK)
+      lo = mid;
+    else if (rc == LAL_ERANGE)
+      hi = mid;
+    else
+      return rc;
+  }
+  /* Then every size from just under the limit up to it, page by page. */
+  for (size_t b = lo > 16384 ? lo - 16384 : 0; b <= lo + 4096; b += 1024)
+    if (lal_stack_prefault(b) == LAL_OK)
+      *largest = b;
+  return 0;
+}
+
+static void stack_prefault_up_to_the_limit_stays_inside(void **state) {
+  (void)state;
+  lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
+  attr.stack_size = (size_t)1 << 20;
+  size_t largest = 0;
+  lal_thread *t;
+  assert_status(LAL_OK, lal_thread_create(&t, &attr, prefault_to_the_limit, &largest));
+  int ret = -1;
+  assert_status(LAL_OK, lal_thread_join(t, &ret));
+  assert_int_equal(ret, 0);
+  /* Most of the stack could be prefaulted: the limit is room - 64 KiB. */
+  assert_true(largest > (size_t)600 << 10);
+  assert_true(largest < (size_t)1 << 20);
+}
+
 #ifdef __linux__
 /* Minor faults of this thread while using `bytes` of fresh stack. */
 static volatile char sink;
@@ -270,6 +309,7 @@ int main(void) {
       cmocka_unit_test(a_thread_cannot_join_itself),
       cmocka_unit_test(names_are_utf8_and_cut_at_a_character),
       cmocka_unit_test(stack_prefault_bounds),
+      cmocka_unit_test(stack_prefault_up_to_the_limit_stays_inside),
       cmocka_unit_test(stack_prefault_removes_page_faults),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -129,6 +129,12 @@ static void bad_input_is_rejected(void **state) {
   assert_status(LAL_ERANGE, lal_topology_pu_of_cpu(t, -1, &pu));
   assert_status(LAL_ERANGE, lal_topology_pu_of_cpu(t, LAL_CPUSET_MAX, &pu));
   assert_status(LAL_ENOENT, lal_topology_pu_of_cpu(t, LAL_CPUSET_MAX - 1, &pu));
+  /* Output struct checked before any lookup: a bad one is LAL_EINVAL
+   * whatever the cpu (it was LAL_ENOENT / LAL_ERANGE). */
+  pu.size = 0;
+  assert_status(LAL_EINVAL, lal_topology_pu_of_cpu(t, LAL_CPUSET_MAX - 1, &pu));
+  assert_status(LAL_EINVAL, lal_topology_pu_of_cpu(t, -1, &pu));
+  pu.size = sizeof pu;
   lal_topo_kind kind = LAL_TOPO_KIND_INIT;
   assert_status(LAL_ERANGE, lal_topology_kind(t, info.kinds, &kind));
   assert_status(LAL_EINVAL, lal_topology_kind(NULL, 0, &kind));
@@ -154,6 +160,22 @@ static void bad_input_is_rejected(void **state) {
   req.flags = 0;
   req.size = 4;
   assert_status(LAL_EINVAL, lal_place(t, &req, out, NULL));
+  /* A newer caller's larger request: a zero tail is accepted, a non-zero
+   * one (a field this library cannot honour) is LAL_EINVAL, as lal_init. */
+  struct {
+    lal_place_req req;
+    unsigned char tail[16];
+  } bigger;
+  memset(&bigger, 0, sizeof bigger);
+  bigger.req.size = sizeof bigger;
+  bigger.req.threads = 1;
+  lal_cpuset keep[1];
+  lal_cpuset_zero(&keep[0]);
+  assert_status(LAL_OK, lal_place(t, &bigger.req, keep, NULL));
+  bigger.tail[15] = 1;
+  lal_cpuset_zero(&out[0]);
+  assert_status(LAL_EINVAL, lal_place(t, &bigger.req, out, NULL));
+  assert_int_equal(lal_cpuset_count(&out[0]), 0);
   req.size = sizeof req;
   lal_place_result res = LAL_PLACE_RESULT_INIT;
   res.size = 3;

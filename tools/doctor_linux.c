@@ -504,8 +504,9 @@ static int cgroup2_dir(ctx *c, char *dir, size_t size) {
   int hybrid;
   if (!rd(c, "/proc/self/mountinfo") ||
       lal__cgroup_find_mount(c->text, mount, sizeof mount, &hybrid) != LAL_OK ||
-      !rd(c, "/proc/self/cgroup") || lal__cgroup_self_path(c->text, path, sizeof path) != LAL_OK)
-    return 0;
+      !lal__cgroup_path_valid(mount) || !rd(c, "/proc/self/cgroup") ||
+      lal__cgroup_self_path(c->text, path, sizeof path) != LAL_OK)
+    return 0; /* self_path refuses "..": nothing is read from outside the root */
   snprintf(dir, size, "%s%s", mount, strcmp(path, "/") ? path : "");
   return 1;
 }
@@ -554,6 +555,8 @@ static int cgroup1_cpu_dir(ctx *c, char *dir, size_t size) {
     }
     line = eol ? eol + 1 : NULL;
   }
+  if (!lal__cgroup_path_valid(mount) || !lal__cgroup_path_valid(path))
+    return 0; /* "..": it would lead outside the root */
   snprintf(dir, size, "%s%s", mount, strcmp(path, "/") ? path : "");
   return 1;
 }

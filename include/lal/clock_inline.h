@@ -15,6 +15,7 @@
 #  define LAL__LIKELY(x) __builtin_expect(!!(x), 1)
 #  define LAL__LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #  define LAL__LOAD_RELAXED(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#  define LAL__LOAD_RELAXED64(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #  define LAL__FENCE_ACQUIRE() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 #elif defined(_MSC_VER)
 #  define LAL__LIKELY(x) (x)
@@ -22,6 +23,7 @@
  * (the x64 default); arm64 builds must keep /volatile:ms. */
 #  define LAL__LOAD_ACQUIRE(p) (*(const volatile uint32_t *)(p))
 #  define LAL__LOAD_RELAXED(p) (*(const volatile uint32_t *)(p))
+#  define LAL__LOAD_RELAXED64(p) (*(const volatile uint64_t *)(p))
 #  define LAL__FENCE_ACQUIRE() _ReadWriteBarrier()
 #else
 #  error "lal.h needs GCC, clang or MSVC for its inline clock reads"
@@ -129,8 +131,13 @@ static inline uint64_t lal_now_ns(void) {
     uint32_t seq = LAL__LOAD_ACQUIRE(&lal__clock.seq);
     if (!LAL__LIKELY(LAL__LOAD_RELAXED(&lal__clock.mode) == 1 /* LAL_CLOCK_SOURCE_TSC */))
       return lal__now_ns_slow();
-    uint64_t mult = lal__clock.mult, tsc_base = lal__clock.tsc_base, ns_base = lal__clock.ns_base;
-    uint32_t shift = lal__clock.shift;
+    /* Relaxed atomic loads of the protected fields (the C11 seqlock pattern):
+     * a torn or mixed read is possible and discarded by the sequence check,
+     * but it is not a data race. */
+    uint64_t mult = LAL__LOAD_RELAXED64(&lal__clock.mult);
+    uint64_t tsc_base = LAL__LOAD_RELAXED64(&lal__clock.tsc_base);
+    uint64_t ns_base = LAL__LOAD_RELAXED64(&lal__clock.ns_base);
+    uint32_t shift = LAL__LOAD_RELAXED(&lal__clock.shift);
     uint64_t t = lal_tsc();
     LAL__FENCE_ACQUIRE();
     if (LAL__LIKELY(!(seq & 1) && LAL__LOAD_RELAXED(&lal__clock.seq) == seq)) {

@@ -2,21 +2,26 @@
  * lal_now_ns(): the clock state, its one-time initialisation, lal_init,
  * lal_clock_info_get and lal_clock_recalibrate.
  */
-#include <stdatomic.h>
 #include <string.h>
 
 #include "clock_internal.h"
+#include "lal_atomic.h"
 #include "lal_internal.h"
 
 lal__clock_state lal__clock;
 
 enum { INIT_NONE, INIT_RUNNING, INIT_DONE };
-static atomic_int init_state = INIT_NONE;
+static volatile int init_state = INIT_NONE;
 static unsigned init_flags_used;
+/* What lal_clock_info_get reports: written by the initialiser (before
+ * init_state turns DONE) and by a recalibration, both under info_lock, so a
+ * reader copies one consistent snapshot. */
 static lal_clock_info info;
-/* The recalibration baseline: a (tsc, raw ns) pair, and the last calibration. */
+static lal__spinlock info_lock = LAL__SPINLOCK_INIT;
+/* The recalibration baseline: a (tsc, raw ns) pair, and the last calibration.
+ * Only the writer (the initialiser, then whoever holds `writer`) touches them. */
 static uint64_t base_tsc, base_raw_ns, last_calibration_raw_ns;
-static atomic_flag writer = ATOMIC_FLAG_INIT;
+static lal__spinlock writer = LAL__SPINLOCK_INIT;
 
 #define CLOCK_SHIFT 32
 
@@ -29,32 +34,37 @@ void lal__clock_params_for(uint64_t hz, uint64_t *mult, uint32_t *shift) {
 }
 
 /* Publishes new conversion parameters under the sequence lock. */
+/* The protected fields are stored with relaxed atomic stores between the two
+ * sequence updates (the kernel's write_seqcount_begin/end, in C11 terms). */
+static void store_params(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint64_t ns_base) {
+  lal__store_relaxed(&lal__clock.mult, mult);
+  lal__store_relaxed(&lal__clock.shift, shift);
+  lal__store_relaxed(&lal__clock.tsc_base, tsc_base);
+  lal__store_relaxed(&lal__clock.ns_base, ns_base);
+}
+
 static void publish(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint64_t ns_base) {
-  uint32_t seq = atomic_load_explicit((_Atomic uint32_t *)&lal__clock.seq, memory_order_relaxed);
-  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.seq, seq + 1, memory_order_relaxed);
-  atomic_thread_fence(memory_order_release);
-  lal__clock.mult = mult;
-  lal__clock.shift = shift;
-  lal__clock.tsc_base = tsc_base;
-  lal__clock.ns_base = ns_base;
-  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.seq, seq + 2, memory_order_release);
+  uint32_t seq = lal__load_relaxed(&lal__clock.seq);
+  lal__store_relaxed(&lal__clock.seq, seq + 1);
+  lal__fence_release();
+  store_params(mult, shift, tsc_base, ns_base);
+  lal__store_release(&lal__clock.seq, seq + 2);
 }
 
 /* Switches to a new rate where the old conversion stands at the switch: the
  * TSC is read after the sequence turns odd, so every reading validated under the
  * old parameters was taken before it, and old(t) <= old(switch) = new(switch). */
 static void publish_continuous(uint64_t mult, uint32_t shift) {
-  uint32_t seq = atomic_load_explicit((_Atomic uint32_t *)&lal__clock.seq, memory_order_relaxed);
-  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.seq, seq + 1, memory_order_relaxed);
-  atomic_thread_fence(memory_order_seq_cst);
+  uint32_t seq = lal__load_relaxed(&lal__clock.seq);
+  lal__store_relaxed(&lal__clock.seq, seq + 1);
+  lal__fence_seq_cst();
   uint64_t t = lal_tsc_ordered();
-  uint64_t ns = lal__clock.ns_base +
-                lal__mul_shift(t - lal__clock.tsc_base, lal__clock.mult, lal__clock.shift);
-  lal__clock.mult = mult;
-  lal__clock.shift = shift;
-  lal__clock.tsc_base = t;
-  lal__clock.ns_base = ns;
-  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.seq, seq + 2, memory_order_release);
+  uint64_t ns =
+      lal__load_relaxed(&lal__clock.ns_base) +
+      lal__mul_shift(t - lal__load_relaxed(&lal__clock.tsc_base),
+                     lal__load_relaxed(&lal__clock.mult), lal__load_relaxed(&lal__clock.shift));
+  store_params(mult, shift, t, ns);
+  lal__store_release(&lal__clock.seq, seq + 2);
 }
 
 /* Mean cost of `n` calls of fn, in picoseconds, timed with the TSC. */
@@ -89,6 +99,7 @@ static void clock_init(unsigned flags) {
   lal__clock_choice choice;
   lal__clock_decide(&ev, flags, &choice);
 
+  lal__spin_lock(&info_lock);
   memset(&info, 0, sizeof info);
   info.size = sizeof info;
   info.source = choice.source;
@@ -102,7 +113,8 @@ static void clock_init(unsigned flags) {
   info.has_rdtscp = ev.cpu.rdtscp;
   lal__copy_string(info.os_clocksource, sizeof info.os_clocksource, ev.os.clocksource);
   lal__copy_string(info.reason, sizeof info.reason, choice.reason);
-  lal__clock.has_rdtscp = (uint32_t)ev.cpu.rdtscp;
+  lal__spin_unlock(&info_lock);
+  lal__store_relaxed(&lal__clock.has_rdtscp, (uint32_t)ev.cpu.rdtscp);
 
   if (choice.source == LAL_CLOCK_SOURCE_TSC) {
     uint64_t mult, tsc, mono;
@@ -114,33 +126,38 @@ static void clock_init(unsigned flags) {
     lal__clock_sample_pair(lal__os_mono_raw_ns, &base_tsc, &base_raw_ns);
     last_calibration_raw_ns = base_raw_ns;
   }
-  atomic_store_explicit((_Atomic uint32_t *)&lal__clock.mode, (uint32_t)choice.source,
-                        memory_order_release);
-  info.calibration_us = (uint32_t)((lal__os_mono_raw_ns() - t_start) / 1000);
+  lal__store_release(&lal__clock.mode, (uint32_t)choice.source);
+  uint32_t calibration_us = (uint32_t)((lal__os_mono_raw_ns() - t_start) / 1000);
 
-  uint64_t hz = info.tsc_hz ? info.tsc_hz : ev.measured_hz;
-  info.now_read_ps = read_cost_ps(now_fn, hz);
-  info.tsc_read_ps = read_cost_ps(tsc_fn, hz);
-  info.mono_read_ps = read_cost_ps(lal__os_mono_ns, hz);
+  uint64_t hz = choice.tsc_hz ? choice.tsc_hz : ev.measured_hz;
+  uint32_t now_ps = read_cost_ps(now_fn, hz), tsc_ps = read_cost_ps(tsc_fn, hz);
+  uint32_t mono_ps = read_cost_ps(lal__os_mono_ns, hz);
+  lal__spin_lock(&info_lock);
+  info.calibration_us = calibration_us;
+  info.now_read_ps = now_ps;
+  info.tsc_read_ps = tsc_ps;
+  info.mono_read_ps = mono_ps;
+  lal__spin_unlock(&info_lock);
 }
 
 /* Runs clock_init once; concurrent first users wait for it. */
 static void ensure_init(unsigned flags) {
-  int expected = INIT_NONE;
-  if (atomic_compare_exchange_strong(&init_state, &expected, INIT_RUNNING)) {
+  if (lal__load_acquire(&init_state) == INIT_DONE)
+    return;
+  if (lal__cas_int(&init_state, INIT_NONE, INIT_RUNNING)) {
     init_flags_used = flags;
     clock_init(flags);
-    atomic_store(&init_state, INIT_DONE);
+    lal__store_release(&init_state, INIT_DONE);
     return;
   }
-  while (atomic_load(&init_state) != INIT_DONE)
+  while (lal__load_acquire(&init_state) != INIT_DONE)
     lal__os_sleep_until_mono(lal__os_mono_ns() + 100000);
 }
 
 uint64_t lal__now_ns_slow(void) {
-  if (atomic_load_explicit((_Atomic uint32_t *)&lal__clock.mode, memory_order_acquire) == 0) {
+  if (lal__load_acquire(&lal__clock.mode) == 0) {
     ensure_init(0);
-    if (lal__clock.mode == LAL_CLOCK_SOURCE_TSC)
+    if (lal__load_acquire(&lal__clock.mode) == LAL_CLOCK_SOURCE_TSC)
       return lal_now_ns();
   }
   return lal__os_mono_ns();
@@ -152,12 +169,8 @@ uint64_t lal__now_ns_slow(void) {
 int lal_init(const lal_init_opts *opts) {
   unsigned flags = 0;
   if (opts) {
-    if (opts->size < LAL__OFFSETOF_END(lal_init_opts, flags) || opts->size > LAL__STRUCT_SIZE_MAX)
+    if (!lal__input_struct_ok(opts, LAL__OFFSETOF_END(lal_init_opts, flags), sizeof *opts))
       return LAL_EINVAL;
-    /* Bytes of a newer struct that this library does not know must be zero. */
-    for (size_t i = sizeof *opts; i < opts->size; i++)
-      if (((const unsigned char *)opts)[i])
-        return LAL_EINVAL;
     flags = opts->flags;
   }
   if (flags & ~CLOCK_CHOICE_FLAGS)
@@ -174,7 +187,11 @@ int lal_clock_info_get(lal_clock_info *out) {
       out->size > LAL__STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   ensure_init(0);
-  lal__copy_sized_result(out, out->size, &info, sizeof info);
+  lal_clock_info snapshot;
+  lal__spin_lock(&info_lock);
+  snapshot = info;
+  lal__spin_unlock(&info_lock);
+  lal__copy_sized_result(out, out->size, &snapshot, sizeof snapshot);
   return LAL_OK;
 }
 
@@ -188,14 +205,16 @@ uint64_t lal_boot_ns(void) { return lal__os_boot_ns(); }
 
 int lal_clock_recalibrate(void) {
   ensure_init(0);
-  if (lal__clock.mode != LAL_CLOCK_SOURCE_TSC)
+  if (lal__load_acquire(&lal__clock.mode) != LAL_CLOCK_SOURCE_TSC)
     return LAL_ENOTSUP;
-  if (atomic_flag_test_and_set(&writer))
+  if (!lal__spin_trylock(&writer))
     return LAL_EAGAIN;
   int status = LAL_OK;
   uint64_t tsc, raw;
   uint64_t window = lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc, &raw);
+  lal__spin_lock(&info_lock);
   uint64_t hz_now = info.tsc_hz;
+  lal__spin_unlock(&info_lock);
   if (raw < last_calibration_raw_ns + RECALIBRATE_MIN_NS ||
       window > (uint64_t)((double)RECALIBRATE_MAX_WINDOW_NS * (double)hz_now / 1e9)) {
     status = LAL_EAGAIN;
@@ -208,11 +227,13 @@ int lal_clock_recalibrate(void) {
       uint32_t shift;
       lal__clock_params_for(hz, &mult, &shift);
       publish_continuous(mult, shift);
+      lal__spin_lock(&info_lock);
       info.tsc_hz = hz;
       info.freq_method = LAL_TSC_FREQ_MEASURED;
+      lal__spin_unlock(&info_lock);
       last_calibration_raw_ns = raw;
     }
   }
-  atomic_flag_clear(&writer);
+  lal__spin_unlock(&writer);
   return status;
 }

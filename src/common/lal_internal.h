@@ -27,6 +27,16 @@
  * a caller that forgot the *_INIT macro, not a newer version of lal. */
 #define LAL__STRUCT_SIZE_MAX 4096
 
+/* 1 if the input struct at s (first member `size_t size`) is acceptable: size
+ * at least min (the fields every supported caller has), at most
+ * LAL__STRUCT_SIZE_MAX, and every byte past `known` (sizeof the struct this
+ * library was built with) zero. Checked before anything is looked up. */
+int lal__input_struct_ok(const void *s, size_t min, size_t known);
+
+/* 1 if the output struct at s has room for the fields up to min and a sane
+ * size (a caller that skipped the *_INIT macro is caught here). */
+int lal__output_struct_ok(const void *s, size_t min);
+
 /* Records `native` as this thread's lal_last_os_error() and returns its
  * portable status. Every failed OS call inside lal ends here. */
 int lal__fail_native(int native);

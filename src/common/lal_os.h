@@ -107,6 +107,10 @@ int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high);
 int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res);
 /* What the calling thread has now, in res's policy fields. */
 int lal__os_priority_get(lal_priority_result *res);
+/* LAL_OK if `saved` is something lal__os_priority_get could have returned on
+ * this OS (valid policy, priority and nice ranges...), else LAL_EINVAL. No
+ * syscall: restore checks everything before it changes anything. */
+int lal__os_priority_saved_check(const lal_priority_result *saved);
 /* Puts back exactly what lal__os_priority_get saw. */
 int lal__os_priority_restore(const lal_priority_result *saved);
 

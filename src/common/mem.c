@@ -5,11 +5,11 @@
  * with its own length and method) and refuse pointers lal did not hand out.
  * Allocation is not a hot path: a spin lock guards a small array.
  */
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lal_atomic.h"
 #include "lal_internal.h"
 #include "lal_os.h"
 
@@ -24,17 +24,12 @@ typedef struct entry {
   char reason[sizeof(((lal_mem_info *)0)->reason)];
 } entry;
 
-static atomic_flag registry_lock = ATOMIC_FLAG_INIT;
+static lal__spinlock registry_lock = LAL__SPINLOCK_INIT;
 static entry *registry;
 static size_t registry_used, registry_cap;
 
-static void lock_registry(void) {
-  while (atomic_flag_test_and_set_explicit(&registry_lock, memory_order_acquire)) {
-  }
-}
-static void unlock_registry(void) {
-  atomic_flag_clear_explicit(&registry_lock, memory_order_release);
-}
+static void lock_registry(void) { lal__spin_lock(&registry_lock); }
+static void unlock_registry(void) { lal__spin_unlock(&registry_lock); }
 
 static int registry_add(const entry *e) {
   int rc = LAL_OK;
@@ -68,9 +63,17 @@ static int registry_find(const void *p, entry *out) {
   return found;
 }
 
-/* [p, p + size) must not wrap around the address space. */
-static int valid_range(const void *p, size_t size) {
-  return p && size > 0 && (uintptr_t)p + size - 1 >= (uintptr_t)p;
+/* [p, p + size), with its end rounded up to a page, must fit in the address
+ * space: the OS calls work on whole pages, and a range whose rounded end wraps
+ * to 0 would reach them as an empty range (and "succeed"). LAL_EINVAL for
+ * NULL or an empty range, LAL_ERANGE for one that wraps, else LAL_OK. */
+static int check_range(const void *p, size_t size) {
+  if (!p || size == 0)
+    return LAL_EINVAL;
+  uintptr_t page = lal__os_page_size();
+  if (size > UINTPTR_MAX - (uintptr_t)p || (uintptr_t)p + size > UINTPTR_MAX - (page - 1))
+    return LAL_ERANGE;
+  return LAL_OK;
 }
 
 static int info_size_ok(const lal_mem_info *info) {
@@ -92,10 +95,10 @@ int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_inf
   lal_mem_opts defaults = LAL_MEM_OPTS_INIT;
   if (!opts)
     opts = &defaults;
-  if (!out || size == 0 || opts->size < LAL__OFFSETOF_END(lal_mem_opts, numa_node) ||
-      opts->size > LAL__STRUCT_SIZE_MAX || (opts->flags & ~MEM_KNOWN_FLAGS) ||
-      opts->page_kind < LAL_PAGE_DEFAULT || opts->page_kind > LAL_PAGE_HUGE ||
-      opts->numa_node < -1 || !info_size_ok(info))
+  if (!out || size == 0 ||
+      !lal__input_struct_ok(opts, LAL__OFFSETOF_END(lal_mem_opts, numa_node), sizeof *opts) ||
+      (opts->flags & ~MEM_KNOWN_FLAGS) || opts->page_kind < LAL_PAGE_DEFAULT ||
+      opts->page_kind > LAL_PAGE_HUGE || opts->numa_node < -1 || !info_size_ok(info))
     return LAL_EINVAL;
   if (opts->numa_node >= 0) {
     int rc = lal__os_numa_node_check(opts->numa_node);
@@ -179,15 +182,18 @@ int lal_mem_query(const void *p, lal_mem_info *info) {
 }
 
 int lal_mem_lock(void *p, size_t size) {
-  return valid_range(p, size) ? lal__os_mem_lock(p, size) : LAL_EINVAL;
+  int rc = check_range(p, size);
+  return rc == LAL_OK ? lal__os_mem_lock(p, size) : rc;
 }
 
 int lal_mem_unlock(void *p, size_t size) {
-  return valid_range(p, size) ? lal__os_mem_unlock(p, size) : LAL_EINVAL;
+  int rc = check_range(p, size);
+  return rc == LAL_OK ? lal__os_mem_unlock(p, size) : rc;
 }
 
 int lal_mem_prefault(void *p, size_t size) {
-  return valid_range(p, size) ? lal__os_mem_prefault(p, size) : LAL_EINVAL;
+  int rc = check_range(p, size);
+  return rc == LAL_OK ? lal__os_mem_prefault(p, size) : rc;
 }
 
 int lal_mem_lock_all(unsigned flags, lal_lock_result *result) {

@@ -36,10 +36,16 @@ static unsigned bit_length(uint64_t v) {
 }
 
 int lal_pacer_wait(lal_pacer *p, uint64_t *late_ns) {
-  if (!p || !p->period_ns)
+  /* The pacer is a plain value the caller owns: re-check what init and
+   * set_period enforce, so a corrupted one fails instead of sleeping for
+   * years. The next deadline is never more than one period (at most
+   * PERIOD_MAX_NS) ahead of now: init and set_period both leave it there. */
+  if (!p || p->period_ns == 0 || p->period_ns > PERIOD_MAX_NS || (p->flags & ~PACER_FLAGS))
     return LAL_EINVAL;
   uint64_t deadline = lal_pacer_deadline(p, p->index);
   uint64_t now = lal_now_ns();
+  if (deadline > now && deadline - now > PERIOD_MAX_NS)
+    return LAL_EINVAL;
   if (!(p->flags & LAL_PACER_CATCH_UP) && now >= lal_pacer_deadline(p, p->index + 1)) {
     /* More than a period late: jump to the last deadline already passed. */
     uint64_t n = (now - p->start_ns) / p->period_ns;
@@ -65,7 +71,8 @@ int lal_pacer_wait(lal_pacer *p, uint64_t *late_ns) {
 }
 
 int lal_pacer_set_period(lal_pacer *p, uint64_t period_ns) {
-  if (!p || !p->period_ns || period_ns == 0 || period_ns > PERIOD_MAX_NS)
+  if (!p || !p->period_ns || p->period_ns > PERIOD_MAX_NS || period_ns == 0 ||
+      period_ns > PERIOD_MAX_NS)
     return LAL_EINVAL;
   p->start_ns = lal_pacer_deadline(p, p->index); /* the next deadline stays */
   p->index = 0;

@@ -247,9 +247,9 @@ out:
 
 int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out[],
               lal_place_result *result) {
-  if (!topo || !req || !out || req->size < LAL__OFFSETOF_END(lal_place_req, exclude) ||
-      req->size > LAL__STRUCT_SIZE_MAX || req->threads < 1 || req->threads > LAL_CPUSET_MAX ||
-      (req->flags & ~PLACE_KNOWN_FLAGS))
+  if (!topo || !req || !out ||
+      !lal__input_struct_ok(req, LAL__OFFSETOF_END(lal_place_req, exclude), sizeof *req) ||
+      req->threads < 1 || req->threads > LAL_CPUSET_MAX || (req->flags & ~PLACE_KNOWN_FLAGS))
     return LAL_EINVAL;
   unsigned same = req->flags & PLACE_SAME_ANY;
   if (same & (same - 1))

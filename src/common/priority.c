@@ -6,9 +6,10 @@
 #include "priority_internal.h"
 
 int lal__priority_validate(const lal_priority_req *req) {
-  if (!req || req->size < LAL__OFFSETOF_END(lal_priority_req, mmcss_task) ||
-      req->size > LAL__STRUCT_SIZE_MAX || (req->flags & ~LAL__PRIORITY_KNOWN_FLAGS) ||
-      req->profile < LAL_PRIORITY_BACKGROUND || req->profile > LAL_PRIORITY_EXPLICIT)
+  if (!req ||
+      !lal__input_struct_ok(req, LAL__OFFSETOF_END(lal_priority_req, mmcss_task), sizeof *req) ||
+      (req->flags & ~LAL__PRIORITY_KNOWN_FLAGS) || req->profile < LAL_PRIORITY_BACKGROUND ||
+      req->profile > LAL_PRIORITY_EXPLICIT)
     return LAL_EINVAL;
   if (memchr(req->mmcss_task, '\0', sizeof req->mmcss_task) == NULL)
     return LAL_EINVAL;
@@ -94,11 +95,28 @@ int lal_thread_state_save(lal_thread_state *state) {
 }
 
 int lal_thread_state_restore(const lal_thread_state *state) {
-  if (!state || !state->valid || lal_cpuset_count(&state->affinity) <= 0)
+  /* Everything is checked before anything changes, then applied all or
+   * nothing: affinity first, because lal's affinity set refuses (and undoes)
+   * a mask the kernel would trim, and going back to the previous mask needs
+   * no privilege, while undoing a priority change may (raising a nice value
+   * back without CAP_SYS_NICE). If the priority step fails, the affinity
+   * goes back to what it was. */
+  if (!state || state->valid != 1 || lal_cpuset_count(&state->affinity) <= 0 ||
+      lal__os_priority_saved_check(&state->priority) != LAL_OK)
     return LAL_EINVAL;
-  /* Priority first: a boosted thread drops back before it may move onto a
-   * CPU shared with others. */
-  int rc = lal__os_priority_restore(&state->priority);
-  int rc2 = lal__os_thread_affinity_set(&state->affinity);
-  return rc != LAL_OK ? rc : rc2;
+  lal_thread_state before;
+  int rc = lal_thread_state_save(&before);
+  if (rc != LAL_OK)
+    return rc;
+  rc = lal__os_thread_affinity_set(&state->affinity);
+  if (rc != LAL_OK)
+    return rc;
+  rc = lal__os_priority_restore(&state->priority);
+  if (rc != LAL_OK) {
+    /* Windows restores in steps (class, thread priority, MMCSS): put back
+     * any step that was applied. A failed sched_setattr changed nothing. */
+    lal__os_priority_restore(&before.priority);
+    lal__os_thread_affinity_set(&before.affinity);
+  }
+  return rc;
 }

@@ -1,27 +1,53 @@
 /*
  * lal_stack_prefault: touch the stack below the caller so later deep calls do
- * not fault. Each frame of a non-inlined, non-tail recursion owns a 16 KiB
- * volatile buffer and writes one byte per 4 KiB (the smallest page on the
- * platforms lal supports), walking down one page at a time as Windows needs:
- * its stacks grow through a guard page that must be hit in order (compilers
- * emit __chkstk probes for frames over a page for the same reason).
+ * not fault. One function grows its own frame with alloca in bounded steps
+ * and writes one byte per 4 KiB (the smallest page on the platforms lal
+ * supports), top to bottom, until the frame reaches the target depth. The
+ * depth is measured from the addresses alloca returns, not assumed, so
+ * instrumentation that enlarges frames (AddressSanitizer's redzones) cannot
+ * push the touches past the limit that was checked. Walking down in order is
+ * what Windows needs: its stacks grow through a guard page that must be hit
+ * in order, and the compilers' alloca probes (__chkstk) do exactly that.
  */
 #include <stdint.h>
 
 #include "lal_internal.h"
 #include "lal_os.h"
 
-#define FRAME_BYTES 16384
+/* The real stack frame's address: a local's address can lie on
+ * AddressSanitizer's heap-allocated "fake stack" (detect_stack_use_after_return). */
+#if defined(_MSC_VER) && !defined(__clang__)
+#  include <intrin.h>
+#  include <malloc.h>
+#  define LAL__ALLOCA(n) _alloca(n)
+#  define LAL__FRAME_ADDRESS() ((uintptr_t)_AddressOfReturnAddress())
+#else
+#  define LAL__ALLOCA(n) __builtin_alloca(n)
+#  define LAL__FRAME_ADDRESS() ((uintptr_t)__builtin_frame_address(0))
+#endif
+
+#define STEP_BYTES (64 * 1024)
 #define PAGE_STEP 4096
 #define MARGIN_BYTES (64 * 1024) /* left untouched for signal handlers, the OS guard */
 
-static LAL__NOINLINE int touch(size_t remaining) {
-  volatile char frame[FRAME_BYTES];
-  for (size_t i = FRAME_BYTES; i >= PAGE_STEP; i -= PAGE_STEP)
-    frame[i - 1] = 0; /* top to bottom */
-  frame[0] = 0;
-  int below = remaining > FRAME_BYTES ? touch(remaining - FRAME_BYTES) : 0;
-  return below + frame[0]; /* used after the call: no tail call, the frame stays */
+/* Grows this frame down to `target` (an address below the caller's frame).
+ * alloca memory lives until the function returns, so each step extends the
+ * same frame; the last step is only as large as what is left. */
+static LAL__NOINLINE int touch_down_to(uintptr_t target) {
+  uintptr_t reached = LAL__FRAME_ADDRESS();
+  int sum = 0;
+  while (reached > target) {
+    size_t step = reached - target < STEP_BYTES ? (size_t)(reached - target) : STEP_BYTES;
+    volatile char *chunk = (volatile char *)LAL__ALLOCA(step);
+    for (size_t i = step; i >= PAGE_STEP; i -= PAGE_STEP)
+      chunk[i - 1] = 0;
+    chunk[0] = 0;
+    sum += chunk[0];
+    if ((uintptr_t)chunk >= reached)
+      break; /* a stack that does not grow down: nothing more to do */
+    reached = (uintptr_t)chunk;
+  }
+  return sum; /* used after the loop: the allocations stay live */
 }
 
 int lal_stack_prefault(size_t bytes) {
@@ -31,10 +57,9 @@ int lal_stack_prefault(size_t bytes) {
   int rc = lal__os_stack_bounds(&low, &high);
   if (rc != LAL_OK)
     return rc;
-  volatile char here = 0;
-  uintptr_t sp = (uintptr_t)&here;
+  uintptr_t sp = LAL__FRAME_ADDRESS();
   if (sp <= low || sp > high || sp - low < MARGIN_BYTES || bytes > sp - low - MARGIN_BYTES)
     return LAL_ERANGE;
-  touch(bytes);
+  touch_down_to(sp - bytes);
   return LAL_OK;
 }

@@ -68,8 +68,8 @@ static void entry(void *p) {
 static int valid_attr(const lal_thread_attr *a) {
   if (!a)
     return 1;
-  if (a->size < LAL__OFFSETOF_END(lal_thread_attr, stack_prefault) ||
-      a->size > LAL__STRUCT_SIZE_MAX || (a->flags & ~THREAD_KNOWN_FLAGS))
+  if (!lal__input_struct_ok(a, LAL__OFFSETOF_END(lal_thread_attr, stack_prefault), sizeof *a) ||
+      (a->flags & ~THREAD_KNOWN_FLAGS))
     return 0;
   if (a->name && !lal__thread_name_valid(a->name))
     return 0;

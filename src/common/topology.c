@@ -172,7 +172,9 @@ int lal_topology_pu(const lal_topology *topo, int index, lal_topo_pu *out) {
 }
 
 int lal_topology_pu_of_cpu(const lal_topology *topo, int cpu, lal_topo_pu *out) {
-  if (!topo || !out)
+  /* The output struct is checked before anything is looked up, so a bad
+   * struct is LAL_EINVAL whatever the cpu (one precedence everywhere). */
+  if (!topo || !out || !lal__output_struct_ok(out, LAL__OFFSETOF_END(lal_topo_pu, l3_bytes)))
     return LAL_EINVAL;
   if (cpu < 0 || cpu >= LAL_CPUSET_MAX)
     return LAL_ERANGE;

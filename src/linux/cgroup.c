@@ -26,8 +26,7 @@ __attribute__((format(printf, 2, 3))) static void why(lal_cgroup *g, const char 
 }
 
 int lal__cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgroup **out) {
-  if (!mount || !path || !out || path[0] != '/' || strstr(path, "/../") ||
-      (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0) || strstr(path, "/./"))
+  if (!mount || !out || !lal__cgroup_path_valid(path))
     return LAL_EINVAL;
   lal_cgroup *g = calloc(1, sizeof *g);
   if (!g)
@@ -41,10 +40,14 @@ int lal__cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgr
     return LAL_ERANGE;
   }
   struct stat st;
-  if (stat(g->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    int rc = lal__fail_os();
+  int rc = stat(g->dir, &st) != 0 ? lal__fail_os() : LAL_OK;
+  if (rc == LAL_OK && !S_ISDIR(st.st_mode)) {
+    lal__fail_native(ENOTDIR); /* what lal_last_os_error() says: a file, not a group */
+    rc = LAL_ENOENT;
+  }
+  if (rc != LAL_OK) {
     free(g);
-    return rc == LAL_OK ? LAL_ENOENT : rc;
+    return rc;
   }
   *out = g;
   return LAL_OK;

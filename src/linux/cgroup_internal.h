@@ -20,6 +20,10 @@ struct lal_cgroup {
  * (a real mount, or a fake tree in tests). */
 int lal__cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgroup **out);
 
+/* 1 if path is absolute and none of its components is empty, "." or "..":
+ * "/" and "/a/b" are valid; "/a/../b", "/a//b", "a", "/a/" are not. */
+int lal__cgroup_path_valid(const char *path);
+
 /* 1 if name is a valid single group name (see lal/cgroup.h). */
 int lal__cgroup_name_valid(const char *name);
 
@@ -27,7 +31,8 @@ int lal__cgroup_name_valid(const char *name);
  * decoded) and whether v1 "cgroup" mounts exist. LAL_ENOTSUP without cgroup2. */
 int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int *hybrid);
 
-/* From /proc/self/cgroup text: the "0::" path. LAL_ENOTSUP without one. */
+/* From /proc/self/cgroup text: the "0::" path. LAL_ENOTSUP without one;
+ * LAL_EIO for a path that is not valid (lal__cgroup_path_valid) or too long. */
 int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size);
 
 /* "cpu io memory" -> LAL_CG_* bits (unknown names ignored). */

@@ -22,6 +22,23 @@ int lal__cgroup_name_valid(const char *name) {
   return 1;
 }
 
+int lal__cgroup_path_valid(const char *path) {
+  if (!path || path[0] != '/')
+    return 0;
+  if (path[1] == '\0')
+    return 1; /* the root */
+  /* Each component between slashes: not empty, not "." and not "..", so
+   * that no path can leave the subtree it names. */
+  for (const char *c = path + 1;;) {
+    size_t n = strcspn(c, "/");
+    if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+      return 0;
+    if (c[n] == '\0')
+      return 1;
+    c += n + 1;
+  }
+}
+
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static void unescape(const char *s, size_t n, char *out, size_t size) {
   size_t o = 0;
@@ -79,7 +96,9 @@ int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size) {
       char *deleted = strstr(path, " (deleted)");
       if (deleted)
         *deleted = '\0';
-      return LAL_OK;
+      /* A path the kernel would never write ("/../x") is refused, so no
+       * reader of a recorded or forged tree follows it out of the hierarchy. */
+      return n == len - 3 && lal__cgroup_path_valid(path) ? LAL_OK : LAL_EIO;
     }
     line = eol ? eol + 1 : NULL;
   }

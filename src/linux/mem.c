@@ -21,6 +21,7 @@
 #  include <numaif.h>
 #endif
 
+#include "lal_atomic.h"
 #include "lal_internal.h"
 #include "lal_os.h"
 #include "procfs.h"
@@ -227,19 +228,49 @@ static void touch_pages(void *p, size_t size) {
   }
 }
 
+/* 1 if this kernel knows MADV_POPULATE_WRITE (5.14). madvise(2) checks the
+ * advice before the range, and an empty range is then a no-op: EINVAL from
+ * this call means only "unknown advice". Probed once; a race repeats it. */
+static int populate_write_known(void) {
+  static volatile int known = -1;
+  int k = lal__load_relaxed(&known);
+  if (k < 0) {
+    k = madvise((void *)lal__os_page_size(), 0, MADV_POPULATE_WRITE) == 0;
+    lal__store_relaxed(&known, k);
+  }
+  return k;
+}
+
 int lal__os_mem_prefault(void *p, size_t size) {
   /* MADV_POPULATE_WRITE (5.14) faults every page in writable in one call,
-   * about 14x cheaper per page than taking the faults one by one here; older
-   * kernels say EINVAL and get the touch loop alone. The touch after it is
-   * not redundant under shadow-paging hypervisors: the kernel populated the
-   * guest page tables through its own mapping, and the first user access to
-   * each page still exits to the host (measured on this project's PVM guest:
-   * 1 page in 8 took ~13 us after populate alone, none after the touch). On
-   * bare metal it costs a cache miss per page. */
+   * about 14x cheaper per page than taking the faults one by one here. It
+   * answers EINVAL for a range that is not writable (a read-only or
+   * PROT_NONE mapping): lal then refuses, and never writes to memory the
+   * kernel did not confirm writable. Before 5.14, /proc/self/maps says whether
+   * the range is mapped read-write before the touch loop writes to it.
+   * The touch after populate is not redundant under shadow-paging
+   * hypervisors: the kernel populated the guest page tables through its own
+   * mapping, and the first user access to each page still exits to the host
+   * (measured on this project's PVM guest: 1 page in 8 took ~13 us after
+   * populate alone, none after the touch). On bare metal it costs a cache
+   * miss per page. */
   uintptr_t base = lal__os_page_size();
   uintptr_t lo = (uintptr_t)p / base * base;
-  if (madvise((void *)lo, (uintptr_t)p + size - lo, MADV_POPULATE_WRITE) != 0 && errno != EINVAL)
-    return lal__fail_os();
+  if (populate_write_known()) {
+    if (madvise((void *)lo, (uintptr_t)p + size - lo, MADV_POPULATE_WRITE) != 0) {
+      int rc = lal__fail_os();
+      /* EFAULT: populating would have raised SIGBUS (past a file's end). */
+      return errno == EFAULT ? LAL_EIO : rc;
+    }
+  } else {
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (!f)
+      return lal__fail_os();
+    int rc = lal__linux_maps_writable(f, lo, (uintptr_t)p + size);
+    fclose(f);
+    if (rc != LAL_OK)
+      return rc;
+  }
   touch_pages(p, size);
   return LAL_OK;
 }

@@ -112,6 +112,29 @@ int lal__os_priority_get(lal_priority_result *res) {
   return rc;
 }
 
+int lal__os_priority_saved_check(const lal_priority_result *s) {
+  /* sched_setattr(2)'s own rules: RT priority 1..99 for FIFO/RR and 0
+   * otherwise; nice -20..19 for the time-sharing policies; DEADLINE with
+   * 0 < runtime <= deadline <= period (period 0 = deadline). */
+  switch (s->policy) {
+  case LAL_POLICY_OTHER:
+  case LAL_POLICY_BATCH:
+  case LAL_POLICY_IDLE:
+    return s->rt_priority == 0 && s->nice >= -20 && s->nice <= 19 ? LAL_OK : LAL_EINVAL;
+  case LAL_POLICY_FIFO:
+  case LAL_POLICY_RR:
+    return s->rt_priority >= 1 && s->rt_priority <= 99 ? LAL_OK : LAL_EINVAL;
+  case LAL_POLICY_DEADLINE: {
+    uint64_t period = s->period_ns ? s->period_ns : s->deadline_ns;
+    return s->runtime_ns > 0 && s->runtime_ns <= s->deadline_ns && s->deadline_ns <= period
+               ? LAL_OK
+               : LAL_EINVAL;
+  }
+  default:
+    return LAL_EINVAL;
+  }
+}
+
 int lal__os_priority_restore(const lal_priority_result *saved) {
   struct sched_attr_v1 a;
   memset(&a, 0, sizeof a);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lal_internal.h"
@@ -14,16 +15,29 @@ int lal__linux_read_text(const char *root, const char *path, char *buf, size_t s
   char full[4096];
   if (size == 0 || (size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)
     return LAL_ERANGE;
-  int fd = open(full, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO (or a device) planted in a recorded tree must not
+   * block the open; anything that is not a regular file is refused. /proc,
+   * /sys and cgroupfs files are all regular files (stat(2) S_IFREG). */
+  int fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return lal__fail_os();
+  struct stat st;
+  int status = fstat(fd, &st) != 0 ? lal__fail_os() : LAL_OK;
+  if (status == LAL_OK && !S_ISREG(st.st_mode)) {
+    lal__fail_native(S_ISDIR(st.st_mode) ? EISDIR : EINVAL); /* for lal_last_os_error() */
+    status = LAL_EIO; /* not a file of the kind lal reads here */
+  }
+  if (status != LAL_OK) {
+    close(fd);
+    return status;
+  }
   size_t n = 0;
   while (n + 1 < size) {
     ssize_t r = read(fd, buf + n, size - 1 - n);
     if (r < 0 && errno == EINTR)
       continue;
     if (r < 0) {
-      int status = lal__fail_os();
+      status = lal__fail_os();
       close(fd);
       return status;
     }
@@ -128,4 +142,35 @@ int lal__linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lal__smaps_sum
   if (out->vmas == 0)
     out->all_locked = 0;
   return LAL_OK;
+}
+
+int lal__linux_maps_writable(FILE *f, uintptr_t start, uintptr_t end) {
+  /* proc(5): /proc/<pid>/maps lists mappings in ascending address order, one
+   * per line: "start-end perms offset dev inode path", perms "rwxp". */
+  uintptr_t covered = start; /* [start, covered) is mapped */
+  int writable = 1;
+  char line[512];
+  while (covered < end && fgets(line, sizeof line, f)) {
+    size_t len = strlen(line);
+    int whole = len > 0 && line[len - 1] == '\n';
+    char *dash, *space;
+    unsigned long long lo = strtoull(line, &dash, 16), hi = 0;
+    if (*dash == '-')
+      hi = strtoull(dash + 1, &space, 16);
+    if (*dash == '-' && *space == ' ' && lo < hi && hi > covered) {
+      if (lo > covered)
+        break; /* a hole */
+      if (space[1] != 'r' || space[2] != 'w')
+        writable = 0; /* MADV_POPULATE_WRITE would refuse it too */
+      covered = hi < end ? (uintptr_t)hi : end;
+    }
+    /* A path longer than the line buffer: skip the rest of it. */
+    while (!whole && fgets(line, sizeof line, f)) {
+      len = strlen(line);
+      whole = len > 0 && line[len - 1] == '\n';
+    }
+  }
+  if (covered < end)
+    return LAL_ENOMEM;
+  return writable ? LAL_OK : LAL_EINVAL;
 }

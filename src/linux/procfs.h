@@ -42,6 +42,11 @@ typedef struct lal__smaps_sum {
 /* Streams smaps text from f. Returns LAL_OK (vmas may be 0). */
 int lal__linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lal__smaps_sum *out);
 
+/* Whether /proc/<pid>/maps text streamed from f covers [start, end) with
+ * mappings that are readable and writable: LAL_OK; LAL_EINVAL when covered but
+ * some part is not writable; LAL_ENOMEM when part of it is not mapped. */
+int lal__linux_maps_writable(FILE *f, uintptr_t start, uintptr_t end);
+
 /* The container runtime seen under root ("docker", "podman", "kubernetes",
  * "lxc"), "" if none (system.c). */
 void lal__linux_container_from(const char *root, char *out, size_t size);

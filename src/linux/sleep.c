@@ -1,5 +1,8 @@
 /* Linux waiting: clock_nanosleep(2) on absolute deadlines, timer slack (prctl(2)). */
 #include <errno.h>
+#include <limits.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -22,12 +25,21 @@ int lal__os_sleep_until_mono(uint64_t deadline) {
 int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
   /* PR_SET_TIMERSLACK with 0 restores the thread's default slack (50 us), so
    * the smallest real request is 1 ns. */
+  /* The kernel keeps the slack in an unsigned long and PR_GET_TIMERSLACK
+   * returns it as the syscall's long result; glibc's prctl() wrapper returns
+   * int and truncates anything above INT_MAX. Read it back through syscall(2),
+   * which returns the long, and refuse what a long cannot represent (a slack
+   * above LONG_MAX ns is 292 years on 64 bits, 2.1 s on 32). */
+  if (ns > (uint64_t)LONG_MAX)
+    return LAL_ERANGE;
   unsigned long slack = ns == 0 ? 1 : (unsigned long)ns;
   if (prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0) != 0)
     return lal__fail_os();
   if (applied_ns) {
-    int now = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
-    *applied_ns = now < 0 ? 0 : (uint64_t)now;
+    long now = syscall(SYS_prctl, PR_GET_TIMERSLACK, 0, 0, 0, 0);
+    if (now < 0)
+      return lal__fail_os();
+    *applied_ns = (uint64_t)now;
   }
   return LAL_OK;
 }

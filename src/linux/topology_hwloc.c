@@ -78,6 +78,8 @@ static void read_cpu_list(const char *sysroot, const char *name, lal_cpuset *out
 static int build(hwloc_topology_t h, const char *sysroot, const lal_cpuset *affinity,
                  const char *source, lal_topology **out) {
   int npu = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_PU);
+  if (npu > LAL_CPUSET_MAX)
+    return LAL_ERANGE; /* more CPUs than a lal_cpuset can name */
   lal_topology *t = lal__topology_alloc(npu);
   if (!t)
     return LAL_ENOMEM;
@@ -86,6 +88,10 @@ static int build(hwloc_topology_t h, const char *sysroot, const lal_cpuset *affi
   int rc = nk < 0 ? nk : LAL_OK;
   for (int i = 0; i < npu && rc == LAL_OK; i++) {
     hwloc_obj_t o = hwloc_get_obj_by_type(h, HWLOC_OBJ_PU, (unsigned)i);
+    if (o->os_index >= LAL_CPUSET_MAX) {
+      rc = LAL_ERANGE; /* a CPU number a lal_cpuset cannot hold */
+      break;
+    }
     lal_topo_pu pu = {.size = sizeof pu, .cpu = (int)o->os_index};
     pu.core = ancestor_index(h, o, HWLOC_OBJ_CORE, NULL);
     pu.package = ancestor_index(h, o, HWLOC_OBJ_PACKAGE, NULL);
@@ -126,8 +132,12 @@ static int load(const char *xml_path, const char *sysroot, lal_topology **out) {
       (xml_path && hwloc_topology_set_xml(h, xml_path) != 0) ||
       /* Only CPUs and caches matter here: skip PCI and OS devices. */
       hwloc_topology_set_io_types_filter(h, HWLOC_TYPE_FILTER_KEEP_NONE) != 0 ||
-      hwloc_topology_load(h) != 0)
-    rc = xml_path ? LAL_EIO : lal__fail_os();
+      hwloc_topology_load(h) != 0) {
+    /* hwloc sets errno, but EINVAL from it means its input (sysfs, or an
+     * XML named by HWLOC_XMLFILE or xml_path) was malformed: a malformed
+     * answer, LAL_EIO, as lal.h says; only ENOMEM keeps its meaning. */
+    rc = lal__fail_os() == LAL_ENOMEM ? LAL_ENOMEM : LAL_EIO;
+  }
   lal_cpuset affinity;
   if (rc == LAL_OK && !xml_path)
     rc = lal__os_process_affinity_get(&affinity);

@@ -197,7 +197,38 @@ int lal__os_mem_unlock(void *p, size_t size) {
   return VirtualUnlock(p, size) ? LAL_OK : lal__fail_os();
 }
 
+/* Page protections a write may go to (VirtualQuery's Protect, "Memory
+ * Protection Constants"): read-write and copy-on-write, executable or not. A
+ * guard page raises STATUS_GUARD_PAGE_VIOLATION on the first touch, so it
+ * counts as not writable. */
+static int writable(const MEMORY_BASIC_INFORMATION *m) {
+  DWORD prot = m->Protect & 0xff;
+  return m->State == MEM_COMMIT && !(m->Protect & (PAGE_GUARD | PAGE_NOACCESS)) &&
+         (prot == PAGE_READWRITE || prot == PAGE_WRITECOPY || prot == PAGE_EXECUTE_READWRITE ||
+          prot == PAGE_EXECUTE_WRITECOPY);
+}
+
+/* LAL_OK if every page of [p, p + size) is committed and writable; LAL_ENOMEM
+ * for a free or reserved part, LAL_EINVAL for one that is not writable. */
+static int check_writable(void *p, size_t size) {
+  uintptr_t a = (uintptr_t)p, end = a + size;
+  MEMORY_BASIC_INFORMATION m;
+  while (a < end) {
+    if (VirtualQuery((void *)a, &m, sizeof m) != sizeof m)
+      return lal__fail_os();
+    if (m.State != MEM_COMMIT)
+      return LAL_ENOMEM;
+    if (!writable(&m))
+      return LAL_EINVAL;
+    a = (uintptr_t)m.BaseAddress + m.RegionSize;
+  }
+  return LAL_OK;
+}
+
 int lal__os_mem_prefault(void *p, size_t size) {
+  int rc = check_writable(p, size);
+  if (rc != LAL_OK)
+    return rc;
   size_t page = lal__os_page_size();
   uintptr_t end = (uintptr_t)p + size;
   for (uintptr_t a = (uintptr_t)p / page * page; a < end; a += page) {

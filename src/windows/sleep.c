@@ -84,7 +84,7 @@ int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
   TIMECAPS caps;
   if (timeGetDevCaps(&caps, sizeof caps) != MMSYSERR_NOERROR)
     return LAL_EIO;
-  uint64_t ms = (ns + 999999u) / 1000000u;
+  uint64_t ms = ns / 1000000u + (ns % 1000000u != 0); /* ceil, without overflow */
   if (ms < caps.wPeriodMin)
     ms = caps.wPeriodMin;
   if (ms > caps.wPeriodMax)

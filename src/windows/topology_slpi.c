@@ -175,6 +175,8 @@ int lal__win_topology_from_slpi(const void *buffer, size_t len, const lal_cpuset
     rc = each_record(buffer, len, RelationCache, on_cache, m);
   if (rc == LAL_OK && m->npu == 0)
     rc = LAL_EIO;
+  if (rc == LAL_OK && m->npu > LAL_CPUSET_MAX)
+    rc = LAL_ERANGE; /* more CPUs than a lal_cpuset can name */
   lal_topology *t = rc == LAL_OK ? lal__topology_alloc(m->npu) : NULL;
   if (rc == LAL_OK && !t)
     rc = LAL_ENOMEM;

@@ -5,6 +5,7 @@
  * a process and a thread in and out, read PSI, fire a PSI trigger, remove.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -55,6 +56,26 @@ static void mount_and_self_path_are_found(void **state) {
   assert_status(LAL_OK, lal__cgroup_self_path("0::/gone (deleted)\n", path, sizeof path));
   assert_string_equal(path, "/gone");
   assert_status(LAL_ENOTSUP, lal__cgroup_self_path("4:memory:/x\n", path, sizeof path));
+  /* A forged path that climbs out of the hierarchy is refused (the doctor
+   * read cpu.max from outside its --root with it). */
+  assert_status(LAL_EIO,
+                lal__cgroup_self_path("0::/../../../../tmp/x/outside\n", path, sizeof path));
+  assert_status(LAL_EIO, lal__cgroup_self_path("0::/a/..\n", path, sizeof path));
+  assert_status(LAL_EIO, lal__cgroup_self_path("0::relative\n", path, sizeof path));
+  /* Too long for the buffer: refused, not cut into another group's name. */
+  assert_status(LAL_EIO, lal__cgroup_self_path("0::/abcdefgh\n", path, 6));
+}
+
+static void paths_cannot_escape_the_hierarchy(void **state) {
+  (void)state;
+  const char *bad[] = {"",   "a",      "/..", "/../x", "/a/../b", "/a/..",
+                       "/.", "/a/./b", "//",  "/a//b", "/a/",     NULL};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    if (lal__cgroup_path_valid(bad[i]))
+      fail_msg("path \"%s\" was accepted", bad[i] ? bad[i] : "(null)");
+  assert_true(lal__cgroup_path_valid("/"));
+  assert_true(lal__cgroup_path_valid("/user.slice/app-1.scope"));
+  assert_true(lal__cgroup_path_valid("/a/.../b")); /* odd but no escape */
 }
 
 static void file_formats_parse(void **state) {
@@ -513,6 +534,19 @@ static void open_rejects_bad_paths(void **state) {
   assert_status(LAL_EINVAL, lal_cgroup_info_get(NULL, &info));
 }
 
+/* A regular file where a group is expected: LAL_ENOENT as the header says,
+ * with the OS error that explains it (it was LAL_EIO from a stale errno). */
+static void open_of_a_file_is_enoent_with_its_os_error(void **state) {
+  (void)state;
+  lal_cgroup *g = NULL;
+  errno = 0;
+  assert_status(LAL_ENOENT, lal__cgroup_open_at(fake, "/cgroup.procs", 0, &g));
+  assert_null(g);
+  assert_int_equal(lal_last_os_error(), ENOTDIR);
+  assert_status(LAL_OK, lal__cgroup_open_at(fake, "/", 0, &g));
+  lal_cgroup_close(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mount_and_self_path_are_found),
@@ -524,6 +558,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(missing_controllers_say_why, make_fake, remove_fake),
       cmocka_unit_test_setup_teardown(create_is_all_or_nothing, make_fake, remove_fake),
       cmocka_unit_test(open_rejects_bad_paths),
+      cmocka_unit_test(paths_cannot_escape_the_hierarchy),
+      cmocka_unit_test_setup_teardown(open_of_a_file_is_enoent_with_its_os_error, make_fake,
+                                      remove_fake),
       cmocka_unit_test(real_hierarchy_groups_moves_and_psi),
       cmocka_unit_test(real_psi_trigger),
   };

@@ -166,6 +166,35 @@ static void bad_xml_is_an_error(void **state) {
   assert_status(LAL_EINVAL, lal__linux_topology_from_xml(NULL, "", &t));
 }
 
+/* hwloc also takes the machine from its environment (HWLOC_XMLFILE,
+ * HWLOC_SYNTHETIC: hwloc(7)): a garbage file is a malformed answer, LAL_EIO,
+ * and a machine with more PUs than a lal_cpuset holds is LAL_ERANGE (it was
+ * LAL_ENOMEM). */
+static void environment_machines_get_their_statuses(void **state) {
+  (void)state;
+  lal_topology *t = NULL;
+  setenv("HWLOC_XMLFILE", TOPO_DIR "README.md", 1);
+  int rc = lal_topology_load(&t);
+  unsetenv("HWLOC_XMLFILE");
+  if (rc == LAL_ENOTSUP)
+    LAL_SKIP("this build has no hwloc");
+  assert_status(LAL_EIO, rc);
+  assert_null(t);
+  setenv("HWLOC_SYNTHETIC", "pack:2 core:800 pu:2", 1); /* 3,200 PUs */
+  rc = lal_topology_load(&t);
+  unsetenv("HWLOC_SYNTHETIC");
+  assert_status(LAL_ERANGE, rc);
+  assert_null(t);
+  setenv("HWLOC_SYNTHETIC", "pack:2 core:4 pu:2", 1); /* and a small one loads */
+  rc = lal_topology_load(&t);
+  unsetenv("HWLOC_SYNTHETIC");
+  assert_status(LAL_OK, rc);
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.pus, 16);
+  lal_topology_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(two_socket_server),
@@ -174,6 +203,7 @@ int main(void) {
       cmocka_unit_test(hybrid_desktop_prefers_p_cores),
       cmocka_unit_test(two_cpu_vm),
       cmocka_unit_test(bad_xml_is_an_error),
+      cmocka_unit_test(environment_machines_get_their_statuses),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,31 @@
+/*
+ * The one rule for size-prefixed structs (libbpf's OPTS_VALID model): every
+ * public option, request and result struct starts with `size_t size`, set by
+ * its *_INIT macro, so the struct can grow without breaking old callers.
+ */
+#include <string.h>
+
+#include "lal_internal.h"
+
+static size_t size_of(const void *s) {
+  size_t size;
+  memcpy(&size, s, sizeof size);
+  return size;
+}
+
+int lal__input_struct_ok(const void *s, size_t min, size_t known) {
+  size_t size = size_of(s);
+  if (size < min || size > LAL__STRUCT_SIZE_MAX)
+    return 0;
+  /* A newer caller's fields this library does not know: honoured only when
+   * zero (their default), since lal cannot do what they ask. */
+  for (size_t i = known; i < size; i++)
+    if (((const unsigned char *)s)[i])
+      return 0;
+  return 1;
+}
+
+int lal__output_struct_ok(const void *s, size_t min) {
+  size_t size = size_of(s);
+  return size >= min && size <= LAL__STRUCT_SIZE_MAX;
+}
