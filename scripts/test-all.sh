@@ -3,6 +3,7 @@
 # what CI runs):
 #   1. Linux: Debug build, CMocka tests, tools, install + consumer build
 #   2. Linux with AddressSanitizer + UndefinedBehaviorSanitizer
+#   2b. Linux with clang + ThreadSanitizer: the threaded tests and the concurrency stress test
 #   3. Linux with clang: libFuzzer smoke run of the cpulist parser (ASan/UBSan)
 #   4. Windows: mingw-w64 cross build, the same tests under Wine, consumer build
 #   5. the release build of the main job (-O3 shows warnings -O0 does not)
@@ -20,7 +21,7 @@ else
   echo "check-format: skipped: clang-format '${fmt_major:-absent}' is not 14, which .clang-format is kept with"
 fi
 
-presets=(linux linux-asan fuzz windows-cross release)
+presets=(linux linux-asan linux-tsan fuzz windows-cross release)
 declare -A result
 start=$SECONDS
 for p in "${presets[@]}"; do

@@ -18,18 +18,19 @@
 
 #define MIB ((size_t)1 << 20)
 
-/* AddressSanitizer intercepts mlock/munlock/mlockall/munlockall and makes them
- * no-ops that succeed (locking its terabytes of shadow would be fatal). */
-#if defined(__SANITIZE_ADDRESS__)
-#  define LAL_TEST_ASAN 1
+/* AddressSanitizer and ThreadSanitizer (sanitizer_common) intercept
+ * mlock/munlock/mlockall/munlockall and make them no-ops that succeed
+ * (locking their terabytes of shadow would be fatal). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#  define LAL_TEST_SANITIZER_MLOCK 1
 #elif defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define LAL_TEST_ASAN 1
+#  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#    define LAL_TEST_SANITIZER_MLOCK 1
 #  endif
 #endif
-#ifdef LAL_TEST_ASAN
+#ifdef LAL_TEST_SANITIZER_MLOCK
 #  define SKIP_IF_LOCKING_IS_FAKED()                                                               \
-    LAL_SKIP("AddressSanitizer turns mlock/mlockall into no-ops; lal's verification sees "         \
+    LAL_SKIP("the sanitizer turns mlock/mlockall into no-ops; lal's verification sees "            \
              "nothing locked, as it should")
 #else
 #  define SKIP_IF_LOCKING_IS_FAKED() (void)0

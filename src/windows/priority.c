@@ -104,7 +104,8 @@ int lal__os_priority_saved_check(const lal_priority_result *s) {
    * -2..2 plus IDLE (-15) and TIME_CRITICAL (15); realtime-class threads
    * may also hold -7..-3 and 3..6. An MMCSS task name must be terminated. */
   int p = s->win_thread_priority;
-  if (s->policy != LAL_POLICY_WINDOWS || s->win_priority_class < 0 || s->win_priority_class > LAL_WIN_CLASS_REALTIME)
+  if (s->policy != LAL_POLICY_WINDOWS || s->win_priority_class < 0 ||
+      s->win_priority_class > LAL_WIN_CLASS_REALTIME)
     return LAL_EINVAL;
   if (!(p == THREAD_PRIORITY_IDLE || p == THREAD_PRIORITY_TIME_CRITICAL || (p >= -7 && p <= 6)))
     return LAL_EINVAL;
