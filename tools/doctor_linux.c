@@ -26,6 +26,25 @@ typedef struct ctx {
   char text[TEXT_MAX]; /* scratch */
 } ctx;
 
+/* set as a cpulist that fits in buf[size] (the 160-byte finding value holds
+ * more than this): the list itself, or its count and its start cut at a
+ * comma ("1024 CPUs: 0,2,4,..."). Never leaves buf unset. */
+static void cpu_list_text(const lal_cpuset *set, char *buf, size_t size) {
+  char full[LAL_CPUSET_FORMAT_MAX];
+  if (lal_cpuset_format(set, full, sizeof full) != LAL_OK)
+    full[0] = '\0';
+  if (strlen(full) < size) {
+    snprintf(buf, size, "%s", full);
+    return;
+  }
+  int n = snprintf(buf, size, "%d CPUs: ", lal_cpuset_count(set));
+  size_t room = n > 0 && (size_t)n + 4 < size ? size - (size_t)n - 4 : 0;
+  size_t cut = room;
+  while (cut > 0 && full[cut] != ',')
+    cut--;
+  snprintf(buf + n, size - (size_t)n, "%.*s...", (int)cut, full);
+}
+
 /* Reads root + path into c->text; 1 if it exists. Trailing newline removed. */
 static int rd(ctx *c, const char *path) {
   int n = lal__linux_read_text(c->root, path, c->text, sizeof c->text);
@@ -99,8 +118,8 @@ static void check_governor(ctx *c) {
              "no cpufreq driver (fixed frequency, or a VM)");
     return;
   }
-  char list[128];
-  lal_cpuset_format(&slow, list, sizeof list);
+  char list[96];
+  cpu_list_text(&slow, list, sizeof list);
   finding *f = add(c, "cpufreq_governor", lal_cpuset_count(&slow) ? DOCTOR_WARN : DOCTOR_OK, why);
   if (lal_cpuset_count(&slow)) {
     snprintf(f->value, sizeof f->value, "%s on CPUs %s", first, list);
@@ -199,8 +218,8 @@ static void check_isolation(ctx *c) {
     lal_cpuset_parse(&c->isolated, c->text);
   int all = has_iso && has_nohz && has_rcu;
   finding *f = add(c, "cpu_isolation", all ? DOCTOR_OK : DOCTOR_WARN, why);
-  char list[128];
-  lal_cpuset_format(&c->isolated, list, sizeof list);
+  char list[64];
+  cpu_list_text(&c->isolated, list, sizeof list);
   snprintf(f->value, sizeof f->value, "isolated %s; isolcpus=%s nohz_full=%s rcu_nocbs=%s",
            list[0] ? list : "none", has_iso ? iso : "-", has_nohz ? nohz : "-",
            has_rcu ? rcu : "-");

@@ -5,8 +5,11 @@
  * Every finding of every machine is asserted.
  */
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "doctor.h"
+#include "json_writer.h"
 #include "lal_test.h"
 
 #define DOCTOR_DIR LAL_TEST_DATA_DIR "/doctor/"
@@ -185,6 +188,105 @@ static void an_empty_tree_is_all_unknown_not_a_crash(void **state) {
   assert_int_equal(doctor_run(DOCTOR_DIR "laptop", f, 3), 3);
 }
 
+/* ---- trees mutated the way a fuzzer (or a hostile recording) would */
+
+/* Writes root/rel, making its directories. */
+static void put(const char *root, const char *rel, const char *text, size_t len) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s%s", root, rel);
+  for (char *slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+    *slash = '\0';
+    mkdir(path, 0755);
+    *slash = '/';
+  }
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(text, 1, len, f), len);
+  fclose(f);
+}
+#define PUT(root, rel, text) put(root, rel, text, sizeof text - 1)
+
+static char tmp[64];
+static char root[128];
+
+static int make_tree(void **state) {
+  (void)state;
+  snprintf(tmp, sizeof tmp, "/tmp/lal-doctor-XXXXXX");
+  if (!mkdtemp(tmp))
+    return -1;
+  snprintf(root, sizeof root, "%s/root", tmp);
+  return mkdir(root, 0755);
+}
+
+static int remove_tree(void **state) {
+  (void)state;
+  char cmd[160];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+  return system(cmd);
+}
+
+/* A FIFO with no writer used to block the doctor in open(2) forever; a
+ * 1,024-CPU isolated list printed an uninitialised buffer; a forged
+ * /proc/self/cgroup made it read cpu.max from outside its root. */
+static void hostile_tree_is_read_safely(void **state) {
+  (void)state;
+  char fifo[256];
+  snprintf(fifo, sizeof fifo, "%s/proc/cmdline", root);
+  PUT(root, "/proc/version", "Linux version 6.1\n");
+  assert_int_equal(mkfifo(fifo, 0600), 0);
+  static char every_other[LAL_CPUSET_FORMAT_MAX]; /* 1,024 CPUs: 0,2,4,...,2046 */
+  size_t used = 0;
+  for (int cpu = 0; cpu < LAL_CPUSET_MAX; cpu += 2)
+    used += (size_t)snprintf(every_other + used, sizeof every_other - used, "%s%d", cpu ? "," : "",
+                             cpu);
+  put(root, "/sys/devices/system/cpu/isolated", every_other, used);
+  PUT(root, "/proc/self/mountinfo", "30 1 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
+  PUT(root, "/proc/self/cgroup", "0::/../../../../outside\n");
+  PUT(root, "/sys/fs/cgroup/cgroup.controllers", "cpu\n");
+  char outside[160];
+  snprintf(outside, sizeof outside, "%s", tmp); /* root/.. */
+  PUT(outside, "/outside/cpu.max", "50000 100000\n");
+  alarm(60); /* a hang fails the test instead of waiting for ctest's timeout */
+  finding f[DOCTOR_MAX_FINDINGS];
+  int n = doctor_run(root, f, DOCTOR_MAX_FINDINGS);
+  alarm(0);
+  assert_true(n > 10);
+  const finding *iso = doctor_find(f, n, "cpu_isolation");
+  assert_non_null(iso);
+  if (strncmp(iso->value, "isolated 1024 CPUs: 0,2,4,", 26) != 0)
+    fail_msg("cpu_isolation value \"%s\"", iso->value);
+  const finding *quota = doctor_find(f, n, "cgroup_cpu_quota");
+  assert_non_null(quota);
+  if (strstr(quota->value, "50000"))
+    fail_msg("the quota outside the root was read: \"%s\"", quota->value);
+}
+
+/* Bytes that are not UTF-8 (a sysfs file may hold anything) must not reach
+ * the JSON output raw: each becomes U+FFFD; valid sequences pass. */
+static void json_output_is_always_utf8(void **state) {
+  (void)state;
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  json_writer w;
+  json_init(&w, f);
+  json_object_begin(&w, NULL);
+  json_string(&w, "bad", "tsc\xff\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82");
+  json_string(&w, "good", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \"q\"\n\x01");
+  json_object_end(&w);
+  json_finish(&w);
+  rewind(f);
+  char out[512];
+  size_t len = fread(out, 1, sizeof out - 1, f);
+  fclose(f);
+  out[len] = '\0';
+  const char *expected = "{\n  \"bad\": \"tsc\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"
+                         "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\",\n"
+                         "  \"good\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \\\"q\\\"\\n"
+                         "\\u0001\"\n}\n";
+  if (strcmp(out, expected) != 0)
+    fail_msg("got:\n%s\nexpected:\n%s", out, expected);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(tuned_rt_box_is_all_ok),
@@ -193,6 +295,8 @@ int main(void) {
       cmocka_unit_test(this_vm_as_recorded),
       cmocka_unit_test(a_haltpoll_vm_as_recorded),
       cmocka_unit_test(an_empty_tree_is_all_unknown_not_a_crash),
+      cmocka_unit_test_setup_teardown(hostile_tree_is_read_safely, make_tree, remove_tree),
+      cmocka_unit_test(json_output_is_always_utf8),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
