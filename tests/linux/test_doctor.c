@@ -4,6 +4,7 @@
  * capture.sh; rt-box, laptop and container written by make-variants.sh).
  * Every finding of every machine is asserted.
  */
+#include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -287,6 +288,97 @@ static void json_output_is_always_utf8(void **state) {
     fail_msg("got:\n%s\nexpected:\n%s", out, expected);
 }
 
+/* ---- mutation: recorded machines with one file damaged at a time */
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+static uint64_t next_random(void) { /* xorshift64: the same sequence every run */
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+
+static char files[512][512];
+static int nfiles;
+static int collect(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  (void)st, (void)ftw;
+  if (type == FTW_F && nfiles < 512)
+    snprintf(files[nfiles++], sizeof files[0], "%s", path);
+  return 0;
+}
+
+/* Damages one file the way a fuzzer would: a flipped byte, a cut, a byte
+ * that is not UTF-8, a huge number, an empty file, a doubled file. */
+static void mutate(const char *path) {
+  static char text[1 << 16];
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return;
+  size_t n = fread(text, 1, sizeof text / 2, f);
+  fclose(f);
+  size_t at = n ? (size_t)(next_random() % n) : 0;
+  switch (next_random() % 6) {
+  case 0:
+    if (n)
+      text[at] ^= (char)(1u << (next_random() % 8));
+    break;
+  case 1:
+    n = at;
+    break;
+  case 2:
+    if (n)
+      text[at] = (char)0xff;
+    break;
+  case 3: {
+    static const char big[] = "99999999999999999999999 -1 0x -";
+    size_t k = sizeof big - 1;
+    if (n + k < sizeof text) {
+      memmove(text + at + k, text + at, n - at);
+      memcpy(text + at, big, k);
+      n += k;
+    }
+    break;
+  }
+  case 4:
+    n = 0;
+    break;
+  default:
+    memcpy(text + n, text, n);
+    n *= 2;
+    break;
+  }
+  f = fopen(path, "wb");
+  if (f) {
+    fwrite(text, 1, n, f);
+    fclose(f);
+  }
+}
+
+static void mutated_recordings_never_crash(void **state) {
+  (void)state;
+  static const char *const machines[] = {"vm-2cpu", "laptop", "container", "rt-box"};
+  for (size_t m = 0; m < sizeof machines / sizeof machines[0]; m++) {
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/root' && cp -r '" DOCTOR_DIR "%s' '%s/root'", tmp,
+             machines[m], tmp);
+    assert_int_equal(system(cmd), 0);
+    nfiles = 0;
+    assert_int_equal(nftw(root, collect, 16, FTW_PHYS), 0);
+    assert_true(nfiles > 5);
+    for (int round = 0; round < 250; round++) {
+      mutate(files[next_random() % (uint64_t)nfiles]);
+      finding f[DOCTOR_MAX_FINDINGS];
+      int n = doctor_run(root, f, DOCTOR_MAX_FINDINGS);
+      assert_true(n > 10);
+      for (int i = 0; i < n; i++) {
+        assert_non_null(memchr(f[i].value, '\0', sizeof f[i].value));
+        assert_non_null(memchr(f[i].fix, '\0', sizeof f[i].fix));
+        assert_true(f[i].status <= DOCTOR_NA);
+      }
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(tuned_rt_box_is_all_ok),
@@ -297,6 +389,7 @@ int main(void) {
       cmocka_unit_test(an_empty_tree_is_all_unknown_not_a_crash),
       cmocka_unit_test_setup_teardown(hostile_tree_is_read_safely, make_tree, remove_tree),
       cmocka_unit_test(json_output_is_always_utf8),
+      cmocka_unit_test_setup_teardown(mutated_recordings_never_crash, make_tree, remove_tree),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,142 @@
+/*
+ * libFuzzer target for the Linux /proc, /sys and cgroupfs parsers (the text a
+ * recorded or forged tree can feed lal and `lal doctor --root`). The first
+ * byte picks the parser, the rest is the file's text. Properties on every
+ * input: no crash or sanitizer report, outputs terminated within their
+ * buffers, and a cgroup path accepted from /proc/self/cgroup never climbs
+ * out of its hierarchy.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup_internal.h"
+#include "lal_internal.h"
+#include "procfs.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void must_terminate(const char *buf, size_t size) {
+  if (!memchr(buf, '\0', size))
+    abort();
+}
+
+/* An independent check of what lal__cgroup_path_valid promises: absolute,
+ * and no component empty, "." or "..". */
+static int components_stay_inside(const char *path) {
+  if (path[0] != '/')
+    return 0;
+  if (path[1] == '\0')
+    return 1;
+  char copy[4096];
+  snprintf(copy, sizeof copy, "%s", path + 1);
+  if (strlen(path + 1) >= sizeof copy || copy[strlen(copy) - 1] == '/')
+    return strlen(path + 1) >= sizeof copy; /* too long to check here: trust */
+  for (char *c = copy, *next; c; c = next) {
+    next = strchr(c, '/');
+    if (next)
+      *next++ = '\0';
+    if (!*c || !strcmp(c, ".") || !strcmp(c, ".."))
+      return 0;
+  }
+  return 1;
+}
+
+/* Streams text through a FILE the way the smaps / maps readers get it. */
+static FILE *as_file(const char *text, size_t len) {
+  return fmemopen((void *)text, len ? len : 1, "r");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size < 1)
+    return 0;
+  unsigned which = data[0];
+  size_t len = size - 1;
+  char *text = malloc(len + 1);
+  if (!text)
+    return 0;
+  memcpy(text, data + 1, len);
+  text[len] = '\0';
+  char out[512];
+  memset(out, 0x5c, sizeof out);
+  int hybrid = -1;
+  switch (which % 12) {
+  case 0:
+    if (lal__cgroup_find_mount(text, out, sizeof out, &hybrid) == LAL_OK) {
+      must_terminate(out, sizeof out);
+      if (hybrid != 0 && hybrid != 1)
+        abort();
+    }
+    break;
+  case 1:
+    if (lal__cgroup_self_path(text, out, sizeof out) == LAL_OK) {
+      must_terminate(out, sizeof out);
+      if (!lal__cgroup_path_valid(out) || strstr(out, "/../") || strstr(out, "/./"))
+        abort();
+    }
+    break;
+  case 2: {
+    lal_psi psi;
+    memset(&psi, 0, sizeof psi);
+    lal__cgroup_parse_psi(text, &psi);
+    break;
+  }
+  case 3: {
+    lal_cgroup_cpu_stat st;
+    memset(&st, 0, sizeof st);
+    lal__cgroup_parse_cpu_stat(text, &st);
+    break;
+  }
+  case 4: {
+    int p = lal__cgroup_parse_partition(text, out, 64);
+    must_terminate(out, 64);
+    if (p < -1)
+      abort();
+    break;
+  }
+  case 5:
+    (void)lal__linux_meminfo_value(text, "MemTotal");
+    (void)lal__linux_meminfo_value(text, "Hugepagesize");
+    break;
+  case 6: {
+    FILE *f = as_file(text, len);
+    if (f) {
+      lal__smaps_sum sum;
+      lal__linux_smaps_sum(f, 0x1000, 0x7fffffff000, &sum);
+      fclose(f);
+      if (sum.all_locked && sum.vmas == 0)
+        abort();
+    }
+    break;
+  }
+  case 7:
+    (void)lal__linux_status_cap_eff(text);
+    break;
+  case 8:
+    if (lal__linux_bracketed_choice(text, out, 16) == 0)
+      must_terminate(out, 16);
+    break;
+  case 9: {
+    FILE *f = as_file(text, len);
+    if (f) {
+      int rc = lal__linux_maps_writable(f, 0x400000, 0x800000);
+      fclose(f);
+      if (rc != LAL_OK && rc != LAL_EINVAL && rc != LAL_ENOMEM)
+        abort();
+    }
+    break;
+  }
+  case 10:
+    (void)lal__linux_mountinfo_has_fstype(text, "cgroup2");
+    (void)lal__cgroup_controller_bits(text);
+    break;
+  default:
+    if (lal__cgroup_path_valid(text) && !components_stay_inside(text))
+      abort();
+    (void)lal__cgroup_name_valid(text);
+    break;
+  }
+  free(text);
+  return 0;
+}
