@@ -19,7 +19,9 @@ test_pkgs=(libcmocka-dev clang clang-format
            # validates `lal doctor --json` against tools/lal-doctor.schema.json
            python3-jsonschema
            # renders lal-compare's HTML report headless in a test
-           chromium)
+           chromium
+           # the memcheck pass over the Linux tests (scripts/valgrind-tests.sh)
+           valgrind)
 
 pkgs=("${build_pkgs[@]}")
 case ${1:-} in

@@ -3,6 +3,7 @@
 # what CI runs):
 #   1. Linux: Debug build, CMocka tests, tools, install + consumer build
 #   2. Linux with AddressSanitizer + UndefinedBehaviorSanitizer
+#   1b. the same Linux test binaries under valgrind memcheck (scripts/valgrind-tests.sh)
 #   2b. Linux with clang + ThreadSanitizer: the threaded tests and the concurrency stress test
 #   3. Linux with clang: libFuzzer smoke run of the cpulist parser (ASan/UBSan)
 #   4. Windows: mingw-w64 cross build, the same tests under Wine, consumer build
@@ -21,12 +22,18 @@ else
   echo "check-format: skipped: clang-format '${fmt_major:-absent}' is not 14, which .clang-format is kept with"
 fi
 
-presets=(linux linux-asan linux-tsan fuzz windows-cross release)
+# `valgrind` is not a preset: memcheck over the `linux` build's test binaries.
+presets=(linux valgrind linux-asan linux-tsan fuzz windows-cross release)
 declare -A result
 start=$SECONDS
 for p in "${presets[@]}"; do
   echo "=== [$p] configure, build, test"
   t0=$SECONDS
+  if [[ $p == valgrind ]]; then
+    if bash scripts/valgrind-tests.sh build/linux; then result[$p]="passed"; else result[$p]="FAILED"; fi
+    result[$p]+=" ($((SECONDS - t0)) s)"
+    continue
+  fi
   cmake --preset "$p"
   cmake --build --preset "$p"
   if [[ $p == release ]]; then

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -26,6 +27,14 @@
     fflush(stdout);                                                                                \
     skip();                                                                                        \
   } while (0)
+
+/* 1 under valgrind (its preload library is in LD_PRELOAD): valgrind runs one
+ * thread at a time, manages thread stacks itself and has its own address-space
+ * limits, so tests of those behaviours skip there with that reason. */
+static inline int lal_test_under_valgrind(void) {
+  const char *preload = getenv("LD_PRELOAD");
+  return preload && strstr(preload, "vgpreload") != NULL;
+}
 
 #define assert_status(expected, actual)                                                            \
   do {                                                                                             \
