@@ -37,6 +37,28 @@ extern "C" {
 #  define LAL_API
 #endif
 
+/* ---------------------------------------------------------------- struct initializers */
+
+/* Every size-prefixed struct has a LAL_<NAME>_INIT macro: the struct zeroed,
+ * its size member set (and, for a few, a default other than 0). The same
+ * spelling works in C and C++ (`lal_caps c = LAL_CAPS_INIT;`): C gets a
+ * designated initializer; C++11 and later a value-initialised temporary,
+ * since designated initializers are C++20 only and a positional
+ * `{ sizeof(T) }` draws -Wmissing-field-initializers. */
+#ifdef __cplusplus
+extern "C++" {
+template <typename T> inline T lal__sized_init() {
+  T v = T();
+  v.size = sizeof(T);
+  return v;
+}
+}
+#  define LAL__SIZED_INIT(type) lal__sized_init<type>()
+#else
+#  define LAL__SIZED_INIT(type)                                                                    \
+    { .size = sizeof(type) }
+#endif
+
 /* ---------------------------------------------------------------- version */
 
 #define LAL_VERSION_MAJOR 0
@@ -227,8 +249,7 @@ typedef struct lal_caps {
                                 /run/.containerenv, the cgroup path), "" if none seen */
   uint64_t large_pages_free; /* Linux HugePages_Free; Windows 0 (allocated on demand) */
 } lal_caps;
-#define LAL_CAPS_INIT                                                                              \
-  { .size = sizeof(lal_caps) }
+#define LAL_CAPS_INIT LAL__SIZED_INIT(lal_caps)
 
 /*
  * lal_query_caps: fills *caps (up to caps->size bytes) with what this build
@@ -257,8 +278,7 @@ typedef struct lal_init_opts {
   size_t size;
   unsigned flags; /* LAL_INIT_* */
 } lal_init_opts;
-#define LAL_INIT_OPTS_INIT                                                                         \
-  { .size = sizeof(lal_init_opts) }
+#define LAL_INIT_OPTS_INIT LAL__SIZED_INIT(lal_init_opts)
 
 /*
  * lal_init: optional. Everything in lal initialises itself lazily and
@@ -357,8 +377,7 @@ typedef struct lal_clock_info {
   char os_clocksource[32];  /* Linux current_clocksource; "QueryPerformanceCounter" */
   char reason[256];         /* why this source, in one line */
 } lal_clock_info;
-#define LAL_CLOCK_INFO_INIT                                                                        \
-  { .size = sizeof(lal_clock_info) }
+#define LAL_CLOCK_INFO_INIT LAL__SIZED_INIT(lal_clock_info)
 
 /*
  * lal_clock_info: fills *info (initialising the clock if needed).
@@ -460,8 +479,7 @@ typedef struct lal_pacer_stats {
   uint64_t late_p50_ns; /* upper bound of the power-of-two bucket holding the quantile */
   uint64_t late_p99_ns;
 } lal_pacer_stats;
-#define LAL_PACER_STATS_INIT                                                                       \
-  { .size = sizeof(lal_pacer_stats) }
+#define LAL_PACER_STATS_INIT LAL__SIZED_INIT(lal_pacer_stats)
 
 /*
  * lal_pacer_init: the first deadline is one period from now.
@@ -519,8 +537,7 @@ typedef struct lal_topo_pu {
   uint64_t l2_bytes; /* size of its L2 / L3, 0 if unknown */
   uint64_t l3_bytes;
 } lal_topo_pu;
-#define LAL_TOPO_PU_INIT                                                                           \
-  { .size = sizeof(lal_topo_pu) }
+#define LAL_TOPO_PU_INIT LAL__SIZED_INIT(lal_topo_pu)
 
 /* A kind of core on a hybrid CPU (P-cores, E-cores); one kind elsewhere. */
 typedef struct lal_topo_kind {
@@ -532,8 +549,7 @@ typedef struct lal_topo_kind {
   char name[32];        /* "IntelCore", "IntelAtom", "EfficiencyClass 1", "default" */
   lal_cpuset cpus;
 } lal_topo_kind;
-#define LAL_TOPO_KIND_INIT                                                                         \
-  { .size = sizeof(lal_topo_kind) }
+#define LAL_TOPO_KIND_INIT LAL__SIZED_INIT(lal_topo_kind)
 
 typedef struct lal_topology_info {
   size_t size;
@@ -553,8 +569,7 @@ typedef struct lal_topology_info {
   lal_cpuset nohz_full; /* LAL_TOPO_PU_NOHZ_FULL */
   char source[24];      /* where it came from: "hwloc", "hwloc-xml", "windows", "windows-buffer" */
 } lal_topology_info;
-#define LAL_TOPOLOGY_INFO_INIT                                                                     \
-  { .size = sizeof(lal_topology_info) }
+#define LAL_TOPOLOGY_INFO_INIT LAL__SIZED_INIT(lal_topology_info)
 
 /* Domains for lal_topology_domain_cpus. */
 typedef enum lal_topo_domain {
@@ -617,8 +632,7 @@ typedef struct lal_place_req {
   const lal_cpuset *within;  /* candidates; NULL = the process's affinity */
   const lal_cpuset *exclude; /* never use these (e.g. CPU 0, IRQ-heavy CPUs); may be NULL */
 } lal_place_req;
-#define LAL_PLACE_REQ_INIT                                                                         \
-  { .size = sizeof(lal_place_req) }
+#define LAL_PLACE_REQ_INIT LAL__SIZED_INIT(lal_place_req)
 
 typedef struct lal_place_result {
   size_t size;
@@ -626,8 +640,7 @@ typedef struct lal_place_result {
   int domain;       /* the L3 / NUMA node / package chosen for a SAME_* request, else -1 */
   char reason[192]; /* why a request could not be met ("" on success) */
 } lal_place_result;
-#define LAL_PLACE_RESULT_INIT                                                                      \
-  { .size = sizeof(lal_place_result) }
+#define LAL_PLACE_RESULT_INIT LAL__SIZED_INIT(lal_place_result)
 
 /*
  * lal_place: chooses one CPU for each of req->threads threads and writes
@@ -740,8 +753,17 @@ typedef struct lal_priority_req {
   int win_thread_priority; /* THREAD_PRIORITY_* value: -15, -2..2, 15 */
   char mmcss_task[32];     /* MMCSS task ("Pro Audio", "Games"), "" for none */
 } lal_priority_req;
-#define LAL_PRIORITY_REQ_INIT                                                                      \
-  { .size = sizeof(lal_priority_req), .profile = LAL_PRIORITY_NORMAL }
+#ifdef __cplusplus
+extern "C++" inline lal_priority_req lal__priority_req_init() {
+  lal_priority_req v = lal__sized_init<lal_priority_req>();
+  v.profile = LAL_PRIORITY_NORMAL;
+  return v;
+}
+#  define LAL_PRIORITY_REQ_INIT lal__priority_req_init()
+#else
+#  define LAL_PRIORITY_REQ_INIT                                                                    \
+    { .size = sizeof(lal_priority_req), .profile = LAL_PRIORITY_NORMAL }
+#endif
 
 /* lal_priority_result.flags */
 #define LAL_PRIORITY_DEGRADED (1u << 0)      /* less than asked was applied */
@@ -766,8 +788,7 @@ typedef struct lal_priority_result {
   char reason[256];      /* each step tried and its outcome, e.g. "SCHED_FIFO 80: EPERM
                             (RLIMIT_RTPRIO 0, no CAP_SYS_NICE); nice -10: EPERM; nice 0: ok" */
 } lal_priority_result;
-#define LAL_PRIORITY_RESULT_INIT                                                                   \
-  { .size = sizeof(lal_priority_result) }
+#define LAL_PRIORITY_RESULT_INIT LAL__SIZED_INIT(lal_priority_result)
 
 /*
  * lal_thread_set_priority: sets the calling thread's scheduling.
@@ -849,8 +870,7 @@ typedef struct lal_thread_attr {
   size_t stack_size;                /* bytes, 0 = OS default; rounded up to the page size */
   size_t stack_prefault; /* bytes of stack to touch before fn runs (lal_stack_prefault) */
 } lal_thread_attr;
-#define LAL_THREAD_ATTR_INIT                                                                       \
-  { .size = sizeof(lal_thread_attr) }
+#define LAL_THREAD_ATTR_INIT LAL__SIZED_INIT(lal_thread_attr)
 
 /* What lal_thread_create applied in the new thread, before fn ran. */
 typedef struct lal_thread_result {
@@ -863,8 +883,7 @@ typedef struct lal_thread_result {
   lal_priority_result priority; /* the thread's scheduling as fn starts */
   size_t stack_size;            /* the stack it got */
 } lal_thread_result;
-#define LAL_THREAD_RESULT_INIT                                                                     \
-  { .size = sizeof(lal_thread_result) }
+#define LAL_THREAD_RESULT_INIT LAL__SIZED_INIT(lal_thread_result)
 
 /*
  * lal_thread_create: starts a thread that applies attr (name, affinity,
@@ -924,8 +943,7 @@ typedef struct lal_lock_result {
   int privileged;        /* CAP_IPC_LOCK held (no limit) / SeLockMemoryPrivilege held */
   char reason[192];
 } lal_lock_result;
-#define LAL_LOCK_RESULT_INIT                                                                       \
-  { .size = sizeof(lal_lock_result) }
+#define LAL_LOCK_RESULT_INIT LAL__SIZED_INIT(lal_lock_result)
 
 /*
  * lal_mem_lock_all: keeps the process's memory resident so no page fault can
@@ -989,8 +1007,17 @@ typedef struct lal_mem_opts {
   unsigned flags; /* LAL_MEM_* */
   int numa_node;  /* bind to this node; -1 = no binding */
 } lal_mem_opts;
-#define LAL_MEM_OPTS_INIT                                                                          \
-  { .size = sizeof(lal_mem_opts), .numa_node = -1 }
+#ifdef __cplusplus
+extern "C++" inline lal_mem_opts lal__mem_opts_init() {
+  lal_mem_opts v = lal__sized_init<lal_mem_opts>();
+  v.numa_node = -1;
+  return v;
+}
+#  define LAL_MEM_OPTS_INIT lal__mem_opts_init()
+#else
+#  define LAL_MEM_OPTS_INIT                                                                        \
+    { .size = sizeof(lal_mem_opts), .numa_node = -1 }
+#endif
 
 /* lal_mem_info.method */
 #define LAL_MEM_METHOD_NORMAL 0  /* base pages */
@@ -1011,8 +1038,7 @@ typedef struct lal_mem_info {
   int degraded;            /* 1 if a fallback gave less than asked */
   char reason[192];        /* why a fallback happened */
 } lal_mem_info;
-#define LAL_MEM_INFO_INIT                                                                          \
-  { .size = sizeof(lal_mem_info) }
+#define LAL_MEM_INFO_INIT LAL__SIZED_INIT(lal_mem_info)
 
 /*
  * lal_mem_alloc: maps `size` bytes of zeroed, read-write memory aligned to its

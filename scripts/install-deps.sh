@@ -7,11 +7,12 @@
 #                                      mingw-w64 cross compiler and Wine for its Windows run
 set -euo pipefail
 
-build_pkgs=(cmake ninja-build gcc pkg-config python3
+build_pkgs=(cmake ninja-build gcc g++ pkg-config python3
             libhwloc-dev libnuma-dev liburing-dev libxdp-dev libbpf-dev)
 # Windows: mingw-w64 cross compiler (win32 threads) and Wine to run the tests
 # and the main job's Windows benchmark run.
-windows_pkgs=(gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
+windows_pkgs=(gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64
+              mingw-w64-x86-64-dev
               wine64 wine)
 test_pkgs=(libcmocka-dev clang clang-format
            # dpkg-dev unpacks CMocka's Debian source package for the mingw build.

@@ -7,6 +7,8 @@ set(LAL_MINGW_TRIPLE x86_64-w64-mingw32)
 
 # Debian ships -posix and -win32 variants; the win32 one needs no winpthread DLL.
 find_program(CMAKE_C_COMPILER NAMES ${LAL_MINGW_TRIPLE}-gcc-win32 ${LAL_MINGW_TRIPLE}-gcc REQUIRED)
+# C++ only for consumers (the C++ consumer test); lal itself is C.
+find_program(CMAKE_CXX_COMPILER NAMES ${LAL_MINGW_TRIPLE}-g++-win32 ${LAL_MINGW_TRIPLE}-g++)
 find_program(CMAKE_RC_COMPILER NAMES ${LAL_MINGW_TRIPLE}-windres)
 
 # Appended, so roots given with -DCMAKE_FIND_ROOT_PATH (an installed lal) stay.

@@ -53,8 +53,7 @@ typedef struct lal_cgroup_info {
   unsigned delegated; /* LAL_CG_* in its cgroup.subtree_control (enabled for children) */
   int threaded;       /* cgroup.type is "threaded" */
 } lal_cgroup_info;
-#define LAL_CGROUP_INFO_INIT                                                                       \
-  { .size = sizeof(lal_cgroup_info) }
+#define LAL_CGROUP_INFO_INIT LAL__SIZED_INIT(lal_cgroup_info)
 
 /*
  * lal_cgroup_open: a handle on an existing group. path: relative to the
@@ -143,8 +142,7 @@ typedef struct lal_cgroup_cpu_stat {
   uint64_t nr_throttled;
   uint64_t throttled_us;
 } lal_cgroup_cpu_stat;
-#define LAL_CGROUP_CPU_STAT_INIT                                                                   \
-  { .size = sizeof(lal_cgroup_cpu_stat) }
+#define LAL_CGROUP_CPU_STAT_INIT LAL__SIZED_INIT(lal_cgroup_cpu_stat)
 LAL_API int lal_cgroup_cpu_stat_get(lal_cgroup *group, lal_cgroup_cpu_stat *stat);
 
 /* Pressure stall information: the share of time some / all tasks stalled. */
@@ -161,8 +159,7 @@ typedef struct lal_psi {
   lal_psi_line full; /* all zero where the kernel has no "full" line (cpu before 5.13) */
   int has_full;
 } lal_psi;
-#define LAL_PSI_INIT                                                                               \
-  { .size = sizeof(lal_psi) }
+#define LAL_PSI_INIT LAL__SIZED_INIT(lal_psi)
 /* group NULL: the system-wide /proc/pressure/<resource>. LAL_ENOTSUP without PSI. */
 LAL_API int lal_cgroup_pressure(lal_cgroup *group, int resource, lal_psi *psi);
 

@@ -10,6 +10,16 @@
 #if defined(_MSC_VER) && !defined(__clang__)
 #  include <intrin.h>
 #endif
+#if defined(_M_ARM64)
+/* CNTVCT_EL0 as _ReadStatusReg's operand: winnt.h's ARM64_SYSREG(3, 3, 14, 0,
+ * 2), spelt out so this header needs only <intrin.h>, not <windows.h>. */
+#  define LAL__ARM64_CNTVCT 0x5F02
+#endif
+#if defined(__SIZEOF_INT128__)
+/* __extension__: ISO C and C++ have no 128-bit integer, and -Wpedantic users
+ * must not see a warning for lal's use of the compiler's. */
+__extension__ typedef unsigned __int128 lal__u128;
+#endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define LAL__LIKELY(x) __builtin_expect(!!(x), 1)
@@ -58,7 +68,7 @@ static inline uint64_t lal_tsc(void) {
   __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
   return v;
 #elif defined(_M_ARM64)
-  return (uint64_t)_ReadStatusReg(ARM64_CNTVCT);
+  return (uint64_t)_ReadStatusReg(LAL__ARM64_CNTVCT);
 #else
 #  error "lal_tsc: unsupported architecture"
 #endif
@@ -80,7 +90,7 @@ static inline uint64_t lal_tsc_ordered(void) {
   return v;
 #elif defined(_M_ARM64)
   __isb(_ARM64_BARRIER_SY);
-  return (uint64_t)_ReadStatusReg(ARM64_CNTVCT);
+  return (uint64_t)_ReadStatusReg(LAL__ARM64_CNTVCT);
 #endif
 }
 
@@ -109,7 +119,7 @@ static inline uint64_t lal_tscp(uint32_t *aux) {
  * the result fits in 64 bits. */
 static inline uint64_t lal__mul_shift(uint64_t a, uint64_t mult, uint32_t shift) {
 #if defined(__SIZEOF_INT128__)
-  return (uint64_t)(((unsigned __int128)a * mult) >> shift);
+  return (uint64_t)(((lal__u128)a * mult) >> shift);
 #elif defined(_MSC_VER) && defined(_M_X64)
   uint64_t hi, lo = _umul128(a, mult, &hi);
   return shift == 0    ? lo

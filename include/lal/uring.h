@@ -42,8 +42,19 @@ typedef struct lal_uring_opts {
   int sqpoll_cpu;          /* pin the SQPOLL thread here (IORING_SETUP_SQ_AFF); -1 = not pinned */
   unsigned sqpoll_idle_ms; /* the SQPOLL thread sleeps after this much idle time */
 } lal_uring_opts;
-#define LAL_URING_OPTS_INIT                                                                        \
-  { .size = sizeof(lal_uring_opts), .entries = 64, .sqpoll_cpu = -1, .sqpoll_idle_ms = 1000 }
+#ifdef __cplusplus
+extern "C++" inline lal_uring_opts lal__uring_opts_init() {
+  lal_uring_opts v = lal__sized_init<lal_uring_opts>();
+  v.entries = 64;
+  v.sqpoll_cpu = -1;
+  v.sqpoll_idle_ms = 1000;
+  return v;
+}
+#  define LAL_URING_OPTS_INIT lal__uring_opts_init()
+#else
+#  define LAL_URING_OPTS_INIT                                                                      \
+    { .size = sizeof(lal_uring_opts), .entries = 64, .sqpoll_cpu = -1, .sqpoll_idle_ms = 1000 }
+#endif
 
 /* Operations, as bits of lal_uring_result.ops_supported. */
 #define LAL_URING_OP_NOP (1u << 0)
@@ -68,8 +79,7 @@ typedef struct lal_uring_result {
   int degraded;           /* 1 if something asked for was dropped (FALLBACK) */
   char reason[256];       /* what was tried and refused */
 } lal_uring_result;
-#define LAL_URING_RESULT_INIT                                                                      \
-  { .size = sizeof(lal_uring_result) }
+#define LAL_URING_RESULT_INIT LAL__SIZED_INIT(lal_uring_result)
 
 /*
  * lal_uring_create: sets a ring up. The flags are tried from the most to the

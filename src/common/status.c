@@ -24,7 +24,10 @@ static const struct status_text status_texts[] = {
 };
 
 static const struct status_text *status_lookup(int status) {
-  if (status > 0 || -(long)status >= (long)(sizeof status_texts / sizeof status_texts[0]))
+  /* Compared on the negative side: -INT_MIN overflows int, and long too where
+   * long is 32 bits (every Windows compiler). */
+  int count = (int)(sizeof status_texts / sizeof status_texts[0]);
+  if (status > 0 || status <= -count)
     return NULL;
   return &status_texts[-status];
 }

@@ -20,6 +20,9 @@ if(TOOLCHAIN)
   list(APPEND common_args -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN})
 else()
   list(APPEND common_args -DCMAKE_C_COMPILER=${C_COMPILER})
+  if(CXX_COMPILER)
+    list(APPEND common_args -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+  endif()
 endif()
 
 # With find_package: the toolchain's ONLY find mode re-roots CMAKE_PREFIX_PATH,
@@ -56,6 +59,7 @@ else()
   set(ENV{LD_LIBRARY_PATH} ${lib_dir})
   set(exe_suffix "")
 endif()
-foreach(exe cmake/consumer cmake/consumer_static pkgconfig/consumer)
+foreach(exe cmake/consumer cmake/consumer_static cmake/consumer_cxx pkgconfig/consumer
+            pkgconfig/consumer_cxx)
   run(${EMULATOR} ${WORK_DIR}/${exe}${exe_suffix})
 endforeach()

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The public headers as C and C++ consumers compile them: every header and
+# every *_INIT macro (every_init.cpp) with warnings as errors, as C++11, 14,
+# 17 and 20 with g++ and clang++ (-Wall -Wextra -Wpedantic), as C11 with gcc
+# and clang (-Wpedantic), with the mingw-w64 compilers for Windows, and with
+# clang-cl in MSVC mode (/W4 /WX, C++14 and C++17, dllimport and LAL_STATIC).
+# A compiler that is not installed is reported as skipped, not passed.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+inc=$here/../../include
+src=$here/every_init.cpp
+gnu_warn=(-Wall -Wextra -Wpedantic -Werror -Wmissing-field-initializers -Wshadow)
+fail=0 ran=0
+try() { # label, command...
+  local label=$1
+  shift
+  if "$@" >"$tmp" 2>&1; then
+    echo "  header check $label: ok"
+    ran=$((ran + 1))
+  else
+    echo "  header check $label: FAILED"
+    sed 's/^/    /' "$tmp" | head -30
+    fail=1
+  fi
+}
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+have() { command -v "$1" >/dev/null 2>&1; }
+
+for cxx in g++ clang++; do
+  have $cxx || { echo "  header check $cxx: skipped ($cxx not installed)"; continue; }
+  for std in c++11 c++14 c++17 c++20; do
+    try "$cxx -std=$std" $cxx -std=$std "${gnu_warn[@]}" -DLAL_HEADERS_LINUX_MODULES=1 \
+      -I"$inc" -c "$src" -o /dev/null
+  done
+done
+for cc in gcc clang; do
+  have $cc || { echo "  header check $cc: skipped ($cc not installed)"; continue; }
+  try "$cc -std=c11" $cc -std=c11 "${gnu_warn[@]}" -DLAL_HEADERS_LINUX_MODULES=1 \
+    -I"$inc" -x c -c "$src" -o /dev/null
+done
+for cc in x86_64-w64-mingw32-gcc x86_64-w64-mingw32-g++; do
+  have $cc || { echo "  header check $cc: skipped ($cc not installed)"; continue; }
+  lang=(-std=c11 -x c)
+  [[ $cc == *g++ ]] && lang=(-std=c++14)
+  for linkage in "" -DLAL_STATIC; do
+    try "$cc ${lang[0]} $linkage" $cc "${lang[@]}" "${gnu_warn[@]}" $linkage \
+      -DLAL_HEADERS_LINUX_MODULES=0 -I"$inc" -c "$src" -o /dev/null
+  done
+done
+clang_cl=$(command -v clang-cl || ls /usr/bin/clang-cl-[0-9]* 2>/dev/null | sort -V | tail -n1)
+if [[ -n $clang_cl ]]; then
+  for mode in /std:c++14 /std:c++17 "/TC /std:c11"; do
+    for linkage in "" /DLAL_STATIC; do
+      # shellcheck disable=SC2086
+      try "clang-cl $mode $linkage" "$clang_cl" /nologo /Zs --target=x86_64-pc-windows-msvc \
+        $mode /W4 /WX $linkage /DLAL_HEADERS_LINUX_MODULES=0 /I"$inc" -- "$src" # -- : a /path is not an option
+    done
+  done
+else
+  echo "  header check clang-cl: skipped (clang-cl not installed)"
+fi
+echo "  header check: $ran configurations compiled"
+exit $fail
