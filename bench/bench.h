@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared pieces of lal-bench's workloads. */
 #ifndef LAL_BENCH_H
 #define LAL_BENCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fingerprint, result emission and printing shared by the workloads. */
 #include <stdio.h>
 #include <string.h>

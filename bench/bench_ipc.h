@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ways one thread or process wakes another, one file per OS
  * (bench_ipc_linux.c, bench_ipc_windows.c), for the ctx_switch,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows side of bench_ipc.h. */
 #include <windows.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux side of bench_os.h. */
 #define _GNU_SOURCE
 #include <errno.h>

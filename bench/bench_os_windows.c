@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows side of bench_os.h. */
 #include <windows.h>
 

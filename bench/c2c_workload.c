@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * core_to_core: the latency of handing one cache line between two CPUs, for
  * every pair the process may use (the first 16 CPUs; a row per CPU is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cgroup_wakeup (Linux, lal/cgroup.h): 1 ms wake-up lateness of a thread that
  * works 2 ms between sleeps, outside any quota and inside a threaded group

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest script: the whole suite in quick mode, its JSON validated against
 # bench/lal-bench.schema.json, and what a schema cannot say checked too: each
 # series' count is the sum of its buckets, the buckets ascend, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Workloads for clocks and waiting: clock_read, clock_accuracy, sleep, pacer. */
 #include <stdio.h>
 #include <stdlib.h>

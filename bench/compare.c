@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal-compare: B against A, per workload series and percentile, with a
  * bootstrap confidence interval for the ratio B/A computed from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal-compare's logic, separate from its main() so tests can drive it. */
 #ifndef LAL_BENCH_COMPARE_H
 #define LAL_BENCH_COMPARE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal-compare --html: one self-contained file (no scripts, no external
  * assets). At the top the verdict counts and the gate; then the two

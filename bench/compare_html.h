@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTML report of lal-compare: pieces written in document order. */
 #ifndef LAL_BENCH_COMPARE_HTML_H
 #define LAL_BENCH_COMPARE_HTML_H

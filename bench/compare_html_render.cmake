@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest script: lal-compare --html writes a self-contained report that headless
 # Chromium renders with the plots there: per compared series a CDF plot with
 # two CDF polylines and a percentile plot with two percentile polylines and

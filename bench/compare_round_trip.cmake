@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest script: lal-bench writes JSON that lal-compare reads back.
 #  1. a result compared with itself passes the gate, no significant change, no warning;
 #  2. its fingerprint holds the machine, the topology, the harness and doctor settings;

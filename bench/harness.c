@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The harness lal-bench puts its measuring thread in before the workloads:
  * --cpu pins it, --priority applies a profile (with fallback: what was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Log-linear histogram; see histogram.h. */
 #include "histogram.h"
 

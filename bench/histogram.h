@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A log-linear latency histogram (HDR-style): exact below 256 ns, then 128
  * linear sub-buckets per power of two, so any value up to 2^40 ns (~18 min) is
  * kept within 0.8% relative error. Recording is a few shifts and an increment. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Wake-up workloads between threads and processes, the same code on both
  * OSes (the mechanisms are in bench_ipc_<os>.c):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A recursive-descent JSON parser (RFC 8259) with depth and error reporting. */
 #include "json_reader.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small JSON reader for lal-compare: parses a whole document into a tree
  * (RFC 8259: objects, arrays, strings with escapes, numbers, true/false/null),
  * reporting the line and column of the first error. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal-bench: identical workloads on Linux and Windows, as latency
  * distributions, written as JSON (schema lal-bench/1, bench/SCHEMA.md).

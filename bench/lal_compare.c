@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal-compare A.json B.json [--threshold PCT] [--gate p50|p90|p99|p99_9]
  *                            [--resamples N] [--seed N] [--min-effect PCT] [--html FILE]

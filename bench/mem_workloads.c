@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Memory workloads, the same code on both OSes:
  *   page_fault  the cost of touching a page the first time (a fresh mapping),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Network-namespace helpers shared by the XDP bench and tests (Linux, root):
  * run an iproute2 command line, and move the calling thread into a named

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * OS workloads, the same code on both OSes:
  *   syscall   the round trip of one trivial kernel entry (getppid /

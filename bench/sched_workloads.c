@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sched_calls: what lal's thread-placement calls cost next to the raw OS
  * call they wrap, interleaved in one run so the ratio is fair. lal's affinity

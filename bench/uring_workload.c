@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uring_pingpong (Linux, lal/uring.h): a 1-byte ping-pong between two threads
  * pinned to different CPUs, over a pipe pair and over a loopback UDP socket

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xdp_pingpong (Linux, lal/xdp.h, root): a UDP ping-pong across a veth pair
  * between two network namespaces this workload creates (and removes). The

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # FindCMocka: the CMocka unit-test library.
 #   CMocka_FOUND, CMOCKA_INCLUDE_DIR, CMOCKA_LIBRARY, imported target CMocka::CMocka.
 # CMocka's own generated config names lib/cmocka.dll.a for mingw, which does not

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross builds for Windows: Debian has no mingw-w64 build of CMocka, so build one
 # from Debian's source package, once, into this build tree
 # (scripts/build-cmocka-mingw.sh says how; nothing is vendored).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Feature detection: which optional libraries this build found, said plainly.
 # Each is used only on Linux; the Windows build needs system libraries only.
 find_package(PkgConfig QUIET)

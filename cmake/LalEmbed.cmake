@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DIN=file.o -DOUT=file.c -DNAME=symbol -P LalEmbed.cmake
 # Writes OUT defining `const unsigned char NAME[]` with IN's bytes and
 # `const size_t NAME_len`: the BPF object travels inside the library.

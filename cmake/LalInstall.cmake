@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Install rules: headers, both libraries, the CMake package (lal::lal,
 # lal::lal_static) and a pkg-config file.
 set(LAL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/lal)
@@ -6,6 +7,7 @@ install(TARGETS lal lal_static EXPORT lalTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")
 install(EXPORT lalTargets NAMESPACE lal:: DESTINATION ${LAL_CMAKE_DIR})

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Test infrastructure shared by tests/ and tools/: under a Windows cross build,
 # every test runs through Wine with a fresh prefix made by a ctest fixture.
 if(NOT CMocka_FOUND)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal.h — the latency abstraction layer: one portable API for what the operating
  * system does to a thread's latency, on Linux and Windows.

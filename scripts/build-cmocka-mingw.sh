@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Build CMocka for the mingw-w64 cross toolchain from Debian's own source package.
 # Debian packages no mingw build of cmocka and lal vendors no third-party code, so
 # the Windows test build fetches `cmocka`'s source with apt into a private state

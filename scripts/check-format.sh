@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fails if any C source differs from what .clang-format asks for.
 #   scripts/check-format.sh          check
 #   scripts/check-format.sh --fix    rewrite in place

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian/Ubuntu packages lal's build and tests need; does nothing
 # when they are all present. Uses sudo when not root.
 #   scripts/install-deps.sh            everything: build, tests, fuzzing, Windows cross + Wine

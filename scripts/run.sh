@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job, from a clean clone: install what is missing, build the release
 # presets, print the environment report (`lal info`) and the audit (`lal
 # doctor`), run the benchmark suite natively, run the same suite's Windows

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every test on both platforms, from a clean clone (the README's test command and
 # what CI runs):
 #   1. Linux: Debug build, CMocka tests, tools, install + consumer build
@@ -12,6 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+
+# Every file names its license (SPDX), before anything is built.
+bash scripts/check-spdx.sh
 
 # The tree must match .clang-format. clang-format's output differs between major
 # versions; the tree is kept formatted with Debian 12's clang-format 14.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every Linux test executable of a build under valgrind memcheck:
 #   bash scripts/valgrind-tests.sh [BUILD_DIR]   (default build/linux)
 # An error valgrind reports (invalid access, uninitialised use, a leak of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks lal-bench against the tools people already trust, on this machine:
 #   wake-up: lal-bench's `wakeup` REALTIME series (1 ms absolute sleeps,
 #            SCHED_FIFO 80, pinned) vs cyclictest -p 80 -i 1000 on the same CPU;

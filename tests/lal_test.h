@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared prelude for lal's CMocka tests (native and under Wine). */
 #ifndef LAL_TEST_H
 #define LAL_TEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linux tests that need a process of their own (dropping privilege, mlockall,
  * moving between cgroups): run a check in a forked child, which reports a

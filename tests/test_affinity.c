@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Thread and process affinity, lal_current_cpu: round trips, and bad sets
  * that must fail without changing anything. Real under Wine too (Wine maps
  * thread and process affinity onto Linux affinity). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal_query_caps: struct-size handling, and each probed fact checked against
  * an independent source on this OS. */
 #include <string.h>

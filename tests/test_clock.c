@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TSC clock: conversion math, trust decision, monotonicity, calibration,
  * lal_init options, recalibration and the OS clocks. */
 #include <string.h>

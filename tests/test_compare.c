@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal-compare's logic on synthetic lal-bench/1 documents: equal, better and
  * worse distributions give the right verdict and exit status, the gate

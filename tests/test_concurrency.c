@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Many threads at once, as an engine's job system calls lal: the lazy clock
  * initialisation raced by 8 threads, recalibration while others read the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal_cpuset: set operations, the cpulist parser and formatter, bad input. */
 #include <string.h>
 

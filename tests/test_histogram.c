@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal-bench's log-linear histogram: bucket bounds and quantiles. */
 #include "lal_test.h"
 #include "histogram.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Memory: allocation with page kinds and fallbacks, verification, locking,
  * prefault, and every bad input. On Linux as root the tests reserve a few

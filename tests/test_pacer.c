@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal_pacer: deadline arithmetic, overrun policies, period changes, stats. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_thread_set_priority: bad requests change nothing, profiles obtain what
  * the table in lal.h says, the saved state comes back, and without privilege

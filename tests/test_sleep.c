@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Waiting: never early, bad input, the adaptive margin, the spin bound,
  * timer slack and power throttling. */
 #include <string.h>

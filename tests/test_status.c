@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The error model: status names, the per-OS translators, the thread-local
  * last OS error, and the version API. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal_thread: attributes applied before fn runs, what the result reports,
  * strict vs fallback failures, names, stack size and prefault. */
 #include <string.h>

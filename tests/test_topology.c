@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The live topology of the machine running the tests, on both OSes, checked
  * against independent sources (lal_query_caps's CPU count, the thread's own
  * affinity), and every accessor's bad input. */

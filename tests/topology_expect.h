@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Placement expectations shared by the recorded-topology tests of both OSes. */
 #ifndef LAL_TOPOLOGY_EXPECT_H
 #define LAL_TOPOLOGY_EXPECT_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ctest fixture for the Windows cross build: a fresh Wine prefix per test run,
 # and one persistent wineserver so each test .exe starts in ~0.2 s, not ~2 s.
 #   wine-prefix.sh setup|cleanup <prefix>

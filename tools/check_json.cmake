@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest script: `lal info --json` must print one valid JSON object with the
 # fields tools and dashboards rely on. Variables: EMULATOR LAL PYTHON
 execute_process(COMMAND ${EMULATOR} ${LAL} info --json OUTPUT_VARIABLE out RESULT_VARIABLE rc)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `lal doctor [--json] [--strict]`: prints the findings (schema lal-doctor/1,
  * tools/DOCTOR-SCHEMA.md); --strict exits 1 when any check fails. */
 #include <stdio.h>

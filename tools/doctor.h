@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `lal doctor`: an audit of the machine for low latency, one finding per
  * check. The checks live per OS (doctor_linux.c, doctor_windows.c); on Linux

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `lal doctor` on Linux. Every check reads files under `root` (the prefix of
  * /proc and /sys), never the live system directly, so the same code runs on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `lal doctor` on Windows: power plan, timer resolution in force, the
  * large-page privilege, the MMCSS service, power throttling / Game Mode and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `lal info`: what lal sees on this machine, as text or JSON (schema lal-info/1). */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `lal info`: the topology as lal_topology_load sees it, and what each
  * priority profile obtains. Profiles are tried in a scratch thread created for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `lal info` sections on where threads run: the topology and what each
  * priority profile obtains right now. */
 #ifndef LAL_TOOLS_INFO_SCHED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A minimal streaming JSON writer (RFC 8259 strings; two-space indentation). */
 #include "json_writer.h"
 

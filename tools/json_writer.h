@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A minimal streaming JSON writer for the tools' --json output. */
 #ifndef LAL_TOOLS_JSON_WRITER_H
 #define LAL_TOOLS_JSON_WRITER_H

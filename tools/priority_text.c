@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* See priority_text.h. */
 #include "priority_text.h"
 

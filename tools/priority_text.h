@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal's priority profiles and results as text, shared by `lal info` and
  * lal-bench (which records what its harness obtained). */
 #ifndef LAL_TOOLS_PRIORITY_TEXT_H

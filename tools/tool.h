@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Subcommands of the `lal` command; each returns the process exit code. */
 #ifndef LAL_TOOLS_TOOL_H
 #define LAL_TOOLS_TOOL_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compile lal for 64-bit Windows with Debian's mingw-w64 (win32 thread model)
 # and run the resulting .exe files under Wine through ctest.
 #   cmake -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/mingw-w64-x86_64.cmake ...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal/cgroup.h — cgroups v2 for latency isolation (Linux only; built when
  * LAL_WITH_CGROUP is on, lal_caps.build_features & LAL_FEATURE_CGROUP).

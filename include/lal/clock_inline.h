@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal/clock_inline.h — the inline hot paths behind lal_tsc(), lal_tscp() and
  * lal_now_ns(). Included by lal.h; do not include it directly. Branches on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal/uring.h — a low-latency io_uring ring (Linux only; built when liburing
  * is found: lal_caps.build_features & LAL_FEATURE_URING).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal/xdp.h — kernel-bypass UDP with XDP and AF_XDP (Linux only; built when
  * libxdp and libbpf are found: lal_caps.build_features & LAL_FEATURE_XDP).

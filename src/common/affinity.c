@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Affinity entry points: argument checks, then the OS (lal_os.h). */
 #include "lal_internal.h"
 #include "lal_os.h"

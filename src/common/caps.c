@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal_query_caps: what this build compiled in, plus what each OS probes. */
 #include <string.h>
 

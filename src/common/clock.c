@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_now_ns(): the clock state, its one-time initialisation, lal_init,
  * lal_clock_info_get and lal_clock_recalibrate.

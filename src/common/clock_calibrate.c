@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Calibration of the TSC against the OS raw clock, and the measured trust
  * checks: cross-CPU offsets and monotonicity across forced migrations. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals of lal's TSC clock, shared by clock*.c and the tests. Portable. */
 #ifndef LAL_CLOCK_INTERNAL_H
 #define LAL_CLOCK_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Whether lal_now_ns() may use the TSC. Default policy: the CPU must promise an
  * invariant TSC and the measurements must confirm it here and now (CPUs in sync,

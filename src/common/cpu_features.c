@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CPUID facts about the TSC (Intel SDM vol. 2A "CPUID"; AMD APM vol. 3). */
 #include "cpu_features.h"
 

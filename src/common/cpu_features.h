@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the CPU itself says about its timestamp counter (CPUID / arm64 system
  * registers). Portable: compiler intrinsics only, no OS header. */
 #ifndef LAL_CPU_FEATURES_H

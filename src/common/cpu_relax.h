@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The spin-wait hint: x86 PAUSE (lets the sibling hyperthread run and avoids the
  * memory-order machine clear on loop exit), arm64 YIELD. */
 #ifndef LAL_CPU_RELAX_H

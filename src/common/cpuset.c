@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal_cpuset: a fixed-size bitmap of logical CPUs, LAL_CPUSET_MAX bits. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Linux cpulist text form of a lal_cpuset: "0-3,8,10-11".
  * The grammar follows the kernel's bitmap_parselist() (lib/bitmap.c), including

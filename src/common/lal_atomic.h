@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_atomic.h — the few atomic operations the library needs, without
  * <stdatomic.h>: MSVC's C mode has it only from VS 2022 17.5 and only with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_internal.h — helpers shared by the common code and the OS directories.
  * Portable: no OS header.

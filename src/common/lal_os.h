@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_os.h — the internal contract each operating system implements, once, in
  * src/linux/ and once in src/windows/. Common code calls only these; it never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Memory entry points: checks, the LOCK/PREFAULT options, verification, and a
  * registry of lal's mappings. The registry is what lets lal_mem_free unmap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lal_pacer: periodic deadlines start + n x period, computed, never accumulated. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_place: choosing CPUs for N latency-critical threads on a loaded
  * topology. Pure computation, the same on every OS.

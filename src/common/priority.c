@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Priority entry points: validation, result hand-back, and saved thread state. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Priority requests: the checks every entry point shares. */
 #ifndef LAL_PRIORITY_INTERNAL_H
 #define LAL_PRIORITY_INTERNAL_H

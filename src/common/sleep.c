@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_sleep_until: plain (OS sleep) and precise (OS sleep to deadline - margin,
  * then spin) waiting, with a per-thread adaptive margin and a bounded spin.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals of precise sleep, exposed for tests. */
 #ifndef LAL_SLEEP_INTERNAL_H
 #define LAL_SLEEP_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_stack_prefault: touch the stack below the caller so later deep calls do
  * not fault. One function grows its own frame with alloca in bounded steps

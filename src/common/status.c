@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Portable status names and the per-thread record of the last OS error. */
 #include "lal_internal.h"
 #include "lal_os.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small string helpers shared by the common and OS code. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The one rule for size-prefixed structs (libbpf's OPTS_VALID model): every
  * public option, request and result struct starts with `size_t size`, set by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal_thread: a thread that applies its name, affinity, priority and stack
  * prefault before the user's function runs, and tells its creator what it got.

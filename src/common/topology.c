@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The topology object: the builder the OS code fills, and the public accessors. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The topology object and the builder each OS fills it through. Portable: the
  * OS code reports PUs with raw domain keys (hwloc logical indexes, Windows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The version of the library actually linked (the header may be newer). */
 #include "lal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linux affinity (sched_setaffinity(2)) in lal_cpuset numbering, for one
  * thread or every thread of the process, and sched_getcpu(3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cgroups v2 groups: open, create/remove, move tasks, controller settings,
  * cpu.stat, PSI and PSI triggers. Every file operation goes through one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroups v2: the handle, and the parsers tests replay on recorded text. */
 #ifndef LAL_LINUX_CGROUP_INTERNAL_H
 #define LAL_LINUX_CGROUP_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroups v2 text formats (Documentation/admin-guide/cgroup-v2.rst, proc(5)). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux clocks (clock_gettime(2) through the vDSO) and the kernel's view of the TSC. */
 #include <string.h>
 #include <time.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one errno -> lal_status translator for Linux (errno(3)). */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linux memory: mappings with a page-size fallback chain, locking, prefault,
  * and verification from /proc/self/smaps.

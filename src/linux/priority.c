@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linux thread scheduling through sched_setattr(2)/sched_getattr(2): one
  * atomic call sets policy, RT priority, nice and SCHED_DEADLINE parameters of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Linux priority request as a chain of sched_setattr(2) attempts: the
  * first is what was asked, the rest the documented degradations given the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc and /sys text: reads through a root prefix, and the parsers lal uses. */
 #include "procfs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading and parsing /proc and /sys text. Every read takes a root prefix (""
  * for the live system) so tests replay recorded trees from tests/data/, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux waiting: clock_nanosleep(2) on absolute deadlines, timer slack (prctl(2)). */
 #include <errno.h>
 #include <limits.h>

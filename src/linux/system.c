@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux system facts: CPU count and the machine half of lal_query_caps. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux threads (pthreads), the one-shot event, names and stack bounds. */
 #include <errno.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linux topology through hwloc (hwloc_topology_load(3)): PUs with their core,
  * package, NUMA node, L2 and L3, and hwloc's CPU kinds (hybrid P/E cores,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux topology entry points beyond lal_os.h, for tests on recorded machines. */
 #ifndef LAL_TOPOLOGY_LINUX_H
 #define LAL_TOPOLOGY_LINUX_H

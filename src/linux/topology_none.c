@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux topology in a build without hwloc (LAL_WITH_HWLOC=OFF or libhwloc-dev
  * missing): lal_topology_load says so rather than guessing the machine. */
 #include "lal_os.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal/uring.h on liburing: setup with flag probing and fallbacks, registered
  * resources with bounds kept for checks, the operations, and the two wait

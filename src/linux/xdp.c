@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal/xdp.h on libxdp + libbpf. The program comes from the object file the
  * build compiled with clang -target bpf and embedded in the library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Windows affinity in lal_cpuset numbering (group * 64 + number).
  * A thread's hard affinity lives in one processor group ("Processor Groups":

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows clocks: QueryPerformanceCounter ("Acquiring high-resolution time stamps"). */
 #include <windows.h>
 

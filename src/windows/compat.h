@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Declarations of post-Windows-7 APIs that mingw-w64 10's headers lack or hide
  * behind _WIN32_WINNT. lal targets Windows 7 (_WIN32_WINNT=0x0601) and resolves

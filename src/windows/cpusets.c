@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows CPU sets: enumeration and Id <-> lal_cpuset conversion. */
 #include "cpusets.h"
 

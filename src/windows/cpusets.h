@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Windows CPU sets ("CPU Sets", Windows 10+): one record per logical
  * processor with a system-wide Id that SetThreadSelectedCpuSets and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The one GetLastError() -> lal_status translator for Windows ("System Error
  * Codes", learn.microsoft.com). Each code sits with the status of its errno twin

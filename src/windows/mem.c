@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Windows memory: large pages, NUMA placement, working-set locking and
  * verification through QueryWorkingSetEx.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Windows thread scheduling: the process priority class and the thread's
  * relative priority together give its base priority ("Scheduling

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Windows waiting: a high-resolution waitable timer (Windows 10 1803+), else a
  * waitable timer under a scoped, reference-counted timeBeginPeriod(1) — the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows system facts: CPU count and the machine half of lal_query_caps. */
 #include <windows.h>
 

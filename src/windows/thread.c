@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows threads, the one-shot event, names and stack bounds. */
 #include <process.h>
 #include <stdlib.h>

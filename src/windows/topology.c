@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * This machine's topology on Windows: GetLogicalProcessorInformationEx
  * (RelationAll) covers every processor group; `allowed` drops the CPU sets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Topology from a GetLogicalProcessorInformationEx(RelationAll) buffer: a
  * sequence of variable-size records ("SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX",

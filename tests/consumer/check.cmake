@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest script: install the lal build tree into a scratch prefix, then build and
 # run tests/consumer against it with find_package and with pkg-config.
 # Variables: SOURCE_DIR LAL_BUILD_DIR WORK_DIR GENERATOR TOOLCHAIN EMULATOR C_COMPILER

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Links against an installed lal and uses it: exit 0 only if it works. */
 #include <stdio.h>
 #include <string.h>

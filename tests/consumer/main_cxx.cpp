@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A C++ program using an installed lal: every *_INIT macro as in C, a few
 // calls; exit 0 only if all of it works.
 #include <cstdio>

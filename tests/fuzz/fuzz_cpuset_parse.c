@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for lal_cpuset_parse / lal_cpuset_format. Properties checked
  * on every input:

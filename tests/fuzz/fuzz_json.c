@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the JSON reader lal-compare uses on result files, and
  * for the tools' JSON writer: any bytes either parse or are refused with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the Linux /proc, /sys and cgroupfs parsers (the text a
  * recorded or forged tree can feed lal and `lal doctor --root`). The first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cgroups v2: parsers on recorded text, every bad name and value, the
  * setters against a fake cgroupfs tree in a temp directory (for controllers

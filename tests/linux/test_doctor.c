@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `lal doctor` checks replayed on recorded /proc and /sys trees
  * (tests/data/doctor: vm-2cpu and vm-haltpoll recorded on this project's machines with

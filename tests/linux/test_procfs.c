@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc and /sys parsing, replayed from recorded trees under tests/data/linux. */
 #include <string.h>
 

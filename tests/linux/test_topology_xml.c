@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Topology and lal_place on machines we do not have: hwloc XML recordings in
  * tests/data/topology (see its README for how each was made). */
 #include "topology_expect.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal/uring.h: setup with and without SQPOLL (and its pinning, read back from
  * the kernel thread's affinity), every operation, both wait modes, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lal/xdp.h, as root, in two network namespaces joined by a veth pair the
  * test creates (one queue each, static neighbours; all removed afterwards):

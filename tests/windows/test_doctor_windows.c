@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `lal doctor` on Windows, under Wine here: every check runs and reports;
  * where Wine implements the API the value is checked, where it does not the

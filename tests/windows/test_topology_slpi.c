@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Windows topology parsing and lal_place on machines we do not have:
  * GetLogicalProcessorInformationEx(RelationAll) buffers built record by record

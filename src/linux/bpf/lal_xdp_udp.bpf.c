@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR GPL-2.0-only */
 /*
  * The XDP program lal ships (lal/xdp.h): counts every packet per CPU, and
  * redirects IPv4/UDP packets for one destination port to the AF_XDP socket
@@ -75,4 +76,4 @@ pass:
   return XDP_PASS;
 }
 
-char _license[] SEC("license") = "GPL";
+char _license[] SEC("license") = "Dual MIT/GPL"; /* GPL-compatible for the kernel, MIT for lal */
