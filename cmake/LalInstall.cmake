@@ -22,13 +22,30 @@ install(FILES ${PROJECT_BINARY_DIR}/lalConfig.cmake ${PROJECT_BINARY_DIR}/lalCon
 # pkg-config: `pkg-config --cflags --libs lal` for the shared library;
 # `--static` adds the OS libraries the static archive needs (and on Windows
 # consumers of liblal.a must also define LAL_STATIC).
+# Linux: the libraries found through pkg-config go in Requires.private (so
+# `--static` also brings their own dependencies, e.g. hwloc's -ludev); the
+# rest (Windows system libraries, libm, pthreads) in Libs.private.
+string(REPLACE ";" ", " LAL_PC_REQUIRES_TEXT "${LAL_PC_REQUIRES}")
 set(LAL_PC_LIBS_PRIVATE "")
 foreach(lib ${LAL_OS_LIBS})
-  string(APPEND LAL_PC_LIBS_PRIVATE " -l${lib}")
+  if(WIN32)
+    string(APPEND LAL_PC_LIBS_PRIVATE " -l${lib}")
+  endif()
 endforeach()
+if(NOT WIN32)
+  string(APPEND LAL_PC_LIBS_PRIVATE " -lpthread -lm")
+endif()
+set(LAL_PC_STATIC_ARCHIVE
+    ${CMAKE_STATIC_LIBRARY_PREFIX}${LAL_STATIC_OUTPUT_NAME}${CMAKE_STATIC_LIBRARY_SUFFIX})
 # Relocatable: the prefix is found from the .pc file's own location, so an
 # installed tree can be moved or installed with `cmake --install --prefix`.
 file(RELATIVE_PATH LAL_PC_PREFIX_FROM_PCDIR /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 string(REGEX REPLACE "/$" "" LAL_PC_PREFIX_FROM_PCDIR "${LAL_PC_PREFIX_FROM_PCDIR}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/lal.pc.in ${PROJECT_BINARY_DIR}/lal.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/lal.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+# lal-static.pc (libuv's libuv-static.pc model): the archive by its path, so it
+# wins over the shared library, LAL_STATIC for the header (no dllimport on
+# Windows), and the OS libraries as public requirements.
+configure_file(${PROJECT_SOURCE_DIR}/cmake/lal-static.pc.in ${PROJECT_BINARY_DIR}/lal-static.pc
+               @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/lal.pc ${PROJECT_BINARY_DIR}/lal-static.pc
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -23,7 +23,10 @@ test_pkgs=(libcmocka-dev clang clang-format
            # renders lal-compare's HTML report headless in a test
            chromium
            # the memcheck pass over the Linux tests (scripts/valgrind-tests.sh)
-           valgrind)
+           valgrind
+           # `pkg-config --static --libs lal-static` names hwloc's -ludev: the
+           # static consumer test links it
+           libudev-dev)
 
 pkgs=("${build_pkgs[@]}")
 case ${1:-} in

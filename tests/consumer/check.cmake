@@ -38,13 +38,44 @@ list(GET pc_files 0 pc_file)
 get_filename_component(pc_dir ${pc_file} DIRECTORY)
 get_filename_component(lib_dir ${pc_dir} DIRECTORY)
 
-# With pkg-config: a clean search path, only our prefix.
-set(ENV{PKG_CONFIG_LIBDIR} ${pc_dir})
+# With pkg-config: our prefix first; on Linux also the system's own .pc
+# directories, where lal.pc's Requires.private (hwloc, liburing...) live.
+set(pc_libdir ${pc_dir})
+if(NOT TARGET_WINDOWS)
+  execute_process(COMMAND pkg-config --variable pc_path pkg-config OUTPUT_VARIABLE system_pc
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  string(APPEND pc_libdir ":${system_pc}")
+endif()
+set(ENV{PKG_CONFIG_LIBDIR} ${pc_libdir})
 unset(ENV{PKG_CONFIG_PATH})
 # (pkg_check_modules resolves -L/-l with find_library, re-rooted like the above.)
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/pkgconfig ${common_args} -DUSE_PKGCONFIG=ON
     -DCMAKE_FIND_ROOT_PATH=${prefix})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig)
+
+# Static through pkg-config, as a Makefile would: the compiler driven by hand
+# with `pkg-config --cflags --libs lal-static` (the archive by path,
+# -DLAL_STATIC, the OS libraries), and with --static for their own
+# dependencies. Windows programs link -static (no libgcc DLL under Wine).
+foreach(mode plain static)
+  set(pc_args --cflags --libs lal-static)
+  if(mode STREQUAL "static")
+    list(PREPEND pc_args --static)
+  endif()
+  execute_process(COMMAND pkg-config ${pc_args} OUTPUT_VARIABLE flags RESULT_VARIABLE rc
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0 OR NOT flags MATCHES "LAL_STATIC")
+    message(FATAL_ERROR "pkg-config ${pc_args}: ${rc} '${flags}'")
+  endif()
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  set(extra "")
+  if(TARGET_WINDOWS)
+    set(extra -static)
+  endif()
+  file(MAKE_DIRECTORY ${WORK_DIR}/pc-static)
+  run(${C_COMPILER} ${SOURCE_DIR}/main.c ${flags} ${extra} -o
+      ${WORK_DIR}/pc-static/consumer_${mode})
+endforeach()
 
 if(TARGET_WINDOWS AND EMULATOR)
   # Under Wine the shared consumers find liblal.dll through WINEPATH, which
@@ -61,6 +92,6 @@ else()
   set(exe_suffix "")
 endif()
 foreach(exe cmake/consumer cmake/consumer_static cmake/consumer_cxx pkgconfig/consumer
-            pkgconfig/consumer_cxx)
+            pkgconfig/consumer_cxx pc-static/consumer_plain pc-static/consumer_static)
   run(${EMULATOR} ${WORK_DIR}/${exe}${exe_suffix})
 endforeach()
