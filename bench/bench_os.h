@@ -33,4 +33,19 @@ const char *bench_os_name(void);
  * build from RtlGetVersion. */
 void bench_os_kernel_build(char *buf, size_t size);
 
+/* `--json -`: a FILE on the original standard output for the JSON, with file
+ * descriptor 1 then pointing at standard error, so every progress line the
+ * workloads print goes there. NULL on failure. */
+FILE *bench_os_take_stdout(void);
+/* Renames from over to, replacing to if it exists (POSIX rename(2) does;
+ * Windows MoveFileEx with MOVEFILE_REPLACE_EXISTING). 0 or -1. */
+int bench_os_replace_file(const char *from, const char *to);
+/* The time now as ISO 8601 UTC, "2026-11-29T19:41:06Z". */
+void bench_os_utc_now(char *buf, size_t size);
+/* This machine's host name ("" if unknown). */
+void bench_os_host_name(char *buf, size_t size);
+/* The load now: the 1-minute load average (-1 if the OS has none) and,
+ * Linux, PSI cpu "some" avg10 in percent (-1 without PSI). */
+void bench_os_load(double *loadavg_1min, double *psi_cpu_some_avg10);
+
 #endif

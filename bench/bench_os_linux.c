@@ -2,6 +2,8 @@
 /* Linux side of bench_os.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/syscall.h>
@@ -59,4 +61,50 @@ void bench_os_yield(void) { sched_yield(); }
 void bench_os_kernel_build(char *buf, size_t size) {
   struct utsname u;
   snprintf(buf, size, "%s", uname(&u) == 0 ? u.version : "");
+}
+
+FILE *bench_os_take_stdout(void) {
+  fflush(stdout);
+  int fd = dup(STDOUT_FILENO);
+  if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+    return NULL;
+  return fdopen(fd, "w");
+}
+
+int bench_os_replace_file(const char *from, const char *to) { return rename(from, to); }
+
+void bench_os_host_name(char *buf, size_t size) {
+  if (gethostname(buf, size) != 0 && size)
+    buf[0] = '\0';
+  if (size)
+    buf[size - 1] = '\0';
+}
+
+/* proc(5) /proc/loadavg; Documentation/accounting/psi.rst /proc/pressure/cpu. */
+void bench_os_load(double *loadavg_1min, double *psi_cpu_some_avg10) {
+  *loadavg_1min = -1;
+  *psi_cpu_some_avg10 = -1;
+  char text[256];
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (f) {
+    if (fgets(text, sizeof text, f))
+      *loadavg_1min = strtod(text, NULL);
+    fclose(f);
+  }
+  f = fopen("/proc/pressure/cpu", "r");
+  if (f) {
+    if (fgets(text, sizeof text, f)) {
+      const char *avg = strstr(text, "some avg10=");
+      if (avg)
+        *psi_cpu_some_avg10 = strtod(avg + 11, NULL);
+    }
+    fclose(f);
+  }
+}
+
+void bench_os_utc_now(char *buf, size_t size) {
+  time_t t = time(NULL);
+  struct tm tm_utc;
+  if (!gmtime_r(&t, &tm_utc) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm_utc))
+    snprintf(buf, size, "1970-01-01T00:00:00Z");
 }

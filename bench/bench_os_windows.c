@@ -2,6 +2,8 @@
 /* Windows side of bench_os.h. */
 #include <windows.h>
 
+#include <io.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -83,4 +85,37 @@ void bench_os_kernel_build(char *buf, size_t size) {
     snprintf(buf, size, "build %lu", v.dwBuildNumber);
   else if (size)
     buf[0] = '\0';
+}
+
+FILE *bench_os_take_stdout(void) {
+  fflush(stdout);
+  int fd = _dup(_fileno(stdout));
+  if (fd < 0 || _dup2(_fileno(stderr), _fileno(stdout)) < 0)
+    return NULL;
+  return _fdopen(fd, "w");
+}
+
+/* rename() fails on Windows when the target exists ("MoveFileExW":
+ * MOVEFILE_REPLACE_EXISTING replaces it in one step). */
+int bench_os_replace_file(const char *from, const char *to) {
+  return MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) ? 0 : -1;
+}
+
+void bench_os_host_name(char *buf, size_t size) {
+  DWORD n = (DWORD)size;
+  if (!GetComputerNameExA(ComputerNameDnsHostname, buf, &n) && size)
+    buf[0] = '\0';
+}
+
+/* Windows has no load average or PSI: both are reported unknown. */
+void bench_os_load(double *loadavg_1min, double *psi_cpu_some_avg10) {
+  *loadavg_1min = -1;
+  *psi_cpu_some_avg10 = -1;
+}
+
+void bench_os_utc_now(char *buf, size_t size) {
+  SYSTEMTIME st;
+  GetSystemTime(&st);
+  snprintf(buf, size, "%04u-%02u-%02uT%02u:%02u:%02uZ", st.wYear, st.wMonth, st.wDay, st.wHour,
+           st.wMinute, st.wSecond);
 }

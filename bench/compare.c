@@ -29,6 +29,22 @@ static const char *const percentiles[] = {"p50", "p90", "p99", "p99_9"};
 static const double quantiles[] = {0.50, 0.90, 0.99, 0.999};
 #define NPCT 4
 
+double compare_min_samples(double q) { return ceil(10.0 / (1.0 - q) - 1e-9); }
+
+/* The percentile index of a --gate name: "p99_9" as in the JSON, or "p99.9". */
+static int gate_index(const char *name) {
+  for (int p = 0; p < NPCT; p++) {
+    char dotted[8];
+    snprintf(dotted, sizeof dotted, "%s", percentiles[p]);
+    char *u = strchr(dotted, '_');
+    if (u)
+      *u = '.';
+    if (strcmp(name, percentiles[p]) == 0 || strcmp(name, dotted) == 0)
+      return p;
+  }
+  return -1;
+}
+
 /* ---- random numbers: xorshift64*, Marsaglia-Tsang gamma, beta from gammas */
 
 static uint64_t rng_state;
@@ -222,6 +238,76 @@ static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE
   return differing;
 }
 
+/* The load a run saw: the higher of before and after (-1 if unknown). */
+static void run_load(const json_value *run, double *loadavg, double *psi) {
+  *loadavg = -1, *psi = -1;
+  const char *const when[] = {"load_before", "load_after"};
+  for (int i = 0; i < 2; i++) {
+    const json_value *l = json_get(run, when[i]);
+    double la = json_get_number(l, "loadavg_1min", -1),
+           p = json_get_number(l, "psi_cpu_some_avg10", -1);
+    *loadavg = la > *loadavg ? la : *loadavg;
+    *psi = p > *psi ? p : *psi;
+  }
+}
+
+/* Warnings about the runs themselves (lal-bench's "run" object): another
+ * build type (a Debug harness is 2.5x slower), a materially different load
+ * (one busy run alone made "42 better, 0 worse" between two runs of the same
+ * build), a run stopped before the end. Returns how many. */
+static int compare_runs(const json_value *a, const json_value *b, const compare_opts *opts,
+                        FILE *out, FILE *html) {
+  const json_value *ra = json_get(a, "run"), *rb = json_get(b, "run");
+  char line[400];
+  int n = 0;
+  const char *ta = json_get_string(ra, "build_type", NULL),
+             *tb = json_get_string(rb, "build_type", NULL);
+  if (ta && tb && strcmp(ta, tb) != 0) {
+    snprintf(line, sizeof line,
+             "warning: build types differ: %s %s, %s %s (a Debug lal-bench measures a slower "
+             "harness)",
+             opts->a_name, ta, opts->b_name, tb);
+    fprintf(out, "%s\n", line);
+    if (html)
+      html_warning(html, line);
+    n++;
+  }
+  if (ra && rb) {
+    double la, pa, lb, pb;
+    run_load(ra, &la, &pa);
+    run_load(rb, &lb, &pb);
+    double cpus = json_get_number(json_get(a, "env"), "cpu_count", 1);
+    /* Material: the load averages apart by a quarter of the CPUs (at least
+     * 0.5), or PSI cpu "some" apart by 10 points. */
+    int load_differs = la >= 0 && lb >= 0 && fabs(la - lb) > fmax(0.5, 0.25 * cpus);
+    int psi_differs = pa >= 0 && pb >= 0 && fabs(pa - pb) > 10.0;
+    if (load_differs || psi_differs) {
+      snprintf(line, sizeof line,
+               "warning: load differs: %s load average %.2f, PSI cpu %.1f%%; %s load average "
+               "%.2f, PSI cpu %.1f%% (load alone moves every series)",
+               opts->a_name, la, pa, opts->b_name, lb, pb);
+      fprintf(out, "%s\n", line);
+      if (html)
+        html_warning(html, line);
+      n++;
+    }
+  }
+  const json_value *runs[2] = {ra, rb};
+  const char *names[2] = {opts->a_name, opts->b_name};
+  for (int i = 0; i < 2; i++) {
+    const json_value *c = json_get(runs[i], "complete");
+    if (c && c->type == JSON_BOOL && !c->number) {
+      snprintf(line, sizeof line, "warning: %s is incomplete (stopped by %s)", names[i],
+               json_get_string(runs[i], "interrupted_by", "a signal"));
+      fprintf(out, "%s\n", line);
+      if (html)
+        html_warning(html, line);
+      n++;
+    }
+  }
+  return n;
+}
+
 typedef struct text_list {
   char *buf;
   size_t size, used;
@@ -251,8 +337,9 @@ typedef struct pct_row {
   int regressed;
 } pct_row;
 
-enum { VERDICT_SAME, VERDICT_BETTER, VERDICT_WORSE };
-static const char *const verdict_names[] = {"no significant change", "better", "worse"};
+enum { VERDICT_SAME, VERDICT_BETTER, VERDICT_WORSE, VERDICT_INCONCLUSIVE };
+static const char *const verdict_names[] = {"no significant change", "better", "worse",
+                                            "inconclusive"};
 
 /* One series: each percentile's ratio, interval and verdict, printed (and
  * written to the report); sets *status on a gated regression. Returns the
@@ -264,8 +351,11 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
   pct_row rows[NPCT];
   double eps = opts->min_effect_pct / 100.0;
   int worst = VERDICT_SAME;
+  double n = ha->count < hb->count ? ha->count : hb->count;
+  char why_inconclusive[NPCT][96];
   for (int p = 0; p < NPCT; p++) {
     pct_row *r = &rows[p];
+    why_inconclusive[p][0] = '\0';
     r->a = json_get_number(sa, percentiles[p], 0);
     r->b = json_get_number(sb, percentiles[p], 0);
     for (unsigned k = 0; k < opts->resamples; k++) {
@@ -276,16 +366,33 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
     r->lo = ratios[(size_t)(0.025 * opts->resamples)];
     r->hi = ratios[(size_t)(0.975 * opts->resamples)];
     r->ratio = r->a > 0 ? r->b / r->a : 1.0;
+    /* The estimate is the ratio of the recorded percentiles; the resamples
+     * are drawn from the bucketed histograms, whose bucket bounds can sit a
+     * fraction of a percent beside them (and give a zero-width interval when
+     * every draw lands in one bucket). The interval is the resampled one
+     * widened to include the estimate, so it contains it by construction. */
+    if (r->ratio < r->lo)
+      r->lo = r->ratio;
+    if (r->ratio > r->hi)
+      r->hi = r->ratio;
     /* Significant: the interval clears 1 by more than the minimum effect. */
     r->verdict = r->lo > 1.0 + eps   ? VERDICT_WORSE
                  : r->hi < 1.0 - eps ? VERDICT_BETTER
                                      : VERDICT_SAME;
+    double need = compare_min_samples(quantiles[p]);
+    if (n < need) {
+      r->verdict = VERDICT_INCONCLUSIVE;
+      snprintf(why_inconclusive[p], sizeof why_inconclusive[p], " (n=%.0f < %.0f for %s)", n, need,
+               percentiles[p]);
+    }
     r->regressed =
         p == gate && r->verdict == VERDICT_WORSE && r->ratio > 1.0 + opts->threshold_pct / 100.0;
     if (r->regressed)
       *status = 1;
     if (r->verdict == VERDICT_WORSE || (r->verdict == VERDICT_BETTER && worst == VERDICT_SAME))
       worst = r->verdict;
+    if (p == gate && r->verdict == VERDICT_INCONCLUSIVE && worst == VERDICT_SAME)
+      worst = VERDICT_INCONCLUSIVE;
   }
   /* The same series may have obtained different things (a priority
    * profile: SCHED_FIFO 80 on one machine, nice -10 on another), or have
@@ -304,9 +411,9 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
     fprintf(out, "%s\n", params_line);
   }
   for (int p = 0; p < NPCT; p++)
-    fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s\n", workload, series,
+    fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s%s\n", workload, series,
             percentiles[p], rows[p].a, rows[p].b, rows[p].ratio, rows[p].lo, rows[p].hi,
-            verdict_names[rows[p].verdict],
+            verdict_names[rows[p].verdict], why_inconclusive[p],
             rows[p].regressed ? " (GATE: beyond the threshold)" : "");
   FILE *html = opts->html;
   if (html) {
@@ -364,17 +471,14 @@ static void compare_single_measurements(const json_value *ra, const json_value *
 
 int compare_texts(const char *a_text, const char *b_text, const compare_opts *opts, FILE *out,
                   FILE *err) {
-  json_value *a = load("A", a_text, err), *b = a ? load("B", b_text, err) : NULL;
+  json_value *a = load(opts->a_name, a_text, err), *b = a ? load(opts->b_name, b_text, err) : NULL;
   if (!a || !b) {
     json_free(a);
     return 2;
   }
-  int gate = -1;
-  for (int p = 0; p < NPCT; p++)
-    if (strcmp(opts->gate, percentiles[p]) == 0)
-      gate = p;
+  int gate = gate_index(opts->gate);
   if (gate < 0) {
-    fprintf(err, "lal-compare: unknown gate percentile \"%s\" (p50, p90, p99, p99_9)\n",
+    fprintf(err, "lal-compare: unknown gate percentile \"%s\" (p50, p90, p99, p99.9)\n",
             opts->gate);
     json_free(a), json_free(b);
     return 2;
@@ -383,11 +487,13 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
   if (opts->html)
     html_begin(opts->html, opts->a_name, opts->b_name);
   compare_env(a, b, out, opts->html);
+  compare_runs(a, b, opts, out, opts->html);
   fprintf(out, "%-22s %-36s %-6s %12s %12s %7s %17s  %s\n", "workload", "series", "pct", "A", "B",
           "B/A", "95% CI", "verdict");
   const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
   double *ratios = malloc(opts->resamples * sizeof *ratios);
-  int status = 0, compared = 0, verdicts[3] = {0, 0, 0};
+  int status = 0, compared = 0, verdicts[4] = {0, 0, 0, 0}, missing = 0;
+  char missing_list[400] = "";
   for (size_t i = 0; ratios && i < rb->count; i++) {
     const json_value *sb = &rb->items[i];
     const char *workload = json_get_string(sb, "workload", "?");
@@ -401,7 +507,7 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
     char line[200];
     if (!sa || load_hist(sa, &ha) != 0 || load_hist(sb, &hb) != 0) {
       snprintf(line, sizeof line, "%-22s %-36s %s", workload, series,
-               sa ? "no usable histogram" : "only in B");
+               sa ? "no usable histogram (not compared)" : "only in B (new)");
       fprintf(out, "%s\n", line);
       if (opts->html)
         html_note(opts->html, line);
@@ -419,21 +525,47 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
     if (json_get_string(sa, "series", NULL) &&
         !find_series(rb, json_get_string(sa, "workload", ""), json_get_string(sa, "series", ""))) {
       char line[200];
-      snprintf(line, sizeof line, "%-22s %-36s only in A", json_get_string(sa, "workload", "?"),
-               json_get_string(sa, "series", "?"));
+      snprintf(line, sizeof line, "%-22s %-36s only in A (missing from B)",
+               json_get_string(sa, "workload", "?"), json_get_string(sa, "series", "?"));
       fprintf(out, "%s\n", line);
+      size_t used = strlen(missing_list);
+      snprintf(missing_list + used, sizeof missing_list - used, "%s%s %s", missing ? ", " : "",
+               json_get_string(sa, "workload", "?"), json_get_string(sa, "series", "?"));
+      missing++;
       if (opts->html)
         html_note(opts->html, line);
     }
   }
   compare_single_measurements(ra, rb, out, opts->html);
-  char summary[160];
-  snprintf(summary, sizeof summary, "%d series compared; gate: %s regression beyond %.1f%% -> %s",
-           compared, opts->gate, opts->threshold_pct, status ? "FAIL" : "pass");
+  /* A series A measured and B lost fails the gate: a workload that crashed
+   * or was dropped must not pass as "no regression". */
+  if (missing && !opts->allow_missing)
+    status = 1;
+  int inconclusive = verdicts[VERDICT_INCONCLUSIVE];
+  char summary[640];
+  int w = snprintf(summary, sizeof summary, "%d series compared", compared);
+  if (inconclusive)
+    w += snprintf(summary + w, sizeof summary - (size_t)w,
+                  ", %d inconclusive at %s (fewer than %.0f samples)", inconclusive,
+                  percentiles[gate], compare_min_samples(quantiles[gate]));
+  if (missing)
+    w += snprintf(summary + w, sizeof summary - (size_t)w, ", %d missing from B%s: %s", missing,
+                  opts->allow_missing ? " (allowed)" : "", missing_list);
+  const char *result = status ? "FAIL" : "pass";
+  if (compared == 0 || compared == inconclusive) {
+    result = "nothing to gate";
+    status = 2;
+  }
+  snprintf(summary + w, sizeof summary - (size_t)w, "; gate: %s regression beyond %.1f%% -> %s",
+           percentiles[gate], opts->threshold_pct, result);
   fprintf(out, "%s\n", summary);
+  if (status == 2)
+    fprintf(err, "lal-compare: %s and %s have %s: nothing was gated\n", opts->a_name, opts->b_name,
+            compared == 0 ? "no series in common"
+                          : "no series with enough samples for the gate percentile");
   if (opts->html)
     html_end(opts->html, summary, status, verdicts[VERDICT_BETTER], verdicts[VERDICT_WORSE],
-             verdicts[VERDICT_SAME], opts->gate);
+             verdicts[VERDICT_SAME], verdicts[VERDICT_INCONCLUSIVE], percentiles[gate]);
   free(ratios);
   json_free(a), json_free(b);
   return status;

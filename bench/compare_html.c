@@ -44,6 +44,7 @@ static void escape(FILE *f, const char *s) {
 }
 
 static const char *verdict_class(const char *verdict) {
+  /* "inconclusive" shares the grey of "no significant change". */
   return strcmp(verdict, "worse") == 0    ? "worse"
          : strcmp(verdict, "better") == 0 ? "better"
                                           : "same";
@@ -321,13 +322,14 @@ void html_note(FILE *f, const char *text) {
 }
 
 void html_end(FILE *f, const char *summary, int failed, int better, int worse, int unchanged,
-              const char *gate) {
+              int inconclusive, const char *gate) {
   fprintf(f,
           "<section class=\"summary %s\"><b>%s</b><br>At the gate percentile (%s): "
           "<span class=\"better\">%d better</span>, <span class=\"worse\">%d worse</span>, "
-          "<span class=\"same\">%d no significant change</span>.</section>\n",
+          "<span class=\"same\">%d no significant change</span>, "
+          "<span class=\"same\">%d inconclusive (too few samples)</span>.</section>\n",
           failed ? "fail" : "pass", failed ? "Gate: FAIL" : "Gate: pass", gate, better, worse,
-          unchanged);
+          unchanged, inconclusive);
   fputs("<p><b>", f);
   escape(f, summary);
   fputs("</b></p>\n</main></body></html>\n", f);

@@ -28,6 +28,6 @@ void html_series_end(FILE *f);
 void html_note(FILE *f, const char *text);
 /* The summary (shown at the top) and the end of the document. */
 void html_end(FILE *f, const char *summary, int failed, int better, int worse, int unchanged,
-              const char *gate);
+              int inconclusive, const char *gate);
 
 #endif

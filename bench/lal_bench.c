@@ -7,6 +7,7 @@
  * The method follows rt-tests' cyclictest/oslat: absolute deadlines, warm-up,
  * no allocation or I/O inside the measured loops, histograms not averages.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,43 @@ static int choose_cpus(bench_opts *opts, const bench_harness *h, const char *cpu
   return 0;
 }
 
+/* SIGINT / SIGTERM: the workload running finishes, the results so far are
+ * written (marked incomplete) and lal-bench exits 130. A second signal
+ * kills at once (the handler is one-shot: signal(3) resets it). */
+static volatile sig_atomic_t stop_signal;
+static void on_stop(int sig) {
+  stop_signal = sig;
+  signal(sig, SIG_DFL);
+}
+
+static void load_object(json_writer *jw, const char *key, double loadavg, double psi) {
+  json_object_begin(jw, key);
+  if (loadavg >= 0)
+    json_double(jw, "loadavg_1min", loadavg);
+  else
+    json_null(jw, "loadavg_1min");
+  if (psi >= 0)
+    json_double(jw, "psi_cpu_some_avg10", psi);
+  else
+    json_null(jw, "psi_cpu_some_avg10");
+  json_object_end(jw);
+}
+
+#ifndef LAL_BENCH_BUILD_TYPE
+#  define LAL_BENCH_BUILD_TYPE "unknown"
+#endif
+#if defined(__clang__)
+#  define BENCH_COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#  define BENCH_COMPILER "gcc " __VERSION__
+#elif defined(_MSC_VER)
+#  define BENCH_STR2(x) #  x
+#  define BENCH_STR(x) BENCH_STR2(x)
+#  define BENCH_COMPILER "msvc " BENCH_STR(_MSC_FULL_VER)
+#else
+#  define BENCH_COMPILER "unknown"
+#endif
+
 static void usage(FILE *out) {
   fprintf(
       out,
@@ -119,7 +157,11 @@ static void usage(FILE *out) {
       "  --cpu N       pin the measuring thread to CPU N\n"
       "  --cpus LIST   CPUs the cross-core workloads may use (default: all allowed)\n"
       "  --priority P  give it profile P (with fallback; what it got is recorded)\n"
-      "  --lock        lock current and future memory (with fallback; recorded)\n");
+      "  --lock        lock current and future memory (with fallback; recorded)\n"
+      "  --json FILE   write the results as JSON (lal-bench/1) to FILE, replaced only once\n"
+      "                complete; '-' writes them to standard output (progress to stderr)\n"
+      "Ctrl-C (SIGINT/SIGTERM) ends the running workload, writes what completed (marked\n"
+      "incomplete) and exits 130.\n");
 }
 
 int main(int argc, char **argv) {
@@ -190,15 +232,35 @@ int main(int argc, char **argv) {
   if (opts.quick)
     opts.duration_s = opts.duration_s < 1.0 ? opts.duration_s : 1.0;
 
+  /* `--json -`: standard output is the JSON's before anything is printed. */
+  FILE *json_file = NULL;
+  int to_stdout = json_path && strcmp(json_path, "-") == 0;
+  if (to_stdout && !(json_file = bench_os_take_stdout())) {
+    fprintf(stderr, "lal-bench: cannot hand standard output to the JSON\n");
+    return 1;
+  }
   if (choose_cpus(&opts, &harness, cpus_arg) != 0)
     return 2;
   if (bench_harness_apply(&harness) != 0)
     return 2;
-  FILE *json_file = NULL;
-  if (json_path && !(json_file = fopen(json_path, "w"))) {
-    fprintf(stderr, "lal-bench: cannot write %s\n", json_path);
-    return 1;
+  /* The JSON goes to FILE.tmp and replaces FILE only once written in full:
+   * an interrupted or failed run never leaves a truncated result under the
+   * name a CI job reads. */
+  char json_tmp[4096] = "";
+  if (json_path && !to_stdout) {
+    snprintf(json_tmp, sizeof json_tmp, "%s.tmp", json_path);
+    if (!(json_file = fopen(json_tmp, "w"))) {
+      fprintf(stderr, "lal-bench: cannot write %s\n", json_tmp);
+      return 1;
+    }
   }
+  char started[32], host[256];
+  bench_os_utc_now(started, sizeof started);
+  bench_os_host_name(host, sizeof host);
+  double load_before, psi_before;
+  bench_os_load(&load_before, &psi_before);
+  signal(SIGINT, on_stop);
+  signal(SIGTERM, on_stop);
   json_writer jw;
   json_init(&jw, json_file ? json_file : bench_null_sink());
   json_object_begin(&jw, NULL);
@@ -206,7 +268,7 @@ int main(int argc, char **argv) {
   bench_fingerprint(&jw, &harness, &opts);
   json_array_begin(&jw, "results");
   int status = 0;
-  for (size_t w = 0; w < N_WORKLOADS; w++) {
+  for (size_t w = 0; w < N_WORKLOADS && !stop_signal; w++) {
     if (any_selected && !selected[w])
       continue;
     printf("== %s: %s\n", workloads[w].name, workloads[w].description);
@@ -225,8 +287,45 @@ int main(int argc, char **argv) {
       lal_thread_state_restore(&state);
   }
   json_array_end(&jw);
+  /* The run itself: when, what, where, with which build, under what load.
+   * lal-compare warns when two runs differ in build type or load. */
+  char ended[32], line[2048] = "";
+  bench_os_utc_now(ended, sizeof ended);
+  for (int i = 0; i < argc; i++) {
+    size_t used = strlen(line);
+    snprintf(line + used, sizeof line - used, "%s%s", i ? " " : "", argv[i]);
+  }
+  double load_after, psi_after;
+  bench_os_load(&load_after, &psi_after);
+  json_object_begin(&jw, "run");
+  json_string(&jw, "start_utc", started);
+  json_string(&jw, "end_utc", ended);
+  json_string(&jw, "command_line", line);
+  json_string(&jw, "host", host);
+  json_string(&jw, "lal_version", lal_version_string());
+  json_string(&jw, "build_type", LAL_BENCH_BUILD_TYPE);
+  json_string(&jw, "compiler", BENCH_COMPILER);
+  load_object(&jw, "load_before", load_before, psi_before);
+  load_object(&jw, "load_after", load_after, psi_after);
+  json_bool(&jw, "complete", !stop_signal);
+  if (stop_signal)
+    json_string(&jw, "interrupted_by", stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+  json_object_end(&jw);
   json_object_end(&jw);
   json_finish(&jw);
-  fclose(jw.out);
+  int write_failed = fflush(jw.out) != 0 || ferror(jw.out);
+  write_failed |= fclose(jw.out) != 0;
+  if (json_tmp[0]) {
+    if (write_failed || bench_os_replace_file(json_tmp, json_path) != 0) {
+      fprintf(stderr, "lal-bench: writing %s failed; nothing replaced\n", json_path);
+      remove(json_tmp);
+      return 1;
+    }
+  }
+  if (stop_signal) {
+    fprintf(stderr, "lal-bench: stopped by %s: %s holds the workloads that completed\n",
+            stop_signal == SIGINT ? "SIGINT" : "SIGTERM", json_path ? json_path : "(no --json)");
+    return 130;
+  }
   return status;
 }

@@ -1,22 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lal-compare A.json B.json [--threshold PCT] [--gate p50|p90|p99|p99_9]
- *                            [--resamples N] [--seed N] [--min-effect PCT] [--html FILE]
+ * lal-compare A.json B.json [--threshold PCT] [--gate p50|p90|p99|p99.9]
+ *                            [--resamples N] [--seed N] [--min-effect PCT]
+ *                            [--allow-missing] [--html FILE]
  * Side-by-side table of two lal-bench results (B relative to A), a verdict
  * with a bootstrap confidence interval per series and percentile, a warning
  * per fingerprint difference, and exit status 1 when the gate percentile
  * regressed beyond the threshold: the CI gate.
  */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compare.h"
 
+/* The whole file, NUL-terminated; NULL with a message naming path. */
 static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    fprintf(stderr, "lal-compare: cannot read %s: %s\n", path, strerror(errno));
     return NULL;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    fprintf(stderr, "lal-compare: %s is not a regular file (a lal-bench JSON result)\n", path);
+    return NULL;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "lal-compare: cannot read %s: %s\n", path, strerror(errno));
+    return NULL;
+  }
   size_t cap = 1 << 16, n = 0;
   char *buf = malloc(cap);
   while (buf) {
@@ -24,23 +41,67 @@ static char *slurp(const char *path) {
     if (n + 1 < cap)
       break;
     char *grown = realloc(buf, cap *= 2);
-    if (!grown) {
+    if (!grown)
       free(buf);
-      buf = NULL;
-    }
     buf = grown;
   }
+  int failed = ferror(f);
   fclose(f);
-  if (buf)
-    buf[n] = '\0';
+  if (!buf || failed) {
+    fprintf(stderr, "lal-compare: cannot read %s%s\n", path, buf ? "" : ": out of memory");
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
   return buf;
 }
 
-static int usage(void) {
-  fprintf(stderr, "usage: lal-compare A.json B.json [--threshold PCT] [--gate p50|p90|p99|p99_9] "
-                  "[--resamples N] [--seed N] [--min-effect PCT] [--html FILE]\n");
+static const char usage_text[] =
+    "usage: lal-compare A.json B.json [options]\n"
+    "Compares two lal-bench results, B against A: per series and percentile the\n"
+    "ratio B/A with a 95% bootstrap interval and a verdict, a warning per\n"
+    "fingerprint difference, and a gate for CI.\n"
+    "  --gate P          percentile the gate looks at: p50, p90, p99 (default), p99.9\n"
+    "  --threshold PCT   a regression larger than PCT % at the gate fails (default 10)\n"
+    "  --min-effect PCT  smaller changes are 'no significant change' (default 2)\n"
+    "  --resamples N     bootstrap resamples, 100..1000000 (default 2000)\n"
+    "  --seed N          bootstrap seed, 0..4294967295 (default 12345)\n"
+    "  --allow-missing   a series of A absent from B does not fail the gate\n"
+    "  --html FILE       also write a self-contained HTML report\n"
+    "  -h, --help        this text;  --version  lal-compare's version\n"
+    "exit status: 0 pass; 1 a regression beyond the threshold at the gate, or a\n"
+    "series missing from B; 2 unusable input or nothing to gate (no series in\n"
+    "common, or too few samples for the gate percentile).\n";
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int
+usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "lal-compare: ");
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n(lal-compare --help for the options)\n");
+  va_end(ap);
   return 2;
 }
+
+/* A whole, finite number in [lo, hi], or -1 (strtod would take "abc" as 0
+ * and "nan" as a threshold no regression exceeds). */
+static int parse_number(const char *text, double lo, double hi, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(text, &end);
+  if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v) || v < lo || v > hi)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* The report goes to FILE.tmp and is renamed over FILE only once complete: a
+ * failed comparison leaves no (empty or partial) report behind. */
+static char html_tmp[4096];
 
 int main(int argc, char **argv) {
   compare_opts opts = COMPARE_OPTS_DEFAULT;
@@ -48,42 +109,84 @@ int main(int argc, char **argv) {
   const char *html_path = NULL;
   int nfiles = 0;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--threshold") == 0 && i + 1 < argc)
-      opts.threshold_pct = atof(argv[++i]);
-    else if (strcmp(argv[i], "--gate") == 0 && i + 1 < argc)
-      opts.gate = argv[++i];
-    else if (strcmp(argv[i], "--resamples") == 0 && i + 1 < argc)
-      opts.resamples = (unsigned)atoi(argv[++i]);
-    else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
-      opts.seed = (unsigned)atoi(argv[++i]);
-    else if (strcmp(argv[i], "--min-effect") == 0 && i + 1 < argc)
-      opts.min_effect_pct = atof(argv[++i]);
-    else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc)
-      html_path = argv[++i];
-    else if (argv[i][0] != '-' && nfiles < 2)
-      files[nfiles++] = argv[i];
-    else
-      return usage();
+    const char *flag = argv[i];
+    double v;
+    if (strcmp(flag, "-h") == 0 || strcmp(flag, "--help") == 0) {
+      fputs(usage_text, stdout);
+      return 0;
+    }
+    if (strcmp(flag, "--version") == 0) {
+      printf("lal-compare %s (reads lal-bench/1)\n", LAL_COMPARE_VERSION);
+      return 0;
+    }
+    if (strcmp(flag, "--allow-missing") == 0) {
+      opts.allow_missing = 1;
+      continue;
+    }
+    int takes_value = strcmp(flag, "--threshold") == 0 || strcmp(flag, "--gate") == 0 ||
+                      strcmp(flag, "--resamples") == 0 || strcmp(flag, "--seed") == 0 ||
+                      strcmp(flag, "--min-effect") == 0 || strcmp(flag, "--html") == 0;
+    if (takes_value && i + 1 >= argc)
+      return usage_error("%s needs a value", flag);
+    const char *value = takes_value ? argv[++i] : NULL;
+    if (strcmp(flag, "--threshold") == 0) {
+      if (parse_number(value, 0, 1e6, &opts.threshold_pct) != 0)
+        return usage_error("--threshold: '%s' is not a percentage in 0..1000000", value);
+    } else if (strcmp(flag, "--min-effect") == 0) {
+      if (parse_number(value, 0, 1000, &opts.min_effect_pct) != 0)
+        return usage_error("--min-effect: '%s' is not a percentage in 0..1000", value);
+    } else if (strcmp(flag, "--resamples") == 0) {
+      if (parse_number(value, 100, 1000000, &v) != 0 || v != floor(v))
+        return usage_error("--resamples: '%s' is not a whole number in 100..1000000", value);
+      opts.resamples = (unsigned)v;
+    } else if (strcmp(flag, "--seed") == 0) {
+      if (parse_number(value, 0, 4294967295.0, &v) != 0 || v != floor(v))
+        return usage_error("--seed: '%s' is not a whole number in 0..4294967295", value);
+      opts.seed = (unsigned)v;
+    } else if (strcmp(flag, "--gate") == 0) {
+      opts.gate = value;
+    } else if (strcmp(flag, "--html") == 0) {
+      html_path = value;
+    } else if (flag[0] == '-' && flag[1] != '\0') {
+      return usage_error("unknown option '%s'", flag);
+    } else if (nfiles < 2) {
+      files[nfiles++] = flag;
+    } else {
+      return usage_error("one result too many: '%s' (give A and B)", flag);
+    }
   }
-  if (nfiles != 2 || opts.resamples < 100 || opts.threshold_pct < 0)
-    return usage();
-  char *a = slurp(files[0]), *b = slurp(files[1]);
+  if (nfiles != 2)
+    return usage_error("two results are needed: lal-compare A.json B.json");
+  char *a = slurp(files[0]), *b = a ? slurp(files[1]) : NULL;
   if (!a || !b) {
-    fprintf(stderr, "lal-compare: cannot read %s\n", !a ? files[0] : files[1]);
     free(a), free(b);
     return 2;
   }
   opts.a_name = files[0];
   opts.b_name = files[1];
-  if (html_path && !(opts.html = fopen(html_path, "w"))) {
-    fprintf(stderr, "lal-compare: cannot write %s\n", html_path);
-    free(a), free(b);
-    return 2;
+  if (html_path) {
+    snprintf(html_tmp, sizeof html_tmp, "%s.tmp", html_path);
+    if (!(opts.html = fopen(html_tmp, "w"))) {
+      fprintf(stderr, "lal-compare: cannot write %s: %s\n", html_tmp, strerror(errno));
+      free(a), free(b);
+      return 2;
+    }
   }
   int rc = compare_texts(a, b, &opts, stdout, stderr);
-  if (opts.html && fclose(opts.html) != 0 && rc != 2) {
-    fprintf(stderr, "lal-compare: writing %s failed\n", html_path);
-    rc = 2;
+  if (opts.html) {
+    int write_failed = fclose(opts.html) != 0;
+    if (write_failed && rc != 2)
+      fprintf(stderr, "lal-compare: writing %s failed\n", html_tmp);
+    if (write_failed || rc == 2)
+      remove(html_tmp);
+    else if (rename(html_tmp, html_path) != 0) {
+      fprintf(stderr, "lal-compare: cannot rename %s to %s: %s\n", html_tmp, html_path,
+              strerror(errno));
+      remove(html_tmp);
+      write_failed = 1;
+    }
+    if (write_failed)
+      rc = 2;
   }
   free(a), free(b);
   return rc;

@@ -91,9 +91,135 @@ static void small_samples_are_not_significant(void **state) {
   /* 50 samples each, 3 % apart: inside the interval, no verdict. */
   char *a = doc("lal-bench/1", "Linux", 1000, 50), *b = doc("lal-bench/1", "Linux", 1030, 50);
   char out[8192];
-  assert_int_equal(run(a, b, "p99", 1, out, sizeof out), 0);
+  assert_int_equal(run(a, b, "p50", 1, out, sizeof out), 0);
   assert_null(strstr(out, "worse"));
   free(a), free(b);
+}
+
+/* p99 of 100 samples is the single worst one: not something to gate on. The
+ * series is "inconclusive" at p99 and, with nothing else to gate, lal-compare
+ * says so with exit 2 instead of passing (or failing) on one sample. */
+static void too_few_samples_are_inconclusive(void **state) {
+  (void)state;
+  char *a = doc("lal-bench/1", "Linux", 1000, 100), *b = doc("lal-bench/1", "Linux", 3000, 100);
+  char out[8192];
+  assert_int_equal(run(a, b, "p99", 10, out, sizeof out), 2);
+  assert_non_null(strstr(out, "inconclusive (n=100 < 1000 for p99)"));
+  assert_non_null(strstr(out, "1 inconclusive at p99"));
+  assert_non_null(strstr(out, "-> nothing to gate"));
+  assert_null(strstr(out, "GATE"));
+  /* p90 needs 100 samples: gated, and the 3x regression fails. */
+  assert_int_equal(run(a, b, "p90", 10, out, sizeof out), 1);
+  assert_true(compare_min_samples(0.5) == 20 && compare_min_samples(0.999) == 10000);
+  free(a), free(b);
+}
+
+/* Replaces the first occurrence of `from` in d (which it frees) by `to`. */
+static char *replaced(char *d, const char *from, const char *to) {
+  char *at = strstr(d, from);
+  assert_non_null(at);
+  char *r = malloc(strlen(d) + strlen(to) + 1);
+  memcpy(r, d, (size_t)(at - d));
+  strcpy(r + (at - d), to);
+  strcat(r, at + strlen(from));
+  free(d);
+  return r;
+}
+
+/* A run object as lal-bench writes it. */
+static char *with_run(char *d, const char *build, double load, double psi, int complete) {
+  char run[512];
+  snprintf(run, sizeof run,
+           "\"run\": {\"build_type\": \"%s\", \"load_before\": {\"loadavg_1min\": %.2f, "
+           "\"psi_cpu_some_avg10\": %.1f}, \"load_after\": {\"loadavg_1min\": null, "
+           "\"psi_cpu_some_avg10\": null}, \"complete\": %s%s}, \"env\"",
+           build, load, psi, complete ? "true" : "false",
+           complete ? "" : ", \"interrupted_by\": \"SIGINT\"");
+  return replaced(d, "\"env\"", run);
+}
+
+/* Two runs of the same build under different load, or of different builds,
+ * or one stopped early: each is a warning (they move every series). */
+static void run_differences_warn(void **state) {
+  (void)state;
+  char *a = with_run(doc("lal-bench/1", "Linux", 1000, 10000), "Release", 0.1, 0.0, 1);
+  char *same = with_run(doc("lal-bench/1", "Linux", 1000, 10000), "Release", 0.3, 1.0, 1);
+  char *busy = with_run(doc("lal-bench/1", "Linux", 1000, 10000), "Release", 2.5, 35.0, 1);
+  char *debug = with_run(doc("lal-bench/1", "Linux", 1000, 10000), "Debug", 0.1, 0.0, 0);
+  char out[8192];
+  assert_int_equal(run(a, same, "p99", 10, out, sizeof out), 0);
+  assert_null(strstr(out, "warning"));
+  assert_int_equal(run(a, busy, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "warning: load differs: A load average 0.10, PSI cpu 0.0%; B load "
+                              "average 2.50, PSI cpu 35.0%"));
+  assert_int_equal(run(a, debug, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "warning: build types differ: A Release, B Debug"));
+  assert_non_null(strstr(out, "warning: B is incomplete (stopped by SIGINT)"));
+  free(a), free(same), free(busy), free(debug);
+}
+
+/* Nothing in common is not a pass; a series lost from B fails the gate
+ * unless --allow-missing, and the summary names it. */
+static void missing_series_fail_the_gate(void **state) {
+  (void)state;
+  char *a = doc("lal-bench/1", "Linux", 1000, 10000);
+  char *other =
+      replaced(doc("lal-bench/1", "Linux", 1000, 10000), "\"series\": \"s\"", "\"series\": \"t\"");
+  char out[8192];
+  assert_int_equal(run(a, other, "p99", 10, out, sizeof out), 2);
+  assert_non_null(strstr(out, "0 series compared"));
+  assert_non_null(strstr(out, "no series in common"));
+  /* A has s and u, B only s: u is missing. */
+  char *second = strstr(a, "{\"workload\"");
+  char *object = strdup(second);
+  object[strlen(object) - 2] = '\0'; /* the result object, without the closing "]}" */
+  object = replaced(object, "\"series\": \"s\"", "\"series\": \"u\"");
+  char *both = malloc(strlen(a) + strlen(object) + 8);
+  sprintf(both, "%.*s, %s]}", (int)(strlen(a) - 2), a, object);
+  free(object);
+  assert_int_equal(run(both, a, "p99", 10, out, sizeof out), 1);
+  assert_non_null(strstr(out, "only in A (missing from B)"));
+  assert_non_null(strstr(out, "1 missing from B: w u"));
+  assert_non_null(strstr(out, "-> FAIL"));
+  compare_opts o = COMPARE_OPTS_DEFAULT;
+  o.resamples = 500;
+  o.allow_missing = 1;
+  FILE *f = tmpfile();
+  assert_int_equal(compare_texts(both, a, &o, f, f), 0);
+  fclose(f);
+  /* New in B is reported, not a failure. */
+  assert_int_equal(run(a, both, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "only in B (new)"));
+  free(a), free(other), free(both);
+}
+
+/* Every printed row "ratio [lo, hi]" has lo <= ratio <= hi, for equal,
+ * shifted, small and large samples (7 of 444 rows once printed 7.616 [7.614,
+ * 7.614]). */
+static void intervals_contain_their_estimate(void **state) {
+  (void)state;
+  const double bases[] = {1000, 1003, 1500, 7616};
+  const int ns[] = {100, 1000, 100000};
+  int rows = 0;
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 3; j++) {
+      char *a = doc("lal-bench/1", "Linux", 1000, ns[j]),
+           *b = doc("lal-bench/1", "Linux", bases[i], ns[j]);
+      static char out[16384];
+      run(a, b, "p50", 10, out, sizeof out);
+      for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+        double ratio, lo, hi;
+        char *bracket = strchr(line, '[');
+        if (!bracket || bracket - line < 8 || sscanf(bracket, "[%lf, %lf]", &lo, &hi) != 2)
+          continue;
+        ratio = strtod(bracket - 8, NULL);
+        if (!(lo <= ratio && ratio <= hi))
+          fail_msg("interval excludes its estimate: %s", line);
+        rows++;
+      }
+      free(a), free(b);
+    }
+  assert_int_equal(rows, 4 * 3 * 4);
 }
 
 static void fingerprint_differences_warn(void **state) {
@@ -257,6 +383,10 @@ int main(void) {
       cmocka_unit_test(equal_runs_show_no_change),
       cmocka_unit_test(a_slower_b_fails_the_gate),
       cmocka_unit_test(small_samples_are_not_significant),
+      cmocka_unit_test(too_few_samples_are_inconclusive),
+      cmocka_unit_test(missing_series_fail_the_gate),
+      cmocka_unit_test(intervals_contain_their_estimate),
+      cmocka_unit_test(run_differences_warn),
       cmocka_unit_test(fingerprint_differences_warn),
       cmocka_unit_test(fingerprint_compares_settings_not_readings),
       cmocka_unit_test(different_obtained_priorities_warn),

@@ -124,4 +124,17 @@ void json_bool(json_writer *w, const char *key, int value) {
   fputs(value ? "true" : "false", w->out);
 }
 
+void json_double(json_writer *w, const char *key, double value) {
+  member(w, key);
+  if (value != value || value > 1.7e308 || value < -1.7e308)
+    fputs("null", w->out);
+  else
+    fprintf(w->out, "%.6g", value);
+}
+
+void json_null(json_writer *w, const char *key) {
+  member(w, key);
+  fputs("null", w->out);
+}
+
 void json_finish(json_writer *w) { fputc('\n', w->out); }

@@ -24,6 +24,10 @@ void json_string(json_writer *w, const char *key, const char *value);
 void json_int(json_writer *w, const char *key, long long value);
 void json_uint(json_writer *w, const char *key, uint64_t value);
 void json_bool(json_writer *w, const char *key, int value);
+/* A finite number with up to 6 significant digits; a NaN or infinity (not
+ * JSON) is written as null. */
+void json_double(json_writer *w, const char *key, double value);
+void json_null(json_writer *w, const char *key);
 /* Ends the document with a newline. */
 void json_finish(json_writer *w);
 
