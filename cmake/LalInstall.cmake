@@ -8,8 +8,16 @@ install(TARGETS lal lal_static EXPORT lalTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-  FILES_MATCHING PATTERN "*.h")
+# The Linux-only modules' headers (lal/uring.h, xdp.h, cgroup.h) are installed
+# only where their module can be built: a Windows install has lal.h alone.
+install(FILES ${PROJECT_SOURCE_DIR}/include/lal.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/include/lal/clock_inline.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal)
+if(LAL_OS_DIR STREQUAL "linux")
+  install(FILES ${PROJECT_SOURCE_DIR}/include/lal/uring.h ${PROJECT_SOURCE_DIR}/include/lal/xdp.h
+                ${PROJECT_SOURCE_DIR}/include/lal/cgroup.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal)
+endif()
 install(EXPORT lalTargets NAMESPACE lal:: DESTINATION ${LAL_CMAKE_DIR})
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/lalConfig.cmake.in

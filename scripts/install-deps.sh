@@ -26,7 +26,9 @@ test_pkgs=(libcmocka-dev clang clang-format
            valgrind
            # `pkg-config --static --libs lal-static` names hwloc's -ludev: the
            # static consumer test links it
-           libudev-dev)
+           libudev-dev
+           # the MSVC-style Windows build: clang-cl, lld-link, llvm-lib, llvm-rc
+           clang-tools lld llvm)
 
 pkgs=("${build_pkgs[@]}")
 case ${1:-} in

@@ -8,6 +8,8 @@
 #   2b. Linux with clang + ThreadSanitizer: the threaded tests and the concurrency stress test
 #   3. Linux with clang: libFuzzer smoke run of the cpulist parser (ASan/UBSan)
 #   4. Windows: mingw-w64 cross build, the same tests under Wine, consumer build
+#   4b. Windows in MSVC mode: clang-cl /W4 /WX build of lal.dll, lal.lib, lal_static.lib and
+#       the installed-tree consumers (C, static, C++14) run under Wine
 #   5. the release build of the main job (-O3 shows warnings -O0 does not)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,14 +29,17 @@ else
 fi
 
 # `valgrind` is not a preset: memcheck over the `linux` build's test binaries.
-presets=(linux valgrind linux-asan linux-tsan fuzz windows-cross release)
+# `windows-clangcl` is scripts/windows-clangcl.sh: the MSVC-style build and its consumers.
+presets=(linux valgrind linux-asan linux-tsan fuzz windows-cross windows-clangcl release)
 declare -A result
 start=$SECONDS
 for p in "${presets[@]}"; do
   echo "=== [$p] configure, build, test"
   t0=$SECONDS
-  if [[ $p == valgrind ]]; then
-    if bash scripts/valgrind-tests.sh build/linux; then result[$p]="passed"; else result[$p]="FAILED"; fi
+  if [[ $p == valgrind || $p == windows-clangcl ]]; then
+    script=scripts/valgrind-tests.sh
+    [[ $p == windows-clangcl ]] && script=scripts/windows-clangcl.sh
+    if bash $script build/linux; then result[$p]="passed"; else result[$p]="FAILED"; fi
     result[$p]+=" ($((SECONDS - t0)) s)"
     continue
   fi

@@ -2,6 +2,7 @@
 # ctest script: install the lal build tree into a scratch prefix, then build and
 # run tests/consumer against it with find_package and with pkg-config.
 # Variables: SOURCE_DIR LAL_BUILD_DIR WORK_DIR GENERATOR TOOLCHAIN EMULATOR C_COMPILER
+#            MSVC_STYLE (clang-cl/cl: no hand-driven gcc-style pkg-config link)
 #            TARGET_WINDOWS (the consumer is a Windows program, native or under Wine)
 set(prefix ${WORK_DIR}/install)
 file(REMOVE_RECURSE ${WORK_DIR})
@@ -57,7 +58,11 @@ run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig)
 # with `pkg-config --cflags --libs lal-static` (the archive by path,
 # -DLAL_STATIC, the OS libraries), and with --static for their own
 # dependencies. Windows programs link -static (no libgcc DLL under Wine).
-foreach(mode plain static)
+set(pc_modes plain static)
+if(MSVC_STYLE)
+  set(pc_modes "") # pkg-config's -l flags are gcc-style; MSVC users link the CMake targets
+endif()
+foreach(mode IN LISTS pc_modes)
   set(pc_args --cflags --libs lal-static)
   if(mode STREQUAL "static")
     list(PREPEND pc_args --static)
@@ -91,7 +96,11 @@ else()
   set(ENV{LD_LIBRARY_PATH} ${lib_dir})
   set(exe_suffix "")
 endif()
-foreach(exe cmake/consumer cmake/consumer_static cmake/consumer_cxx pkgconfig/consumer
-            pkgconfig/consumer_cxx pc-static/consumer_plain pc-static/consumer_static)
+set(exes cmake/consumer cmake/consumer_static cmake/consumer_cxx pkgconfig/consumer
+         pkgconfig/consumer_cxx)
+foreach(mode IN LISTS pc_modes)
+  list(APPEND exes pc-static/consumer_${mode})
+endforeach()
+foreach(exe IN LISTS exes)
   run(${EMULATOR} ${WORK_DIR}/${exe}${exe_suffix})
 endforeach()

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A C++ program using an installed lal: every *_INIT macro as in C, a few
 // calls; exit 0 only if all of it works.
-#include <cstdio>
+#include <stdio.h> /* not <cstdio>: the clang-cl build here has no MSVC STL */
 
 #include "../headers/every_init.cpp"
 
@@ -10,7 +10,7 @@ int main() {
   lal_caps caps = LAL_CAPS_INIT;
   if (lal_query_caps(&caps) != LAL_OK)
     bad = 1;
-  std::printf("consumer_cxx: lal %s from C++%ld, %s\n", lal_version_string(),
+  printf("consumer_cxx: lal %s from C++%ld, %s\n", lal_version_string(),
               static_cast<long>(__cplusplus), bad ? "FAILED" : "ok");
   return bad;
 }
