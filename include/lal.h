@@ -237,7 +237,9 @@ typedef struct lal_caps {
   int cpu_count;             /* logical CPUs the OS knows (all processor groups) */
   uint64_t memlock_limit;    /* bytes lockable without privilege: RLIMIT_MEMLOCK soft
                                 limit (UINT64_MAX = unlimited); Windows: the
-                                process's maximum working set size */
+                                process's minimum working set size, VirtualLock's
+                                limit (less a small overhead); lal_mem_lock raises
+                                it as needed and lal_mem_unlock gives it back */
   uint64_t large_page_size;  /* bytes of the default large page (2 MiB on x86-64);
                                 0 if the machine has none */
   char os_name[32];          /* "Linux" / "Windows" */
@@ -939,7 +941,7 @@ typedef struct lal_lock_result {
   int degraded;          /* 1 if less than asked was applied */
   int denied;            /* the status that forced it (LAL_ENOMEM, LAL_EPERM), else 0 */
   uint64_t limit_bytes;  /* Linux RLIMIT_MEMLOCK soft limit (UINT64_MAX = unlimited);
-                            Windows: the working-set maximum now */
+                            Windows: the working-set minimum now (VirtualLock's limit) */
   uint64_t locked_bytes; /* Linux VmLck after the call; Windows bytes VirtualLock'ed */
   int privileged;        /* CAP_IPC_LOCK held (no limit) / SeLockMemoryPrivilege held */
   char reason[192];

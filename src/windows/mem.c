@@ -19,6 +19,7 @@
 #include "compat.h"
 #include "lal_internal.h"
 #include "lal_os.h"
+#include "privilege.h"
 
 #define WS_HEADROOM ((SIZE_T)64 << 20)
 
@@ -37,24 +38,8 @@ static void note(lal_mem_info *info, const char *text) {
   lal__append_note(info->reason, sizeof info->reason, text);
 }
 
-/* Enables SeLockMemoryPrivilege in the process token if the account holds
- * it. AdjustTokenPrivileges "succeeds" with ERROR_NOT_ALL_ASSIGNED when it
- * does not: that is the check. */
 static int enable_lock_memory_privilege(void) {
-  HANDLE token;
-  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))
-    return lal__fail_os();
-  TOKEN_PRIVILEGES tp;
-  tp.PrivilegeCount = 1;
-  tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
-  int rc = LAL_OK;
-  if (!LookupPrivilegeValueW(NULL, L"SeLockMemoryPrivilege", &tp.Privileges[0].Luid) ||
-      !AdjustTokenPrivileges(token, FALSE, &tp, 0, NULL, NULL))
-    rc = lal__fail_os();
-  else if (GetLastError() == ERROR_NOT_ALL_ASSIGNED)
-    rc = lal__fail_native(ERROR_PRIVILEGE_NOT_HELD);
-  CloseHandle(token);
-  return rc;
+  return lal__win_enable_privilege(L"SeLockMemoryPrivilege");
 }
 
 static void *alloc(size_t len, DWORD type, int node) {
@@ -171,16 +156,58 @@ int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
   return LAL_OK;
 }
 
-/* Grows the working-set minimum (and maximum) by `extra` bytes so VirtualLock
- * has room ("VirtualLock": the limit on locked pages is the minimum). */
+/* Bytes lal_mem_lock added to the working-set minimum, given back by
+ * lal_mem_unlock: "the maximum number of pages that a process can lock is
+ * equal to the number of pages in its minimum working set minus a small
+ * overhead" ("VirtualLock"), so the minimum is what a lock needs, and only
+ * what lal locked should keep it raised. */
+static volatile LONG64 ws_grown;
+static CRITICAL_SECTION ws_lock; /* the get-then-set of the working-set sizes */
+static INIT_ONCE ws_lock_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK init_ws_lock(PINIT_ONCE once, PVOID param, PVOID *ctx) {
+  (void)once, (void)param, (void)ctx;
+  InitializeCriticalSection(&ws_lock);
+  return TRUE;
+}
+
+/* The page-rounded length of [p, p + size). */
+static SIZE_T pages_of(const void *p, size_t size) {
+  size_t page = lal__os_page_size();
+  uintptr_t lo = (uintptr_t)p / page * page;
+  return (SIZE_T)(round_up((uintptr_t)p + size, page) - lo);
+}
+
+/* Raises the minimum by `extra` (the maximum only when the minimum would pass
+ * it, as SetProcessWorkingSetSizeEx requires min <= max). */
 static int grow_working_set(SIZE_T extra) {
   SIZE_T lo, hi;
   DWORD flags;
+  int rc = LAL_OK;
+  InitOnceExecuteOnce(&ws_lock_once, init_ws_lock, NULL, NULL);
+  EnterCriticalSection(&ws_lock);
   if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &flags))
-    return lal__fail_os();
-  if (!SetProcessWorkingSetSizeEx(GetCurrentProcess(), lo + extra, hi + extra, flags))
-    return lal__fail_os();
-  return LAL_OK;
+    rc = lal__fail_os();
+  else if (!SetProcessWorkingSetSizeEx(GetCurrentProcess(), lo + extra,
+                                       hi < lo + extra ? lo + extra : hi, flags))
+    rc = lal__fail_os();
+  else
+    ws_grown += (LONG64)extra;
+  LeaveCriticalSection(&ws_lock);
+  return rc;
+}
+
+/* Gives back up to `bytes` of what grow_working_set added. */
+static void shrink_working_set(SIZE_T bytes) {
+  SIZE_T lo, hi;
+  DWORD flags;
+  InitOnceExecuteOnce(&ws_lock_once, init_ws_lock, NULL, NULL);
+  EnterCriticalSection(&ws_lock);
+  SIZE_T give = (SIZE_T)ws_grown < bytes ? (SIZE_T)ws_grown : bytes;
+  if (give && GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &flags) && lo > give &&
+      SetProcessWorkingSetSizeEx(GetCurrentProcess(), lo - give, hi, flags))
+    ws_grown -= (LONG64)give;
+  LeaveCriticalSection(&ws_lock);
 }
 
 int lal__os_mem_lock(void *p, size_t size) {
@@ -188,14 +215,23 @@ int lal__os_mem_lock(void *p, size_t size) {
     return LAL_OK;
   if (GetLastError() != ERROR_WORKING_SET_QUOTA)
     return lal__fail_os();
-  int rc = grow_working_set(size + WS_HEADROOM);
+  /* The pages, plus headroom for the overhead the first time lal grows it. */
+  SIZE_T extra = pages_of(p, size) + (ws_grown == 0 ? WS_HEADROOM : 0);
+  int rc = grow_working_set(extra);
   if (rc != LAL_OK)
     return rc;
-  return VirtualLock(p, size) ? LAL_OK : lal__fail_os();
+  if (VirtualLock(p, size))
+    return LAL_OK;
+  rc = lal__fail_os();
+  shrink_working_set(extra); /* nothing locked: nothing to keep room for */
+  return rc;
 }
 
 int lal__os_mem_unlock(void *p, size_t size) {
-  return VirtualUnlock(p, size) ? LAL_OK : lal__fail_os();
+  if (!VirtualUnlock(p, size))
+    return lal__fail_os();
+  shrink_working_set(pages_of(p, size));
+  return LAL_OK;
 }
 
 /* Page protections a write may go to (VirtualQuery's Protect, "Memory
@@ -290,7 +326,7 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
   DWORD wsflags;
   if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &wsflags))
     return lal__fail_os();
-  res->limit_bytes = hi;
+  res->limit_bytes = lo; /* VirtualLock's limit is the minimum working set */
   res->privileged = enable_lock_memory_privilege() == LAL_OK;
   unsigned unsupported = flags & (LAL_MEMLOCK_FUTURE | LAL_MEMLOCK_ONFAULT);
   if (unsupported && !(flags & LAL_MEMLOCK_FALLBACK)) {
@@ -315,7 +351,7 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
       rc = each_region(lock_region, &locked);
     res->locked_bytes = locked;
     if (GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &wsflags))
-      res->limit_bytes = hi;
+      res->limit_bytes = lo;
   }
   char text[192];
   if (rc == LAL_OK) {

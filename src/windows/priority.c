@@ -21,6 +21,7 @@
 #include "compat.h"
 #include "lal_internal.h"
 #include "lal_os.h"
+#include "privilege.h"
 #include "priority_internal.h"
 
 /* The MMCSS registration of this thread, if lal made one. */
@@ -238,6 +239,10 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
 
   if (p.win_class) {
     DWORD want = class_of[p.win_class];
+    /* REALTIME_PRIORITY_CLASS needs SeIncreaseBasePriorityPrivilege enabled,
+     * not merely held; without it Windows gives HIGH (checked below). */
+    if (want == REALTIME_PRIORITY_CLASS)
+      lal__win_enable_privilege(L"SeIncreaseBasePriorityPrivilege");
     if (!SetPriorityClass(GetCurrentProcess(), want)) {
       rc = lal__fail_os();
       note_failure(res, "priority class", rc);

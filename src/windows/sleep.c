@@ -35,7 +35,10 @@ static HANDLE create_timer(void) {
   return CreateWaitableTimerExW(NULL, NULL, 0, TIMER_ALL_ACCESS);
 }
 
-static HANDLE thread_timer(void) {
+/* This thread's timer; *owned = 1 when it could not be cached (FlsAlloc or
+ * FlsSetValue failed), and the caller closes it after use. */
+static HANDLE thread_timer(int *owned) {
+  *owned = 0;
   if (fls_state != 2 && fls_state != 3) {
     if (InterlockedCompareExchange(&fls_state, 1, 0) == 0) {
       fls_index = FlsAlloc(close_timer);
@@ -47,8 +50,7 @@ static HANDLE thread_timer(void) {
   HANDLE h = fls_state == 2 ? (HANDLE)FlsGetValue(fls_index) : NULL;
   if (!h) {
     h = create_timer();
-    if (h && fls_state == 2)
-      FlsSetValue(fls_index, h);
+    *owned = h && (fls_state != 2 || !FlsSetValue(fls_index, h));
   }
   return h;
 }
@@ -60,7 +62,8 @@ int lal__os_sleep_until_mono(uint64_t deadline) {
   uint64_t now = lal__os_mono_ns();
   if (now >= deadline)
     return LAL_OK;
-  HANDLE timer = thread_timer();
+  int owned;
+  HANDLE timer = thread_timer(&owned);
   if (!timer)
     return lal__fail_os();
   int scoped_period = high_resolution != 1;
@@ -76,10 +79,27 @@ int lal__os_sleep_until_mono(uint64_t deadline) {
     status = lal__fail_os();
   if (scoped_period && InterlockedDecrement(&period_users) == 0)
     timeEndPeriod(1);
+  if (owned)
+    CloseHandle(timer);
   return status;
 }
 
 static volatile LONG slack_period_ms; /* lal's own outstanding timeBeginPeriod */
+
+/* ntdll's NtQueryTimerResolution (undocumented, stable since NT 3.1, what
+ * clockres and every timer tool read): the resolution in force now, in
+ * 100 ns units, whoever asked for it. */
+typedef LONG(NTAPI *nt_query_timer_resolution_fn)(PULONG coarsest, PULONG finest, PULONG current);
+
+/* The system timer resolution in force, in ns; 0 if the OS does not say. */
+static uint64_t timer_resolution_in_force_ns(void) {
+  nt_query_timer_resolution_fn query =
+      (nt_query_timer_resolution_fn)lal__win_proc(L"ntdll.dll", "NtQueryTimerResolution");
+  ULONG coarsest, finest, current;
+  if (!query || query(&coarsest, &finest, &current) != 0 || current == 0)
+    return 0;
+  return (uint64_t)current * 100u;
+}
 
 int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
   TIMECAPS caps;
@@ -95,8 +115,13 @@ int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
   LONG previous = InterlockedExchange(&slack_period_ms, (LONG)ms);
   if (previous)
     timeEndPeriod((UINT)previous);
-  if (applied_ns)
-    *applied_ns = ms * 1000000u;
+  if (applied_ns) {
+    /* What is in force: another process may hold a finer resolution than
+     * lal asked for (then timers are finer than requested); without the
+     * query, what timeBeginPeriod accepted. */
+    uint64_t in_force = timer_resolution_in_force_ns();
+    *applied_ns = in_force ? in_force : ms * 1000000u;
+  }
   return LAL_OK;
 }
 

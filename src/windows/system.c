@@ -31,8 +31,9 @@ static void os_release(lal_caps *caps) {
     caps->machine_features |= LAL_CAP_UNDER_WINE;
 }
 
-/* 1 if the process token holds the named privilege (enabled or not: lal enables
- * it with AdjustTokenPrivileges when a function needs it). */
+/* 1 if the process token holds the named privilege, enabled or not: lal
+ * enables it (privilege.c) right before the call that needs it, so holding
+ * it is what makes the capability available. */
 static int token_holds(HANDLE token, const wchar_t *name) {
   LUID luid;
   if (!LookupPrivilegeValueW(NULL, name, &luid))
@@ -85,9 +86,10 @@ void lal__os_query_caps(lal_caps *caps) {
   if ((caps->machine_features & LAL_CAP_MEMLOCK_ANY) && caps->large_page_size)
     caps->machine_features |= LAL_CAP_LARGE_PAGES;
 
-  /* VirtualLock can pin at most the working set minus a small overhead
-   * ("VirtualLock"): the maximum working set is the memlock limit's twin. */
+  /* "The maximum number of pages that a process can lock is equal to the
+   * number of pages in its minimum working set minus a small overhead"
+   * ("VirtualLock"): the minimum is the limit (lal_mem_lock raises it). */
   SIZE_T min_ws, max_ws;
   if (GetProcessWorkingSetSize(GetCurrentProcess(), &min_ws, &max_ws))
-    caps->memlock_limit = max_ws;
+    caps->memlock_limit = min_ws;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Windows threads, the one-shot event, names and stack bounds. */
+#include <limits.h>
 #include <process.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,10 @@ int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(
   /* _beginthreadex, not CreateThread, so the C runtime sets up its per-thread
    * state. STACK_SIZE_PARAM_IS_A_RESERVATION: stack_size is the reserve (the
    * thread's real limit), not the initial commit ("Thread Stack Size"). */
+  if (stack_size > UINT_MAX) { /* _beginthreadex takes an unsigned: never truncate */
+    free(t);
+    return LAL_ERANGE;
+  }
   unsigned id;
   uintptr_t h = _beginthreadex(NULL, (unsigned)stack_size, trampoline, t,
                                stack_size ? STACK_SIZE_PARAM_IS_A_RESERVATION : 0, &id);
@@ -81,9 +86,16 @@ void lal__os_event_destroy(lal__os_event *e) {
   free(e);
 }
 
+/* SetThreadDescription / GetThreadDescription: kernel32 exports them from
+ * Windows 10 1703; on 1607 (LTSB 2016, Server 2016) only KernelBase.dll does. */
+static void (*thread_description_proc(const char *name))(void) {
+  void (*f)(void) = lal__win_proc(L"kernel32.dll", name);
+  return f ? f : lal__win_proc(L"KernelBase.dll", name);
+}
+
 int lal__os_thread_set_name(const char *name) {
   lal_set_thread_description_fn set =
-      (lal_set_thread_description_fn)lal__win_proc(L"kernel32.dll", "SetThreadDescription");
+      (lal_set_thread_description_fn)thread_description_proc("SetThreadDescription");
   if (!set)
     return LAL_ENOTSUP; /* before Windows 10 1607 */
   WCHAR wide[256];
@@ -95,7 +107,7 @@ int lal__os_thread_set_name(const char *name) {
 
 int lal__os_thread_get_name(char *buf, size_t size) {
   lal_get_thread_description_fn get =
-      (lal_get_thread_description_fn)lal__win_proc(L"kernel32.dll", "GetThreadDescription");
+      (lal_get_thread_description_fn)thread_description_proc("GetThreadDescription");
   if (!get)
     return LAL_ENOTSUP;
   PWSTR wide = NULL;

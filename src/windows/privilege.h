@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef LAL_WINDOWS_PRIVILEGE_H
+#define LAL_WINDOWS_PRIVILEGE_H
+
+#include <wchar.h>
+
+/* Enables the named privilege (L"SeLockMemoryPrivilege") in the process
+ * token. LAL_OK; LAL_EPERM (ERROR_PRIVILEGE_NOT_HELD) when the account does
+ * not hold it; another status if the token cannot be adjusted. */
+int lal__win_enable_privilege(const wchar_t *name);
+
+#endif
