@@ -790,6 +790,8 @@ typedef struct lal_priority_result {
   int64_t rlimit_nice;   /* Linux RLIMIT_NICE soft limit (-1 = unlimited) */
   char reason[256];      /* each step tried and its outcome, e.g. "SCHED_FIFO 80: EPERM
                             (RLIMIT_RTPRIO 0, no CAP_SYS_NICE); nice -10: EPERM; nice 0: ok" */
+  int mmcss_priority;    /* Windows: the MMCSS priority within mmcss_task (AVRT_PRIORITY:
+                            -1 low, 0 normal, 1 high, 2 critical); 0 otherwise */
 } lal_priority_result;
 #define LAL_PRIORITY_RESULT_INIT LAL__SIZED_INIT(lal_priority_result)
 
@@ -870,7 +872,8 @@ typedef struct lal_thread_attr {
   const char *name;                 /* NULL: inherit the OS default */
   const lal_cpuset *affinity;       /* NULL: inherit */
   const lal_priority_req *priority; /* NULL: inherit */
-  size_t stack_size;                /* bytes, 0 = OS default; rounded up to the page size */
+  size_t stack_size;     /* bytes, 0 = OS default; rounded up to the page size; Windows: at
+                            most 4 GiB - 1 (_beginthreadex), more is LAL_ERANGE */
   size_t stack_prefault; /* bytes of stack to touch before fn runs (lal_stack_prefault) */
 } lal_thread_attr;
 #define LAL_THREAD_ATTR_INIT LAL__SIZED_INIT(lal_thread_attr)

@@ -237,6 +237,42 @@ static void saved_state_comes_back(void **state) {
   assert_true(lal_cpuset_equal(&now, &s.affinity));
 }
 
+#ifdef _WIN32
+/* Restoring a state saved inside MMCSS re-joins the same task at the saved
+ * priority (it re-joined at NORMAL), and restores power throttling too (it
+ * returned before that step). */
+static void restore_brings_back_mmcss_priority(void **state) {
+  (void)state;
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_AUDIO; /* MMCSS "Pro Audio" at HIGH */
+  req.flags = LAL_PRIORITY_FALLBACK;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  if (!(res.flags & LAL_PRIORITY_MMCSS))
+    LAL_SKIP("MMCSS refused here (%s): nothing to restore", res.reason);
+  lal_thread_state inside;
+  assert_status(LAL_OK, lal_thread_state_save(&inside));
+  assert_string_equal(inside.priority.mmcss_task, "Pro Audio");
+  assert_int_equal(inside.priority.mmcss_priority, 1); /* AVRT_PRIORITY_HIGH */
+  req.profile = LAL_PRIORITY_NORMAL;                   /* leaves MMCSS */
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  lal_priority_result now = LAL_PRIORITY_RESULT_INIT;
+  assert_status(LAL_OK, lal_thread_get_priority(&now));
+  assert_string_equal(now.mmcss_task, "");
+  assert_status(LAL_OK, lal_thread_state_restore(&inside));
+  assert_status(LAL_OK, lal_thread_get_priority(&now));
+  assert_string_equal(now.mmcss_task, "Pro Audio");
+  assert_int_equal(now.mmcss_priority, 1);
+  assert_int_equal(now.flags & LAL_PRIORITY_NO_THROTTLING,
+                   inside.priority.flags & LAL_PRIORITY_NO_THROTTLING);
+  assert_int_equal(now.win_priority_class, inside.priority.win_priority_class);
+  /* A saved MMCSS priority outside AVRT's range is refused before anything. */
+  lal_thread_state bad = inside;
+  bad.priority.mmcss_priority = 7;
+  assert_status(LAL_EINVAL, lal_thread_state_restore(&bad));
+}
+#endif
+
 /* Asserts the calling thread's affinity and scheduling are those of `s`. */
 static void expect_state(const lal_thread_state *s) {
   expect_unchanged(&s->priority);
@@ -496,6 +532,9 @@ int main(void) {
       cmocka_unit_test_teardown(every_profile_obtains_its_table_entry, restore),
       cmocka_unit_test_teardown(saved_state_comes_back, restore),
       cmocka_unit_test_teardown(restore_of_a_bad_state_changes_nothing, restore),
+#ifdef _WIN32
+      cmocka_unit_test_teardown(restore_brings_back_mmcss_priority, restore),
+#endif
       cmocka_unit_test_teardown(without_privilege_strict_fails_and_fallback_reports, restore),
 #ifdef __linux__ /* rlimits and sched_setattr chains are Linux's */
       cmocka_unit_test(rlimits_cap_the_fallback),

@@ -131,6 +131,14 @@ static void bad_arguments(void **state) {
   prio.profile = 99;
   attr.priority = &prio;
   assert_status(LAL_EINVAL, lal_thread_create(&t, &attr, observe, &p));
+  attr.priority = NULL;
+#if defined(_WIN32) && SIZE_MAX > 0xffffffffu
+  /* _beginthreadex takes an unsigned: a 4 GiB stack was silently 0 (the
+   * default 1 MiB) before. */
+  attr.stack_size = (size_t)0xffffffffu + 1;
+  assert_status(LAL_ERANGE, lal_thread_create(&t, &attr, observe, &p));
+  attr.stack_size = 0;
+#endif
   assert_null(t);
   assert_int_equal(p.ran, 0); /* rejected before any thread existed */
   assert_status(LAL_EINVAL, lal_thread_join(NULL, NULL));

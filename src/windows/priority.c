@@ -27,7 +27,12 @@
 /* The MMCSS registration of this thread, if lal made one. */
 static LAL__THREAD_LOCAL HANDLE mmcss_handle;
 static LAL__THREAD_LOCAL char mmcss_task[32];
+static LAL__THREAD_LOCAL AVRT_PRIORITY mmcss_prio;
 static LAL__THREAD_LOCAL int throttling_off;
+/* 1 once lal_thread_set_priority on this thread changed the process's
+ * priority class: only then does restoring this thread's state touch the
+ * class, which every thread of the process shares. */
+static LAL__THREAD_LOCAL int class_changed_here;
 
 static const DWORD class_of[] = {0,
                                  IDLE_PRIORITY_CLASS,
@@ -49,12 +54,17 @@ static void mmcss_leave(void) {
     AvRevertMmThreadCharacteristics(mmcss_handle);
   mmcss_handle = NULL;
   mmcss_task[0] = '\0';
+  mmcss_prio = AVRT_PRIORITY_NORMAL;
 }
 
 /* Joins MMCSS task `task` (UTF-8) at `prio` (AVRT_PRIORITY_*). */
 static int mmcss_join(const char *task, AVRT_PRIORITY prio) {
-  if (mmcss_handle && strcmp(task, mmcss_task) == 0)
-    return AvSetMmThreadPriority(mmcss_handle, prio) ? LAL_OK : lal__fail_os();
+  if (mmcss_handle && strcmp(task, mmcss_task) == 0) {
+    if (!AvSetMmThreadPriority(mmcss_handle, prio))
+      return lal__fail_os();
+    mmcss_prio = prio;
+    return LAL_OK;
+  }
   WCHAR wide[32];
   if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, task, -1, wide, 32) == 0)
     return LAL_EINVAL;
@@ -69,6 +79,7 @@ static int mmcss_join(const char *task, AVRT_PRIORITY prio) {
   }
   mmcss_leave();
   mmcss_handle = h;
+  mmcss_prio = prio;
   lal__copy_string(mmcss_task, sizeof mmcss_task, task);
   return LAL_OK;
 }
@@ -93,6 +104,7 @@ int lal__os_priority_get(lal_priority_result *res) {
   res->win_thread_priority = prio;
   res->win_priority_class = lal_class_of(cls);
   lal__copy_string(res->mmcss_task, sizeof res->mmcss_task, mmcss_task);
+  res->mmcss_priority = mmcss_handle ? (int)mmcss_prio : 0;
   if (mmcss_handle)
     res->flags |= LAL_PRIORITY_MMCSS;
   if (throttling_off)
@@ -113,24 +125,31 @@ int lal__os_priority_saved_check(const lal_priority_result *s) {
     return LAL_EINVAL;
   if (memchr(s->mmcss_task, '\0', sizeof s->mmcss_task) == NULL)
     return LAL_EINVAL;
+  if (s->mmcss_priority < AVRT_PRIORITY_LOW || s->mmcss_priority > AVRT_PRIORITY_CRITICAL)
+    return LAL_EINVAL;
   return LAL_OK;
 }
 
 int lal__os_priority_restore(const lal_priority_result *saved) {
-  DWORD cls =
-      class_of[saved->win_priority_class > 0 && saved->win_priority_class <= LAL_WIN_CLASS_REALTIME
-                   ? saved->win_priority_class
-                   : LAL_WIN_CLASS_NORMAL];
-  if (GetPriorityClass(GetCurrentProcess()) != cls && !SetPriorityClass(GetCurrentProcess(), cls))
-    return lal__fail_os();
+  /* The class belongs to the whole process: put back only a change this
+   * thread's own lal_thread_set_priority made. */
+  if (class_changed_here && saved->win_priority_class > 0) {
+    DWORD cls = class_of[saved->win_priority_class];
+    if (GetPriorityClass(GetCurrentProcess()) != cls && !SetPriorityClass(GetCurrentProcess(), cls))
+      return lal__fail_os();
+    class_changed_here = 0;
+  }
   if (!SetThreadPriority(GetCurrentThread(), saved->win_thread_priority))
     return lal__fail_os();
+  int rc = LAL_OK;
+  AVRT_PRIORITY prio = (AVRT_PRIORITY)saved->mmcss_priority;
   if (saved->mmcss_task[0] == '\0')
     mmcss_leave();
-  else if (strcmp(saved->mmcss_task, mmcss_task) != 0)
-    return mmcss_join(saved->mmcss_task, AVRT_PRIORITY_NORMAL);
+  else if (!mmcss_handle || strcmp(saved->mmcss_task, mmcss_task) != 0 || prio != mmcss_prio)
+    rc = mmcss_join(saved->mmcss_task, prio); /* the saved priority, not NORMAL */
+  /* Throttling is restored whatever MMCSS said: the steps are independent. */
   throttling_set(saved->flags & LAL_PRIORITY_NO_THROTTLING ? 1 : 0);
-  return LAL_OK;
+  return rc;
 }
 
 /* nice -> relative thread priority, for explicit Linux-style requests. */
@@ -243,10 +262,15 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
      * not merely held; without it Windows gives HIGH (checked below). */
     if (want == REALTIME_PRIORITY_CLASS)
       lal__win_enable_privilege(L"SeIncreaseBasePriorityPrivilege");
-    if (!SetPriorityClass(GetCurrentProcess(), want)) {
+    DWORD had = GetPriorityClass(GetCurrentProcess());
+    int set = SetPriorityClass(GetCurrentProcess(), want);
+    DWORD now = GetPriorityClass(GetCurrentProcess());
+    if (now != had)
+      class_changed_here = 1;
+    if (!set) {
       rc = lal__fail_os();
       note_failure(res, "priority class", rc);
-    } else if (GetPriorityClass(GetCurrentProcess()) != want) {
+    } else if (now != want) {
       /* REALTIME without SeIncreaseBasePriorityPrivilege: Windows gave HIGH. */
       rc = LAL_EPERM;
       note_failure(res, "REALTIME_PRIORITY_CLASS (no SeIncreaseBasePriorityPrivilege)", rc);
