@@ -1011,7 +1011,7 @@ typedef struct lal_mem_opts {
   size_t size;
   int page_kind;  /* lal_page_kind */
   unsigned flags; /* LAL_MEM_* */
-  int numa_node;  /* bind to this node; -1 = no binding */
+  int numa_node;  /* Linux: bind to this node; Windows: prefer it; -1 = none */
 } lal_mem_opts;
 #ifdef __cplusplus
 extern "C++" inline lal_mem_opts lal__mem_opts_init() {
@@ -1053,8 +1053,10 @@ typedef struct lal_mem_info {
  * transparent huge pages (a 2 MiB-aligned mapping with MADV_HUGEPAGE, when THP
  * is not "never"), then base pages. Windows: LARGE via MEM_LARGE_PAGES after
  * enabling SeLockMemoryPrivilege if the account holds it (HUGE = LAL_ENOTSUP,
- * or LARGE with fallback), then base pages. numa_node binds the range
- * (Linux mbind(2) MPOL_BIND; Windows VirtualAllocExNuma). info (may be NULL) is
+ * or LARGE with fallback), then base pages. numa_node: Linux binds the range
+ * (mbind(2) MPOL_BIND: pages come from that node or the fault fails); Windows
+ * only prefers it (VirtualAllocExNuma's nndPreferred: pages come from another
+ * node when it has none free) — check info->numa_node. info (may be NULL) is
  * verified after the fact, never assumed: Linux reads /proc/self/smaps for the
  * mapping (KernelPageSize, AnonHugePages, Rss, Locked) and get_mempolicy(2) for
  * the node; Windows QueryWorkingSetEx (LargePage, Node, Locked) on resident

@@ -68,6 +68,12 @@ typedef BOOL(WINAPI *lal_get_cpu_sets_fn)(HANDLE, PULONG, ULONG, PULONG);
 #define LAL_THREAD_POWER_THROTTLING_CLASS 3
 typedef BOOL(WINAPI *lal_set_thread_information_fn)(HANDLE, int, LPVOID, DWORD);
 
+/* LOGICAL_PROCESSOR_RELATIONSHIP RelationNumaNodeEx (Windows Server 2022 /
+ * Windows 11): NUMA_NODE_RELATIONSHIP records with every GroupMask of a node
+ * spanning processor groups, where RelationNumaNode records keep only the
+ * node's primary group for old callers. mingw-w64 10 lacks the name. */
+#define LAL_RELATION_NUMA_NODE_EX ((LOGICAL_PROCESSOR_RELATIONSHIP)6)
+
 /* SetThreadDescription / GetThreadDescription, Windows 10 1607+. */
 typedef HRESULT(WINAPI *lal_set_thread_description_fn)(HANDLE, PCWSTR);
 typedef HRESULT(WINAPI *lal_get_thread_description_fn)(HANDLE, PWSTR *);

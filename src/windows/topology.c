@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <windows.h>
 
+#include "compat.h"
 #include "cpusets.h"
 #include "lal_internal.h"
 #include "lal_os.h"
@@ -25,17 +26,31 @@ static void allowed_cpus(lal_cpuset *allowed) {
   lal__win_cpu_sets_free(&sets);
 }
 
-int lal__os_topology_load(lal_topology **out) {
-  DWORD len = 0;
-  if (GetLogicalProcessorInformationEx(RelationAll, NULL, &len) ||
+/* Appends GetLogicalProcessorInformationEx(rel)'s records to *buf (records
+ * carry their own size, so two answers concatenate into one valid buffer). */
+static int append_records(LOGICAL_PROCESSOR_RELATIONSHIP rel, char **buf, DWORD *len) {
+  DWORD more = 0;
+  if (GetLogicalProcessorInformationEx(rel, NULL, &more) ||
       GetLastError() != ERROR_INSUFFICIENT_BUFFER)
     return lal__fail_os();
-  void *buf = malloc(len);
-  if (!buf)
+  char *grown = realloc(*buf, (size_t)*len + more);
+  if (!grown)
     return LAL_ENOMEM;
-  int rc = LAL_OK;
-  if (!GetLogicalProcessorInformationEx(RelationAll, buf, &len))
-    rc = lal__fail_os();
+  *buf = grown;
+  if (!GetLogicalProcessorInformationEx(rel, (void *)(grown + *len), &more))
+    return lal__fail_os();
+  *len += more;
+  return LAL_OK;
+}
+
+int lal__os_topology_load(lal_topology **out) {
+  char *buf = NULL;
+  DWORD len = 0;
+  int rc = append_records(RelationAll, &buf, &len);
+  /* Windows Server 2022 / 11: NUMA nodes with all their groups (an older
+   * Windows answers ERROR_INVALID_PARAMETER: nothing to add). */
+  if (rc == LAL_OK)
+    append_records(LAL_RELATION_NUMA_NODE_EX, &buf, &len);
   lal_cpuset allowed, affinity;
   lal_cpuset_fill(&allowed, LAL_CPUSET_MAX);
   allowed_cpus(&allowed);

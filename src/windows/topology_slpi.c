@@ -172,6 +172,10 @@ int lal__win_topology_from_slpi(const void *buffer, size_t len, const lal_cpuset
     rc = each_record(buffer, len, RelationProcessorPackage, on_package, m);
   if (rc == LAL_OK)
     rc = each_record(buffer, len, RelationNumaNode, on_numa, m);
+  /* After the plain records: where a node spans groups, its Ex record names
+   * the PUs outside its primary group too. */
+  if (rc == LAL_OK)
+    rc = each_record(buffer, len, LAL_RELATION_NUMA_NODE_EX, on_numa, m);
   if (rc == LAL_OK)
     rc = each_record(buffer, len, RelationCache, on_cache, m);
   if (rc == LAL_OK && m->npu == 0)

@@ -8,6 +8,7 @@
  */
 #include <windows.h>
 
+#include "compat.h"
 #include "topology_expect.h"
 #include "topology_windows.h"
 
@@ -66,6 +67,19 @@ static void add_numa(int node, int first, int count) {
       record(RelationNumaNode, sizeof(NUMA_NODE_RELATIONSHIP));
   r->NumaNode.NodeNumber = (DWORD)node;
   r->NumaNode.GroupMask = mask_of(first, count);
+}
+
+/* A RelationNumaNodeEx record (Windows Server 2022 / 11) for a node over
+ * `groups` whole groups: GroupCount (in the old Reserved bytes 18-19) masks. */
+static void add_numa_ex(int node, int groups) {
+  SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *r =
+      record(LAL_RELATION_NUMA_NODE_EX,
+             sizeof(NUMA_NODE_RELATIONSHIP) + (size_t)(groups - 1) * sizeof(GROUP_AFFINITY));
+  r->NumaNode.NodeNumber = (DWORD)node;
+  r->NumaNode.Reserved[18] = (BYTE)groups;
+  GROUP_AFFINITY *masks = &r->NumaNode.GroupMask;
+  for (int g = 0; g < groups; g++)
+    masks[g] = mask_of(g * 64, 64);
 }
 
 static void add_cache(int level, DWORD bytes, int first, int count) {
@@ -128,6 +142,31 @@ static void server_128_cpus_in_two_groups(void **state) {
                "56,58,60,62,64,66,68,70,72,74,76,78",
                NULL);
   expect_place(t, 3, LAL_PLACE_SAME_PACKAGE, "0-63", "64,66,68", NULL);
+  lal_topology_free(t);
+}
+
+/* One NUMA node over two processor groups, as Windows 11 reports it: the
+ * plain record names only the primary group (for old callers), the Ex record
+ * both. Every PU is on node 0 (group 1's had no node before Ex was read). */
+static void numa_node_spanning_groups_from_ex_records(void **state) {
+  (void)state;
+  buf.len = 0;
+  add_groups(2, 64);
+  for (int c = 0; c < 64; c++)
+    add_processor(RelationProcessorCore, 2 * c, 2, 1, 0);
+  add_processor(RelationProcessorPackage, 0, 64, 0, 0);
+  add_processor(RelationProcessorPackage, 64, 64, 0, 0);
+  add_numa(0, 0, 64); /* primary group only */
+  add_numa_ex(0, 2);
+  lal_topology *t = parse();
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.pus, 128);
+  assert_int_equal(info.numa_nodes, 1);
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 100, &pu));
+  assert_int_equal(pu.numa_node, 0);
+  expect_domain(t, LAL_TOPO_NUMA, 0, "0-127");
   lal_topology_free(t);
 }
 
@@ -243,6 +282,7 @@ static void malformed_buffers_are_rejected(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(server_128_cpus_in_two_groups),
+      cmocka_unit_test(numa_node_spanning_groups_from_ex_records),
       cmocka_unit_test(hybrid_desktop_ranks_efficiency_classes),
       cmocka_unit_test(two_socket_server_in_one_group),
       cmocka_unit_test(two_cpu_vm),
