@@ -4,6 +4,7 @@
 # unreadable inputs are named; a failed comparison leaves no HTML report;
 # --gate takes p99.9 as well as p99_9; --help and --version exit 0.
 # Variables: COMPARE EMULATOR DIR
+cmake_policy(VERSION 3.20)
 set(a ${DIR}/cli-a.json)
 set(b ${DIR}/cli-b.json)
 set(other ${DIR}/cli-other.json)
