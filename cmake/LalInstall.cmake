@@ -20,6 +20,21 @@ if(LAL_OS_DIR STREQUAL "linux")
 endif()
 install(EXPORT lalTargets NAMESPACE lal:: DESTINATION ${LAL_CMAKE_DIR})
 
+# What this build has, for lalConfig.cmake's lal_HAS_* variables.
+foreach(feature HWLOC NUMA URING)
+  set(LAL_PKG_HAS_${feature} FALSE)
+  if(LAL_FOUND_${feature})
+    set(LAL_PKG_HAS_${feature} TRUE)
+  endif()
+endforeach()
+set(LAL_PKG_HAS_XDP FALSE)
+if(LAL_BUILD_XDP)
+  set(LAL_PKG_HAS_XDP TRUE)
+endif()
+set(LAL_PKG_HAS_CGROUP FALSE)
+if(LAL_OS_DIR STREQUAL "linux" AND LAL_WITH_CGROUP)
+  set(LAL_PKG_HAS_CGROUP TRUE)
+endif()
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/lalConfig.cmake.in
   ${PROJECT_BINARY_DIR}/lalConfig.cmake INSTALL_DESTINATION ${LAL_CMAKE_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/lalConfigVersion.cmake

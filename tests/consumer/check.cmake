@@ -33,6 +33,17 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/cmake ${common_args}
     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake)
 
+# An unknown component is an error naming it, not a silent success.
+file(WRITE ${WORK_DIR}/bad-component/CMakeLists.txt
+     "cmake_minimum_required(VERSION 3.20)\nproject(x LANGUAGES NONE)\n"
+     "find_package(lal 0.1 REQUIRED CONFIG COMPONENTS shared bogus)\n")
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK_DIR}/bad-component -B ${WORK_DIR}/bad-component/b
+                        -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(rc EQUAL 0 OR NOT out MATCHES "unknown lal component 'bogus'")
+  message(FATAL_ERROR "find_package(lal COMPONENTS bogus) did not fail as it should:\n${out}")
+endif()
+
 # The library directory GNUInstallDirs chose (lib, lib64, lib/<multiarch>).
 file(GLOB_RECURSE pc_files ${prefix}/*/lal.pc)
 list(GET pc_files 0 pc_file)

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: MIT
+# ctest script: configure, build and run tests/consumer_subdir, then check
+# that lal registered none of its tests and imposed no option on the parent.
+# Variables: LAL_SOURCE_DIR WORK_DIR GENERATOR C_COMPILER
+file(REMOVE_RECURSE ${WORK_DIR})
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " cmd "${ARGV}")
+    message(FATAL_ERROR "failed (${rc}): ${cmd}\n${out}")
+  endif()
+  set(last_output "${out}" PARENT_SCOPE)
+endfunction()
+run(${CMAKE_COMMAND} -S ${LAL_SOURCE_DIR}/tests/consumer_subdir -B ${WORK_DIR} -G ${GENERATOR}
+    -DCMAKE_C_COMPILER=${C_COMPILER} -DLAL_SOURCE_DIR=${LAL_SOURCE_DIR})
+run(${CMAKE_COMMAND} --build ${WORK_DIR})
+run(${WORK_DIR}/consumer)
+run(${WORK_DIR}/consumer_shared)
+run(${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR} -N)
+if(NOT last_output MATCHES "Total Tests: 1\n")
+  message(FATAL_ERROR "lal registered tests in its parent's ctest:\n${last_output}")
+endif()
+file(STRINGS ${WORK_DIR}/CMakeCache.txt cache REGEX "^LAL_(BUILD_TESTS|BUILD_TOOLS|BUILD_BENCH|WERROR|INSTALL):")
+foreach(entry IN LISTS cache)
+  if(NOT entry MATCHES "=OFF$")
+    message(FATAL_ERROR "as a subproject lal defaulted ${entry} (expected OFF)")
+  endif()
+endforeach()
+list(LENGTH cache n)
+if(NOT n EQUAL 5)
+  message(FATAL_ERROR "expected 5 LAL_ options in the parent's cache, found: ${cache}")
+endif()
+message(STATUS "add_subdirectory consumer: built and ran, 1 test (its own), lal's options OFF")
