@@ -209,8 +209,11 @@ int main(int argc, char **argv) {
       }
     } else if (!strcmp(argv[i], "--lock")) {
       harness.lock = 1;
-    } else if (!strcmp(argv[i], "--help")) {
+    } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       usage(stdout);
+      return 0;
+    } else if (!strcmp(argv[i], "--version")) {
+      printf("lal-bench %s (writes lal-bench/1)\n", lal_version_string());
       return 0;
     } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
       json_path = argv[++i];
@@ -225,6 +228,9 @@ int main(int argc, char **argv) {
       }
       selected[w] = any_selected = 1;
     } else {
+      fprintf(stderr, "lal-bench: %s '%s'\n",
+              argv[i][0] == '-' ? "unknown option, or one missing its value:" : "unexpected",
+              argv[i]);
       usage(stderr);
       return 2;
     }

@@ -3,6 +3,7 @@
  * tools/DOCTOR-SCHEMA.md); --strict exits 1 when any check fails. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "doctor.h"
 #include "json_writer.h"
@@ -31,6 +32,23 @@ const finding *doctor_find(const finding *out, int n, const char *check) {
   return NULL;
 }
 
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* 1 if root is a directory with proc/ or sys/ in it. */
+static int tree_root_ok(const char *root) {
+  char sub[4096];
+  if (!is_dir(root))
+    return 0;
+  snprintf(sub, sizeof sub, "%s/proc", root);
+  if (is_dir(sub))
+    return 1;
+  snprintf(sub, sizeof sub, "%s/sys", root);
+  return is_dir(sub);
+}
+
 int lal_tool_doctor(int argc, char **argv) {
   int as_json = 0, strict = 0;
   const char *root = "";
@@ -41,11 +59,26 @@ int lal_tool_doctor(int argc, char **argv) {
       strict = 1;
     } else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
       root = argv[++i]; /* audit a tree recorded by tests/data/doctor/capture.sh (Linux) */
+    } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      printf("usage: lal doctor [--json] [--strict] [--root DIR]\n"
+             "Audits this machine against a low-latency checklist, one line per finding\n"
+             "with why it matters and the fix.\n"
+             "  --json      the findings as JSON (schema lal-doctor/1)\n"
+             "  --strict    exit 1 when any check fails (for CI gates)\n"
+             "  --root DIR  audit a /proc + /sys tree recorded by capture.sh (Linux)\n"
+             "exit status: 0 done; 1 a failure with --strict; 2 bad usage or --root not a tree\n");
+      return 0;
     } else {
       fprintf(stderr, "lal doctor: unknown option '%s' (use --json, --strict, --root DIR)\n",
               argv[i]);
       return 2;
     }
+  }
+  /* A root that is not a recorded tree would audit nothing and look like a
+   * bare-metal machine with every check unknown: refuse it. */
+  if (root[0] && !tree_root_ok(root)) {
+    fprintf(stderr, "lal doctor: --root %s: not a directory holding proc/ or sys/\n", root);
+    return 2;
   }
   static finding f[DOCTOR_MAX_FINDINGS];
   int n = doctor_run(root, f, DOCTOR_MAX_FINDINGS);

@@ -176,8 +176,16 @@ int lal_tool_info(int argc, char **argv) {
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0) {
       as_json = 1;
+    } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      printf("usage: lal info [--json]\n"
+             "What lal sees: version, build features, OS, CPU, VM/container, privileges,\n"
+             "limits, the clock lal chose and why, the topology, and what each priority\n"
+             "profile obtains (tried in a scratch thread).\n"
+             "  --json  the same as JSON\n"
+             "exit status: 0 done; 1 lal_query_caps failed; 2 bad usage\n");
+      return 0;
     } else {
-      fprintf(stderr, "lal info: unknown option '%s'\n", argv[i]);
+      fprintf(stderr, "lal info: unknown option '%s' (use --json)\n", argv[i]);
       return 2;
     }
   }
