@@ -8,6 +8,21 @@ install(TARGETS lal lal_static EXPORT lalTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The tools' man pages and (Linux) bash completions, with the tools.
+if(LAL_BUILD_TOOLS)
+  install(FILES ${PROJECT_SOURCE_DIR}/docs/man/lal.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
+          COMPONENT tools)
+endif()
+if(LAL_BUILD_BENCH)
+  install(FILES ${PROJECT_SOURCE_DIR}/docs/man/lal-bench.1 ${PROJECT_SOURCE_DIR}/docs/man/lal-compare.1
+          DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT tools)
+endif()
+if(LAL_OS_DIR STREQUAL "linux" AND (LAL_BUILD_TOOLS OR LAL_BUILD_BENCH))
+  foreach(tool lal lal-bench lal-compare)
+    install(FILES ${PROJECT_SOURCE_DIR}/tools/completion/${tool}
+            DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions COMPONENT tools)
+  endforeach()
+endif()
 # The Linux-only modules' headers (lal/uring.h, xdp.h, cgroup.h) are installed
 # only where their module can be built: a Windows install has lal.h alone.
 install(FILES ${PROJECT_SOURCE_DIR}/include/lal.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

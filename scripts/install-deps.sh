@@ -28,7 +28,9 @@ test_pkgs=(libcmocka-dev clang clang-format
            # static consumer test links it
            libudev-dev
            # the MSVC-style Windows build: clang-cl, lld-link, llvm-lib, llvm-rc
-           clang-tools lld llvm)
+           clang-tools lld llvm
+           # lints the man pages (groff -ww -z)
+           groff-base)
 
 pkgs=("${build_pkgs[@]}")
 case ${1:-} in
