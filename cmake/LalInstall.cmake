@@ -3,11 +3,18 @@
 # lal::lal_static) and a pkg-config file.
 set(LAL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/lal)
 
-install(TARGETS lal lal_static EXPORT lalTargets
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Components, which the Debian packages follow (cmake/LalPackaging.cmake):
+#   runtime  the shared library (liblal.so.0 and its versioned file; lal.dll)  -> liblal0
+#   dev      headers, the .so link, the static library, the CMake package and
+#            pkg-config files                                                  -> liblal-dev
+#   tools    lal, lal-bench, lal-compare, their man pages and completions     -> lal-tools
+install(TARGETS lal EXPORT lalTargets
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT dev
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
+install(TARGETS lal_static EXPORT lalTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        COMPONENT dev)
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT runtime)
 # The tools' man pages and (Linux) bash completions, with the tools.
 if(LAL_BUILD_TOOLS)
   install(FILES ${PROJECT_SOURCE_DIR}/docs/man/lal.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
@@ -25,15 +32,16 @@ if(LAL_OS_DIR STREQUAL "linux" AND (LAL_BUILD_TOOLS OR LAL_BUILD_BENCH))
 endif()
 # The Linux-only modules' headers (lal/uring.h, xdp.h, cgroup.h) are installed
 # only where their module can be built: a Windows install has lal.h alone.
-install(FILES ${PROJECT_SOURCE_DIR}/include/lal.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/include/lal.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        COMPONENT dev)
 install(FILES ${PROJECT_SOURCE_DIR}/include/lal/clock_inline.h
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal)
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal COMPONENT dev)
 if(LAL_OS_DIR STREQUAL "linux")
   install(FILES ${PROJECT_SOURCE_DIR}/include/lal/uring.h ${PROJECT_SOURCE_DIR}/include/lal/xdp.h
                 ${PROJECT_SOURCE_DIR}/include/lal/cgroup.h
-          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal)
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal COMPONENT dev)
 endif()
-install(EXPORT lalTargets NAMESPACE lal:: DESTINATION ${LAL_CMAKE_DIR})
+install(EXPORT lalTargets NAMESPACE lal:: DESTINATION ${LAL_CMAKE_DIR} COMPONENT dev)
 
 # What this build has, for lalConfig.cmake's lal_HAS_* variables.
 foreach(feature HWLOC NUMA URING)
@@ -55,7 +63,7 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/lalConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/lalConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/lalConfig.cmake ${PROJECT_BINARY_DIR}/lalConfigVersion.cmake
-  DESTINATION ${LAL_CMAKE_DIR})
+  DESTINATION ${LAL_CMAKE_DIR} COMPONENT dev)
 
 # pkg-config: `pkg-config --cflags --libs lal` for the shared library;
 # `--static` adds the OS libraries the static archive needs (and on Windows
@@ -86,4 +94,4 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/lal.pc.in ${PROJECT_BINARY_DIR}/lal.p
 configure_file(${PROJECT_SOURCE_DIR}/cmake/lal-static.pc.in ${PROJECT_BINARY_DIR}/lal-static.pc
                @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/lal.pc ${PROJECT_BINARY_DIR}/lal-static.pc
-        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)

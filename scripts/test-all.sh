@@ -10,6 +10,8 @@
 #   4. Windows: mingw-w64 cross build, the same tests under Wine, consumer build
 #   4b. Windows in MSVC mode: clang-cl /W4 /WX build of lal.dll, lal.lib, lal_static.lib and
 #       the installed-tree consumers (C, static, C++14) run under Wine
+#   4c. the Debian packages (liblal0, liblal-dev, lal-tools): built with CPack, installed
+#       with apt, a consumer built against /usr and run, purged
 #   5. the release build of the main job (-O3 shows warnings -O0 does not)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,15 +32,17 @@ fi
 
 # `valgrind` is not a preset: memcheck over the `linux` build's test binaries.
 # `windows-clangcl` is scripts/windows-clangcl.sh: the MSVC-style build and its consumers.
-presets=(linux valgrind linux-asan linux-tsan fuzz windows-cross windows-clangcl release)
+# `deb` is scripts/deb-packages.sh: the Debian packages built, installed, used and purged.
+presets=(linux valgrind linux-asan linux-tsan fuzz windows-cross windows-clangcl deb release)
 declare -A result
 start=$SECONDS
 for p in "${presets[@]}"; do
   echo "=== [$p] configure, build, test"
   t0=$SECONDS
-  if [[ $p == valgrind || $p == windows-clangcl ]]; then
+  if [[ $p == valgrind || $p == windows-clangcl || $p == deb ]]; then
     script=scripts/valgrind-tests.sh
     [[ $p == windows-clangcl ]] && script=scripts/windows-clangcl.sh
+    [[ $p == deb ]] && script=scripts/deb-packages.sh
     if bash $script build/linux; then result[$p]="passed"; else result[$p]="FAILED"; fi
     result[$p]+=" ($((SECONDS - t0)) s)"
     continue

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The Debian packages, as a user gets them: build liblal0, liblal-dev and
+# lal-tools (preset `deb`, CPack), install them with apt on this machine,
+# build the consumer project against /usr through find_package and through
+# pkg-config (shared and static), run it and the tools, read a man page, and
+# purge the packages again. Needs root for apt; without it, says so and skips.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=build/deb
+cmake --preset deb
+cmake --build --preset deb
+rm -rf "$build/packages"
+(cd "$build" && cpack -B packages)
+debs=("$build"/packages/*.deb)
+for d in "${debs[@]}"; do
+  echo "deb: $(dpkg-deb -f "$d" Package) $(dpkg-deb -f "$d" Version): $(dpkg-deb -f "$d" Depends)"
+done
+listing=$(dpkg-deb -c "$build"/packages/liblal0_*.deb)
+grep -q 'liblal.so.0 -> liblal.so.0' <<<"$listing" ||
+  { echo "deb: liblal0 lacks the SONAME link liblal.so.0"; exit 1; }
+if [[ $(id -u) != 0 ]]; then
+  echo "deb: SKIPPED installing: apt needs root (the packages were built: ${debs[*]})"
+  exit 0
+fi
+packages=(liblal0 liblal-dev lal-tools)
+cleanup() { apt-get purge -y -q "${packages[@]}" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+apt-get install -y -q --no-install-recommends "${debs[@]/#/./}" >/dev/null
+work=$build/consumer-usr
+rm -rf "$work"
+cmake -S tests/consumer -B "$work/cmake" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$work/cmake" >/dev/null
+cmake -S tests/consumer -B "$work/pkgconfig" -G Ninja -DCMAKE_BUILD_TYPE=Release -DUSE_PKGCONFIG=ON \
+  >/dev/null
+cmake --build "$work/pkgconfig" >/dev/null
+for exe in cmake/consumer cmake/consumer_static cmake/consumer_cxx pkgconfig/consumer \
+  pkgconfig/consumer_cxx; do
+  "$work/$exe" >/dev/null || { echo "deb: $exe failed against /usr"; exit 1; }
+done
+cc tests/consumer/main.c $(pkg-config --cflags --libs lal-static) -o "$work/consumer_pc_static"
+"$work/consumer_pc_static" >/dev/null
+deps=$(ldd "$work/consumer_pc_static")
+grep -q liblal <<<"$deps" && { echo "deb: lal-static.pc linked the .so"; exit 1; }
+lal version
+lal doctor >/dev/null
+lal-compare --version
+man -w lal-bench >/dev/null 2>&1 || [[ -f /usr/share/man/man1/lal-bench.1 ]]
+cleanup
+trap - EXIT
+if dpkg -s liblal0 >/dev/null 2>&1; then
+  echo "deb: purge left liblal0 installed"
+  exit 1
+fi
+echo "deb: installed, consumers built against /usr (find_package, pkg-config, static) and ran, purged"
