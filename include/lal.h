@@ -41,7 +41,13 @@ extern "C" {
 /* ---------------------------------------------------------------- struct initializers */
 
 /* Every size-prefixed struct has a LAL_<NAME>_INIT macro: the struct zeroed,
- * its size member set (and, for a few, a default other than 0). The same
+ * its size member set (and, for a few, a default other than 0). Versions:
+ * lal reads an input struct (options, requests) only up to its size member,
+ * so a caller built against an older lal.h, whose struct lacks later fields,
+ * gets their defaults; a caller built against a newer lal.h may pass a larger
+ * struct as long as the fields this lal does not know are zero (else
+ * LAL_EINVAL, nothing done). Output structs (results, info) are written only
+ * up to their size member. New fields are only ever appended. The same
  * spelling works in C and C++ (`lal_caps c = LAL_CAPS_INIT;`): C gets a
  * designated initializer; C++11 and later a value-initialised temporary,
  * since designated initializers are C++20 only and a positional

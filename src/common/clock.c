@@ -168,12 +168,11 @@ uint64_t lal__now_ns_slow(void) {
   (LAL_INIT_CLOCK_FORCE_TSC | LAL_INIT_CLOCK_FORCE_OS | LAL_INIT_CLOCK_STRICT)
 
 int lal_init(const lal_init_opts *opts) {
-  unsigned flags = 0;
-  if (opts) {
-    if (!lal__input_struct_ok(opts, LAL__OFFSETOF_END(lal_init_opts, flags), sizeof *opts))
-      return LAL_EINVAL;
-    flags = opts->flags;
-  }
+  lal_init_opts o = LAL_INIT_OPTS_INIT;
+  if (opts &&
+      lal__input_struct_load(&o, sizeof o, opts, LAL__INPUT_MIN(lal_init_opts, flags)) != LAL_OK)
+    return LAL_EINVAL;
+  unsigned flags = o.flags;
   if (flags & ~CLOCK_CHOICE_FLAGS)
     return LAL_EINVAL;
   if ((flags & LAL_INIT_CLOCK_FORCE_TSC) && (flags & LAL_INIT_CLOCK_FORCE_OS))

@@ -34,6 +34,17 @@
  * library was built with) zero. Checked before anything is looked up. */
 int lal__input_struct_ok(const void *s, size_t min, size_t known);
 
+/* The one way input structs are read: checks src by the rule above, then
+ * copies the fields the caller has over *full, which holds the defaults (its
+ * *_INIT value), and sets full's size to full_size. Afterwards only *full is
+ * read, so no field is read past the caller's struct. LAL_OK or LAL_EINVAL. */
+int lal__input_struct_load(void *full, size_t full_size, const void *src, size_t min);
+
+/* The fields every caller's input struct has: the size, and the first field
+ * after it. Later fields take their default when an older caller's struct
+ * ends before them. */
+#define LAL__INPUT_MIN(type, first_field) LAL__OFFSETOF_END(type, first_field)
+
 /* 1 if the output struct at s has room for the fields up to min and a sane
  * size (a caller that skipped the *_INIT macro is caught here). */
 int lal__output_struct_ok(const void *s, size_t min);

@@ -93,12 +93,12 @@ static void fill_info(const entry *e, lal_mem_info *full) {
 }
 
 int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_info *info) {
-  lal_mem_opts defaults = LAL_MEM_OPTS_INIT;
-  if (!opts)
-    opts = &defaults;
-  if (!out || size == 0 ||
-      !lal__input_struct_ok(opts, LAL__OFFSETOF_END(lal_mem_opts, numa_node), sizeof *opts) ||
-      (opts->flags & ~MEM_KNOWN_FLAGS) || opts->page_kind < LAL_PAGE_DEFAULT ||
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  if (opts &&
+      lal__input_struct_load(&o, sizeof o, opts, LAL__INPUT_MIN(lal_mem_opts, page_kind)) != LAL_OK)
+    return LAL_EINVAL;
+  opts = &o; /* from here on, only the loaded copy is read */
+  if (!out || size == 0 || (opts->flags & ~MEM_KNOWN_FLAGS) || opts->page_kind < LAL_PAGE_DEFAULT ||
       opts->page_kind > LAL_PAGE_HUGE || opts->numa_node < -1 || !info_size_ok(info))
     return LAL_EINVAL;
   if (opts->numa_node >= 0) {

@@ -248,9 +248,13 @@ out:
 
 int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out[],
               lal_place_result *result) {
+  lal_place_req loaded = LAL_PLACE_REQ_INIT;
   if (!topo || !req || !out ||
-      !lal__input_struct_ok(req, LAL__OFFSETOF_END(lal_place_req, exclude), sizeof *req) ||
-      req->threads < 1 || req->threads > LAL_CPUSET_MAX || (req->flags & ~PLACE_KNOWN_FLAGS))
+      lal__input_struct_load(&loaded, sizeof loaded, req, LAL__INPUT_MIN(lal_place_req, threads)) !=
+          LAL_OK)
+    return LAL_EINVAL;
+  req = &loaded; /* from here on, only the loaded copy is read */
+  if (req->threads < 1 || req->threads > LAL_CPUSET_MAX || (req->flags & ~PLACE_KNOWN_FLAGS))
     return LAL_EINVAL;
   unsigned same = req->flags & PLACE_SAME_ANY;
   if (same & (same - 1))

@@ -6,11 +6,18 @@
 #include "lal_os.h"
 #include "priority_internal.h"
 
+int lal__priority_load(lal_priority_req *full, const lal_priority_req *req) {
+  lal_priority_req defaults = LAL_PRIORITY_REQ_INIT;
+  *full = defaults;
+  if (!req || lal__input_struct_load(full, sizeof *full, req,
+                                     LAL__INPUT_MIN(lal_priority_req, profile)) != LAL_OK)
+    return LAL_EINVAL;
+  return lal__priority_validate(full);
+}
+
 int lal__priority_validate(const lal_priority_req *req) {
-  if (!req ||
-      !lal__input_struct_ok(req, LAL__OFFSETOF_END(lal_priority_req, mmcss_task), sizeof *req) ||
-      (req->flags & ~LAL__PRIORITY_KNOWN_FLAGS) || req->profile < LAL_PRIORITY_BACKGROUND ||
-      req->profile > LAL_PRIORITY_EXPLICIT)
+  if (!req || req->size != sizeof *req || (req->flags & ~LAL__PRIORITY_KNOWN_FLAGS) ||
+      req->profile < LAL_PRIORITY_BACKGROUND || req->profile > LAL_PRIORITY_EXPLICIT)
     return LAL_EINVAL;
   if (memchr(req->mmcss_task, '\0', sizeof req->mmcss_task) == NULL)
     return LAL_EINVAL;
@@ -56,8 +63,10 @@ static int result_size_ok(const lal_priority_result *r) {
 }
 
 int lal_thread_set_priority(const lal_priority_req *req, lal_priority_result *result) {
-  if (lal__priority_validate(req) != LAL_OK || (result && !result_size_ok(result)))
+  lal_priority_req loaded;
+  if (lal__priority_load(&loaded, req) != LAL_OK || (result && !result_size_ok(result)))
     return LAL_EINVAL;
+  req = &loaded; /* from here on, only the loaded copy is read */
   lal_priority_result full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;

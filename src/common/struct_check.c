@@ -26,6 +26,17 @@ int lal__input_struct_ok(const void *s, size_t min, size_t known) {
   return 1;
 }
 
+int lal__input_struct_load(void *full, size_t full_size, const void *src, size_t min) {
+  if (!lal__input_struct_ok(src, min, full_size))
+    return LAL_EINVAL;
+  /* An older caller's smaller struct: its fields over the defaults already
+   * in *full (libbpf's OPTS_GET with a default, for every field at once). */
+  size_t size = size_of(src);
+  memcpy(full, src, size < full_size ? size : full_size);
+  memcpy(full, &full_size, sizeof full_size);
+  return LAL_OK;
+}
+
 int lal__output_struct_ok(const void *s, size_t min) {
   size_t size = size_of(s);
   return size >= min && size <= LAL__STRUCT_SIZE_MAX;

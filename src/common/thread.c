@@ -21,7 +21,9 @@ struct lal_thread {
   lal__os_event *ready;
   lal_thread_fn fn;
   void *arg;
-  const lal_thread_attr *attr; /* the caller's, valid until `ready` */
+  const lal_thread_attr *attr; /* &attr_copy, or NULL: valid until `ready` */
+  lal_thread_attr attr_copy;   /* the caller's attributes, loaded at full size */
+  lal_priority_req prio_copy;  /* and its priority request, likewise */
   int status;                  /* the first failure when not FALLBACK */
   int ret;
   lal_thread_result result;
@@ -40,8 +42,7 @@ static void entry(void *p) {
   if (a && a->affinity)
     r->affinity_status = lal_thread_set_affinity(a->affinity);
   if (a && a->priority) {
-    lal_priority_req req = *a->priority;
-    req.size = sizeof req;
+    lal_priority_req req = *a->priority; /* prio_copy: full size, validated */
     if (fallback)
       req.flags |= LAL_PRIORITY_FALLBACK;
     r->priority_status = lal_thread_set_priority(&req, &r->priority);
@@ -67,33 +68,49 @@ static void entry(void *p) {
 }
 
 static int valid_attr(const lal_thread_attr *a) {
-  if (!a)
-    return 1;
-  if (!lal__input_struct_ok(a, LAL__OFFSETOF_END(lal_thread_attr, stack_prefault), sizeof *a) ||
-      (a->flags & ~THREAD_KNOWN_FLAGS))
+  if (a->flags & ~THREAD_KNOWN_FLAGS)
     return 0;
   if (a->name && !lal__thread_name_valid(a->name))
     return 0;
   if (a->affinity && lal_cpuset_count(a->affinity) <= 0)
     return 0;
-  if (a->priority && lal__priority_validate(a->priority) != LAL_OK)
-    return 0;
   return 1;
 }
 
+/* Loads the caller's attributes and priority request at full size (defaults
+ * for what an older caller's structs lack), so nothing past them is read;
+ * 1 if valid. */
+static int load_attr(const lal_thread_attr *in, lal_thread_attr *a, lal_priority_req *prio) {
+  lal_thread_attr defaults = LAL_THREAD_ATTR_INIT;
+  *a = defaults;
+  if (lal__input_struct_load(a, sizeof *a, in, LAL__INPUT_MIN(lal_thread_attr, flags)) != LAL_OK)
+    return 0;
+  if (a->priority && lal__priority_load(prio, a->priority) != LAL_OK)
+    return 0;
+  return valid_attr(a);
+}
+
 int lal_thread_create(lal_thread **out, const lal_thread_attr *attr, lal_thread_fn fn, void *arg) {
-  if (!out || !fn || !valid_attr(attr))
+  lal_thread_attr a;
+  lal_priority_req prio;
+  if (!out || !fn || (attr && !load_attr(attr, &a, &prio)))
     return LAL_EINVAL;
   lal_thread *t = calloc(1, sizeof *t);
   if (!t)
     return LAL_ENOMEM;
   t->fn = fn;
   t->arg = arg;
-  t->attr = attr;
+  if (attr) {
+    t->attr_copy = a;
+    t->prio_copy = prio;
+    if (a.priority)
+      t->attr_copy.priority = &t->prio_copy;
+    t->attr = &t->attr_copy;
+  }
   t->result.size = sizeof t->result;
   int rc = lal__os_event_create(&t->ready);
   if (rc == LAL_OK) {
-    rc = lal__os_thread_start(&t->os, attr ? attr->stack_size : 0, entry, t);
+    rc = lal__os_thread_start(&t->os, t->attr ? t->attr->stack_size : 0, entry, t);
     if (rc != LAL_OK)
       lal__os_event_destroy(t->ready);
   }

@@ -126,11 +126,12 @@ static int setup(lal_uring *u, const lal_uring_opts *o, unsigned base, int try_t
 }
 
 int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_result *result) {
-  lal_uring_opts defaults = LAL_URING_OPTS_INIT;
-  const lal_uring_opts *o = opts ? opts : &defaults;
-  if (!out ||
-      !lal__input_struct_ok(o, LAL__OFFSETOF_END(lal_uring_opts, sqpoll_idle_ms), sizeof *o) ||
-      o->entries == 0 || o->entries > MAX_ENTRIES || (o->flags & ~KNOWN_FLAGS) ||
+  lal_uring_opts loaded = LAL_URING_OPTS_INIT;
+  if (opts && lal__input_struct_load(&loaded, sizeof loaded, opts,
+                                     LAL__INPUT_MIN(lal_uring_opts, entries)) != LAL_OK)
+    return LAL_EINVAL;
+  const lal_uring_opts *o = &loaded; /* only the loaded copy is read */
+  if (!out || o->entries == 0 || o->entries > MAX_ENTRIES || (o->flags & ~KNOWN_FLAGS) ||
       o->sqpoll_cpu < -1 || o->sqpoll_cpu >= LAL_CPUSET_MAX ||
       (o->sqpoll_cpu >= 0 && !(o->flags & LAL_URING_SQPOLL)) ||
       (result && (result->size < LAL__OFFSETOF_END(lal_uring_result, reason) ||

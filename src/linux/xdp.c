@@ -299,11 +299,14 @@ int lal_xsk_open(lal_xdp *x, const lal_xsk_opts *opts, lal_xsk **out, lal_xsk_re
 }
 
 static int xsk_open(lal_xdp *x, const lal_xsk_opts *opts, lal_xsk **out, lal_xsk_result *result) {
-  lal_xsk_opts defaults = LAL_XSK_OPTS_INIT;
-  const lal_xsk_opts *o = opts ? opts : &defaults;
-  if (!x || !out || !lal__input_struct_ok(o, LAL__OFFSETOF_END(lal_xsk_opts, flags), sizeof *o) ||
-      (o->flags & ~XSK_KNOWN) || ((o->flags & LAL_XSK_COPY) && (o->flags & LAL_XSK_ZEROCOPY)) ||
-      o->frames < 64 || o->frames > 65536 || (o->frames & (o->frames - 1)) ||
+  lal_xsk_opts loaded = LAL_XSK_OPTS_INIT;
+  if (opts && lal__input_struct_load(&loaded, sizeof loaded, opts,
+                                     LAL__INPUT_MIN(lal_xsk_opts, queue)) != LAL_OK)
+    return LAL_EINVAL;
+  const lal_xsk_opts *o = &loaded; /* only the loaded copy is read */
+  if (!x || !out || (o->flags & ~XSK_KNOWN) ||
+      ((o->flags & LAL_XSK_COPY) && (o->flags & LAL_XSK_ZEROCOPY)) || o->frames < 64 ||
+      o->frames > 65536 || (o->frames & (o->frames - 1)) ||
       (o->frame_size != 2048 && o->frame_size != 4096) || o->queue >= 64 ||
       (result && (result->size < LAL__OFFSETOF_END(lal_xsk_result, reason) ||
                   result->size > LAL__STRUCT_SIZE_MAX)))

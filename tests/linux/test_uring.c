@@ -236,6 +236,38 @@ static void bad_input_queues_nothing(void **state) {
   lal_uring_destroy(NULL);
 }
 
+/* lal_uring_opts from an older caller (no sqpoll_idle_ms: garbage there is
+ * not read, the default 1000 applies) and a newer one (tail zero: OK;
+ * non-zero: LAL_EINVAL, no ring made). */
+static void opts_of_every_size(void **state) {
+  (void)state;
+  lal_uring_opts older = LAL_URING_OPTS_INIT;
+  older.size = offsetof(lal_uring_opts, sqpoll_idle_ms);
+  older.sqpoll_idle_ms = 0xdeadbeef;
+  lal_uring *u = NULL;
+  lal_uring_result r = LAL_URING_RESULT_INIT;
+  int rc = lal_uring_create(&older, &u, &r);
+  if (rc == LAL_ENOTSUP)
+    LAL_SKIP("no io_uring here: %s", r.reason);
+  assert_status(LAL_OK, rc);
+  lal_uring_destroy(u);
+  struct {
+    lal_uring_opts known;
+    unsigned char tail[16];
+  } newer;
+  memset(&newer, 0, sizeof newer);
+  lal_uring_opts defaults = LAL_URING_OPTS_INIT;
+  newer.known = defaults;
+  newer.known.size = sizeof newer;
+  u = NULL;
+  assert_status(LAL_OK, lal_uring_create(&newer.known, &u, &r));
+  lal_uring_destroy(u);
+  newer.tail[5] = 1;
+  u = NULL;
+  assert_status(LAL_EINVAL, lal_uring_create(&newer.known, &u, &r));
+  assert_null(u);
+}
+
 static void a_full_queue_says_eagain(void **state) {
   (void)state;
   lal_uring_opts o = LAL_URING_OPTS_INIT;
@@ -386,6 +418,7 @@ int main(void) {
       cmocka_unit_test(sqpoll_thread_is_pinned),
       cmocka_unit_test(file_and_socket_ops),
       cmocka_unit_test(bad_input_queues_nothing),
+      cmocka_unit_test(opts_of_every_size),
       cmocka_unit_test(a_full_queue_says_eagain),
       cmocka_unit_test(teardown_with_ops_in_flight),
       cmocka_unit_test(sqpoll_fallback),
