@@ -30,7 +30,9 @@ test_pkgs=(libcmocka-dev clang clang-format
            # the MSVC-style Windows build: clang-cl, lld-link, llvm-lib, llvm-rc
            clang-tools lld llvm
            # lints the man pages (groff -ww -z)
-           groff-base)
+           groff-base
+           # checks the exported ABI against abi/ (abidw, abidiff)
+           abigail-tools)
 
 pkgs=("${build_pkgs[@]}")
 case ${1:-} in
