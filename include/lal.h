@@ -495,7 +495,8 @@ typedef struct lal_pacer_stats {
  * LAL_EINVAL: NULL, period 0 or > 1 hour, unknown flags.
  * lal_pacer_wait: sleeps until the next deadline and advances. If the caller
  * is already past it: by default the pacer skips to the first deadline still
- * ahead (counting `missed`) and waits for it; with LAL_PACER_CATCH_UP it returns
+ * ahead and waits for it (`missed` counts the deadlines skipped; the wake-up
+ * stays on the start + n x period grid); with LAL_PACER_CATCH_UP it returns
  * at once for each missed deadline. *late_ns (may be NULL): how late this wake-up
  * was against its deadline. Returns LAL_OK or lal_sleep_until's error;
  * LAL_EINVAL for NULL or a pacer no init/set_period could have left (period 0

@@ -47,9 +47,11 @@ int lal_pacer_wait(lal_pacer *p, uint64_t *late_ns) {
   uint64_t now = lal_now_ns();
   if (deadline > now && deadline - now > PERIOD_MAX_NS)
     return LAL_EINVAL;
-  if (!(p->flags & LAL_PACER_CATCH_UP) && now >= lal_pacer_deadline(p, p->index + 1)) {
-    /* More than a period late: jump to the last deadline already passed. */
-    uint64_t n = (now - p->start_ns) / p->period_ns;
+  if (!(p->flags & LAL_PACER_CATCH_UP) && now >= deadline) {
+    /* Late: skip to the first deadline still ahead and wait for it, as a
+     * frame or audio loop needs (running at once, off the grid, would
+     * squeeze the next period). missed = the deadlines skipped. */
+    uint64_t n = (now - p->start_ns) / p->period_ns + 1;
     p->missed += n - p->index;
     p->index = n;
     deadline = lal_pacer_deadline(p, n);
