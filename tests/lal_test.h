@@ -37,6 +37,18 @@ static inline int lal_test_under_valgrind(void) {
   return preload && strstr(preload, "vgpreload") != NULL;
 }
 
+/* Handing a flag or a pointer between threads in a test: acquire/release
+ * (ThreadSanitizer checks the tests too). MSVC's x64 volatile accesses have
+ * these semantics (/volatile:ms, its default there); the variables are
+ * declared volatile for it. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#  define LAL_TEST_LOAD_ACQUIRE(p) (*(p))
+#  define LAL_TEST_STORE_RELEASE(p, v) (*(p) = (v))
+#else
+#  define LAL_TEST_LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#  define LAL_TEST_STORE_RELEASE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#endif
+
 #define assert_status(expected, actual)                                                            \
   do {                                                                                             \
     int lal_test_got_ = (actual);                                                                  \

@@ -84,11 +84,11 @@ static void bad_sets_change_nothing(void **state) {
 }
 
 static lal_cpuset seen_by_worker;
-static int worker_go; /* release/acquire: the worker then sees the new affinity */
+static volatile int worker_go; /* release/acquire: the worker then sees the new affinity */
 
 static int worker(void *arg) {
   (void)arg;
-  while (!__atomic_load_n(&worker_go, __ATOMIC_ACQUIRE))
+  while (!LAL_TEST_LOAD_ACQUIRE(&worker_go))
     lal_sleep_ns(1000000, 0);
   return lal_thread_get_affinity(&seen_by_worker);
 }
@@ -104,13 +104,13 @@ static void process_affinity_reaches_every_thread(void **state) {
   assert_int_equal(lal_cpuset_count(&tmp), 0); /* this thread is inside the process set */
 
   lal_thread *t;
-  __atomic_store_n(&worker_go, 0, __ATOMIC_RELEASE);
+  LAL_TEST_STORE_RELEASE(&worker_go, 0);
   assert_status(LAL_OK, lal_thread_create(&t, NULL, worker, NULL));
   lal_cpuset one;
   lal_cpuset_zero(&one);
   lal_cpuset_set(&one, lal_cpuset_first(&before));
   assert_status(LAL_OK, lal_process_set_affinity(&one));
-  __atomic_store_n(&worker_go, 1, __ATOMIC_RELEASE);
+  LAL_TEST_STORE_RELEASE(&worker_go, 1);
   int ret = -1;
   assert_status(LAL_OK, lal_thread_join(t, &ret));
   assert_status(LAL_OK, ret);

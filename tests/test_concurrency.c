@@ -25,8 +25,8 @@ typedef struct worker {
   int index;
 } worker;
 
-static int acquire_load(volatile int *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
-static void release_store(volatile int *p, int v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static int acquire_load(volatile int *p) { return LAL_TEST_LOAD_ACQUIRE(p); }
+static void release_store(volatile int *p, int v) { LAL_TEST_STORE_RELEASE(p, v); }
 
 #define CHECK(w, cond)                                                                             \
   do {                                                                                             \

@@ -148,11 +148,11 @@ static void bad_arguments(void **state) {
 
 /* Handed over with release/acquire: the handle must be complete when the
  * thread sees it (ThreadSanitizer checks the tests too). */
-static lal_thread *self_handle;
+static lal_thread *volatile self_handle;
 static int join_self(void *arg) {
   (void)arg;
   lal_thread *me;
-  while (!(me = __atomic_load_n(&self_handle, __ATOMIC_ACQUIRE)))
+  while (!(me = LAL_TEST_LOAD_ACQUIRE(&self_handle)))
     lal_sleep_ns(100000, 0);
   return lal_thread_join(me, NULL);
 }
@@ -160,9 +160,9 @@ static int join_self(void *arg) {
 static void a_thread_cannot_join_itself(void **state) {
   (void)state;
   lal_thread *t;
-  __atomic_store_n(&self_handle, NULL, __ATOMIC_RELEASE);
+  LAL_TEST_STORE_RELEASE(&self_handle, NULL);
   assert_status(LAL_OK, lal_thread_create(&t, NULL, join_self, NULL));
-  __atomic_store_n(&self_handle, t, __ATOMIC_RELEASE);
+  LAL_TEST_STORE_RELEASE(&self_handle, t);
   int ret = 0;
   assert_status(LAL_OK, lal_thread_join(t, &ret));
   assert_status(LAL_EINVAL, ret);

@@ -31,7 +31,7 @@ endif()
 # so the prefix is also given as a find root.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/cmake ${common_args}
     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix})
-run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake --config Release)
 
 # An unknown component is an error naming it, not a silent success.
 file(WRITE ${WORK_DIR}/bad-component/CMakeLists.txt
@@ -63,7 +63,7 @@ unset(ENV{PKG_CONFIG_PATH})
 # (pkg_check_modules resolves -L/-l with find_library, re-rooted like the above.)
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/pkgconfig ${common_args} -DUSE_PKGCONFIG=ON
     -DCMAKE_FIND_ROOT_PATH=${prefix})
-run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig --config Release)
 
 # Static through pkg-config, as a Makefile would: the compiler driven by hand
 # with `pkg-config --cflags --libs lal-static` (the archive by path,
@@ -113,5 +113,12 @@ foreach(mode IN LISTS pc_modes)
   list(APPEND exes pc-static/consumer_${mode})
 endforeach()
 foreach(exe IN LISTS exes)
-  run(${EMULATOR} ${WORK_DIR}/${exe}${exe_suffix})
+  # Multi-config generators (Visual Studio) put it under Release/.
+  get_filename_component(dir ${exe} DIRECTORY)
+  get_filename_component(name ${exe} NAME)
+  set(path ${WORK_DIR}/${exe}${exe_suffix})
+  if(NOT EXISTS ${path})
+    set(path ${WORK_DIR}/${dir}/Release/${name}${exe_suffix})
+  endif()
+  run(${EMULATOR} ${path})
 endforeach()
