@@ -739,6 +739,26 @@ typedef enum lal_policy {
 #define LAL_PRIORITY_FALLBACK (1u << 0)
 /* Leave Windows power throttling (EcoQoS) of the thread as it is. */
 #define LAL_PRIORITY_KEEP_THROTTLING (1u << 1)
+/* The Linux fallback steps a request may take after the direct one (with
+ * LAL_PRIORITY_FALLBACK). None of these bits: every step. Any: only those.
+ * RTKIT: SCHED_RR from rtkit (org.freedesktop.RealtimeKit1, system bus);
+ * PORTAL: from the xdg Realtime portal (session bus; first inside Flatpak);
+ * SLICE: an EEVDF slice hint, SCHED_OTHER with a short sched_runtime (Linux
+ * 6.12+); NICE: a lower nice value within RLIMIT_NICE. */
+#define LAL_PRIORITY_VIA_RTKIT (1u << 4)
+#define LAL_PRIORITY_VIA_PORTAL (1u << 5)
+#define LAL_PRIORITY_VIA_SLICE (1u << 6)
+#define LAL_PRIORITY_VIA_NICE (1u << 7)
+
+/* lal_priority_result.obtained_via: which step gave the thread its scheduling. */
+typedef enum lal_priority_via {
+  LAL_VIA_DIRECT = 0, /* the OS call itself (sched_setattr, SetThreadPriority...) */
+  LAL_VIA_RTKIT = 1,
+  LAL_VIA_PORTAL = 2,
+  LAL_VIA_SLICE = 3,
+  LAL_VIA_NICE = 4,     /* a nice value, the last step before giving up */
+  LAL_VIA_UNCHANGED = 5 /* nothing could be applied: the thread kept what it had */
+} lal_priority_via;
 
 /* Windows priority classes for LAL_POLICY_WINDOWS (0 = leave the class alone). */
 #define LAL_WIN_CLASS_IDLE 1
@@ -799,6 +819,10 @@ typedef struct lal_priority_result {
                             (RLIMIT_RTPRIO 0, no CAP_SYS_NICE); nice -10: EPERM; nice 0: ok" */
   int mmcss_priority;    /* Windows: the MMCSS priority within mmcss_task (AVRT_PRIORITY:
                             -1 low, 0 normal, 1 high, 2 critical); 0 otherwise */
+  int obtained_via;      /* lal_priority_via: the step that applied (lal_thread_set_priority) */
+  uint64_t slice_ns;     /* Linux: the EEVDF slice in force when set by lal, else 0 */
+  int64_t rlimit_rttime; /* Linux RLIMIT_RTTIME soft limit in us (-1 = unlimited) after
+                            the call: rtkit/the portal make lal lower it (see below) */
 } lal_priority_result;
 #define LAL_PRIORITY_RESULT_INIT LAL__SIZED_INIT(lal_priority_result)
 
@@ -820,10 +844,24 @@ typedef struct lal_priority_result {
  *
  * Without LAL_PRIORITY_FALLBACK a refused step returns its status (LAL_EPERM
  * when the privilege is missing) and leaves the thread as it was. With it, Linux
- * degrades DEADLINE -> FIFO 80 -> FIFO capped at RLIMIT_RTPRIO -> nice (-11 for
- * AUDIO/REALTIME, as rtkit, then the lowest RLIMIT_NICE allows) -> unchanged,
- * and Windows drops MMCSS for TIME_CRITICAL; `result` (may be NULL) always says
- * what the thread has afterwards and why (reason, denied, rlimits).
+ * degrades, for FIFO/RR (AUDIO, REALTIME, explicit) requests: DEADLINE -> FIFO 80
+ * -> the asked RT policy (CAP_SYS_NICE) -> capped at RLIMIT_RTPRIO -> rtkit
+ * SCHED_RR at the priority asked, clamped to rtkit's MaxRealtimePriority (the
+ * clamp reported) -> the xdg Realtime portal (inside Flatpak it comes before
+ * rtkit) -> an EEVDF slice hint (SCHED_OTHER, sched_runtime 1 ms; Linux 6.12+,
+ * verified by reading it back) -> nice -11, then the lowest RLIMIT_NICE allows
+ * -> unchanged; the LAL_PRIORITY_VIA_* flags restrict which of these steps are
+ * allowed. Windows drops MMCSS for TIME_CRITICAL. `result` (may be NULL) always
+ * says what the thread has afterwards, which step gave it (obtained_via) and
+ * why each earlier one failed (reason, denied, rlimits).
+ * rtkit and the portal: lal first lowers RLIMIT_RTTIME (soft and hard, for the
+ * whole process, irreversibly) to the broker's RTTimeUSecMax (200 ms on
+ * Debian), as they require: from then on a realtime thread of the process that
+ * runs that long without blocking gets SIGXCPU, and at the hard limit SIGKILL
+ * (getrlimit(2)); the default SIGXCPU action ends the process. Threads that
+ * block every period (audio callbacks, frame loops) never come near it. The
+ * D-Bus client is libdbus-1, loaded at run time: without it these steps say so
+ * and the chain goes on. They cost a D-Bus round trip or four (~1 ms).
  * LAL_EINVAL: NULL req, unknown profile/policy/flags, rt_priority outside 1..99,
  * nice outside -20..19, DEADLINE with runtime 0 or runtime > deadline > period,
  * an unterminated mmcss_task. Cost: a few syscalls (sched_setattr, getrlimit).

@@ -380,11 +380,14 @@ static int denied_everything(char *msg, size_t size) {
   CHILD_EXPECT(res.policy == LAL_POLICY_OTHER && res.nice == 0);
   CHILD_EXPECT(sched_getscheduler(0) == SCHED_OTHER);
   CHILD_EXPECT(res.denied == LAL_EPERM && res.rlimit_rtprio == 0);
-  req.flags = LAL_PRIORITY_FALLBACK;
+  /* Only the nice step allowed: the brokers and the slice hint, which an
+   * unprivileged thread may well get, are test_rtkit's. */
+  req.flags = LAL_PRIORITY_FALLBACK | LAL_PRIORITY_VIA_NICE;
   memset(&res, 0, sizeof res);
   res.size = sizeof res;
   CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
   CHILD_EXPECT(res.flags & LAL_PRIORITY_DEGRADED);
+  CHILD_EXPECT(res.obtained_via == LAL_VIA_UNCHANGED);
   CHILD_EXPECT(res.policy == LAL_POLICY_OTHER && res.nice == 0);
   CHILD_EXPECT(res.denied == LAL_EPERM);
   CHILD_EXPECT(strstr(res.reason, "SCHED_FIFO 80: LAL_EPERM") != NULL);
@@ -490,10 +493,10 @@ static void expect_chain(int profile, int policy, int64_t rl_rt, int64_t rl_nice
   req.rt_priority = 50;
   req.runtime_ns = 1000000, req.deadline_ns = 10000000;
   lal__sched_chain c;
-  assert_status(LAL_OK, lal__linux_priority_chain(&req, 0, rl_rt, rl_nice, &c));
+  assert_status(LAL_OK, lal__linux_priority_chain(&req, 0, rl_rt, rl_nice, 0, &c));
   char got[512] = "", step[96];
   for (int i = 0; i < c.n; i++) {
-    lal__linux_sched_describe(&c.steps[i], step, sizeof step);
+    lal__linux_step_describe(&c, i, step, sizeof step);
     snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " > " : "", step);
   }
   assert_string_equal(got, expected);
@@ -502,26 +505,47 @@ static void expect_chain(int profile, int policy, int64_t rl_rt, int64_t rl_nice
 /* The documented degradation for limits this machine cannot set. */
 static void priority_chain_degrades(void **state) {
   (void)state;
-  expect_chain(LAL_PRIORITY_REALTIME, 0, 0, 0, "SCHED_FIFO 80 > SCHED_OTHER nice -11");
+#  define BROKERS(p) "rtkit SCHED_RR " p " > portal SCHED_RR " p " > SCHED_OTHER slice 1000 us > "
+  expect_chain(LAL_PRIORITY_REALTIME, 0, 0, 0,
+               "SCHED_FIFO 80 > " BROKERS("80") "SCHED_OTHER nice -11");
   expect_chain(LAL_PRIORITY_REALTIME, 0, 20, 0,
-               "SCHED_FIFO 80 > SCHED_FIFO 20 > SCHED_OTHER nice -11");
+               "SCHED_FIFO 80 > SCHED_FIFO 20 > " BROKERS("80") "SCHED_OTHER nice -11");
   expect_chain(LAL_PRIORITY_AUDIO, 0, 0, 25,
-               "SCHED_FIFO 60 > SCHED_OTHER nice -11 > SCHED_OTHER nice -5");
-  expect_chain(LAL_PRIORITY_AUDIO, 0, -1, -1, "SCHED_FIFO 60 > SCHED_OTHER nice -11");
-  expect_chain(LAL_PRIORITY_AUDIO, 0, 95, 0, "SCHED_FIFO 60 > SCHED_OTHER nice -11");
+               "SCHED_FIFO 60 > " BROKERS("60") "SCHED_OTHER nice -11 > SCHED_OTHER nice -5");
+  expect_chain(LAL_PRIORITY_AUDIO, 0, -1, -1,
+               "SCHED_FIFO 60 > " BROKERS("60") "SCHED_OTHER nice -11");
+  expect_chain(LAL_PRIORITY_AUDIO, 0, 95, 0,
+               "SCHED_FIFO 60 > " BROKERS("60") "SCHED_OTHER nice -11");
   expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 25, "SCHED_OTHER nice -10 > SCHED_OTHER nice -5");
   expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 0, "SCHED_OTHER nice -10");
   expect_chain(LAL_PRIORITY_BACKGROUND, 0, 0, 0, "SCHED_BATCH nice 10");
   expect_chain(LAL_PRIORITY_EXPLICIT, LAL_POLICY_RR, 10, 0,
-               "SCHED_RR 50 > SCHED_RR 10 > SCHED_OTHER nice -11");
-  expect_chain(
-      LAL_PRIORITY_EXPLICIT, LAL_POLICY_DEADLINE, 0, 0,
-      "SCHED_DEADLINE 1000000/10000000/10000000 ns > SCHED_FIFO 80 > SCHED_OTHER nice -11");
+               "SCHED_RR 50 > SCHED_RR 10 > " BROKERS("50") "SCHED_OTHER nice -11");
+  expect_chain(LAL_PRIORITY_EXPLICIT, LAL_POLICY_DEADLINE, 0, 0,
+               "SCHED_DEADLINE 1000000/10000000/10000000 ns > SCHED_FIFO 80 > " BROKERS(
+                   "80") "SCHED_OTHER nice -11");
+  /* A request naming its steps gets only those; inside Flatpak the portal
+   * comes first (rtkit is not reachable from the sandbox). */
+  lal_priority_req only = LAL_PRIORITY_REQ_INIT;
+  only.profile = LAL_PRIORITY_AUDIO;
+  only.flags = LAL_PRIORITY_FALLBACK | LAL_PRIORITY_VIA_RTKIT | LAL_PRIORITY_VIA_SLICE;
+  lal__sched_chain oc;
+  assert_status(LAL_OK, lal__linux_priority_chain(&only, 0, 0, 0, 0, &oc));
+  char got[256] = "", step[96];
+  for (int i = 0; i < oc.n; i++) {
+    lal__linux_step_describe(&oc, i, step, sizeof step);
+    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " > " : "", step);
+  }
+  assert_string_equal(got, "SCHED_FIFO 60 > rtkit SCHED_RR 60 > SCHED_OTHER slice 1000 us");
+  only.flags = LAL_PRIORITY_FALLBACK;
+  assert_status(LAL_OK, lal__linux_priority_chain(&only, 0, 0, 0, 1, &oc));
+  assert_int_equal(oc.how[1], LAL__STEP_PORTAL);
+  assert_int_equal(oc.how[2], LAL__STEP_RTKIT);
   lal_priority_req req = LAL_PRIORITY_REQ_INIT;
   req.profile = LAL_PRIORITY_EXPLICIT;
   req.policy = LAL_POLICY_WINDOWS;
   lal__sched_chain c;
-  assert_status(LAL_ENOTSUP, lal__linux_priority_chain(&req, 0, 0, 0, &c));
+  assert_status(LAL_ENOTSUP, lal__linux_priority_chain(&req, 0, 0, 0, 0, &c));
 }
 #endif
 

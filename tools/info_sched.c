@@ -148,8 +148,8 @@ void info_profiles_text(void) {
     char got[96];
     int rc = try_profile(p, &r);
     priority_text(&r, got, sizeof got);
-    printf("  %-12s %s%s%s  [%s]\n", priority_profile_name(p),
-           rc == LAL_OK ? got : lal_err_name(rc),
+    printf("  %-12s %s via %s%s%s  [%s]\n", priority_profile_name(p),
+           rc == LAL_OK ? got : lal_err_name(rc), priority_via_name(r.obtained_via),
            r.flags & LAL_PRIORITY_DEGRADED ? " (degraded)" : "",
            r.flags & LAL_PRIORITY_NO_THROTTLING ? ", EcoQoS off" : "", r.reason);
   }
@@ -173,6 +173,8 @@ void info_profiles_json(json_writer *w) {
     json_int(w, "win_thread_priority", r.win_thread_priority);
     json_string(w, "mmcss_task", r.mmcss_task);
     json_bool(w, "degraded", (r.flags & LAL_PRIORITY_DEGRADED) != 0);
+    json_string(w, "via", priority_via_name(r.obtained_via));
+    json_uint(w, "slice_ns", r.slice_ns);
     json_string(w, "reason", r.reason);
     json_object_end(w);
   }

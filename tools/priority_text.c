@@ -28,6 +28,12 @@ int priority_profile_parse(const char *name) {
   return -1;
 }
 
+const char *priority_via_name(int via) {
+  static const char *const names[] = {"direct",     "rtkit", "portal",
+                                      "slice hint", "nice",  "unchanged"};
+  return via >= LAL_VIA_DIRECT && via <= LAL_VIA_UNCHANGED ? names[via] : "?";
+}
+
 const char *priority_policy_name(int policy) {
   return policy >= 0 && policy <= LAL_POLICY_WINDOWS ? policy_names[policy] : "?";
 }
@@ -38,6 +44,9 @@ void priority_text(const lal_priority_result *r, char *buf, size_t size) {
              r->win_thread_priority, r->mmcss_task[0] ? ", MMCSS " : "", r->mmcss_task);
   else if (r->policy == LAL_POLICY_FIFO || r->policy == LAL_POLICY_RR)
     snprintf(buf, size, "%s %d", policy_names[r->policy], r->rt_priority);
+  else if (r->slice_ns)
+    snprintf(buf, size, "%s nice %d, slice %llu us", policy_names[r->policy], r->nice,
+             (unsigned long long)(r->slice_ns / 1000));
   else if (r->policy >= 0 && r->policy <= LAL_POLICY_DEADLINE)
     snprintf(buf, size, "%s nice %d", policy_names[r->policy], r->nice);
   else

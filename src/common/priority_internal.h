@@ -5,7 +5,9 @@
 
 #include "lal.h"
 
-#define LAL__PRIORITY_KNOWN_FLAGS (LAL_PRIORITY_FALLBACK | LAL_PRIORITY_KEEP_THROTTLING)
+#define LAL__PRIORITY_KNOWN_FLAGS                                                                  \
+  (LAL_PRIORITY_FALLBACK | LAL_PRIORITY_KEEP_THROTTLING | LAL_PRIORITY_VIA_RTKIT |                 \
+   LAL_PRIORITY_VIA_PORTAL | LAL_PRIORITY_VIA_SLICE | LAL_PRIORITY_VIA_NICE)
 
 /* LAL_OK if req, a full current-size struct (one lal__priority_load made), is
  * well-formed (see lal_thread_set_priority), else LAL_EINVAL. */

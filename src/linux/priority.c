@@ -23,6 +23,7 @@
 #include "priority_internal.h"
 #include "priority_chain.h"
 #include "procfs.h"
+#include "rtkit.h"
 
 #define CAP_SYS_NICE_BIT 23
 
@@ -70,6 +71,17 @@ static int lal_policy_of(uint32_t k) {
   default:
     return LAL_POLICY_OTHER;
   }
+}
+
+void lal__linux_step_describe(const lal__sched_chain *c, int i, char *buf, size_t size) {
+  const struct sched_attr_v1 *a = &c->steps[i];
+  if (c->how[i] != LAL__STEP_SYSCALL)
+    snprintf(buf, size, "%s SCHED_RR %u", c->how[i] == LAL__STEP_RTKIT ? "rtkit" : "portal",
+             a->priority);
+  else if ((a->policy == K_OTHER || a->policy == K_BATCH) && a->runtime)
+    snprintf(buf, size, "SCHED_OTHER slice %llu us", (unsigned long long)(a->runtime / 1000));
+  else
+    lal__linux_sched_describe(a, buf, size);
 }
 
 void lal__linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t size) {
@@ -154,15 +166,29 @@ int lal__os_priority_restore(const lal_priority_result *saved) {
 
 /* ---- the request as a chain of attempts, first = what was asked */
 
-static void push(lal__sched_chain *c, uint32_t policy, uint32_t prio, int nice, uint64_t flags) {
+static void push_how(lal__sched_chain *c, int how, uint32_t policy, uint32_t prio, int nice,
+                     uint64_t flags) {
   if (c->n >= LAL__SCHED_CHAIN_MAX)
     return;
+  c->how[c->n] = how;
   struct sched_attr_v1 *a = &c->steps[c->n++];
   memset(a, 0, sizeof *a);
   a->policy = policy;
   a->priority = prio;
   a->nice = nice;
   a->flags = flags;
+}
+
+static void push(lal__sched_chain *c, uint32_t policy, uint32_t prio, int nice, uint64_t flags) {
+  push_how(c, LAL__STEP_SYSCALL, policy, prio, nice, flags);
+}
+
+/* The fallback steps a request allows: every one, unless it names some. */
+#define VIA_ALL                                                                                    \
+  (LAL_PRIORITY_VIA_RTKIT | LAL_PRIORITY_VIA_PORTAL | LAL_PRIORITY_VIA_SLICE |                     \
+   LAL_PRIORITY_VIA_NICE)
+static unsigned allowed_steps(unsigned flags) {
+  return flags & VIA_ALL ? flags & VIA_ALL : VIA_ALL;
 }
 
 /* The lowest nice an unprivileged thread may set: RLIMIT_NICE r allows 20 - r
@@ -179,17 +205,34 @@ static void degrade_nice(lal__sched_chain *c, int nice, uint64_t keep_flags, int
     push(c, K_OTHER, 0, lo, keep_flags);
 }
 
+/* After the direct RT attempts: the brokers (the portal first inside
+ * Flatpak, where rtkit is not reachable), the slice hint (its nice is set to
+ * the thread's own when applied), then nice. */
 static void degrade_rt(lal__sched_chain *c, uint32_t policy, uint32_t prio, uint64_t keep_flags,
-                       int64_t rl_rtprio, int64_t rl_nice) {
+                       int64_t rl_rtprio, int64_t rl_nice, unsigned allow, int flatpak) {
   if (rl_rtprio > 0 && rl_rtprio < (int64_t)prio)
     push(c, policy, (uint32_t)rl_rtprio, 0, K_RESET_ON_FORK);
-  push(c, K_OTHER, 0, RTKIT_NICE, keep_flags);
-  degrade_nice(c, RTKIT_NICE, keep_flags, rl_nice);
+  int order[2] = {flatpak ? LAL__STEP_PORTAL : LAL__STEP_RTKIT,
+                  flatpak ? LAL__STEP_RTKIT : LAL__STEP_PORTAL};
+  for (int i = 0; i < 2; i++) {
+    unsigned bit = order[i] == LAL__STEP_RTKIT ? LAL_PRIORITY_VIA_RTKIT : LAL_PRIORITY_VIA_PORTAL;
+    if (allow & bit)
+      push_how(c, order[i], K_RR, prio, 0, K_RESET_ON_FORK);
+  }
+  if (allow & LAL_PRIORITY_VIA_SLICE) {
+    push(c, K_OTHER, 0, 0, keep_flags);
+    c->steps[c->n - 1].runtime = LAL__SLICE_NS;
+  }
+  if (allow & LAL_PRIORITY_VIA_NICE) {
+    push(c, K_OTHER, 0, RTKIT_NICE, keep_flags);
+    degrade_nice(c, RTKIT_NICE, keep_flags, rl_nice);
+  }
 }
 
 int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, int64_t rl_rt,
-                              int64_t rl_nice, lal__sched_chain *c) {
+                              int64_t rl_nice, int flatpak, lal__sched_chain *c) {
   uint64_t keep = cur_flags & K_RESET_ON_FORK; /* an unprivileged thread cannot clear it */
+  unsigned allow = allowed_steps(req->flags);
   int policy = req->profile == LAL_PRIORITY_EXPLICIT ? req->policy : -1;
   c->n = 0;
   switch (req->profile) {
@@ -207,7 +250,7 @@ int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, i
   case LAL_PRIORITY_REALTIME: {
     uint32_t prio = req->profile == LAL_PRIORITY_AUDIO ? PROFILE_AUDIO_FIFO : PROFILE_REALTIME_FIFO;
     push(c, K_FIFO, prio, 0, K_RESET_ON_FORK);
-    degrade_rt(c, K_FIFO, prio, keep, rl_rt, rl_nice);
+    degrade_rt(c, K_FIFO, prio, keep, rl_rt, rl_nice, allow, flatpak);
     return LAL_OK;
   }
   }
@@ -224,7 +267,7 @@ int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, i
   case LAL_POLICY_RR: {
     uint32_t k = policy == LAL_POLICY_FIFO ? K_FIFO : K_RR;
     push(c, k, (uint32_t)req->rt_priority, 0, K_RESET_ON_FORK);
-    degrade_rt(c, k, (uint32_t)req->rt_priority, keep, rl_rt, rl_nice);
+    degrade_rt(c, k, (uint32_t)req->rt_priority, keep, rl_rt, rl_nice, allow, flatpak);
     return LAL_OK;
   }
   case LAL_POLICY_DEADLINE:
@@ -234,10 +277,56 @@ int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, i
     c->steps[0].deadline = req->deadline_ns;
     c->steps[0].period = req->period_ns ? req->period_ns : req->deadline_ns;
     push(c, K_FIFO, PROFILE_REALTIME_FIFO, 0, K_RESET_ON_FORK);
-    degrade_rt(c, K_FIFO, PROFILE_REALTIME_FIFO, keep, rl_rt, rl_nice);
+    degrade_rt(c, K_FIFO, PROFILE_REALTIME_FIFO, keep, rl_rt, rl_nice, allow, flatpak);
     return LAL_OK;
   }
   return LAL_ENOTSUP; /* LAL_POLICY_WINDOWS */
+}
+
+/* The slice hint: SCHED_OTHER at the thread's own nice with sched_runtime
+ * set. Linux 6.12+ takes it as the EEVDF slice and reports it back from
+ * sched_getattr; older kernels accept the call but keep their default, so
+ * the read-back is the check (and the thread is put back when it fails). */
+static int apply_slice(struct sched_attr_v1 *step, const struct sched_attr_v1 *cur, char *note,
+                       size_t size) {
+  step->nice = cur->policy == K_OTHER || cur->policy == K_BATCH ? cur->nice : 0;
+  int rc = setattr(step);
+  if (rc != LAL_OK)
+    return rc;
+  struct sched_attr_v1 now;
+  if (getattr(&now) == LAL_OK && now.runtime == step->runtime)
+    return LAL_OK;
+  setattr(cur);
+  snprintf(note, size, "the kernel keeps its own slice (an EEVDF slice hint needs Linux 6.12)");
+  return LAL_ENOTSUP;
+}
+
+/* A broker step: the grant, then what the thread really has. */
+static int apply_broker(int how, struct sched_attr_v1 *step, lal_priority_result *res, char *note,
+                        size_t size) {
+  lal__broker_grant g;
+  int rc = lal__linux_broker_realtime(
+      how == LAL__STEP_PORTAL ? LAL__BROKER_PORTAL : LAL__BROKER_RTKIT, step->priority, &g);
+  snprintf(note, size, "%s", g.reason);
+  if (rc != LAL_OK)
+    return rc;
+  struct sched_attr_v1 now;
+  if (getattr(&now) == LAL_OK)
+    *step = now; /* SCHED_RR | SCHED_RESET_ON_FORK at the granted priority */
+  (void)res;
+  return LAL_OK;
+}
+
+static int via_of(const lal__sched_chain *c, int i) {
+  if (c->how[i] == LAL__STEP_RTKIT)
+    return LAL_VIA_RTKIT;
+  if (c->how[i] == LAL__STEP_PORTAL)
+    return LAL_VIA_PORTAL;
+  if (c->steps[i].runtime && c->steps[i].policy == K_OTHER)
+    return LAL_VIA_SLICE;
+  return i == 0                                                           ? LAL_VIA_DIRECT
+         : c->steps[i].policy == K_OTHER && c->steps[0].policy != K_OTHER ? LAL_VIA_NICE
+                                                                          : LAL_VIA_DIRECT;
 }
 
 int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) {
@@ -247,31 +336,45 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     return rc;
   int64_t rl_rt = soft_limit(RLIMIT_RTPRIO), rl_nice = soft_limit(RLIMIT_NICE);
   lal__sched_chain c;
-  rc = lal__linux_priority_chain(req, cur.flags, rl_rt, rl_nice, &c);
+  rc = lal__linux_priority_chain(req, cur.flags, rl_rt, rl_nice, lal__linux_in_flatpak(""), &c);
   if (rc != LAL_OK) {
     lal__priority_note(res, "LAL_POLICY_WINDOWS: Windows only");
     fill_from(&cur, rl_rt, rl_nice, res);
+    res->obtained_via = LAL_VIA_UNCHANGED;
+    res->rlimit_rttime = soft_limit(RLIMIT_RTTIME);
     return rc;
   }
   int fallback = req->flags & LAL_PRIORITY_FALLBACK;
   int applied = -1, explained = 0;
   for (int i = 0; i < (fallback ? c.n : 1) && applied < 0; i++) {
-    char what[96], note[160];
-    lal__linux_sched_describe(&c.steps[i], what, sizeof what);
-    int st = setattr(&c.steps[i]);
+    char what[96], note[320], detail[200] = "";
+    lal__linux_step_describe(&c, i, what, sizeof what);
+    int st;
+    if (c.how[i] != LAL__STEP_SYSCALL)
+      st = apply_broker(c.how[i], &c.steps[i], res, detail, sizeof detail);
+    else if (c.steps[i].runtime && c.steps[i].policy == K_OTHER)
+      st = apply_slice(&c.steps[i], &cur, detail, sizeof detail);
+    else
+      st = setattr(&c.steps[i]);
     if (st == LAL_OK) {
       applied = i;
-      snprintf(note, sizeof note, "%s: ok", what);
+      if (c.how[i] != LAL__STEP_SYSCALL)
+        snprintf(note, sizeof note, "%s", detail); /* the broker's own words, clamp included */
+      else
+        snprintf(note, sizeof note, "%s: ok", what);
     } else {
       int os = lal_last_os_error();
       if (!res->denied) {
         res->denied = st;
         res->denied_os_error = os;
       }
-      if (st == LAL_EPERM && !explained++) /* the limits once, on the first refusal */
+      if (detail[0])
+        snprintf(note, sizeof note, "%s%s%s", c.how[i] != LAL__STEP_SYSCALL ? "" : what,
+                 c.how[i] != LAL__STEP_SYSCALL ? "" : ": ", detail);
+      else if (st == LAL_EPERM && !explained++) /* the limits once, on the first refusal */
         snprintf(note, sizeof note, "%s: %s (RLIMIT_RTPRIO %lld, RLIMIT_NICE %lld, %s)", what,
                  lal_err_name(st), (long long)rl_rt, (long long)rl_nice,
-                 has_cap_sys_nice() ? "CAP_SYS_NICE held" : "no CAP_SYS_NICE");
+                 has_cap_sys_nice() ? "CAP_SYS_NICE" : "no CAP_SYS_NICE");
       else if (st == LAL_EPERM)
         snprintf(note, sizeof note, "%s: %s", what, lal_err_name(st));
       else
@@ -280,8 +383,12 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     lal__priority_note(res, note);
   }
   /* sched_setattr applies exactly what it accepts: the result is the step
-   * that succeeded (sched_flags as sent), or the state before. */
+   * that succeeded (sched_flags as sent; a broker's as read back), or the
+   * state before. */
   fill_from(applied >= 0 ? &c.steps[applied] : &cur, rl_rt, rl_nice, res);
+  res->obtained_via = applied >= 0 ? via_of(&c, applied) : LAL_VIA_UNCHANGED;
+  res->slice_ns = applied >= 0 && res->obtained_via == LAL_VIA_SLICE ? c.steps[applied].runtime : 0;
+  res->rlimit_rttime = soft_limit(RLIMIT_RTTIME);
   if (applied != 0) {
     res->flags |= LAL_PRIORITY_DEGRADED;
     if (!fallback)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* Realtime through rtkit or the xdg Realtime portal (rtkit.c). */
+#ifndef LAL_LINUX_RTKIT_H
+#define LAL_LINUX_RTKIT_H
+
+#include <stdint.h>
+
+enum { LAL__BROKER_RTKIT = 0, LAL__BROKER_PORTAL = 1 };
+
+/* What a broker granted or why not. */
+typedef struct lal__broker_grant {
+  int priority;     /* SCHED_RR priority obtained, 0 if none */
+  int clamped;      /* the priority asked was above the broker's maximum */
+  int max_priority; /* MaxRealtimePriority, MinNiceLevel, RTTimeUSecMax as read */
+  int min_nice;
+  long long rttime_us; /* -1 if not read */
+  char reason[200];    /* "rtkit: SCHED_RR 20 (asked 60; rtkit allows at most 20)" */
+} lal__broker_grant;
+
+/* Asks the broker (LAL__BROKER_RTKIT on the system bus, LAL__BROKER_PORTAL
+ * on the session bus) to make the calling thread SCHED_RR at `want`, clamped
+ * to its MaxRealtimePriority, after lowering RLIMIT_RTTIME (soft and hard) to
+ * its RTTimeUSecMax. LAL_OK; LAL_ENOTSUP: no libdbus-1, no bus, or no such
+ * service; LAL_EPERM: refused; LAL_EAGAIN: no reply in 2 s; g->reason says
+ * which. Costs a D-Bus connection and three to four round trips (~ms). */
+int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g);
+
+/* 1 inside a Flatpak sandbox (root + "/.flatpak-info" exists). */
+int lal__linux_in_flatpak(const char *root);
+
+#endif

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Realtime without root, against the real services: a system bus, polkitd
+ * and rtkit-daemon started by the ctest fixture (tests/linux/rtkit-services.sh).
+ * In a child that drops to nobody with RLIMIT_RTPRIO 0 (no CAP_SYS_NICE):
+ * AUDIO obtains SCHED_RR from rtkit, clamped to its MaxRealtimePriority, with
+ * RLIMIT_RTTIME lowered to its RTTimeUSecMax; with rtkit stopped, the chain
+ * goes on to the portal (no session bus here) and the EEVDF slice hint.
+ */
+#include <sched.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lal_test.h"
+#include "lal_test_child.h"
+
+/* In a child check: on failure, the condition and what lal said. */
+#define CHILD_EXPECT(cond)                                                                         \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      snprintf(msg, size, "%s failed; reason: %s", #cond, res.reason);                             \
+      return 0;                                                                                    \
+    }                                                                                              \
+  } while (0)
+
+static int rtkit_running(void) {
+  char cmd[512];
+  snprintf(cmd, sizeof cmd,
+           "dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus "
+           "org.freedesktop.DBus.NameHasOwner string:org.freedesktop.RealtimeKit1 2>/dev/null "
+           "| grep -q 'boolean true'");
+  return system(cmd) == 0;
+}
+
+static int services(const char *action) {
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "bash '%s' %s '%s' >/dev/null 2>&1", LAL_RTKIT_SCRIPT, action,
+           LAL_RTKIT_STATE);
+  return system(cmd);
+}
+
+/* 1 if this kernel takes a slice hint (Linux 6.12+). */
+static int kernel_has_slice(void) {
+  struct utsname u;
+  int major = 0, minor = 0;
+  return uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+         (major > 6 || (major == 6 && minor >= 12));
+}
+
+static int drop_to_nobody(char *msg, size_t size) {
+  struct rlimit zero = {0, 0};
+  if (setrlimit(RLIMIT_RTPRIO, &zero) != 0 || setgid(65534) != 0 || setuid(65534) != 0) {
+    snprintf(msg, size, "could not drop privilege");
+    return 0;
+  }
+  return 1;
+}
+
+static int audio_from_rtkit(void *ctx, char *msg, size_t size) {
+  (void)ctx;
+  if (!drop_to_nobody(msg, size))
+    return 0;
+  /* Explicit RR at 5 through rtkit first: no clamp needed. (Once a thread is
+   * RR, lowering its own priority needs no broker.) */
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_EXPLICIT;
+  req.policy = LAL_POLICY_RR;
+  req.rt_priority = 5;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
+  CHILD_EXPECT(res.obtained_via == LAL_VIA_RTKIT && res.rt_priority == 5);
+  CHILD_EXPECT(strstr(res.reason, "rtkit: SCHED_RR 5") != NULL);
+  /* AUDIO asks 60: clamped to what rtkit allows. */
+  req = (lal_priority_req)LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_AUDIO;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  memset(&res, 0, sizeof res);
+  res.size = sizeof res;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
+  CHILD_EXPECT(res.obtained_via == LAL_VIA_RTKIT);
+  CHILD_EXPECT(res.policy == LAL_POLICY_RR && res.rt_priority >= 1 && res.rt_priority <= 60);
+  CHILD_EXPECT(res.flags & LAL_PRIORITY_RESET_ON_FORK);
+  CHILD_EXPECT(res.flags & LAL_PRIORITY_DEGRADED);
+  CHILD_EXPECT(strstr(res.reason, "SCHED_FIFO 60: LAL_EPERM") != NULL);
+  /* Debian's rtkit allows 20: the clamp is reported. */
+  CHILD_EXPECT(res.rt_priority == 60 ||
+               strstr(res.reason, "(asked 60; rtkit allows at most") != NULL);
+  CHILD_EXPECT(sched_getscheduler(0) == (SCHED_RR | SCHED_RESET_ON_FORK) ||
+               sched_getscheduler(0) == SCHED_RR);
+  /* RLIMIT_RTTIME was lowered, soft and hard, before asking. */
+  struct rlimit rl;
+  CHILD_EXPECT(getrlimit(RLIMIT_RTTIME, &rl) == 0);
+  CHILD_EXPECT(rl.rlim_max != RLIM_INFINITY && rl.rlim_cur <= rl.rlim_max);
+  CHILD_EXPECT(res.rlimit_rttime == (int64_t)rl.rlim_cur && res.rlimit_rttime > 0);
+  return 1;
+}
+
+static int audio_without_rtkit(void *ctx, char *msg, size_t size) {
+  (void)ctx;
+  if (!drop_to_nobody(msg, size))
+    return 0;
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_AUDIO;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
+  CHILD_EXPECT(strstr(res.reason, "rtkit: LAL_ENOTSUP") != NULL);
+  CHILD_EXPECT(strstr(res.reason, "portal: ") != NULL);
+  if (kernel_has_slice()) {
+    CHILD_EXPECT(res.obtained_via == LAL_VIA_SLICE);
+    CHILD_EXPECT(res.slice_ns == 1000000u && res.policy == LAL_POLICY_OTHER);
+    CHILD_EXPECT(strstr(res.reason, "SCHED_OTHER slice 1000 us: ok") != NULL);
+  } else {
+    CHILD_EXPECT(res.obtained_via == LAL_VIA_NICE || res.obtained_via == LAL_VIA_UNCHANGED);
+  }
+  return 1;
+}
+
+static void run_in_child(int (*fn)(void *, char *, size_t)) { lal_test_in_child(fn, NULL); }
+
+static void skip_unless_services(void) {
+  if (getuid() != 0)
+    LAL_SKIP("the services and dropping to nobody need root to start from");
+  if (!rtkit_running())
+    LAL_SKIP("rtkit is not on the system bus (packages dbus, polkitd, rtkit; the fixture "
+             "tests/linux/rtkit-services.sh starts them as root)");
+}
+
+static void audio_obtains_rr_from_rtkit_as_nobody(void **state) {
+  (void)state;
+  skip_unless_services();
+  run_in_child(audio_from_rtkit);
+}
+
+static void without_rtkit_the_chain_goes_on(void **state) {
+  (void)state;
+  skip_unless_services();
+  char ours[600];
+  snprintf(ours, sizeof ours, "%s/system.conf", LAL_RTKIT_STATE);
+  if (access(ours, F_OK) != 0)
+    LAL_SKIP("the system bus here is not the fixture's: it may start rtkit on demand (bus "
+             "activation), so rtkit cannot be kept stopped");
+  services("stop-rtkit");
+  assert_false(rtkit_running());
+  run_in_child(audio_without_rtkit);
+  services("start-rtkit");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(audio_obtains_rr_from_rtkit_as_nobody),
+      cmocka_unit_test(without_rtkit_the_chain_goes_on),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
