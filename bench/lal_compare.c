@@ -179,7 +179,10 @@ int main(int argc, char **argv) {
       fprintf(stderr, "lal-compare: writing %s failed\n", html_tmp);
     if (write_failed || rc == 2)
       remove(html_tmp);
-    else if (rename(html_tmp, html_path) != 0) {
+    /* C rename() replaces an existing file on POSIX but fails on Windows'
+     * C runtime: there the old report is removed first (not atomic). */
+    else if (rename(html_tmp, html_path) != 0 &&
+             (remove(html_path) != 0 || rename(html_tmp, html_path) != 0)) {
       fprintf(stderr, "lal-compare: cannot rename %s to %s: %s\n", html_tmp, html_path,
               strerror(errno));
       remove(html_tmp);
