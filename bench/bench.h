@@ -52,15 +52,19 @@ int wl_xdp_pingpong(const bench_opts *opts, json_writer *jw);
 
 /* The measuring thread's setup (--cpu, --priority, --lock) and what it obtained. */
 typedef struct bench_harness {
-  int cpu;      /* -1: leave the affinity */
-  int priority; /* LAL_PRIORITY_* profile, 0: leave it */
-  int lock;     /* lock current and future memory */
-  char cpu_got[32], priority_got[448], lock_got[288];
+  int cpu;          /* -1: leave the affinity */
+  int priority;     /* LAL_PRIORITY_* profile, 0: leave it */
+  int lock;         /* lock current and future memory */
+  long long pm_qos; /* --pm-qos US: hold this CPU latency limit for the run; -1: none */
+  lal_pm_qos *qos;  /* the held request (released by bench_harness_release) */
+  char cpu_got[32], priority_got[448], lock_got[288], pm_qos_got[224];
 } bench_harness;
 /* Applies it to the calling thread and prints it; 2 when --cpu is refused
  * (bad input), else 0 (priority and lock degrade and say so). */
 int bench_harness_apply(bench_harness *h);
 void bench_harness_json(json_writer *jw, const bench_harness *h);
+/* Releases what the harness holds for the run (the PM QoS request). */
+void bench_harness_release(bench_harness *h);
 
 /* The environment fingerprint object ("env"): the machine, the OS, the clock,
  * the topology, the run's options, the harness, and every `lal doctor` finding that is a setting

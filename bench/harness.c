@@ -20,6 +20,15 @@ int bench_harness_apply(bench_harness *h) {
   snprintf(h->cpu_got, sizeof h->cpu_got, "not pinned");
   snprintf(h->priority_got, sizeof h->priority_got, "not requested");
   snprintf(h->lock_got, sizeof h->lock_got, "not requested");
+  snprintf(h->pm_qos_got, sizeof h->pm_qos_got, "not requested");
+  if (h->pm_qos >= 0) {
+    /* Held for the whole run, as cyclictest holds its own: a comparison of
+     * wake-up latency is fair only under the same idle-state limit. */
+    lal_pm_qos_result r = LAL_PM_QOS_RESULT_INIT;
+    int rc = lal_pm_qos_hold((uint32_t)h->pm_qos, &h->qos, &r);
+    snprintf(h->pm_qos_got, sizeof h->pm_qos_got, "%s%s%s", rc == LAL_OK ? "" : lal_err_name(rc),
+             rc == LAL_OK ? "" : ": ", r.reason);
+  }
   if (h->cpu >= 0) {
     lal_cpuset pin;
     lal_cpuset_zero(&pin);
@@ -57,7 +66,8 @@ int bench_harness_apply(bench_harness *h) {
              r.degraded ? " (degraded" : "", r.degraded && r.reason[0] ? ": " : "",
              r.degraded ? r.reason : "", r.degraded ? ")" : "");
   }
-  printf("harness: cpu %s; priority %s; memory %s\n", h->cpu_got, h->priority_got, h->lock_got);
+  printf("harness: cpu %s; priority %s; memory %s; pm qos %s\n", h->cpu_got, h->priority_got,
+         h->lock_got, h->pm_qos_got);
   return 0;
 }
 
@@ -65,4 +75,11 @@ void bench_harness_json(json_writer *jw, const bench_harness *h) {
   json_string(jw, "harness_cpu", h->cpu_got);
   json_string(jw, "harness_priority", h->priority_got);
   json_string(jw, "harness_memory_lock", h->lock_got);
+  json_string(jw, "harness_pm_qos", h->pm_qos_got);
+}
+
+void bench_harness_release(bench_harness *h) {
+  if (h->qos)
+    lal_pm_qos_release(h->qos);
+  h->qos = NULL;
 }

@@ -158,6 +158,8 @@ static void usage(FILE *out) {
       "  --cpus LIST   CPUs the cross-core workloads may use (default: all allowed)\n"
       "  --priority P  give it profile P (with fallback; what it got is recorded)\n"
       "  --lock        lock current and future memory (with fallback; recorded)\n"
+      "  --pm-qos US   hold a CPU idle-state limit of US microseconds for the run (Linux\n"
+      "                /dev/cpu_dma_latency, as cyclictest does; recorded)\n"
       "  --json FILE   write the results as JSON (lal-bench/1) to FILE, replaced only once\n"
       "                complete; '-' writes them to standard output (progress to stderr)\n"
       "Ctrl-C (SIGINT/SIGTERM) ends the running workload, writes what completed (marked\n"
@@ -172,7 +174,7 @@ int main(int argc, char **argv) {
   bench_opts opts;
   memset(&opts, 0, sizeof opts);
   opts.duration_s = 10.0;
-  bench_harness harness = {-1, 0, 0, "", "", ""};
+  bench_harness harness = {-1, 0, 0, -1, NULL, "", "", "", ""};
   const char *json_path = NULL, *cpus_arg = NULL;
   int selected[N_WORKLOADS] = {0}, any_selected = 0;
   for (int i = 1; i < argc; i++) {
@@ -209,6 +211,15 @@ int main(int argc, char **argv) {
       }
     } else if (!strcmp(argv[i], "--lock")) {
       harness.lock = 1;
+    } else if (!strcmp(argv[i], "--pm-qos") && i + 1 < argc) {
+      char *end;
+      long long us = strtoll(argv[++i], &end, 10);
+      if (*end || end == argv[i] || us < 0 || us > (long long)LAL_PM_QOS_LATENCY_MAX_US) {
+        fprintf(stderr, "lal-bench: --pm-qos takes a latency in us, 0..%u, not '%s'\n",
+                LAL_PM_QOS_LATENCY_MAX_US, argv[i]);
+        return 2;
+      }
+      harness.pm_qos = us;
     } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       usage(stdout);
       return 0;
@@ -319,6 +330,7 @@ int main(int argc, char **argv) {
   json_object_end(&jw);
   json_object_end(&jw);
   json_finish(&jw);
+  bench_harness_release(&harness);
   int write_failed = fflush(jw.out) != 0 || ferror(jw.out);
   write_failed |= fclose(jw.out) != 0;
   if (json_tmp[0]) {

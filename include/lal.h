@@ -456,6 +456,46 @@ LAL_API int lal_timer_slack_set(uint64_t ns, uint64_t *applied_ns);
  */
 LAL_API int lal_power_throttling_disable(void);
 
+/* ---------------------------------------------------------------- PM QoS */
+
+/*
+ * A CPU idle-state limit (PM QoS), held while the handle lives: the largest
+ * wake-up latency, in us, any CPU may take to leave an idle state. On many
+ * machines leaving a deep C-state (or, in a VM, a halt) is the largest part of
+ * a thread's wake-up latency; cyclictest holds 0 while it runs, and wake-up
+ * figures are comparable only under the same request.
+ * Linux: /dev/cpu_dma_latency, system-wide, held open with the value written
+ * (Documentation/power/pm_qos_interface.rst; the kernel drops it when the
+ * file is closed, also when the process dies). The device is root's (0600):
+ * without it LAL_EPERM with the reason. Windows: LAL_ENOTSUP: idle states are
+ * a power-plan setting there (lal doctor reports the plan), not a request.
+ */
+typedef struct lal_pm_qos lal_pm_qos;
+typedef struct lal_pm_qos_result {
+  size_t size;
+  uint32_t latency_us; /* the limit now requested (the kernel takes the lowest request) */
+  int system_wide;     /* 1: /dev/cpu_dma_latency */
+  char reason[192];    /* what was done, or why not */
+} lal_pm_qos_result;
+#define LAL_PM_QOS_RESULT_INIT LAL__SIZED_INIT(lal_pm_qos_result)
+/* The largest limit: 2000 s, the kernel's "no constraint" default. */
+#define LAL_PM_QOS_LATENCY_MAX_US 2000000000u
+
+/*
+ * lal_pm_qos_hold: requests max_resume_latency_us (0 = stay out of every idle
+ * state) until lal_pm_qos_release. Several holds may coexist; the OS honours
+ * the lowest. Returns LAL_OK and *out; LAL_EINVAL: out NULL, a latency above
+ * LAL_PM_QOS_LATENCY_MAX_US, a bad result struct; LAL_EPERM: not permitted
+ * (Linux: no write access to /dev/cpu_dma_latency); LAL_ENOTSUP: no such
+ * interface (Windows, a kernel without it); *out untouched on failure. Cost:
+ * an open and a write. Thread-safe.
+ * lal_pm_qos_release: drops the request and frees the handle. LAL_EINVAL for
+ * NULL or a handle not held (released already): nothing done.
+ */
+LAL_API int lal_pm_qos_hold(uint32_t max_resume_latency_us, lal_pm_qos **out,
+                            lal_pm_qos_result *res);
+LAL_API int lal_pm_qos_release(lal_pm_qos *qos);
+
 /* ---------------------------------------------------------------- pacer */
 
 #define LAL_PACER_CATCH_UP (1u << 0) /* late: run every missed period at once (default: skip) */

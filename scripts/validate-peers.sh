@@ -22,18 +22,21 @@ cpu=$(($(nproc) - 1))
 # closed). On a guest with the haltpoll cpuidle driver that alone takes the
 # 1 ms wake-up from ~30 us to ~18 us, so hold the same request for the whole
 # comparison: both tools are then measured under it.
+# lal-bench holds it with --pm-qos 0 (lal_pm_qos_hold), cyclictest by itself.
+pm_qos=()
 if [[ -w /dev/cpu_dma_latency ]]; then
-  exec 3>/dev/cpu_dma_latency
-  printf '\x00\x00\x00\x00' >&3
-  echo "holding /dev/cpu_dma_latency = 0 for both tools (cyclictest sets it itself)"
+  pm_qos=(--pm-qos 0)
+  echo "lal-bench --pm-qos 0 and cyclictest both hold /dev/cpu_dma_latency = 0 while measuring"
 fi
 loops=$((secs * 1000 / 4)) # lal-bench's wakeup gives each of its 4 profiles a quarter
 out=$(mktemp -d)
 for round in 1 2 3; do
   echo "round $round: lal-bench wakeup, cyclictest, lal-bench jitter, oslat (CPU $cpu)"
-  build/release/bench/lal-bench --workload wakeup --duration "$secs" --json "$out/lal-wake-$round.json" >/dev/null
+  build/release/bench/lal-bench "${pm_qos[@]}" --workload wakeup --duration "$secs" \
+    --json "$out/lal-wake-$round.json" >/dev/null
   cyclictest -q -m -p 80 -i 1000 -l "$loops" -a "$cpu" -h 20000 --json="$out/cyc-$round.json" >/dev/null
-  build/release/bench/lal-bench --workload jitter --duration 5 --json "$out/lal-jit-$round.json" >/dev/null
+  build/release/bench/lal-bench "${pm_qos[@]}" --workload jitter --duration 5 \
+    --json "$out/lal-jit-$round.json" >/dev/null
   oslat -q -c "$cpu" -D 5 --json="$out/oslat-$round.json" >/dev/null
 done
 python3 - "$out" <<'PY'

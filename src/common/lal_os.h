@@ -101,6 +101,11 @@ int lal__os_thread_get_name(char *buf, size_t size);
 /* The calling thread's stack: [*low, *high) with the current frame inside. */
 int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high);
 
+/* ---- PM QoS (pm_qos.c): the OS request behind lal_pm_qos_hold. *token is
+ * what close needs; reason (size bytes) says what was done or why not. */
+int lal__os_pm_qos_open(uint32_t latency_us, intptr_t *token, char *reason, size_t size);
+void lal__os_pm_qos_close(intptr_t token);
+
 /* ---- priority (priority.c) */
 
 /* req was validated (lal_priority_validate). Applies it to the calling thread
