@@ -13,56 +13,72 @@
 #   4c. the Debian packages (liblal0, liblal-dev, lal-tools): built with CPack, installed
 #       with apt, a consumer built against /usr and run, purged
 #   5. the release build of the main job (-O3 shows warnings -O0 does not)
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+# One line per stage on the terminal, with its time; each stage's full output
+# (apt, cmake, ctest -V) in build/logs/<stage>.log, and on a failure the
+# failing tests and the end of that log printed in full.
+logs=build/logs
+mkdir -p "$logs"
+declare -A result
+order=()
+start=$SECONDS
+stage() { # name, command...
+  local name=$1 t0=$SECONDS
+  shift
+  order+=("$name")
+  if "$@" >"$logs/$name.log" 2>&1; then
+    result[$name]="passed ($((SECONDS - t0)) s)"
+    printf '  %-16s passed   %4d s\n' "$name" $((SECONDS - t0))
+  else
+    result[$name]="FAILED ($((SECONDS - t0)) s), log $logs/$name.log"
+    printf '  %-16s FAILED   %4d s   (log: %s)\n' "$name" $((SECONDS - t0)) "$logs/$name.log"
+    if grep -q "The following tests FAILED" "$logs/$name.log"; then
+      sed -n '/The following tests FAILED/,$p' "$logs/$name.log" | head -40 | sed 's/^/    /'
+      # each failed test's own output: ctest -V prefixes it with the test's number
+      sed -n '/The following tests FAILED/,$p' "$logs/$name.log" |
+        sed -n 's/^[[:space:]]*\([0-9]*\) - \([^ ]*\) (.*/\1 \2/p' |
+        while read -r num test; do
+          echo "    --- $test:"
+          grep "^$num: " "$logs/$name.log" | tail -40 | sed 's/^/    /'
+        done
+    else
+      tail -60 "$logs/$name.log" | sed 's/^/    /'
+    fi
+  fi
+}
+preset() { # configure, build and (but for release) test one CMake preset
+  cmake --preset "$1" && cmake --build --preset "$1" &&
+    { [[ $1 == release ]] || ctest --preset "$1"; }
+}
 
+echo "lal: every test on both platforms (full logs in $logs/)"
+stage install-deps bash scripts/install-deps.sh
 # Every file names its license (SPDX), before anything is built.
-bash scripts/check-spdx.sh
-
+stage spdx bash scripts/check-spdx.sh
 # The tree must match .clang-format. clang-format's output differs between major
 # versions; the tree is kept formatted with Debian 12's clang-format 14.
 fmt_major=$(clang-format --version 2>/dev/null | sed -n 's/.*version \([0-9]*\).*/\1/p')
 if [[ $fmt_major == 14 ]]; then
-  bash scripts/check-format.sh
+  stage format bash scripts/check-format.sh
 else
-  echo "check-format: skipped: clang-format '${fmt_major:-absent}' is not 14, which .clang-format is kept with"
+  echo "  format           skipped: clang-format '${fmt_major:-absent}' is not 14, which .clang-format is kept with"
 fi
-
-# `valgrind` is not a preset: memcheck over the `linux` build's test binaries.
-# `windows-clangcl` is scripts/windows-clangcl.sh: the MSVC-style build and its consumers.
-# `deb` is scripts/deb-packages.sh: the Debian packages built, installed, used and purged.
-presets=(linux valgrind linux-asan linux-tsan fuzz windows-cross windows-clangcl deb release)
-declare -A result
-start=$SECONDS
-for p in "${presets[@]}"; do
-  echo "=== [$p] configure, build, test"
-  t0=$SECONDS
-  if [[ $p == valgrind || $p == windows-clangcl || $p == deb ]]; then
-    script=scripts/valgrind-tests.sh
-    [[ $p == windows-clangcl ]] && script=scripts/windows-clangcl.sh
-    [[ $p == deb ]] && script=scripts/deb-packages.sh
-    if bash $script build/linux; then result[$p]="passed"; else result[$p]="FAILED"; fi
-    result[$p]+=" ($((SECONDS - t0)) s)"
-    continue
-  fi
-  cmake --preset "$p"
-  cmake --build --preset "$p"
-  if [[ $p == release ]]; then
-    result[$p]="passed" # built with -Werror; its tests are the Debug presets' (LAL_BUILD_TESTS=OFF)
-  elif ctest --preset "$p"; then
-    result[$p]="passed"
-  else
-    result[$p]="FAILED"
-  fi
-  result[$p]+=" ($((SECONDS - t0)) s)"
-done
+stage linux preset linux
+stage valgrind bash scripts/valgrind-tests.sh build/linux  # memcheck over the linux build's tests
+stage linux-asan preset linux-asan
+stage linux-tsan preset linux-tsan
+stage fuzz preset fuzz
+stage windows-cross preset windows-cross
+stage windows-clangcl bash scripts/windows-clangcl.sh      # MSVC-style build, consumers under Wine
+stage deb bash scripts/deb-packages.sh                     # packages built, installed, used, purged
+stage release preset release                               # -O3 shows warnings -O0 does not
 
 echo "=== summary ($((SECONDS - start)) s)"
 status=0
-for p in "${presets[@]}"; do
-  echo "  $p: ${result[$p]}"
-  [[ ${result[$p]} == passed* ]] || status=1
+for name in "${order[@]}"; do
+  echo "  $name: ${result[$name]}"
+  [[ ${result[$name]} == passed* ]] || status=1
 done
 exit $status
