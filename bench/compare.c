@@ -106,17 +106,17 @@ static int load_hist(const json_value *result, hist *h) {
   memset(h, 0, sizeof *h);
   if (!b || b->type != JSON_ARRAY || b->count == 0)
     return -1;
+  /* [[lo, count], ...]: every element a pair of numbers. */
+  for (size_t i = 0; i < b->count; i++)
+    if (json_row_width(b, i) != 2)
+      return -1;
   h->lo = malloc(b->count * sizeof *h->lo);
   h->cum = malloc(b->count * sizeof *h->cum);
   if (!h->lo || !h->cum)
     return -1;
   for (size_t i = 0; i < b->count; i++) {
-    const json_value *pair = &b->items[i];
-    if (pair->type != JSON_ARRAY || pair->count != 2 || pair->items[0].type != JSON_NUMBER ||
-        pair->items[1].type != JSON_NUMBER)
-      return -1;
-    h->lo[i] = pair->items[0].number;
-    h->count += pair->items[1].number;
+    h->lo[i] = json_number_at(b, i, 0, 0);
+    h->count += json_number_at(b, i, 1, 0);
     h->cum[i] = h->count;
   }
   h->nbuckets = b->count;
@@ -144,7 +144,8 @@ static json_value *load(const char *name, const char *text, FILE *err) {
     return NULL;
   }
   const json_value *results = json_get(doc, "results");
-  if (!results || results->type != JSON_ARRAY) {
+  /* width 0: an array of values (objects), not of numbers. */
+  if (!results || results->type != JSON_ARRAY || results->width != 0) {
     fprintf(err, "lal-compare: %s has no \"results\" array\n", name);
     json_free(doc);
     return NULL;

@@ -349,6 +349,12 @@ static void bad_input_is_refused(void **state) {
   assert_int_equal(run(a, "{\"schema\": \"lal-bench/1\"}", "p99", 10, out, sizeof out), 2);
   assert_non_null(strstr(out, "no \"results\" array"));
   assert_int_equal(run(a, "[1, 2,]", "p99", 10, out, sizeof out), 2);
+  /* results that are numbers, and buckets that are not pairs: refused, no crash */
+  assert_int_equal(
+      run(a, "{\"schema\": \"lal-bench/1\", \"results\": [1, 2]}", "p99", 10, out, sizeof out), 2);
+  char *odd = replaced(strdup(a), "\"buckets\": [[", "\"buckets\": [[1, 2, 3], [");
+  assert_int_equal(run(a, odd, "p99", 10, out, sizeof out), 2);
+  free(odd);
   assert_int_equal(run(a, a, "p42", 10, out, sizeof out), 2);
   free(a), free(other), free(cut);
 }
@@ -363,6 +369,28 @@ static void json_reader_handles_the_grammar(void **state) {
   assert_int_equal(arr->count, 6);
   assert_true(arr->items[1].number == -2500);
   assert_string_equal(arr->items[5].string, "x\xc3\xa9\n");
+  json_free(v);
+  /* Numeric arrays are stored as doubles: flat, and as a matrix of rows. */
+  v = json_parse("{\"flat\": [1, 2.5, -3], \"rows\": [[10, 1], [20, 2], [30, 3]], "
+                 "\"ragged\": [[1], [2, 3]], \"empty\": [], \"deep\": [[[1, 2]]]}",
+                 err, sizeof err);
+  assert_non_null(v);
+  const json_value *flat = json_get(v, "flat"), *rows = json_get(v, "rows");
+  assert_int_equal(flat->count, 3);
+  assert_true(json_number_at(flat, 1, 0, 0) == 2.5 && json_number_at(flat, 2, 0, 0) == -3);
+  assert_int_equal(rows->count, 3);
+  assert_int_equal(json_row_width(rows, 2), 2);
+  assert_true(json_number_at(rows, 2, 0, 0) == 30 && json_number_at(rows, 2, 1, 0) == 3);
+  assert_true(json_number_at(rows, 3, 0, -1) == -1); /* out of range: the fallback */
+  const json_value *ragged = json_get(v, "ragged");
+  assert_int_equal(json_row_width(ragged, 0), 1);
+  assert_int_equal(json_row_width(ragged, 1), 2);
+  assert_true(json_number_at(ragged, 1, 1, 0) == 3);
+  assert_int_equal(json_get(v, "empty")->count, 0);
+  const json_value *nested = json_get(v, "deep");
+  assert_int_equal(nested->count, 1);
+  assert_int_equal(nested->items[0].width, 2);
+  assert_true(json_number_at(&nested->items[0], 0, 1, 0) == 2);
   json_free(v);
   const char *bad[] = {"",    "{",          "{\"a\" 1}", "[1 2]", "\"unterminated",
                        "tru", "{\"a\":1}x", "\"\\q\"",   "01x"};
