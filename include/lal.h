@@ -1161,7 +1161,71 @@ LAL_API int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal
 LAL_API int lal_mem_free(void *p, size_t size);
 LAL_API int lal_mem_query(const void *p, lal_mem_info *info);
 
+/* ---------------------------------------------------------------- latency histograms */
+
+/*
+ * lal_hist: the log-linear latency histogram lal-bench records with, for an
+ * engine to record its own frame or audio-callback lateness in the field and
+ * compare builds or OSes with the same lal-compare. Exact below 256, then 128
+ * linear sub-buckets per power of two: any value up to 2^40 (18 minutes in
+ * ns) is kept within 0.8 % relative error; larger values land in the last
+ * bucket (max stays exact). 18 KiB each. One histogram per recording thread
+ * (recording takes no lock); merge them for a report.
+ */
+#define LAL_HIST_SUB_BITS 7
+#define LAL_HIST_SUB (1u << LAL_HIST_SUB_BITS)
+#define LAL_HIST_BUCKETS (35u * LAL_HIST_SUB)
+typedef struct lal_hist {
+  uint64_t count; /* samples recorded */
+  uint64_t min, max;
+  double sum;
+  uint32_t buckets[LAL_HIST_BUCKETS]; /* read through lal_hist_value_at; layout may grow */
+} lal_hist;
+
+/*
+ * lal_hist_create: a new, empty histogram on the heap. LAL_EINVAL for NULL,
+ * LAL_ENOMEM. lal_hist_free releases it (NULL is a no-op).
+ * lal_hist_record (inline, in lal/hist_inline.h): adds one value: a bit
+ * scan, two shifts and three updates, no allocation, no lock, no check (h
+ * must be a histogram of this thread's); about 2 ns.
+ * lal_hist_merge: adds src's samples to dst. LAL_EINVAL for NULL or dst ==
+ * src; LAL_ERANGE if a bucket would pass 2^32 - 1 samples (nothing merged).
+ * lal_hist_value_at: the value at `percentile` (0..100): the midpoint of its
+ * bucket, clamped to [min, max] (the lowest and the highest sample exactly);
+ * 0 for NULL, an empty histogram or a
+ * percentile outside 0..100 (or NaN). lal_hist_reset empties it (LAL_EINVAL
+ * for NULL).
+ */
+LAL_API int lal_hist_create(lal_hist **out);
+LAL_API void lal_hist_free(lal_hist *h);
+LAL_API int lal_hist_merge(lal_hist *dst, const lal_hist *src);
+LAL_API uint64_t lal_hist_value_at(const lal_hist *h, double percentile);
+LAL_API int lal_hist_reset(lal_hist *h);
+/* The lowest value bucket `index` holds (index < LAL_HIST_BUCKETS), else 0. */
+LAL_API uint64_t lal_hist_bucket_low(unsigned index);
+
+/* One named histogram of a lal_hist_write_json document. */
+typedef struct lal_hist_series {
+  const char *workload; /* e.g. "frame", "audio_callback" */
+  const char *series;   /* e.g. "lateness, release build" */
+  const char *unit;     /* "ns late", "ns"... */
+  const lal_hist *hist;
+} lal_hist_series;
+
+/*
+ * lal_hist_write_json: writes `count` histograms as one lal-bench/1 document
+ * (bench/SCHEMA.md), which lal-compare reads like a lal-bench run: each
+ * series with its buckets and percentiles, and an environment fingerprint of
+ * this machine (OS, release, CPUs, the clock lal uses, lal's version). The
+ * file is written to PATH.tmp and renamed over path once complete.
+ * LAL_EINVAL: NULL path or series, count 0, a series with a NULL name, unit
+ * or histogram; LAL_EIO: the file could not be written (nothing replaced).
+ * Cost: proportional to the non-empty buckets; not for a hot path.
+ */
+LAL_API int lal_hist_write_json(const char *path, const lal_hist_series *series, size_t count);
+
 #include "lal/clock_inline.h"
+#include "lal/hist_inline.h"
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lal_hist_write_json: histograms as a lal-bench/1 document (bench/SCHEMA.md)
+ * that lal-compare reads. The fields are the ones lal-bench writes for a
+ * series; the fingerprint is what the library itself knows of the machine.
+ * Standard C I/O only: this is portable code.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lal_internal.h"
+
+/* A JSON string: escapes, and every byte that is not well-formed UTF-8 as
+ * U+FFFD, so the document always parses. */
+static void put_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    unsigned char c = *p;
+    int n = c < 0x80                 ? 1
+            : c >= 0xc2 && c <= 0xdf ? 2
+            : c >= 0xe0 && c <= 0xef ? 3
+            : c >= 0xf0 && c <= 0xf4 ? 4
+                                     : 0;
+    for (int i = 1; i < n; i++)
+      if ((p[i] & 0xc0) != 0x80)
+        n = 0;
+    if (n == 0) {
+      fputs("\\ufffd", f);
+      p++;
+    } else if (n > 1) {
+      fwrite(p, 1, (size_t)n, f);
+      p += n;
+    } else {
+      if (c == '"' || c == '\\')
+        fprintf(f, "\\%c", c);
+      else if (c < 0x20)
+        fprintf(f, "\\u%04x", c);
+      else
+        fputc(c, f);
+      p++;
+    }
+  }
+  fputc('"', f);
+}
+
+static void put_series(FILE *f, const lal_hist_series *s) {
+  const lal_hist *h = s->hist;
+  fputs("    {\"workload\": ", f);
+  put_string(f, s->workload);
+  fputs(", \"series\": ", f);
+  put_string(f, s->series);
+  fputs(", \"unit\": ", f);
+  put_string(f, s->unit);
+  fprintf(f, ", \"count\": %llu, \"min\": %llu, \"max\": %llu, \"mean\": %.1f",
+          (unsigned long long)h->count, (unsigned long long)(h->count ? h->min : 0),
+          (unsigned long long)h->max, h->count ? h->sum / (double)h->count : 0.0);
+  static const char *const names[] = {"p50", "p90", "p99", "p99_9", "p99_99"};
+  static const double pct[] = {50, 90, 99, 99.9, 99.99};
+  for (int i = 0; i < 5; i++)
+    fprintf(f, ", \"%s\": %llu", names[i], (unsigned long long)lal_hist_value_at(h, pct[i]));
+  fputs(", \"buckets\": [", f); /* [lowest value, count] of each non-empty bucket */
+  int first = 1;
+  for (unsigned i = 0; i < LAL_HIST_BUCKETS; i++)
+    if (h->buckets[i]) {
+      fprintf(f, "%s[%llu, %u]", first ? "" : ", ", (unsigned long long)lal_hist_bucket_low(i),
+              h->buckets[i]);
+      first = 0;
+    }
+  fputs("]}", f);
+}
+
+static void put_env(FILE *f) {
+  lal_caps caps = LAL_CAPS_INIT;
+  lal_query_caps(&caps);
+  lal_clock_info clock = LAL_CLOCK_INFO_INIT;
+  lal_clock_info_get(&clock);
+  fputs("  \"env\": {\"lal_version\": ", f);
+  put_string(f, lal_version_string());
+  fputs(", \"os\": ", f);
+  put_string(f, caps.os_name);
+  fputs(", \"os_release\": ", f);
+  put_string(f, caps.os_release);
+  fprintf(f, ", \"cpu_count\": %d, \"clock_source\": \"%s\", \"tsc_hz\": %llu,", caps.cpu_count,
+          clock.source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os", (unsigned long long)clock.tsc_hz);
+  fputs(" \"recorded_by\": \"lal_hist_write_json\"},\n", f);
+}
+
+int lal_hist_write_json(const char *path, const lal_hist_series *series, size_t count) {
+  if (!path || !series || count == 0)
+    return LAL_EINVAL;
+  for (size_t i = 0; i < count; i++)
+    if (!series[i].workload || !series[i].series || !series[i].unit || !series[i].hist)
+      return LAL_EINVAL;
+  char tmp[4096];
+  if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+    return LAL_EINVAL;
+  FILE *f = fopen(tmp, "w");
+  if (!f)
+    return LAL_EIO;
+  fputs("{\n  \"schema\": \"lal-bench/1\",\n", f);
+  put_env(f);
+  fputs("  \"results\": [\n", f);
+  for (size_t i = 0; i < count; i++) {
+    put_series(f, &series[i]);
+    fputs(i + 1 < count ? ",\n" : "\n", f);
+  }
+  fputs("  ]\n}\n", f);
+  int failed = ferror(f);
+  failed |= fclose(f) != 0;
+  /* rename() replaces on POSIX; the Windows C runtime refuses an existing
+   * target, so it is removed first there (not atomic on Windows). */
+  if (!failed && rename(tmp, path) != 0 && (remove(path) != 0 || rename(tmp, path) != 0))
+    failed = 1;
+  if (failed) {
+    remove(tmp);
+    return LAL_EIO;
+  }
+  return LAL_OK;
+}
