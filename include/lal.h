@@ -816,7 +816,10 @@ typedef struct lal_priority_req {
   int policy;          /* lal_policy */
   int rt_priority;     /* FIFO/RR: 1..99 */
   int nice;            /* OTHER/BATCH: -20..19 */
-  uint64_t runtime_ns; /* DEADLINE: runtime <= deadline <= period (period 0 = deadline) */
+  uint64_t runtime_ns; /* DEADLINE: runtime <= deadline <= period (period 0 = deadline);
+                          OTHER/BATCH: the EEVDF slice, 0 = the kernel's or 0.1-100 ms
+                          (Linux 6.12+, verified by reading it back: LAL_ENOTSUP before;
+                          Windows: LAL_ENOTSUP, ignored with FALLBACK) */
   uint64_t deadline_ns;
   uint64_t period_ns;
   int win_priority_class;  /* LAL_POLICY_WINDOWS: LAL_WIN_CLASS_* or 0 */

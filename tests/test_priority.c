@@ -273,6 +273,35 @@ static void restore_brings_back_mmcss_priority(void **state) {
 }
 #endif
 
+/* An explicit EEVDF slice: SCHED_OTHER with runtime_ns (Linux 6.12+, read
+ * back); out of the 0.1-100 ms range it is LAL_EINVAL; Windows has none. */
+static void explicit_slice(void **state) {
+  (void)state;
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_EXPLICIT;
+  req.policy = LAL_POLICY_OTHER;
+  req.runtime_ns = 50000; /* below 0.1 ms */
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.runtime_ns = 200000000; /* above 100 ms */
+  assert_status(LAL_EINVAL, lal_thread_set_priority(&req, &res));
+  req.runtime_ns = 500000;
+  int rc = lal_thread_set_priority(&req, &res);
+#ifdef _WIN32
+  assert_status(LAL_ENOTSUP, rc);
+  req.flags = LAL_PRIORITY_FALLBACK;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+#else
+  if (rc == LAL_ENOTSUP)
+    LAL_SKIP("this kernel keeps its own slice (Linux 6.12+ takes a hint): %s", res.reason);
+  assert_status(LAL_OK, rc);
+  assert_int_equal(res.obtained_via, LAL_VIA_DIRECT);
+  assert_int_equal(res.slice_ns, 500000);
+  assert_int_equal(res.policy, LAL_POLICY_OTHER);
+  assert_non_null(strstr(res.reason, "SCHED_OTHER nice 0, slice 500 us: ok"));
+#endif
+}
+
 /* Asserts the calling thread's affinity and scheduling are those of `s`. */
 static void expect_state(const lal_thread_state *s) {
   expect_unchanged(&s->priority);
@@ -556,6 +585,7 @@ int main(void) {
       cmocka_unit_test_teardown(every_profile_obtains_its_table_entry, restore),
       cmocka_unit_test_teardown(saved_state_comes_back, restore),
       cmocka_unit_test_teardown(restore_of_a_bad_state_changes_nothing, restore),
+      cmocka_unit_test_teardown(explicit_slice, restore),
 #ifdef _WIN32
       cmocka_unit_test_teardown(restore_brings_back_mmcss_priority, restore),
 #endif

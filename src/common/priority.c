@@ -26,6 +26,10 @@ int lal__priority_validate(const lal_priority_req *req) {
   switch (req->policy) {
   case LAL_POLICY_OTHER:
   case LAL_POLICY_BATCH:
+    /* runtime_ns: the EEVDF slice, 0 (the kernel's) or 0.1-100 ms (the
+     * range Linux 6.12 clamps to). */
+    if (req->runtime_ns && (req->runtime_ns < 100000 || req->runtime_ns > 100000000))
+      return LAL_EINVAL;
     return req->nice >= -20 && req->nice <= 19 ? LAL_OK : LAL_EINVAL;
   case LAL_POLICY_IDLE:
     return LAL_OK;

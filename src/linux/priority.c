@@ -73,13 +73,19 @@ static int lal_policy_of(uint32_t k) {
   }
 }
 
+static int is_broker(int how) { return how == LAL__STEP_RTKIT || how == LAL__STEP_PORTAL; }
+
 void lal__linux_step_describe(const lal__sched_chain *c, int i, char *buf, size_t size) {
   const struct sched_attr_v1 *a = &c->steps[i];
-  if (c->how[i] != LAL__STEP_SYSCALL)
+  if (is_broker(c->how[i]))
     snprintf(buf, size, "%s SCHED_RR %u", c->how[i] == LAL__STEP_RTKIT ? "rtkit" : "portal",
              a->priority);
-  else if ((a->policy == K_OTHER || a->policy == K_BATCH) && a->runtime)
+  else if (c->how[i] == LAL__STEP_SLICE)
     snprintf(buf, size, "SCHED_OTHER slice %llu us", (unsigned long long)(a->runtime / 1000));
+  else if ((a->policy == K_OTHER || a->policy == K_BATCH) && a->runtime)
+    snprintf(buf, size, "%s nice %d, slice %llu us",
+             a->policy == K_BATCH ? "SCHED_BATCH" : "SCHED_OTHER", a->nice,
+             (unsigned long long)(a->runtime / 1000));
   else
     lal__linux_sched_describe(a, buf, size);
 }
@@ -220,7 +226,7 @@ static void degrade_rt(lal__sched_chain *c, uint32_t policy, uint32_t prio, uint
       push_how(c, order[i], K_RR, prio, 0, K_RESET_ON_FORK);
   }
   if (allow & LAL_PRIORITY_VIA_SLICE) {
-    push(c, K_OTHER, 0, 0, keep_flags);
+    push_how(c, LAL__STEP_SLICE, K_OTHER, 0, 0, keep_flags);
     c->steps[c->n - 1].runtime = LAL__SLICE_NS;
   }
   if (allow & LAL_PRIORITY_VIA_NICE) {
@@ -258,7 +264,10 @@ int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, i
   case LAL_POLICY_OTHER:
   case LAL_POLICY_BATCH:
     push(c, policy == LAL_POLICY_BATCH ? K_BATCH : K_OTHER, 0, req->nice, keep);
+    c->steps[0].runtime = req->runtime_ns; /* the EEVDF slice, 0 = the kernel's */
     degrade_nice(c, req->nice, keep, rl_nice);
+    if (c->n > 1)
+      c->steps[1].runtime = req->runtime_ns;
     return LAL_OK;
   case LAL_POLICY_IDLE:
     push(c, K_IDLE, 0, 0, keep);
@@ -287,9 +296,10 @@ int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, i
  * set. Linux 6.12+ takes it as the EEVDF slice and reports it back from
  * sched_getattr; older kernels accept the call but keep their default, so
  * the read-back is the check (and the thread is put back when it fails). */
-static int apply_slice(struct sched_attr_v1 *step, const struct sched_attr_v1 *cur, char *note,
-                       size_t size) {
-  step->nice = cur->policy == K_OTHER || cur->policy == K_BATCH ? cur->nice : 0;
+static int apply_slice(struct sched_attr_v1 *step, const struct sched_attr_v1 *cur, int own_nice,
+                       char *note, size_t size) {
+  if (own_nice)
+    step->nice = cur->policy == K_OTHER || cur->policy == K_BATCH ? cur->nice : 0;
   int rc = setattr(step);
   if (rc != LAL_OK)
     return rc;
@@ -322,7 +332,7 @@ static int via_of(const lal__sched_chain *c, int i) {
     return LAL_VIA_RTKIT;
   if (c->how[i] == LAL__STEP_PORTAL)
     return LAL_VIA_PORTAL;
-  if (c->steps[i].runtime && c->steps[i].policy == K_OTHER)
+  if (c->how[i] == LAL__STEP_SLICE)
     return LAL_VIA_SLICE;
   return i == 0                                                           ? LAL_VIA_DIRECT
          : c->steps[i].policy == K_OTHER && c->steps[0].policy != K_OTHER ? LAL_VIA_NICE
@@ -350,15 +360,16 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     char what[96], note[320], detail[200] = "";
     lal__linux_step_describe(&c, i, what, sizeof what);
     int st;
-    if (c.how[i] != LAL__STEP_SYSCALL)
+    if (is_broker(c.how[i]))
       st = apply_broker(c.how[i], &c.steps[i], res, detail, sizeof detail);
-    else if (c.steps[i].runtime && c.steps[i].policy == K_OTHER)
-      st = apply_slice(&c.steps[i], &cur, detail, sizeof detail);
+    else if (c.how[i] == LAL__STEP_SLICE ||
+             (c.steps[i].runtime && (c.steps[i].policy == K_OTHER || c.steps[i].policy == K_BATCH)))
+      st = apply_slice(&c.steps[i], &cur, c.how[i] == LAL__STEP_SLICE, detail, sizeof detail);
     else
       st = setattr(&c.steps[i]);
     if (st == LAL_OK) {
       applied = i;
-      if (c.how[i] != LAL__STEP_SYSCALL)
+      if (is_broker(c.how[i]))
         snprintf(note, sizeof note, "%s", detail); /* the broker's own words, clamp included */
       else
         snprintf(note, sizeof note, "%s: ok", what);
@@ -369,8 +380,8 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
         res->denied_os_error = os;
       }
       if (detail[0])
-        snprintf(note, sizeof note, "%s%s%s", c.how[i] != LAL__STEP_SYSCALL ? "" : what,
-                 c.how[i] != LAL__STEP_SYSCALL ? "" : ": ", detail);
+        snprintf(note, sizeof note, "%s%s%s", is_broker(c.how[i]) ? "" : what,
+                 is_broker(c.how[i]) ? "" : ": ", detail);
       else if (st == LAL_EPERM && !explained++) /* the limits once, on the first refusal */
         snprintf(note, sizeof note, "%s: %s (RLIMIT_RTPRIO %lld, RLIMIT_NICE %lld, %s)", what,
                  lal_err_name(st), (long long)rl_rt, (long long)rl_nice,
@@ -387,7 +398,10 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
    * state before. */
   fill_from(applied >= 0 ? &c.steps[applied] : &cur, rl_rt, rl_nice, res);
   res->obtained_via = applied >= 0 ? via_of(&c, applied) : LAL_VIA_UNCHANGED;
-  res->slice_ns = applied >= 0 && res->obtained_via == LAL_VIA_SLICE ? c.steps[applied].runtime : 0;
+  res->slice_ns =
+      applied >= 0 && (c.steps[applied].policy == K_OTHER || c.steps[applied].policy == K_BATCH)
+          ? c.steps[applied].runtime
+          : 0;
   res->rlimit_rttime = soft_limit(RLIMIT_RTTIME);
   if (applied != 0) {
     res->flags |= LAL_PRIORITY_DEGRADED;

@@ -33,9 +33,11 @@ struct sched_attr_v1 {
 enum { K_OTHER = 0, K_FIFO = 1, K_RR = 2, K_BATCH = 3, K_IDLE = 5, K_DEADLINE = 6 };
 #define K_RESET_ON_FORK 0x01ull
 
-/* How a step is applied: sched_setattr(2) itself (a slice hint is one with
- * SCHED_OTHER and sched_runtime set), or by asking a broker over D-Bus. */
-enum { LAL__STEP_SYSCALL = 0, LAL__STEP_RTKIT = 1, LAL__STEP_PORTAL = 2 };
+/* How a step is applied: sched_setattr(2) itself; the fallback slice hint
+ * (sched_setattr at the thread's own nice, the slice read back); or by asking
+ * a broker over D-Bus. An explicit SCHED_OTHER/BATCH step with sched_runtime
+ * set is a syscall whose slice is read back too. */
+enum { LAL__STEP_SYSCALL = 0, LAL__STEP_RTKIT = 1, LAL__STEP_PORTAL = 2, LAL__STEP_SLICE = 3 };
 
 /* The EEVDF slice lal asks for (Linux 6.12+ clamps it to 0.1-100 ms): a
  * shorter slice than the default ~3 ms gives the woken thread an earlier

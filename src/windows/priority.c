@@ -215,6 +215,10 @@ static int make_plan(const lal_priority_req *req, plan *p) {
     return LAL_OK;
   case LAL_POLICY_OTHER:
   case LAL_POLICY_BATCH:
+    /* An EEVDF slice (runtime_ns) has no Windows counterpart: the quantum is
+     * the system's. Refused unless the caller allows degrading. */
+    if (req->runtime_ns && !(req->flags & LAL_PRIORITY_FALLBACK))
+      return LAL_ENOTSUP;
     p->thread_prio = thread_priority_of_nice(req->nice);
     p->boost = req->nice < 0;
     return LAL_OK;
