@@ -34,6 +34,7 @@ int wl_page_fault(const bench_opts *opts, json_writer *jw);
 int wl_syscall(const bench_opts *opts, json_writer *jw);
 int wl_wakeup(const bench_opts *opts, json_writer *jw);
 int wl_jitter(const bench_opts *opts, json_writer *jw);
+int wl_wakeup_contended(const bench_opts *opts, json_writer *jw);
 int wl_harness(const bench_opts *opts, json_writer *jw);
 int wl_tlb_walk(const bench_opts *opts, json_writer *jw);
 int wl_ctx_switch(const bench_opts *opts, json_writer *jw);

@@ -37,6 +37,10 @@ static const workload workloads[] = {
      "cyclictest-style 1 ms absolute sleeps per priority profile (NORMAL, INTERACTIVE, "
      "AUDIO, REALTIME), pinned",
      wl_wakeup},
+    {"wakeup_contended",
+     "1 ms absolute sleeps sharing the CPU with a CPU-bound thread: NORMAL, NORMAL + EEVDF "
+     "slice 0.1 ms, AUDIO (FIFO, rtkit or the slice hint, as obtained)",
+     wl_wakeup_contended},
     {"jitter", "oslat-style busy loop: gaps between clock reads, interruptions per second",
      wl_jitter},
     {"ctx_switch",
