@@ -34,7 +34,9 @@ endif()
 # only where their module can be built: a Windows install has lal.h alone.
 install(FILES ${PROJECT_SOURCE_DIR}/include/lal.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         COMPONENT dev)
+# lal.h includes both inline headers, so every install needs them.
 install(FILES ${PROJECT_SOURCE_DIR}/include/lal/clock_inline.h
+              ${PROJECT_SOURCE_DIR}/include/lal/hist_inline.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal COMPONENT dev)
 if(LAL_OS_DIR STREQUAL "linux")
   install(FILES ${PROJECT_SOURCE_DIR}/include/lal/uring.h ${PROJECT_SOURCE_DIR}/include/lal/xdp.h
