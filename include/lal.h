@@ -592,12 +592,15 @@ typedef struct lal_topo_pu {
 /* A kind of core on a hybrid CPU (P-cores, E-cores); one kind elsewhere. */
 typedef struct lal_topo_kind {
   size_t size;
-  int perf_rank;        /* 0 = the most performant kind, then 1, ... */
+  int perf_rank;        /* 0 = the most performant kind, then 1, ...: by efficiency class;
+                           when the OS gives none (AMD X3D: two kinds that differ only in
+                           clock), by max_mhz; 0 for every kind when neither is known */
   int efficiency_class; /* the OS's own value (hwloc efficiency, Windows EfficiencyClass;
                            higher = more performant), -1 if the OS does not rank kinds */
   int pus;              /* PUs of this kind */
   char name[32];        /* "IntelCore", "IntelAtom", "EfficiencyClass 1", "default" */
   lal_cpuset cpus;
+  int max_mhz; /* the kind's highest clock (hwloc FrequencyMaxMHz), 0 if unknown */
 } lal_topo_kind;
 #define LAL_TOPO_KIND_INIT LAL__SIZED_INIT(lal_topo_kind)
 
@@ -618,6 +621,9 @@ typedef struct lal_topology_info {
   lal_cpuset isolated;  /* LAL_TOPO_PU_ISOLATED */
   lal_cpuset nohz_full; /* LAL_TOPO_PU_NOHZ_FULL */
   char source[24];      /* where it came from: "hwloc", "hwloc-xml", "windows", "windows-buffer" */
+  /* Linux amd_x3d_vcache driver's amd_x3d_mode ("frequency" or "cache": which
+   * CCD the kernel's scheduler prefers on a dual-CCD X3D part); "" elsewhere. */
+  char amd_x3d_mode[16];
 } lal_topology_info;
 #define LAL_TOPOLOGY_INFO_INIT LAL__SIZED_INIT(lal_topology_info)
 
@@ -674,6 +680,18 @@ LAL_API int lal_topology_domain_cpus(const lal_topology *topo, lal_topo_domain d
 #define LAL_PLACE_SAME_L3 (1u << 3)      /* every thread under one L3 */
 #define LAL_PLACE_SAME_NUMA (1u << 4)    /* every thread on one NUMA node */
 #define LAL_PLACE_SAME_PACKAGE (1u << 5) /* every thread on one package */
+/* The largest last-level cache first: cores of the most performant core type
+ * (the OS's efficiency class) first, then by L3 size, largest first, then fastest
+ * kind. On a dual-CCD X3D part this is the V-Cache CCD; a slower core type with
+ * its own cache (Zen 5c, E-cores) never outranks the faster type for its L3. */
+#define LAL_PLACE_PREFER_CACHE (1u << 6)
+/* When the request cannot be met, relax it in this order until it can: SAME_L3
+ * -> SAME_NUMA -> SAME_PACKAGE -> no common domain; then ONE_PER_CORE is dropped
+ * (threads may share SMT siblings); then threads share PUs, round-robin.
+ * result->relaxed says what was given up, result->applied what was kept. */
+#define LAL_PLACE_BEST_EFFORT (1u << 7)
+/* result->relaxed only: more threads than candidate PUs, some share one. */
+#define LAL_PLACE_SHARED_PUS (1u << 16)
 
 typedef struct lal_place_req {
   size_t size;
@@ -688,7 +706,9 @@ typedef struct lal_place_result {
   size_t size;
   int cores_used;   /* distinct cores the threads landed on */
   int domain;       /* the L3 / NUMA node / package chosen for a SAME_* request, else -1 */
-  char reason[192]; /* why a request could not be met ("" on success) */
+  char reason[192]; /* why a request could not be met as asked ("" when it was) */
+  unsigned applied; /* the LAL_PLACE_* constraints the placement honours */
+  unsigned relaxed; /* BEST_EFFORT: the constraints given up (+ LAL_PLACE_SHARED_PUS) */
 } lal_place_result;
 #define LAL_PLACE_RESULT_INIT LAL__SIZED_INIT(lal_place_result)
 
@@ -702,11 +722,17 @@ typedef struct lal_place_result {
  * after clean ones. A SAME_* constraint picks the domain that
  * holds the request with the most fastest-kind CPUs (up to the number of
  * threads: more is no better), then the lowest index.
- * Returns LAL_OK; LAL_EINVAL for NULL topo/req/out, threads < 1, unknown flags
- * or more than one SAME_* flag; LAL_ERANGE when the candidates cannot hold the
- * request (result->reason says which constraint failed and what was available;
- * out is untouched). result may be NULL. Pure computation on the loaded
- * topology: no OS call, microseconds.
+ * PREFER_CACHE orders cores by core type, then L3 size (and picks the SAME_*
+ * domain with the most largest-L3 capacity); with both PREFER_ flags the cache
+ * wins. With BEST_EFFORT a request that cannot be met is relaxed (see the
+ * flag) and succeeds whenever there is a candidate CPU at all; result->reason
+ * then says what failed first.
+ * Returns LAL_OK; LAL_EINVAL for NULL topo/req/out, threads < 1, unknown flags,
+ * more than one SAME_* flag, or an empty `within`; LAL_ERANGE when the
+ * candidates cannot hold the request, or there is no candidate CPU at all
+ * (result->reason says which constraint failed and what was available; out is
+ * untouched). result may be NULL. Pure computation on the loaded topology:
+ * no OS call, microseconds.
  */
 LAL_API int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out[],
                       lal_place_result *result);

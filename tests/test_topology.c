@@ -187,6 +187,23 @@ static void bad_input_is_rejected(void **state) {
   req.exclude = &all;
   res.size = sizeof res;
   assert_status(LAL_ERANGE, lal_place(t, &req, out, &res));
+  assert_non_null(strstr(res.reason, "no candidate CPU"));
+  /* ... which no relaxation can fix: still a range error, out untouched. */
+  req.flags = LAL_PLACE_BEST_EFFORT | LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_L3;
+  lal_cpuset_zero(&out[0]);
+  assert_status(LAL_ERANGE, lal_place(t, &req, out, &res));
+  assert_int_equal(lal_cpuset_count(&out[0]), 0);
+  assert_int_equal(res.relaxed, 0);
+  /* An empty `within` is no request; a result-only flag is no request flag. */
+  lal_cpuset none;
+  lal_cpuset_zero(&none);
+  req.exclude = NULL;
+  req.within = &none;
+  assert_status(LAL_EINVAL, lal_place(t, &req, out, &res));
+  req.within = NULL;
+  req.flags = LAL_PLACE_SHARED_PUS;
+  assert_status(LAL_EINVAL, lal_place(t, &req, out, &res));
+  assert_int_equal(lal_cpuset_count(&out[0]), 0);
   lal_topology_free(t);
 }
 

@@ -49,6 +49,36 @@ static inline void expect_place(const lal_topology *topo, int threads, unsigned 
   free(out);
 }
 
+/* A LAL_PLACE_BEST_EFFORT request: `expected` as for expect_place, and the
+ * result's relaxed and applied flags. */
+static inline void expect_relaxed(const lal_topology *topo, int threads, unsigned flags,
+                                  const char *expected, unsigned relaxed, unsigned applied) {
+  lal_cpuset *out = calloc((size_t)threads, sizeof *out);
+  assert_non_null(out);
+  lal_place_req req = LAL_PLACE_REQ_INIT;
+  req.threads = threads;
+  req.flags = flags | LAL_PLACE_BEST_EFFORT;
+  lal_place_result res = LAL_PLACE_RESULT_INIT;
+  int rc = lal_place(topo, &req, out, &res);
+  if (rc != LAL_OK)
+    fail_msg("%d threads, flags %#x: %s (%s)", threads, flags, lal_err_name(rc), res.reason);
+  char got[4096] = "";
+  for (int i = 0; i < threads; i++) {
+    assert_int_equal(lal_cpuset_count(&out[i]), 1);
+    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%d", i ? "," : "",
+             lal_cpuset_first(&out[i]));
+  }
+  if (strcmp(got, expected) != 0)
+    fail_msg("%d threads, flags %#x best effort: got %s, expected %s", threads, flags, got,
+             expected);
+  if (res.relaxed != relaxed || res.applied != applied)
+    fail_msg("%d threads, flags %#x: relaxed %#x applied %#x, expected %#x and %#x", threads, flags,
+             res.relaxed, res.applied, relaxed, applied);
+  /* Something was relaxed exactly when the reason says what failed first. */
+  assert_int_equal(relaxed != 0, res.reason[0] != '\0');
+  free(out);
+}
+
 /* The CPUs of one domain as a cpulist. */
 static inline void expect_domain(const lal_topology *topo, lal_topo_domain d, int index,
                                  const char *cpulist) {

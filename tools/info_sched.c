@@ -65,9 +65,11 @@ void info_topology_text(void) {
     lal_topo_kind kind = LAL_TOPO_KIND_INIT;
     lal_topology_kind(t, k, &kind);
     cpulist(&kind.cpus, a, sizeof a);
-    printf("%-16s%s: rank %d, efficiency class %d, CPUs %s\n", "cpu kind:", kind.name,
-           kind.perf_rank, kind.efficiency_class, a);
+    printf("%-16s%s: rank %d, efficiency class %d, max %d MHz, CPUs %s\n", "cpu kind:", kind.name,
+           kind.perf_rank, kind.efficiency_class, kind.max_mhz, a);
   }
+  if (i.amd_x3d_mode[0])
+    printf("%-16s%s\n", "amd_x3d_mode:", i.amd_x3d_mode);
   int counts[] = {0, i.packages, i.numa_nodes, i.l2_domains, i.l3_domains};
   for (int dom = LAL_TOPO_PACKAGE; dom <= LAL_TOPO_L3; dom++)
     for (int n = 0; n < counts[dom]; n++) {
@@ -101,6 +103,7 @@ void info_topology_json(json_writer *w) {
   json_int(w, "l2_domains", i.l2_domains);
   json_int(w, "l3_domains", i.l3_domains);
   json_int(w, "groups", i.groups);
+  json_string(w, "amd_x3d_mode", i.amd_x3d_mode);
   const lal_cpuset *sets[] = {&i.all, &i.allowed, &i.affinity, &i.isolated, &i.nohz_full};
   const char *names[] = {"all", "allowed", "affinity", "isolated", "nohz_full"};
   for (int s = 0; s < 5; s++) {
@@ -115,6 +118,7 @@ void info_topology_json(json_writer *w) {
     json_string(w, "name", kind.name);
     json_int(w, "perf_rank", kind.perf_rank);
     json_int(w, "efficiency_class", kind.efficiency_class);
+    json_int(w, "max_mhz", kind.max_mhz);
     lal_cpuset_format(&kind.cpus, buf, sizeof buf);
     json_string(w, "cpus", buf);
     json_object_end(w);

@@ -20,14 +20,18 @@
 
 #define PLACE_SAME_ANY (LAL_PLACE_SAME_L3 | LAL_PLACE_SAME_NUMA | LAL_PLACE_SAME_PACKAGE)
 #define PLACE_KNOWN_FLAGS                                                                          \
-  (LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST | LAL_PLACE_FAST_ONLY | PLACE_SAME_ANY)
+  (LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST | LAL_PLACE_FAST_ONLY | PLACE_SAME_ANY |         \
+   LAL_PLACE_PREFER_CACHE | LAL_PLACE_BEST_EFFORT)
 
 typedef struct unit {
   int core;    /* dense core index, or -1 - PU index for a PU of unknown core */
   int order;   /* position in topology order */
   int tainted; /* shares its core with an excluded PU */
   int rank;    /* perf_rank of its kind */
-  int domain;  /* its L3 / NUMA node / package for SAME_* requests */
+  int type;    /* rank of its kind's core type (efficiency class), 0 if unranked */
+  int pref;    /* 1 if in the most preferred class (for choosing a SAME_* domain) */
+  uint64_t l3_bytes;
+  int domain; /* its L3 / NUMA node / package for SAME_* requests */
   int npu;
   int cpus[UNIT_PUS_MAX];
 } unit;
@@ -36,6 +40,7 @@ typedef struct plan {
   unit *units;
   int nunits;
   int per_core; /* PUs a unit may give: 1 with ONE_PER_CORE */
+  unsigned flags;
 } plan;
 
 static int unit_capacity(const plan *p, const unit *u) {
@@ -70,6 +75,20 @@ static int core_excluded(const lal_topology *t, int core, const lal_cpuset *excl
   return 0;
 }
 
+/* The rank of a kind's core type: how many kinds the OS says are more
+ * performant (hwloc CoreType kinds, Windows EfficiencyClass). Kinds that only
+ * differ in clock (no class, or one hwloc derived from the clock: an X3D
+ * part's two CCDs) are one type. */
+static int core_type_rank(const lal_topology *t, int kind) {
+  int rank = 0;
+  for (int k = 0; k < t->nkind; k++) {
+    if (t->kinds[k].efficiency_class < 0 || t->class_from_clock[k])
+      return 0;
+    rank += t->kinds[k].efficiency_class > t->kinds[kind].efficiency_class;
+  }
+  return rank;
+}
+
 /* Groups the candidate PUs into units, one per core, in core order. A core
  * with an excluded PU (say CPU 0, taking interrupts) is "tainted": its sibling
  * shares the core with exactly what the caller wanted to avoid. With
@@ -96,6 +115,8 @@ static int build_units(const lal_topology *t, const lal_cpuset *cand, unsigned f
       u->core = key;
       u->order = p->nunits - 1;
       u->rank = t->kinds[pu->kind].perf_rank;
+      u->type = core_type_rank(t, pu->kind);
+      u->l3_bytes = pu->l3_bytes;
       u->domain = domain_field(pu, flags);
       u->tainted = tainted;
     }
@@ -114,6 +135,16 @@ static int by_preference(const void *a, const void *b) {
   if (x->tainted != y->tainted)
     return x->tainted - y->tainted;
   return x->order - y->order;
+}
+/* PREFER_CACHE: the faster core type first, so a dense-core cluster with its
+ * own L3 is never taken for a cache die; then the largest L3; then speed. */
+static int by_cache(const void *a, const void *b) {
+  const unit *x = a, *y = b;
+  if (x->type != y->type)
+    return x->type - y->type;
+  if (x->l3_bytes != y->l3_bytes)
+    return x->l3_bytes > y->l3_bytes ? -1 : 1;
+  return by_preference(a, b);
 }
 static int by_cleanliness(const void *a, const void *b) {
   const unit *x = a, *y = b;
@@ -141,18 +172,15 @@ static int total_capacity(const plan *p) {
 }
 
 /* Picks the domain for a SAME_* request: one that holds `threads`, with the
- * most fast-kind capacity (counted up to `threads`), then the lowest index. -1 if none does;
- * *largest then gets the best capacity seen and *largest_domain its index. */
+ * most preferred capacity (fastest kind, or largest L3 with PREFER_CACHE) (counted up to
+ * `threads`), then the lowest index. -1 if none does; *largest then gets the best capacity seen and
+ * *largest_domain its index. */
 static int choose_domain(const plan *p, int threads, int *largest, int *largest_domain) {
   int best = -1, best_fast = -1, best_clean = -1;
-  int min_rank = p->nunits ? p->units[0].rank : 0;
-  for (int i = 0; i < p->nunits; i++)
-    if (p->units[i].rank < min_rank)
-      min_rank = p->units[i].rank;
   *largest = 0;
   *largest_domain = -1;
   for (int i = 0; i < p->nunits; i++) {
-    int d = p->units[i].domain, seen = 0;
+    int d = p->units[i].domain, seen = d < 0; /* no such domain (LP E-cores have no L3) */
     for (int j = 0; j < i && !seen; j++)
       seen = p->units[j].domain == d;
     if (seen)
@@ -162,7 +190,7 @@ static int choose_domain(const plan *p, int threads, int *largest, int *largest_
       if (p->units[j].domain == d) {
         int c = unit_capacity(p, &p->units[j]);
         cap += c;
-        fast += p->units[j].rank == min_rank ? c : 0;
+        fast += p->units[j].pref ? c : 0;
         clean += p->units[j].tainted ? 0 : c;
       }
     if (cap > *largest) {
@@ -182,67 +210,135 @@ static int choose_domain(const plan *p, int threads, int *largest, int *largest_
   return best;
 }
 
-static int place(const lal_topology *t, const lal_place_req *req, lal_cpuset out[],
-                 lal_place_result *r) {
-  const lal_topology_info *info = &t->info;
-  lal_cpuset cand = req->within ? *req->within : info->affinity;
-  lal_cpuset_and(&cand, &cand, &info->allowed);
-  if (req->exclude)
-    lal_cpuset_andnot(&cand, &cand, req->exclude);
+/* Marks the units of the most preferred class: the best core type and, with
+ * PREFER_CACHE, the largest L3 within it; otherwise the fastest kind. Units
+ * are sorted, so the first one is in that class. */
+static void mark_preferred(plan *p) {
+  if (p->nunits == 0)
+    return;
+  const unit *best = &p->units[0];
+  for (int i = 0; i < p->nunits; i++) {
+    unit *u = &p->units[i];
+    if (p->flags & LAL_PLACE_PREFER_CACHE)
+      u->pref = u->type == best->type && u->l3_bytes == best->l3_bytes;
+    else
+      u->pref = u->rank == best->rank;
+  }
+}
 
-  plan p = {.per_core = req->flags & LAL_PLACE_ONE_PER_CORE ? 1 : UNIT_PUS_MAX};
-  int rc = build_units(t, &cand, req->flags, req->exclude, &p);
+/* Candidates: (within, or the process affinity) & allowed & ~exclude. */
+static void candidates(const lal_topology *t, const lal_place_req *req, lal_cpuset *cand) {
+  *cand = req->within ? *req->within : t->info.affinity;
+  lal_cpuset_and(cand, cand, &t->info.allowed);
+  if (req->exclude)
+    lal_cpuset_andnot(cand, cand, req->exclude);
+}
+
+/* One attempt with `flags` (the request's, or relaxed ones). share_pus: when
+ * the candidates hold fewer PUs than threads, give them out round-robin. */
+static int place(const lal_topology *t, const lal_place_req *req, unsigned flags, int share_pus,
+                 lal_cpuset out[], lal_place_result *r) {
+  lal_cpuset cand;
+  candidates(t, req, &cand);
+  plan p = {.per_core = flags & LAL_PLACE_ONE_PER_CORE ? 1 : UNIT_PUS_MAX, .flags = flags};
+  int rc = build_units(t, &cand, flags, req->exclude, &p);
   if (rc != LAL_OK)
     return rc;
-  const char *what = req->flags & LAL_PLACE_ONE_PER_CORE ? "cores" : "CPUs";
-  qsort(p.units, (size_t)p.nunits, sizeof *p.units,
-        req->flags & (LAL_PLACE_PREFER_FAST | LAL_PLACE_FAST_ONLY) ? by_preference
-                                                                   : by_cleanliness);
-  if ((req->flags & LAL_PLACE_FAST_ONLY) && p.nunits > 0)
-    filter_units(&p, rank_is, p.units[0].rank);
+  const char *what = flags & LAL_PLACE_ONE_PER_CORE ? "cores" : "CPUs";
+  int (*order)(const void *, const void *) = by_cleanliness;
+  if (flags & LAL_PLACE_PREFER_CACHE)
+    order = by_cache;
+  else if (flags & (LAL_PLACE_PREFER_FAST | LAL_PLACE_FAST_ONLY))
+    order = by_preference;
+  qsort(p.units, (size_t)p.nunits, sizeof *p.units, order);
+  if ((flags & LAL_PLACE_FAST_ONLY) && p.nunits > 0) {
+    int fastest = p.units[0].rank;
+    for (int i = 0; i < p.nunits; i++)
+      fastest = p.units[i].rank < fastest ? p.units[i].rank : fastest;
+    filter_units(&p, rank_is, fastest);
+  }
+  mark_preferred(&p);
 
-  int threads = req->threads;
-  if (total_capacity(&p) < threads) {
+  int threads = req->threads, capacity = total_capacity(&p);
+  if (capacity == 0 || (capacity < threads && !share_pus)) {
     rc = LAL_ERANGE;
-    if (r)
+    if (capacity == 0 && lal_cpuset_count(&cand) == 0)
+      snprintf(r->reason, sizeof r->reason,
+               "no candidate CPU: within (or the affinity) & allowed & ~exclude is empty");
+    else
       snprintf(r->reason, sizeof r->reason, "%d threads need %d %s%s; the candidates offer %d",
-               threads, threads, req->flags & LAL_PLACE_FAST_ONLY ? "fastest-kind " : "", what,
-               total_capacity(&p));
+               threads, threads, flags & LAL_PLACE_FAST_ONLY ? "fastest-kind " : "", what,
+               capacity);
     goto out;
   }
-  if (req->flags & PLACE_SAME_ANY) {
+  if (flags & PLACE_SAME_ANY) {
     int largest, largest_domain;
     int d = choose_domain(&p, threads, &largest, &largest_domain);
     if (d < 0) {
       rc = LAL_ERANGE;
-      if (r)
-        snprintf(r->reason, sizeof r->reason,
-                 "no single %s holds %d threads (%s): the largest offers %d (%s %d)",
-                 domain_name(req->flags), threads, what, largest, domain_name(req->flags),
-                 largest_domain);
+      snprintf(r->reason, sizeof r->reason,
+               "no single %s holds %d threads (%s): the largest offers %d (%s %d)",
+               domain_name(flags), threads, what, largest, domain_name(flags), largest_domain);
       goto out;
     }
     filter_units(&p, domain_is, d);
-    if (r)
-      r->domain = d;
+    r->domain = d;
   }
 
-  /* Round k gives each unit its k-th PU: distinct cores first. */
-  lal_cpuset cores_used;
-  lal_cpuset_zero(&cores_used);
+  /* Round k gives each unit its k-th PU: distinct cores first. Past the
+   * capacity (share_pus), thread i shares the PU of thread i - capacity. */
   int placed = 0;
-  for (int round = 0; placed < threads; round++)
+  r->cores_used = 0;
+  for (int round = 0; placed < threads && placed < capacity; round++)
     for (int i = 0; i < p.nunits && placed < threads; i++)
       if (round < unit_capacity(&p, &p.units[i])) {
         lal_cpuset_zero(&out[placed]);
         lal_cpuset_set(&out[placed], p.units[i].cpus[round]);
         placed++;
-        if (round == 0 && r)
+        if (round == 0)
           r->cores_used++;
       }
+  for (; placed < threads; placed++)
+    out[placed] = out[placed - capacity];
+  if (capacity < threads)
+    r->relaxed |= LAL_PLACE_SHARED_PUS;
+  r->applied = flags & ~LAL_PLACE_BEST_EFFORT;
   rc = LAL_OK;
 out:
   free(p.units);
+  return rc;
+}
+
+/* BEST_EFFORT: the request as asked, then each relaxation in the documented
+ * order; the first that fits wins. The reason of the first failure stays. */
+static int place_relaxing(const lal_topology *t, const lal_place_req *req, lal_cpuset out[],
+                          lal_place_result *r) {
+  unsigned flags = req->flags;
+  int rc = place(t, req, flags, 0, out, r);
+  if (rc != LAL_ERANGE || !(flags & LAL_PLACE_BEST_EFFORT))
+    return rc;
+  char first[sizeof r->reason];
+  memcpy(first, r->reason, sizeof first);
+  static const unsigned same_ladder[] = {LAL_PLACE_SAME_L3, LAL_PLACE_SAME_NUMA,
+                                         LAL_PLACE_SAME_PACKAGE, 0};
+  int step = 0;
+  while (rc == LAL_ERANGE && (flags & PLACE_SAME_ANY)) {
+    while (!(same_ladder[step] & flags))
+      step++;
+    flags = (flags & ~PLACE_SAME_ANY) | same_ladder[step + 1];
+    r->domain = -1;
+    rc = place(t, req, flags, 0, out, r);
+  }
+  if (rc == LAL_ERANGE && (flags & LAL_PLACE_ONE_PER_CORE)) {
+    flags &= ~LAL_PLACE_ONE_PER_CORE;
+    rc = place(t, req, flags, 0, out, r);
+  }
+  if (rc == LAL_ERANGE)
+    rc = place(t, req, flags, 1, out, r);
+  if (rc == LAL_OK) {
+    r->relaxed |= req->flags & ~flags;
+    memcpy(r->reason, first, sizeof first);
+  }
   return rc;
 }
 
@@ -259,6 +355,8 @@ int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out
   unsigned same = req->flags & PLACE_SAME_ANY;
   if (same & (same - 1))
     return LAL_EINVAL; /* more than one SAME_* */
+  if (req->within && lal_cpuset_count(req->within) == 0)
+    return LAL_EINVAL; /* "none of these" is not a request */
   if (result && (result->size < LAL__OFFSETOF_END(lal_place_result, reason) ||
                  result->size > LAL__STRUCT_SIZE_MAX))
     return LAL_EINVAL;
@@ -271,9 +369,11 @@ int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out
   lal_cpuset *scratch = malloc((size_t)req->threads * sizeof *scratch);
   if (!scratch)
     return LAL_ENOMEM;
-  int rc = place(topo, req, scratch, &full);
+  int rc = place_relaxing(topo, req, scratch, &full);
   if (rc == LAL_OK)
     memcpy(out, scratch, (size_t)req->threads * sizeof *scratch);
+  else
+    full.cores_used = 0, full.applied = 0, full.relaxed = 0, full.domain = -1;
   free(scratch);
   if (result)
     lal__copy_sized_result(result, result->size, &full, sizeof full);

@@ -44,6 +44,13 @@ int lal__topology_add_kind(lal_topology *topo, int efficiency_class, const char 
   return topo->nkind++;
 }
 
+void lal__topology_kind_set_clock(lal_topology *topo, int kind, int max_mhz, int class_from_clock) {
+  if (kind < 0 || kind >= topo->nkind)
+    return;
+  topo->kinds[kind].max_mhz = max_mhz > 0 ? max_mhz : 0;
+  topo->class_from_clock[kind] = class_from_clock != 0;
+}
+
 static int by_cpu(const void *a, const void *b) {
   return ((const lal_topo_pu *)a)->cpu - ((const lal_topo_pu *)b)->cpu;
 }
@@ -71,17 +78,23 @@ static int densify(lal_topology *t, size_t field) {
 }
 
 /* Kinds are ranked by efficiency class, highest first. When the OS did not
- * rank them (any class -1), every kind gets rank 0: lal does not guess. */
+ * rank them (any class -1) but says each kind's top clock (hwloc leaves the
+ * CCDs of an X3D part unranked, hwloc issue 772, yet their cpufreq maxima
+ * differ), the higher clock ranks first. Otherwise every kind gets rank 0:
+ * lal does not guess. */
 static void rank_kinds(lal_topology *t) {
-  int ranked = 1;
-  for (int k = 0; k < t->nkind; k++)
-    if (t->kinds[k].efficiency_class < 0)
-      ranked = 0;
+  int by_class = 1, by_clock = 1;
+  for (int k = 0; k < t->nkind; k++) {
+    by_class &= t->kinds[k].efficiency_class >= 0;
+    by_clock &= t->kinds[k].max_mhz > 0;
+  }
   for (int k = 0; k < t->nkind; k++) {
     int rank = 0;
-    for (int o = 0; ranked && o < t->nkind; o++)
-      if (t->kinds[o].efficiency_class > t->kinds[k].efficiency_class)
-        rank++;
+    for (int o = 0; o < t->nkind; o++)
+      if (by_class)
+        rank += t->kinds[o].efficiency_class > t->kinds[k].efficiency_class;
+      else if (by_clock)
+        rank += t->kinds[o].max_mhz > t->kinds[k].max_mhz;
     t->kinds[k].perf_rank = rank;
   }
 }

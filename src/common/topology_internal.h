@@ -18,6 +18,9 @@ struct lal_topology {
   lal_topo_pu *pus; /* sorted by cpu once finished */
   int nkind;
   lal_topo_kind kinds[LAL__TOPO_KINDS_MAX];
+  /* 1 when a kind's efficiency class only ranks clocks (hwloc's frequency
+   * heuristic, no CoreType): two CCDs of one core type, not two core types. */
+  int class_from_clock[LAL__TOPO_KINDS_MAX];
   lal_topology_info info;
 };
 
@@ -33,6 +36,10 @@ int lal__topology_add_pu(lal_topology *topo, const lal_topo_pu *pu);
 /* Declares a CPU kind (efficiency_class: higher = more performant, -1 if the
  * OS does not rank); returns its index, or LAL_EIO past LAL__TOPO_KINDS_MAX. */
 int lal__topology_add_kind(lal_topology *topo, int efficiency_class, const char *name);
+/* Records a kind's top clock in MHz (0 = unknown), used to rank kinds the OS
+ * did not rank; class_from_clock: its efficiency class was derived from that
+ * clock rather than from the core type. */
+void lal__topology_kind_set_clock(lal_topology *topo, int kind, int max_mhz, int class_from_clock);
 
 /* The process-specific sets, any of which may be NULL (= every PU for allowed
  * and affinity, none for isolated and nohz_full). */

@@ -35,6 +35,17 @@ static int ancestor_index(hwloc_topology_t h, hwloc_obj_t pu, hwloc_obj_type_t t
   return (int)o->logical_index;
 }
 
+/* "5250" -> 5250; 0 for anything that is not a plausible clock in MHz. */
+static int parse_mhz(const char *text) {
+  long v = 0;
+  for (const char *c = text; *c; c++) {
+    if (*c < '0' || *c > '9' || v > 1000000)
+      return 0;
+    v = v * 10 + (*c - '0');
+  }
+  return (int)v;
+}
+
 /* hwloc numbers kinds from least to most performant when it can rank them
  * (efficiency >= 0); the kind's CoreType info names it ("IntelCore"). */
 static int add_kinds(hwloc_topology_t h, lal_topology *t, int *map, int nmap) {
@@ -51,18 +62,43 @@ static int add_kinds(hwloc_topology_t h, lal_topology *t, int *map, int nmap) {
       snprintf(name, sizeof name, "default");
     else
       snprintf(name, sizeof name, "kind %d", k);
+    int max_mhz = 0, core_type = 0;
     if (hwloc_cpukinds_get_info(h, (unsigned)k, set, &efficiency, &ninfo, &infos, 0) == 0)
-      for (unsigned i = 0; i < ninfo; i++)
-        if (strcmp(infos[i].name, "CoreType") == 0)
+      for (unsigned i = 0; i < ninfo; i++) {
+        if (strcmp(infos[i].name, "CoreType") == 0) {
           lal__copy_string(name, sizeof name, infos[i].value);
+          core_type = 1;
+        }
+        /* From cpufreq cpuinfo_max_freq; a malformed value is "unknown". */
+        if (strcmp(infos[i].name, "FrequencyMaxMHz") == 0)
+          max_mhz = parse_mhz(infos[i].value);
+      }
     map[k] = lal__topology_add_kind(t, efficiency, name);
     if (map[k] < 0) {
       hwloc_bitmap_free(set);
       return LAL_EIO;
     }
+    /* Without a CoreType, hwloc's class for kinds with clocks is its own
+     * frequency ranking (cpukinds.c heuristics): an X3D part's two CCDs. */
+    lal__topology_kind_set_clock(t, map[k], max_mhz, !core_type && max_mhz > 0);
   }
   hwloc_bitmap_free(set);
   return nk;
+}
+
+/* The amd_x3d_vcache platform driver (Linux 6.13+, ACPI device AMDI0101)
+ * exposes amd_x3d_mode, "frequency" or "cache" (Documentation/ABI/testing/
+ * sysfs-driver-amd-x3d-vcache). Anything else, or no driver, leaves "". */
+static void read_x3d_mode(const char *sysroot, char *out, size_t size) {
+  char text[32];
+  out[0] = '\0';
+  if (lal__linux_read_text(sysroot,
+                           "/sys/bus/platform/drivers/amd_x3d_vcache/AMDI0101:00/amd_x3d_mode",
+                           text, sizeof text) <= 0)
+    return;
+  text[strcspn(text, "\n")] = '\0';
+  if (strcmp(text, "frequency") == 0 || strcmp(text, "cache") == 0)
+    lal__copy_string(out, size, text);
 }
 
 /* /sys/devices/system/cpu/<name> as a set; empty when absent (old kernels,
@@ -115,6 +151,8 @@ static int build(hwloc_topology_t h, const char *sysroot, const lal_cpuset *affi
   lal__topology_sets sets = {&allowed, affinity ? affinity : &allowed, &isolated, &nohz, 1};
   if (rc == LAL_OK)
     rc = lal__topology_finish(t, &sets, source);
+  if (rc == LAL_OK)
+    read_x3d_mode(sysroot, t->info.amd_x3d_mode, sizeof t->info.amd_x3d_mode);
   if (rc != LAL_OK) {
     lal_topology_free(t);
     return rc;

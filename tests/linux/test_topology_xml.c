@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Topology and lal_place on machines we do not have: hwloc XML recordings in
  * tests/data/topology (see its README for how each was made). */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "topology_expect.h"
 #include "topology_linux.h"
 
@@ -153,6 +157,183 @@ static void two_cpu_vm(void **state) {
   expect_place(t, 2, LAL_PLACE_ONE_PER_CORE, "0", NULL, "2 threads need 2 cores");
   expect_place(t, 2, LAL_PLACE_SAME_L3, "", NULL, "no single L3 domain holds 2 threads");
   expect_place(t, 2, LAL_PLACE_SAME_NUMA, "", "0,1", NULL);
+  /* Three threads one per core on two cores: give up the core, then share. */
+  expect_relaxed(t, 3, LAL_PLACE_ONE_PER_CORE, "0,1,0",
+                 LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SHARED_PUS, 0);
+  expect_relaxed(t, 2, LAL_PLACE_SAME_L3, "0,1", LAL_PLACE_SAME_L3, LAL_PLACE_SAME_NUMA);
+  expect_relaxed(t, 2, LAL_PLACE_SAME_NUMA, "0,1", 0, LAL_PLACE_SAME_NUMA); /* met as asked */
+  lal_topology_free(t);
+}
+
+#define ONE LAL_PLACE_ONE_PER_CORE
+#define CACHE LAL_PLACE_PREFER_CACHE
+#define FAST LAL_PLACE_PREFER_FAST
+
+static void kind_of(const lal_topology *t, int cpu, lal_topo_kind *k) {
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, cpu, &pu));
+  assert_status(LAL_OK, lal_topology_kind(t, pu.kind, k));
+}
+
+static uint64_t l3_of(const lal_topology *t, int cpu) {
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, cpu, &pu));
+  return pu.l3_bytes;
+}
+
+/* 7950X3D: the V-Cache CCD (0-7,16-23, 96 MiB) clocks lower than the other
+ * (8-15,24-31, 32 MiB); hwloc ranks the two kinds by clock alone. */
+static void x3d_dual_ccd_cache_versus_clock(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "x3d-2ccd.xml", "");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.l3_domains, 2);
+  assert_int_equal(info.kinds, 2);
+  lal_topo_kind vcache = LAL_TOPO_KIND_INIT, fast = LAL_TOPO_KIND_INIT;
+  kind_of(t, 0, &vcache);
+  kind_of(t, 8, &fast);
+  assert_int_equal(fast.perf_rank, 0);
+  assert_int_equal(fast.max_mhz, 5759);
+  assert_int_equal(vcache.perf_rank, 1);
+  assert_int_equal(vcache.max_mhz, 5250);
+  assert_true(l3_of(t, 16) == 96u << 20);
+  assert_true(l3_of(t, 24) == 32u << 20);
+
+  expect_place(t, 2, ONE | CACHE | LAL_PLACE_SAME_L3, "", "0,1", NULL);
+  expect_place(t, 2, ONE | FAST | LAL_PLACE_SAME_L3, "", "8,9", NULL);
+  expect_place(t, 2, ONE | CACHE | FAST, "", "0,1", NULL); /* the cache wins */
+  expect_place(t, 10, ONE | CACHE, "", "0,1,2,3,4,5,6,7,8,9", NULL);
+  expect_place(t, 10, ONE | FAST, "", "8,9,10,11,12,13,14,15,0,1", NULL);
+  expect_place(t, 2, ONE | CACHE, "0-7", "8,9", NULL); /* V-Cache cores all taken */
+  expect_place(t, 9, ONE | CACHE | LAL_PLACE_SAME_L3, "", NULL,
+               "no single L3 domain holds 9 threads (cores): the largest offers 8");
+  expect_relaxed(t, 9, ONE | CACHE | LAL_PLACE_SAME_L3, "0,1,2,3,4,5,6,7,8", LAL_PLACE_SAME_L3,
+                 ONE | CACHE | LAL_PLACE_SAME_NUMA);
+  expect_relaxed(t, 17, ONE, "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", ONE, 0);
+  expect_relaxed(t, 34, 0,
+                 "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,"
+                 "29,30,31,0,1",
+                 LAL_PLACE_SHARED_PUS, 0);
+  lal_topology_free(t);
+}
+
+/* The amd_x3d_vcache driver's setting, read under a sysfs root written here
+ * (its device name has a ':', which a Windows checkout of the repo refuses). */
+static void x3d_mode_is_reported(void **state) {
+  (void)state;
+  char root[] = "/tmp/lal-x3d-XXXXXX", path[256];
+  assert_non_null(mkdtemp(root));
+  const char *dirs[] = {"/sys",
+                        "/sys/bus",
+                        "/sys/bus/platform",
+                        "/sys/bus/platform/drivers",
+                        "/sys/bus/platform/drivers/amd_x3d_vcache",
+                        "/sys/bus/platform/drivers/amd_x3d_vcache/AMDI0101:00"};
+  for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+    snprintf(path, sizeof path, "%s%s", root, dirs[i]);
+    assert_int_equal(mkdir(path, 0755), 0);
+  }
+  snprintf(path, sizeof path, "%s%s/amd_x3d_mode", root, dirs[5]);
+  const char *modes[] = {"cache\n", "frequency\n", "bogus\n"}, *want[] = {"cache", "frequency", ""};
+  for (int m = 0; m < 3; m++) {
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(modes[m], f);
+    fclose(f);
+    LOAD_OR_SKIP(t, "x3d-2ccd.xml", root);
+    lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+    assert_status(LAL_OK, lal_topology_get_info(t, &info));
+    assert_string_equal(info.amd_x3d_mode, want[m]);
+    lal_topology_free(t);
+  }
+  unlink(path);
+  for (int i = (int)(sizeof dirs / sizeof *dirs) - 1; i >= 0; i--) {
+    snprintf(path, sizeof path, "%s%s", root, dirs[i]);
+    rmdir(path);
+  }
+  rmdir(root);
+}
+
+static void x3d_single_ccd(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "x3d-1ccd.xml", "");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.kinds, 1);
+  assert_int_equal(info.l3_domains, 1);
+  assert_true(l3_of(t, 0) == 96u << 20);
+  expect_place(t, 2, ONE | CACHE, "", "0,1", NULL);
+  expect_place(t, 8, ONE | CACHE | LAL_PLACE_SAME_L3, "0", NULL, "the candidates offer 7");
+  expect_place(t, 9, CACHE | LAL_PLACE_SAME_L3, "", "0,1,2,3,4,5,6,7,8", NULL);
+  lal_topology_free(t);
+}
+
+/* Strix Point: Zen 5 (16 MiB L3) and Zen 5c (8 MiB): the larger L3 is no
+ * V-Cache, and placement prefers Zen 5 for speed and for cache alike. */
+static void strix_point_zen5_before_zen5c(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "strix-point.xml", "");
+  lal_topo_kind zen5 = LAL_TOPO_KIND_INIT, zen5c = LAL_TOPO_KIND_INIT;
+  kind_of(t, 12, &zen5);
+  kind_of(t, 4, &zen5c);
+  assert_int_equal(zen5.perf_rank, 0);
+  assert_int_equal(zen5c.perf_rank, 1);
+  assert_true(l3_of(t, 0) == 16u << 20);
+  assert_true(l3_of(t, 11) == 8u << 20);
+  expect_place(t, 4, ONE | CACHE, "", "0,1,2,3", NULL);
+  expect_place(t, 6, ONE | FAST, "", "0,1,2,3,4,5", NULL);
+  expect_place(t, 6, ONE | CACHE, "", "0,1,2,3,4,5", NULL);
+  expect_place(t, 3, ONE | CACHE | LAL_PLACE_SAME_L3, "", "0,1,2", NULL);
+  expect_place(t, 5, ONE | CACHE | LAL_PLACE_SAME_L3, "", "4,5,6,7,8", NULL); /* only CCX 1 fits */
+  expect_place(t, 5, ONE | LAL_PLACE_FAST_ONLY, "", NULL, "the candidates offer 4");
+  expect_relaxed(t, 5, ONE | LAL_PLACE_FAST_ONLY, "0,1,2,3,12", ONE, LAL_PLACE_FAST_ONLY);
+  lal_topology_free(t);
+}
+
+/* Meteor Lake: P-cores, E-cores under the L3, low-power E-cores with none. */
+static void meteor_lake_three_kinds(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "meteor-lake.xml", "");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.kinds, 3);
+  assert_int_equal(info.cores, 16);
+  assert_int_equal(info.l3_domains, 1);
+  lal_topo_kind p = LAL_TOPO_KIND_INIT, e = LAL_TOPO_KIND_INIT, lp = LAL_TOPO_KIND_INIT;
+  kind_of(t, 0, &p);
+  kind_of(t, 12, &e);
+  kind_of(t, 20, &lp);
+  assert_int_equal(p.perf_rank, 0);
+  assert_int_equal(e.perf_rank, 1);
+  assert_int_equal(lp.perf_rank, 2);
+  assert_string_equal(p.name, "IntelCore");
+  assert_true(l3_of(t, 21) == 0);
+  expect_place(t, 8, ONE | FAST, "", "0,2,4,6,8,10,12,13", NULL);
+  expect_place(t, 8, ONE | CACHE, "", "0,2,4,6,8,10,12,13", NULL);
+  expect_place(t, 2, ONE | CACHE, "0-19", "20,21", NULL);
+  expect_place(t, 14, ONE | FAST | LAL_PLACE_SAME_L3, "", "0,2,4,6,8,10,12,13,14,15,16,17,18,19",
+               NULL);
+  /* The LP E-cores share no L3 with anyone: 15 one per core relaxes to the node. */
+  expect_place(t, 15, ONE | LAL_PLACE_SAME_L3, "", NULL, "the largest offers 14");
+  expect_relaxed(t, 15, ONE | FAST | LAL_PLACE_SAME_L3, "0,2,4,6,8,10,12,13,14,15,16,17,18,19,20",
+                 LAL_PLACE_SAME_L3, ONE | FAST | LAL_PLACE_SAME_NUMA);
+  expect_relaxed(t, 7, ONE | LAL_PLACE_FAST_ONLY, "0,2,4,6,8,10,1", ONE, LAL_PLACE_FAST_ONLY);
+  lal_topology_free(t);
+}
+
+static void threadripper_eight_ccds(void **state) {
+  (void)state;
+  LOAD_OR_SKIP(t, "threadripper-128.xml", "");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.pus, 128);
+  assert_int_equal(info.l3_domains, 8);
+  expect_domain(t, LAL_TOPO_L3, 7, "56-63,120-127");
+  expect_place(t, 8, ONE | LAL_PLACE_SAME_L3, "0", "8,9,10,11,12,13,14,15", NULL);
+  expect_place(t, 65, ONE, "", NULL, "65 threads need 65 cores; the candidates offer 64");
+  expect_relaxed(t, 9, ONE | LAL_PLACE_SAME_L3, "0,1,2,3,4,5,6,7,8", LAL_PLACE_SAME_L3,
+                 ONE | LAL_PLACE_SAME_NUMA);
   lal_topology_free(t);
 }
 
@@ -203,6 +384,12 @@ int main(void) {
       cmocka_unit_test(container_cpuset_limits_candidates),
       cmocka_unit_test(hybrid_desktop_prefers_p_cores),
       cmocka_unit_test(two_cpu_vm),
+      cmocka_unit_test(x3d_dual_ccd_cache_versus_clock),
+      cmocka_unit_test(x3d_mode_is_reported),
+      cmocka_unit_test(x3d_single_ccd),
+      cmocka_unit_test(strix_point_zen5_before_zen5c),
+      cmocka_unit_test(meteor_lake_three_kinds),
+      cmocka_unit_test(threadripper_eight_ccds),
       cmocka_unit_test(bad_xml_is_an_error),
       cmocka_unit_test(environment_machines_get_their_statuses),
   };

@@ -142,6 +142,96 @@ static void server_128_cpus_in_two_groups(void **state) {
                "56,58,60,62,64,66,68,70,72,74,76,78",
                NULL);
   expect_place(t, 3, LAL_PLACE_SAME_PACKAGE, "0-63", "64,66,68", NULL);
+  /* Best effort: no node nor package holds 40 cores, so the threads spread. */
+  expect_relaxed(t, 40, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_NUMA,
+                 "0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,"
+                 "56,58,60,62,64,66,68,70,72,74,76,78",
+                 LAL_PLACE_SAME_NUMA, LAL_PLACE_ONE_PER_CORE);
+  lal_topology_free(t);
+}
+
+/* Cores of `n` SMT pairs from `first`, each with its L2, all of `efficiency`. */
+static void add_smt_cores(int first, int n, int efficiency, DWORD l2) {
+  for (int c = 0; c < n; c++) {
+    add_processor(RelationProcessorCore, first + 2 * c, 2, 1, efficiency);
+    add_cache(2, l2, first + 2 * c, 2);
+  }
+}
+
+/* 7950X3D as Windows reports it: SMT siblings adjacent, every core
+ * EfficiencyClass 0 (Windows does not rank the CCDs), the L3 sizes differ. */
+static void x3d_dual_ccd_prefers_the_vcache_die(void **state) {
+  (void)state;
+  buf.len = 0;
+  add_groups(1, 32);
+  add_smt_cores(0, 16, 0, 1u << 20);
+  add_cache(3, 96u << 20, 0, 16);
+  add_cache(3, 32u << 20, 16, 16);
+  add_processor(RelationProcessorPackage, 0, 32, 0, 0);
+  add_numa(0, 0, 32);
+  lal_topology *t = parse();
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.l3_domains, 2);
+  assert_int_equal(info.kinds, 1);
+  expect_place(t, 2, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE | LAL_PLACE_SAME_L3, "", "0,2",
+               NULL);
+  expect_place(t, 2, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE, "0-15", "16,18", NULL);
+  expect_relaxed(t, 9, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE | LAL_PLACE_SAME_L3,
+                 "0,2,4,6,8,10,12,14,16", LAL_PLACE_SAME_L3,
+                 LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE | LAL_PLACE_SAME_NUMA);
+  lal_topology_free(t);
+}
+
+/* Strix Point: Windows gives Zen 5 EfficiencyClass 1, Zen 5c 0; each CCX has
+ * its own L3 (16 and 8 MiB). Core type first: Zen 5 for cache and speed. */
+static void strix_point_core_type_before_cache(void **state) {
+  (void)state;
+  buf.len = 0;
+  add_groups(1, 24);
+  add_smt_cores(0, 4, 1, 1u << 20);
+  add_smt_cores(8, 8, 0, 1u << 20);
+  add_cache(3, 16u << 20, 0, 8);
+  add_cache(3, 8u << 20, 8, 16);
+  add_processor(RelationProcessorPackage, 0, 24, 0, 0);
+  add_numa(0, 0, 24);
+  lal_topology *t = parse();
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.kinds, 2);
+  expect_place(t, 4, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE, "", "0,2,4,6", NULL);
+  expect_place(t, 6, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE, "", "0,2,4,6,8,10", NULL);
+  expect_place(t, 5, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE | LAL_PLACE_SAME_L3, "",
+               "8,10,12,14,16", NULL);
+  lal_topology_free(t);
+}
+
+/* Meteor Lake: three efficiency classes; the low-power E-cores have no L3. */
+static void meteor_lake_three_classes(void **state) {
+  (void)state;
+  buf.len = 0;
+  add_groups(1, 22);
+  add_smt_cores(0, 6, 2, 2u << 20);
+  for (int e = 12; e < 22; e++)
+    add_processor(RelationProcessorCore, e, 1, 0, e < 20 ? 1 : 0);
+  add_cache(2, 2u << 20, 12, 4);
+  add_cache(2, 2u << 20, 16, 4);
+  add_cache(2, 2u << 20, 20, 2);
+  add_cache(3, 24u << 20, 0, 20);
+  add_processor(RelationProcessorPackage, 0, 22, 0, 0);
+  add_numa(0, 0, 22);
+  lal_topology *t = parse();
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.kinds, 3);
+  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST, "", "0,2,4,6,8,10,12,13",
+               NULL);
+  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE, "", "0,2,4,6,8,10,12,13",
+               NULL);
+  expect_place(t, 2, LAL_PLACE_PREFER_CACHE, "0-19", "20,21", NULL);
+  expect_relaxed(t, 15, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST | LAL_PLACE_SAME_L3,
+                 "0,2,4,6,8,10,12,13,14,15,16,17,18,19,20", LAL_PLACE_SAME_L3,
+                 LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST | LAL_PLACE_SAME_NUMA);
   lal_topology_free(t);
 }
 
@@ -286,6 +376,9 @@ int main(void) {
       cmocka_unit_test(hybrid_desktop_ranks_efficiency_classes),
       cmocka_unit_test(two_socket_server_in_one_group),
       cmocka_unit_test(two_cpu_vm),
+      cmocka_unit_test(x3d_dual_ccd_prefers_the_vcache_die),
+      cmocka_unit_test(strix_point_core_type_before_cache),
+      cmocka_unit_test(meteor_lake_three_classes),
       cmocka_unit_test(malformed_buffers_are_rejected),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
