@@ -501,6 +501,8 @@ LAL_API int lal_pm_qos_release(lal_pm_qos *qos);
 #define LAL_PACER_CATCH_UP (1u << 0) /* late: run every missed period at once (default: skip) */
 #define LAL_PACER_PRECISE (1u << 1)  /* wait with LAL_SLEEP_PRECISE */
 
+#define LAL_PACER_CPUS 16 /* distinct CPUs a pacer counts wake-ups on */
+
 /*
  * lal_pacer: periodic wake-ups on absolute deadlines, deadline n = start + n x
  * period exactly (computed, never accumulated: no drift, ever). A plain value;
@@ -517,6 +519,12 @@ typedef struct lal_pacer {
   uint64_t late_sum_ns;
   uint64_t late_max_ns;
   uint32_t late_log2[40]; /* waits by lateness: [0] < 1 ns, [k] in [2^(k-1), 2^k) ns */
+  /* where each wake-up ran (lal_current_cpu after the sleep) */
+  uint64_t cpu_waits[LAL_PACER_CPUS]; /* wake-ups on cpu[i]; 0 = slot unused */
+  uint64_t other_cpu_waits;           /* wake-ups on CPUs past those */
+  uint64_t migrations;                /* wake-ups on another CPU than the one before */
+  int32_t cpu[LAL_PACER_CPUS];        /* the first LAL_PACER_CPUS distinct CPUs seen */
+  int32_t last_cpu;                   /* -1 before the first wake-up */
 } lal_pacer;
 
 typedef struct lal_pacer_stats {
@@ -527,6 +535,14 @@ typedef struct lal_pacer_stats {
   uint64_t late_max_ns;
   uint64_t late_p50_ns; /* upper bound of the power-of-two bucket holding the quantile */
   uint64_t late_p99_ns;
+  /* Where the wake-ups ran: cpus entries of cpu[] / cpu_waits[], in order of
+   * first use; waits on further CPUs are in other_cpu_waits. A wake-up whose
+   * CPU the OS did not tell is in none of them. */
+  uint64_t migrations; /* wake-ups on a different CPU than the previous one */
+  int cpus;
+  int cpu[LAL_PACER_CPUS];
+  uint64_t cpu_waits[LAL_PACER_CPUS];
+  uint64_t other_cpu_waits;
 } lal_pacer_stats;
 #define LAL_PACER_STATS_INIT LAL__SIZED_INIT(lal_pacer_stats)
 
@@ -544,7 +560,10 @@ typedef struct lal_pacer_stats {
  * lal_pacer_set_period: the next deadline stays; later ones follow the new period.
  * lal_pacer_deadline: deadline number n of the current epoch (start + n x period),
  * saturating at UINT64_MAX; UINT64_MAX also for a NULL or uninitialised pacer.
- * lal_pacer_stats: lateness statistics since init.
+ * lal_pacer_stats: lateness statistics since init, and where each wake-up ran
+ * (per-CPU counts and migrations: "the audio thread woke on 3 CPUs and moved
+ * 40 times"). Recording the CPU costs one lal_current_cpu per wait (tens of
+ * ns, against a sleep of a period).
  */
 LAL_API int lal_pacer_init(lal_pacer *pacer, uint64_t period_ns, unsigned flags);
 LAL_API int lal_pacer_wait(lal_pacer *pacer, uint64_t *late_ns);

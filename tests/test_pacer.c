@@ -145,6 +145,70 @@ static void stats_reject_bad_input(void **state) {
   assert_true(st.waits == 0 && st.late_p99_ns == 0);
 }
 
+static void pin(int cpu) {
+  lal_cpuset one;
+  lal_cpuset_zero(&one);
+  lal_cpuset_set(&one, cpu);
+  assert_status(LAL_OK, lal_thread_set_affinity(&one));
+}
+
+/* Pinned to one CPU every wake-up is there; pinned alternately to two, every
+ * wake-up after the first is a migration. */
+static void stats_say_where_each_wake_up_ran(void **state) {
+  (void)state;
+  lal_cpuset old;
+  assert_status(LAL_OK, lal_thread_get_affinity(&old));
+  int a = lal_cpuset_first(&old), b = lal_cpuset_next(&old, a);
+  pin(a);
+  if (lal_current_cpu() != a) {
+    assert_status(LAL_OK, lal_thread_set_affinity(&old));
+    LAL_SKIP("the OS does not report the CPU this thread is pinned to");
+  }
+  lal_pacer p;
+  lal_pacer_stats st = LAL_PACER_STATS_INIT;
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  for (int i = 0; i < 10; i++)
+    assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
+  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_int_equal(st.cpus, 1);
+  assert_int_equal(st.cpu[0], a);
+  assert_true(st.cpu_waits[0] == 10 && st.migrations == 0 && st.other_cpu_waits == 0);
+  if (b >= 0) {
+    assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+    for (int i = 0; i < 10; i++) {
+      pin(i % 2 ? b : a); /* the thread moves now; it wakes on the new CPU */
+      assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
+    }
+    assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+    assert_int_equal(st.cpus, 2);
+    assert_int_equal(st.cpu[0], a);
+    assert_int_equal(st.cpu[1], b);
+    assert_true(st.cpu_waits[0] == 5 && st.cpu_waits[1] == 5);
+    assert_true(st.migrations == 9);
+  }
+  /* Past LAL_PACER_CPUS distinct CPUs the rest is counted, not dropped:
+   * fill every slot with CPUs this machine does not have. */
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  for (int i = 0; i < LAL_PACER_CPUS; i++) {
+    p.cpu[i] = 100000 + i;
+    p.cpu_waits[i] = 1;
+  }
+  p.last_cpu = 100000;
+  assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
+  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_int_equal(st.cpus, LAL_PACER_CPUS);
+  assert_true(st.other_cpu_waits == 1 && st.migrations == 1);
+  /* An older caller's smaller stats struct gets its fields and no more. */
+  struct {
+    lal_pacer_stats st;
+  } small;
+  memset(&small, 0xAB, sizeof small);
+  small.st.size = offsetof(lal_pacer_stats, migrations);
+  assert_status(LAL_OK, lal_pacer_stats_get(&p, &small.st));
+  assert_true(small.st.migrations == 0xABABABABABABABABull);
+  assert_status(LAL_OK, lal_thread_set_affinity(&old));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(deadlines_are_start_plus_n_periods_exactly),
@@ -155,6 +219,7 @@ int main(void) {
       cmocka_unit_test(set_period_keeps_the_next_deadline),
       cmocka_unit_test(wait_rejects_a_corrupted_pacer),
       cmocka_unit_test(stats_reject_bad_input),
+      cmocka_unit_test(stats_say_where_each_wake_up_ran),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,29 @@ int lal_pacer_init(lal_pacer *p, uint64_t period_ns, unsigned flags) {
   p->period_ns = period_ns;
   p->index = 1;
   p->flags = flags;
+  p->last_cpu = -1;
   return LAL_OK;
+}
+
+/* Counts a wake-up on `cpu` (negative: the OS did not say, not counted). */
+static void record_cpu(lal_pacer *p, int cpu) {
+  if (cpu < 0)
+    return;
+  if (p->last_cpu >= 0 && cpu != p->last_cpu)
+    p->migrations++;
+  p->last_cpu = cpu;
+  for (int i = 0; i < LAL_PACER_CPUS; i++) {
+    if (p->cpu_waits[i] == 0) {
+      p->cpu[i] = cpu; /* first free slot: a new CPU */
+      p->cpu_waits[i] = 1;
+      return;
+    }
+    if (p->cpu[i] == cpu) {
+      p->cpu_waits[i]++;
+      return;
+    }
+  }
+  p->other_cpu_waits++;
 }
 
 static unsigned bit_length(uint64_t v) {
@@ -68,6 +90,7 @@ int lal_pacer_wait(lal_pacer *p, uint64_t *late_ns) {
     p->late_max_ns = late;
   unsigned bucket = bit_length(late);
   p->late_log2[bucket < LATE_BUCKETS ? bucket : LATE_BUCKETS - 1]++;
+  record_cpu(p, lal_current_cpu());
   if (late_ns)
     *late_ns = late;
   return LAL_OK;
@@ -107,6 +130,12 @@ int lal_pacer_stats_get(const lal_pacer *p, lal_pacer_stats *out) {
   s.late_max_ns = p->late_max_ns;
   s.late_p50_ns = p->waits ? quantile(p, 500) : 0;
   s.late_p99_ns = p->waits ? quantile(p, 990) : 0;
+  s.migrations = p->migrations;
+  for (int i = 0; i < LAL_PACER_CPUS && p->cpu_waits[i]; i++) {
+    s.cpu[s.cpus] = p->cpu[i];
+    s.cpu_waits[s.cpus++] = p->cpu_waits[i];
+  }
+  s.other_cpu_waits = p->other_cpu_waits;
   lal__copy_sized_result(out, size, &s, sizeof s);
   return LAL_OK;
 }
