@@ -560,10 +560,11 @@ typedef struct lal_pacer_stats {
  * lal_pacer_set_period: the next deadline stays; later ones follow the new period.
  * lal_pacer_deadline: deadline number n of the current epoch (start + n x period),
  * saturating at UINT64_MAX; UINT64_MAX also for a NULL or uninitialised pacer.
- * lal_pacer_stats: lateness statistics since init, and where each wake-up ran
+ * lal_pacer_stats_get: lateness statistics since init, and where each wake-up ran
  * (per-CPU counts and migrations: "the audio thread woke on 3 CPUs and moved
  * 40 times"). Recording the CPU costs one lal_current_cpu per wait (tens of
- * ns, against a sleep of a period).
+ * ns, against a sleep of a period). LAL_EINVAL: NULL pacer/stats or
+ * stats->size smaller than its first version; never an OS call.
  */
 LAL_API int lal_pacer_init(lal_pacer *pacer, uint64_t period_ns, unsigned flags);
 LAL_API int lal_pacer_wait(lal_pacer *pacer, uint64_t *late_ns);
@@ -770,7 +771,9 @@ LAL_API int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cp
  * groups) — nothing is changed (Linux would silently drop such CPUs: lal checks
  * the kernel's answer and puts the old mask back). Cost: one or two syscalls.
  * lal_thread_get_affinity: the calling thread's CPUs (on Windows the group
- * affinity, or the selected CPU sets when lal set them).
+ * affinity, or the selected CPU sets when lal set them). LAL_EINVAL if out is
+ * NULL; otherwise only a failure of sched_getaffinity(2) /
+ * GetThreadGroupAffinity (as lal_err_name maps its error), *out untouched.
  */
 LAL_API int lal_thread_set_affinity(const lal_cpuset *set);
 LAL_API int lal_thread_get_affinity(lal_cpuset *out);
@@ -783,7 +786,10 @@ LAL_API int lal_thread_get_affinity(lal_cpuset *out);
  * default CPU sets (SetProcessDefaultCpuSets, Windows 10+).
  * Same statuses as lal_thread_set_affinity.
  * lal_process_get_affinity: Linux: the union of every thread's affinity;
- * Windows: the process mask of each of its processor groups.
+ * Windows: the process mask of each of its processor groups. LAL_EINVAL if out
+ * is NULL; otherwise only a failure reading /proc/self/task or of
+ * sched_getaffinity(2) / GetProcessGroupAffinity, GetProcessAffinityMask;
+ * *out untouched on failure.
  */
 LAL_API int lal_process_set_affinity(const lal_cpuset *set);
 LAL_API int lal_process_get_affinity(lal_cpuset *out);
@@ -792,7 +798,9 @@ LAL_API int lal_process_get_affinity(lal_cpuset *out);
  * lal_current_cpu: the CPU the caller runs on right now (it may move at any
  * moment unless pinned), as a lal_cpuset index, or a negative status.
  * Linux sched_getcpu(3) (rseq/vDSO, tens of ns); Windows
- * GetCurrentProcessorNumberEx.
+ * GetCurrentProcessorNumberEx (cannot fail). Negative only when
+ * sched_getcpu(3) fails (ENOSYS on a kernel without getcpu), as lal_err_name
+ * maps that errno.
  */
 LAL_API int lal_current_cpu(void);
 
@@ -1034,6 +1042,8 @@ typedef struct lal_thread_result {
  * attr values (checked before any thread exists); LAL_ENOMEM/LAL_EAGAIN when the
  * OS cannot create the thread. Cost: a thread creation plus one round trip to it.
  * lal_thread_get_result: what the thread got (valid from create until join).
+ * LAL_EINVAL: NULL thread/result or result->size smaller than its first
+ * version; never an OS call.
  * lal_thread_join: waits for fn to return, stores its return value in *ret (may
  * be NULL), frees the thread. Once per thread. LAL_EINVAL for NULL, or joining
  * oneself.
@@ -1097,7 +1107,9 @@ typedef struct lal_lock_result {
  * allocations). result (may be NULL) says what is in force. LAL_EINVAL: no
  * CURRENT/FUTURE bit, unknown bits. Cost: the faults of every mapped page.
  * lal_mem_unlock_all: munlockall(2); Windows: unlocks what lal_mem_lock_all
- * locked and restores the working-set size.
+ * locked and restores the working-set size. LAL_OK also when nothing was
+ * locked; otherwise only munlockall / VirtualUnlock / SetProcessWorkingSetSizeEx
+ * failing (LAL_EPERM, LAL_ENOMEM as the OS says).
  */
 LAL_API int lal_mem_lock_all(unsigned flags, lal_lock_result *result);
 LAL_API int lal_mem_unlock_all(void);
@@ -1198,12 +1210,17 @@ typedef struct lal_mem_info {
  * beyond the machine's; LAL_ERANGE: size overflows when rounded to the page;
  * LAL_ENOMEM: no memory, or no page of that kind free and no FALLBACK (e.g. no
  * 1 GiB page reserved); LAL_ENOTSUP: no pages of that size on this kernel or
- * OS (no 1 GiB hugetlb pool, 1 GiB on Windows) and no FALLBACK; LAL_EPERM: the
+ * OS (no 1 GiB hugetlb pool, 1 GiB on Windows) and no FALLBACK, or a numa_node
+ * on a Linux build without libnuma (or a kernel without NUMA); LAL_EPERM: the
  * large-page privilege is missing and no FALLBACK. On failure nothing stays mapped. Cost: one
  * mmap/VirtualAlloc, plus the prefault's page faults. lal_mem_free: unmaps an allocation of
  * lal_mem_alloc; size must be the size passed to it. LAL_EINVAL for a pointer lal did not allocate
  * (nothing is unmapped) or a different size. lal_mem_query: re-verifies a lal allocation (THP may
  * be collapsed later by khugepaged), filling info as lal_mem_alloc does.
+ * LAL_EINVAL: NULL, a pointer lal_mem_alloc did not return, or info->size
+ * smaller than its first version; a failure reading /proc/self/smaps (Linux)
+ * or of QueryWorkingSetEx (Windows) is returned with info filled from what
+ * lal knows of the allocation.
  */
 LAL_API int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_info *info);
 LAL_API int lal_mem_free(void *p, size_t size);

@@ -57,8 +57,6 @@ void lal__os_clock_facts_get(lal__os_clock_facts *facts);
 int lal__os_sleep_until_mono(uint64_t mono_deadline_ns);
 int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns);
 int lal__os_power_throttling_disable(void);
-/* The calling thread's CPU time (user + system), ns; 0 if unknown. */
-uint64_t lal__os_thread_cpu_ns(void);
 
 /* ---- affinity (affinity.c), in lal_cpuset numbering */
 

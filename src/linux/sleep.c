@@ -48,10 +48,3 @@ int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
 int lal__os_power_throttling_disable(void) {
   return LAL_ENOTSUP; /* Linux has no per-process timer/speed throttling policy */
 }
-
-uint64_t lal__os_thread_cpu_ns(void) {
-  struct timespec ts;
-  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return 0;
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}

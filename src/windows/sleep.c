@@ -142,12 +142,3 @@ int lal__os_power_throttling_disable(void) {
   }
   return LAL_OK;
 }
-
-uint64_t lal__os_thread_cpu_ns(void) {
-  FILETIME created, exited, kernel, user;
-  if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user))
-    return 0;
-  uint64_t k = ((uint64_t)kernel.dwHighDateTime << 32) | kernel.dwLowDateTime;
-  uint64_t u = ((uint64_t)user.dwHighDateTime << 32) | user.dwLowDateTime;
-  return (k + u) * 100u;
-}
