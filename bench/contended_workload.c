@@ -33,8 +33,8 @@ static int hog(void *arg) {
   volatile uint64_t sink = 0;
   while (!__atomic_load_n(&j->stop, __ATOMIC_ACQUIRE))
     for (int i = 0; i < 10000; i++)
-      sink += (uint64_t)i;
-  return 0;
+      sink = sink + (uint64_t)i;
+  return sink == 1; /* read once, so no compiler calls it unused */
 }
 
 static int periodic(void *arg) {

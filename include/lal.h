@@ -592,6 +592,11 @@ typedef struct lal_topology lal_topology;
 #define LAL_TOPO_PU_AFFINITY (1u << 1)  /* in the process's affinity mask at load time */
 #define LAL_TOPO_PU_ISOLATED (1u << 2)  /* Linux isolcpus= (/sys/devices/system/cpu/isolated) */
 #define LAL_TOPO_PU_NOHZ_FULL (1u << 3) /* Linux nohz_full= (/sys/devices/system/cpu/nohz_full) */
+/* Windows: a CPU set another process holds (GetSystemCpuSetInformation:
+ * Allocated, not AllocatedToTargetProcess); never ALLOWED. */
+#define LAL_TOPO_PU_RESERVED (1u << 4)
+/* Windows: a CPU set allocated to this process (Game Mode's exclusive CPUs). */
+#define LAL_TOPO_PU_EXCLUSIVE (1u << 5)
 
 typedef struct lal_topo_pu {
   size_t size;
@@ -644,6 +649,13 @@ typedef struct lal_topology_info {
   /* Linux amd_x3d_vcache driver's amd_x3d_mode ("frequency" or "cache": which
    * CCD the kernel's scheduler prefers on a dual-CCD X3D part); "" elsewhere. */
   char amd_x3d_mode[16];
+  lal_cpuset reserved;  /* LAL_TOPO_PU_RESERVED */
+  lal_cpuset exclusive; /* LAL_TOPO_PU_EXCLUSIVE */
+  /* Windows Game Mode (expandedresources.h): HasExpandedResources (1 yes, 0 no,
+   * -1 unknown: not Windows, or an OS without the API) and
+   * GetExpandedResourceExclusiveCpuCount (0 when none or unknown). */
+  int game_mode;
+  int game_mode_exclusive_cpus;
 } lal_topology_info;
 #define LAL_TOPOLOGY_INFO_INIT LAL__SIZED_INIT(lal_topology_info)
 
@@ -710,6 +722,9 @@ LAL_API int lal_topology_domain_cpus(const lal_topology *topo, lal_topo_domain d
  * (threads may share SMT siblings); then threads share PUs, round-robin.
  * result->relaxed says what was given up, result->applied what was kept. */
 #define LAL_PLACE_BEST_EFFORT (1u << 7)
+/* Only the CPUs allocated to this process (info.exclusive: Windows Game Mode);
+ * LAL_ERANGE when there are none (always on Linux). */
+#define LAL_PLACE_EXCLUSIVE (1u << 8)
 /* result->relaxed only: more threads than candidate PUs, some share one. */
 #define LAL_PLACE_SHARED_PUS (1u << 16)
 
@@ -793,6 +808,27 @@ LAL_API int lal_thread_get_affinity(lal_cpuset *out);
  */
 LAL_API int lal_process_set_affinity(const lal_cpuset *set);
 LAL_API int lal_process_get_affinity(lal_cpuset *out);
+
+/*
+ * Soft placement, Windows 10+ CPU Sets: the scheduler keeps the thread (or
+ * every thread of the process without a selection of its own) on these CPUs
+ * while they are free and may run it elsewhere when they are all busy; a CPU
+ * set another process holds is never used. Unlike affinity this spans
+ * processor groups and never starves the thread.
+ * lal_thread_set_cpu_sets: SetThreadSelectedCpuSets for the calling thread;
+ * lal_process_set_default_cpu_sets: SetProcessDefaultCpuSets. set NULL clears
+ * the selection. Returns LAL_OK; LAL_EINVAL for an empty set or one holding a
+ * CPU without a CPU set (absent, inactive), nothing changed; LAL_ENOTSUP on
+ * Linux (the kernel has no soft affinity: use lal_thread_set_affinity) and on
+ * Windows before 10.
+ * The getters: the CPUs of the current selection, empty when there is none
+ * (GetThreadSelectedCpuSets / GetProcessDefaultCpuSets); LAL_EINVAL for NULL,
+ * LAL_ENOTSUP as above. Cost: one call and a CPU-set enumeration.
+ */
+LAL_API int lal_thread_set_cpu_sets(const lal_cpuset *set);
+LAL_API int lal_thread_get_cpu_sets(lal_cpuset *out);
+LAL_API int lal_process_set_default_cpu_sets(const lal_cpuset *set);
+LAL_API int lal_process_get_default_cpu_sets(lal_cpuset *out);
 
 /*
  * lal_current_cpu: the CPU the caller runs on right now (it may move at any

@@ -125,12 +125,84 @@ static void process_affinity_reaches_every_thread(void **state) {
   assert_true(lal_cpuset_equal(&now, &before));
 }
 
+#ifdef _WIN32
+static void expect_cpu_sets(int process, const lal_cpuset *want) {
+  lal_cpuset now;
+  assert_status(LAL_OK,
+                process ? lal_process_get_default_cpu_sets(&now) : lal_thread_get_cpu_sets(&now));
+  if (!lal_cpuset_equal(&now, want)) {
+    char a[256], b[256];
+    lal_cpuset_format(&now, a, sizeof a);
+    lal_cpuset_format(want, b, sizeof b);
+    fail_msg("%s CPU sets are %s, expected %s", process ? "process" : "thread", a, b);
+  }
+}
+#endif
+
+/* Soft placement: Windows CPU sets round trip, bad sets change nothing, NULL
+ * clears; Linux says it has no such thing and changes nothing. */
+static void cpu_sets_select_or_say_unsupported(void **state) {
+  (void)state;
+  lal_cpuset one, empty, absent;
+  lal_cpuset_zero(&one);
+  lal_cpuset_set(&one, lal_cpuset_first(&original));
+  lal_cpuset_zero(&empty);
+  lal_cpuset_zero(&absent);
+  lal_cpuset_set(&absent, LAL_CPUSET_MAX - 1);
+  assert_status(LAL_EINVAL, lal_thread_get_cpu_sets(NULL));
+  assert_status(LAL_EINVAL, lal_process_get_default_cpu_sets(NULL));
+  assert_status(LAL_EINVAL, lal_thread_set_cpu_sets(&empty));
+  assert_status(LAL_EINVAL, lal_process_set_default_cpu_sets(&empty));
+#ifndef _WIN32
+  lal_cpuset got;
+  assert_status(LAL_ENOTSUP, lal_thread_set_cpu_sets(&one));
+  assert_status(LAL_ENOTSUP, lal_thread_set_cpu_sets(NULL));
+  assert_status(LAL_ENOTSUP, lal_process_set_default_cpu_sets(&one));
+  assert_status(LAL_ENOTSUP, lal_thread_get_cpu_sets(&got));
+  assert_status(LAL_ENOTSUP, lal_process_get_default_cpu_sets(&got));
+  expect_affinity(&original);
+#else
+  int rc = lal_thread_set_cpu_sets(&one);
+  if (rc == LAL_ENOTSUP)
+    LAL_SKIP("no CPU sets here (Windows before 10, or a Wine without SetThreadSelectedCpuSets)");
+  assert_status(LAL_OK, rc);
+  /* A CPU without a CPU set is refused before the OS is asked. */
+  assert_status(LAL_EINVAL, lal_thread_set_cpu_sets(&absent));
+  assert_status(LAL_EINVAL, lal_process_set_default_cpu_sets(&absent));
+  lal_cpuset now;
+  rc = lal_thread_get_cpu_sets(&now);
+  if (rc == LAL_ENOTSUP) {
+    lal_thread_set_cpu_sets(NULL);
+    LAL_SKIP("Wine stubs SetThreadSelectedCpuSets and has no GetThreadSelectedCpuSets: "
+             "a selection cannot be read back");
+  }
+  assert_status(LAL_OK, rc);
+  if (lal_cpuset_count(&now) == 0) {
+    lal_thread_set_cpu_sets(NULL);
+    LAL_SKIP("GetThreadSelectedCpuSets reports no selection after a successful "
+             "SetThreadSelectedCpuSets: Wine keeps none");
+  }
+  expect_cpu_sets(0, &one);
+  assert_status(LAL_EINVAL, lal_thread_set_cpu_sets(&absent));
+  expect_cpu_sets(0, &one); /* unchanged */
+  assert_status(LAL_OK, lal_thread_set_cpu_sets(NULL));
+  expect_cpu_sets(0, &empty);
+  assert_status(LAL_OK, lal_process_set_default_cpu_sets(&one));
+  expect_cpu_sets(1, &one);
+  assert_status(LAL_EINVAL, lal_process_set_default_cpu_sets(&absent));
+  expect_cpu_sets(1, &one);
+  assert_status(LAL_OK, lal_process_set_default_cpu_sets(NULL));
+  expect_cpu_sets(1, &empty);
+#endif
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(thread_affinity_round_trips),
       cmocka_unit_test(current_cpu_is_in_the_affinity),
       cmocka_unit_test(bad_sets_change_nothing),
       cmocka_unit_test(process_affinity_reaches_every_thread),
+      cmocka_unit_test(cpu_sets_select_or_say_unsupported),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

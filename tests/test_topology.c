@@ -204,6 +204,20 @@ static void bad_input_is_rejected(void **state) {
   req.flags = LAL_PLACE_SHARED_PUS;
   assert_status(LAL_EINVAL, lal_place(t, &req, out, &res));
   assert_int_equal(lal_cpuset_count(&out[0]), 0);
+  /* No CPU allocated to this process (always so on Linux): EXCLUSIVE says so,
+   * even best effort (relaxing never widens the candidates). */
+  lal_topology_info ti = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &ti));
+  if (lal_cpuset_count(&ti.exclusive) == 0) {
+    req.flags = LAL_PLACE_EXCLUSIVE | LAL_PLACE_BEST_EFFORT;
+    assert_status(LAL_ERANGE, lal_place(t, &req, out, &res));
+    assert_non_null(strstr(res.reason, "no exclusive CPU"));
+    assert_int_equal(lal_cpuset_count(&out[0]), 0);
+  }
+#ifndef _WIN32
+  assert_int_equal(ti.game_mode, -1);
+  assert_int_equal(lal_cpuset_count(&ti.reserved), 0);
+#endif
   lal_topology_free(t);
 }
 

@@ -70,6 +70,16 @@ void info_topology_text(void) {
   }
   if (i.amd_x3d_mode[0])
     printf("%-16s%s\n", "amd_x3d_mode:", i.amd_x3d_mode);
+  if (i.game_mode >= 0 || lal_cpuset_count(&i.reserved) || lal_cpuset_count(&i.exclusive)) {
+    cpulist(&i.reserved, a, sizeof a);
+    cpulist(&i.exclusive, b, sizeof b);
+    printf("%-16sreserved by others %s, exclusive to us %s, game mode %s (%d exclusive CPUs)\n",
+           "cpu sets:", a, b,
+           i.game_mode < 0 ? "unknown"
+           : i.game_mode   ? "on"
+                           : "off",
+           i.game_mode_exclusive_cpus);
+  }
   int counts[] = {0, i.packages, i.numa_nodes, i.l2_domains, i.l3_domains};
   for (int dom = LAL_TOPO_PACKAGE; dom <= LAL_TOPO_L3; dom++)
     for (int n = 0; n < counts[dom]; n++) {
@@ -104,9 +114,13 @@ void info_topology_json(json_writer *w) {
   json_int(w, "l3_domains", i.l3_domains);
   json_int(w, "groups", i.groups);
   json_string(w, "amd_x3d_mode", i.amd_x3d_mode);
-  const lal_cpuset *sets[] = {&i.all, &i.allowed, &i.affinity, &i.isolated, &i.nohz_full};
-  const char *names[] = {"all", "allowed", "affinity", "isolated", "nohz_full"};
-  for (int s = 0; s < 5; s++) {
+  json_int(w, "game_mode", i.game_mode);
+  json_int(w, "game_mode_exclusive_cpus", i.game_mode_exclusive_cpus);
+  const lal_cpuset *sets[] = {&i.all,       &i.allowed,  &i.affinity, &i.isolated,
+                              &i.nohz_full, &i.reserved, &i.exclusive};
+  const char *names[] = {"all",       "allowed",  "affinity", "isolated",
+                         "nohz_full", "reserved", "exclusive"};
+  for (int s = 0; s < 7; s++) {
     lal_cpuset_format(sets[s], buf, sizeof buf);
     json_string(w, names[s], buf);
   }

@@ -38,3 +38,25 @@ int lal_process_get_affinity(lal_cpuset *out) {
 }
 
 int lal_current_cpu(void) { return lal__os_current_cpu(); }
+
+/* CPU sets: NULL clears the selection, an empty set is no selection. */
+static int set_cpu_sets(int process, const lal_cpuset *set) {
+  if (set && lal_cpuset_count(set) == 0)
+    return LAL_EINVAL;
+  return lal__os_cpu_sets_set(process, set);
+}
+
+static int get_cpu_sets(int process, lal_cpuset *out) {
+  if (!out)
+    return LAL_EINVAL;
+  lal_cpuset got;
+  int rc = lal__os_cpu_sets_get(process, &got);
+  if (rc == LAL_OK)
+    *out = got;
+  return rc;
+}
+
+int lal_thread_set_cpu_sets(const lal_cpuset *set) { return set_cpu_sets(0, set); }
+int lal_thread_get_cpu_sets(lal_cpuset *out) { return get_cpu_sets(0, out); }
+int lal_process_set_default_cpu_sets(const lal_cpuset *set) { return set_cpu_sets(1, set); }
+int lal_process_get_default_cpu_sets(lal_cpuset *out) { return get_cpu_sets(1, out); }

@@ -66,6 +66,10 @@ int lal__os_thread_affinity_get(lal_cpuset *out);
 int lal__os_thread_affinity_set(const lal_cpuset *set);
 int lal__os_process_affinity_get(lal_cpuset *out);
 int lal__os_process_affinity_set(const lal_cpuset *set);
+/* Windows CPU-set selection of the calling thread (process 0) or the process
+ * default (1); set NULL clears it. LAL_ENOTSUP where the OS has none (Linux). */
+int lal__os_cpu_sets_set(int process, const lal_cpuset *set);
+int lal__os_cpu_sets_get(int process, lal_cpuset *out);
 /* The calling thread's CPU now, or a negative status. */
 int lal__os_current_cpu(void);
 

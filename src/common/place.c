@@ -21,7 +21,7 @@
 #define PLACE_SAME_ANY (LAL_PLACE_SAME_L3 | LAL_PLACE_SAME_NUMA | LAL_PLACE_SAME_PACKAGE)
 #define PLACE_KNOWN_FLAGS                                                                          \
   (LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST | LAL_PLACE_FAST_ONLY | PLACE_SAME_ANY |         \
-   LAL_PLACE_PREFER_CACHE | LAL_PLACE_BEST_EFFORT)
+   LAL_PLACE_PREFER_CACHE | LAL_PLACE_BEST_EFFORT | LAL_PLACE_EXCLUSIVE)
 
 typedef struct unit {
   int core;    /* dense core index, or -1 - PU index for a PU of unknown core */
@@ -226,10 +226,13 @@ static void mark_preferred(plan *p) {
   }
 }
 
-/* Candidates: (within, or the process affinity) & allowed & ~exclude. */
+/* Candidates: (within, or the process affinity) & allowed & ~exclude, and
+ * & exclusive with LAL_PLACE_EXCLUSIVE. */
 static void candidates(const lal_topology *t, const lal_place_req *req, lal_cpuset *cand) {
   *cand = req->within ? *req->within : t->info.affinity;
   lal_cpuset_and(cand, cand, &t->info.allowed);
+  if (req->flags & LAL_PLACE_EXCLUSIVE)
+    lal_cpuset_and(cand, cand, &t->info.exclusive);
   if (req->exclude)
     lal_cpuset_andnot(cand, cand, req->exclude);
 }
@@ -262,7 +265,10 @@ static int place(const lal_topology *t, const lal_place_req *req, unsigned flags
   int threads = req->threads, capacity = total_capacity(&p);
   if (capacity == 0 || (capacity < threads && !share_pus)) {
     rc = LAL_ERANGE;
-    if (capacity == 0 && lal_cpuset_count(&cand) == 0)
+    if (capacity == 0 && lal_cpuset_count(&t->info.exclusive) == 0 && (flags & LAL_PLACE_EXCLUSIVE))
+      snprintf(r->reason, sizeof r->reason,
+               "no exclusive CPU: the OS allocated none to this process (Windows Game Mode)");
+    else if (capacity == 0 && lal_cpuset_count(&cand) == 0)
       snprintf(r->reason, sizeof r->reason,
                "no candidate CPU: within (or the affinity) & allowed & ~exclude is empty");
     else

@@ -118,6 +118,7 @@ int lal__topology_finish(lal_topology *t, const lal__topology_sets *sets, const 
   info->kinds = t->nkind;
   info->groups = sets->groups > 0 ? sets->groups : 1;
   lal__copy_string(info->source, sizeof info->source, source);
+  info->game_mode = -1; /* unknown until the Windows loader asks */
   rank_kinds(t);
 
   for (int i = 0; i < t->npu; i++) {
@@ -152,6 +153,24 @@ int lal__topology_finish(lal_topology *t, const lal__topology_sets *sets, const 
     t->kinds[pu->kind].pus++;
   }
   return LAL_OK;
+}
+
+void lal__topology_set_reservations(lal_topology *t, const lal_cpuset *reserved,
+                                    const lal_cpuset *exclusive) {
+  lal_topology_info *info = &t->info;
+  lal_cpuset_zero(&info->reserved);
+  lal_cpuset_zero(&info->exclusive);
+  for (int i = 0; i < t->npu; i++) {
+    lal_topo_pu *pu = &t->pus[i];
+    if (reserved && lal_cpuset_isset(reserved, pu->cpu)) {
+      pu->flags = (pu->flags | LAL_TOPO_PU_RESERVED) & ~LAL_TOPO_PU_ALLOWED;
+      lal_cpuset_set(&info->reserved, pu->cpu);
+      lal_cpuset_clear(&info->allowed, pu->cpu);
+    } else if (exclusive && lal_cpuset_isset(exclusive, pu->cpu)) {
+      pu->flags |= LAL_TOPO_PU_EXCLUSIVE;
+      lal_cpuset_set(&info->exclusive, pu->cpu);
+    }
+  }
 }
 
 int lal_topology_load(lal_topology **out) {

@@ -51,6 +51,11 @@ typedef struct lal__topology_sets {
   int groups;
 } lal__topology_sets;
 
+/* After lal__topology_finish: marks the CPUs another process holds (RESERVED,
+ * dropped from `allowed`) and those allocated to this one (EXCLUSIVE). */
+void lal__topology_set_reservations(lal_topology *topo, const lal_cpuset *reserved,
+                                    const lal_cpuset *exclusive);
+
 /* Densifies domain indexes, ranks kinds, sets PU flags and the summary.
  * LAL_EIO when no PU was added. */
 int lal__topology_finish(lal_topology *topo, const lal__topology_sets *sets, const char *source);

@@ -148,3 +148,17 @@ int lal__os_current_cpu(void) {
   int cpu = sched_getcpu();
   return cpu >= 0 ? cpu : lal__fail_os();
 }
+
+/* Linux has hard affinity only (sched_setaffinity(2)); a soft preference the
+ * scheduler may ignore when busy does not exist for user space. */
+int lal__os_cpu_sets_set(int process, const lal_cpuset *set) {
+  (void)process;
+  (void)set;
+  return LAL_ENOTSUP;
+}
+
+int lal__os_cpu_sets_get(int process, lal_cpuset *out) {
+  (void)process;
+  (void)out;
+  return LAL_ENOTSUP;
+}

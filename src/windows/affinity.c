@@ -170,6 +170,20 @@ int lal__os_process_affinity_set(const lal_cpuset *set) {
   return apply_sets("SetProcessDefaultCpuSets", GetCurrentProcess(), set);
 }
 
+int lal__os_cpu_sets_set(int process, const lal_cpuset *set) {
+  return process ? apply_sets("SetProcessDefaultCpuSets", GetCurrentProcess(), set)
+                 : apply_sets("SetThreadSelectedCpuSets", GetCurrentThread(), set);
+}
+
+int lal__os_cpu_sets_get(int process, lal_cpuset *out) {
+  const char *name = process ? "GetProcessDefaultCpuSets" : "GetThreadSelectedCpuSets";
+  if (!lal__win_proc(L"kernel32.dll", name))
+    return LAL_ENOTSUP;
+  if (!selected_sets(name, process ? GetCurrentProcess() : GetCurrentThread(), out))
+    lal_cpuset_zero(out); /* no selection */
+  return LAL_OK;
+}
+
 int lal__os_current_cpu(void) {
   PROCESSOR_NUMBER pn;
   GetCurrentProcessorNumberEx(&pn);

@@ -49,6 +49,18 @@ void lal__win_cpu_sets_free(lal__win_cpu_sets *sets) {
 
 static int cpu_of(const lal_cpu_set_info *s) { return s->Group * 64 + s->LogicalProcessorIndex; }
 
+void lal__win_cpu_sets_classify(const lal__win_cpu_sets *sets, lal_cpuset *reserved,
+                                lal_cpuset *exclusive) {
+  lal_cpuset_zero(reserved);
+  lal_cpuset_zero(exclusive);
+  for (int i = 0; i < sets->count; i++) {
+    const lal_cpu_set_info *s = &sets->sets[i];
+    if (!(s->AllFlags & LAL_CPU_SET_ALLOCATED))
+      continue;
+    lal_cpuset_set(s->AllFlags & LAL_CPU_SET_ALLOCATED_TO_TARGET ? exclusive : reserved, cpu_of(s));
+  }
+}
+
 int lal__win_cpu_set_ids(const lal__win_cpu_sets *sets, const lal_cpuset *set, ULONG *ids,
                          ULONG *count) {
   ULONG n = 0;

@@ -23,6 +23,12 @@ typedef struct lal__win_cpu_sets {
 int lal__win_cpu_sets_get(lal__win_cpu_sets *out);
 void lal__win_cpu_sets_free(lal__win_cpu_sets *sets);
 
+/* CPUs whose CPU set another process holds (Allocated, not
+ * AllocatedToTargetProcess) and those allocated to this process (Game Mode's
+ * exclusive CPUs: Allocated and AllocatedToTargetProcess). */
+void lal__win_cpu_sets_classify(const lal__win_cpu_sets *sets, lal_cpuset *reserved,
+                                lal_cpuset *exclusive);
+
 /* The CPU-set Ids of the CPUs in *set, into ids[LAL_CPUSET_MAX].
  * LAL_EINVAL if a CPU has no CPU set (absent, or not active). */
 int lal__win_cpu_set_ids(const lal__win_cpu_sets *sets, const lal_cpuset *set, ULONG *ids,

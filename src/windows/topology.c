@@ -12,18 +12,32 @@
 #include "cpusets.h"
 #include "lal_internal.h"
 #include "lal_os.h"
+#include "topology_internal.h"
 #include "topology_windows.h"
 
-static void allowed_cpus(lal_cpuset *allowed) {
-  lal__win_cpu_sets sets;
-  if (lal__win_cpu_sets_get(&sets) != LAL_OK)
-    return; /* Windows 7/8, Wine: no CPU sets, nothing reserved */
-  for (int i = 0; i < sets.count; i++) {
-    const lal_cpu_set_info *s = &sets.sets[i];
-    if ((s->AllFlags & LAL_CPU_SET_ALLOCATED) && !(s->AllFlags & LAL_CPU_SET_ALLOCATED_TO_TARGET))
-      lal_cpuset_clear(allowed, s->Group * 64 + s->LogicalProcessorIndex);
+/* Game Mode (expandedresources.h, Windows 10 1703+; the API set DLL is not
+ * loaded by default): whether this process holds expanded resources, and how
+ * many CPUs it got exclusively. */
+typedef HRESULT(WINAPI *has_expanded_fn)(BOOL *);
+typedef HRESULT(WINAPI *exclusive_count_fn)(ULONG *);
+
+static void game_mode(lal_topology_info *info) {
+  HMODULE dll = LoadLibraryExW(L"api-ms-win-gaming-expandedresources-l1-1-0.dll", NULL,
+                               LOAD_LIBRARY_SEARCH_SYSTEM32);
+  if (!dll)
+    return; /* unknown: game_mode stays -1 */
+  has_expanded_fn has =
+      (has_expanded_fn)(void (*)(void))GetProcAddress(dll, "HasExpandedResources");
+  exclusive_count_fn count = (exclusive_count_fn)(void (*)(void))GetProcAddress(
+      dll, "GetExpandedResourceExclusiveCpuCount");
+  BOOL yes = FALSE;
+  ULONG n = 0;
+  if (has && SUCCEEDED(has(&yes))) {
+    info->game_mode = yes ? 1 : 0;
+    if (yes && count && SUCCEEDED(count(&n)))
+      info->game_mode_exclusive_cpus = (int)n;
   }
-  lal__win_cpu_sets_free(&sets);
+  FreeLibrary(dll);
 }
 
 /* Appends GetLogicalProcessorInformationEx(rel)'s records to *buf (records
@@ -51,13 +65,22 @@ int lal__os_topology_load(lal_topology **out) {
    * Windows answers ERROR_INVALID_PARAMETER: nothing to add). */
   if (rc == LAL_OK)
     append_records(LAL_RELATION_NUMA_NODE_EX, &buf, &len);
-  lal_cpuset allowed, affinity;
-  lal_cpuset_fill(&allowed, LAL_CPUSET_MAX);
-  allowed_cpus(&allowed);
+  lal_cpuset affinity, reserved, exclusive;
+  lal__win_cpu_sets sets;
+  lal_cpuset_zero(&reserved);
+  lal_cpuset_zero(&exclusive);
+  if (lal__win_cpu_sets_get(&sets) == LAL_OK) { /* Windows 7/8, Wine: no CPU sets */
+    lal__win_cpu_sets_classify(&sets, &reserved, &exclusive);
+    lal__win_cpu_sets_free(&sets);
+  }
   if (rc == LAL_OK)
     rc = lal__os_process_affinity_get(&affinity);
   if (rc == LAL_OK)
-    rc = lal__win_topology_from_slpi(buf, len, &allowed, &affinity, "windows", out);
+    rc = lal__win_topology_from_slpi(buf, len, NULL, &affinity, "windows", out);
   free(buf);
+  if (rc == LAL_OK) {
+    lal__topology_set_reservations(*out, &reserved, &exclusive);
+    game_mode(&(*out)->info);
+  }
   return rc;
 }

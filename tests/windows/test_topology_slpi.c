@@ -4,12 +4,15 @@
  * GetLogicalProcessorInformationEx(RelationAll) buffers built record by record
  * the way Windows lays them out (a variable-size record each, GROUP_AFFINITY
  * masks per processor group), for a 128-CPU server with two processor groups,
- * a hybrid 8P+16E desktop, a 2-socket SMT server and a 2-CPU VM.
+ * a hybrid 8P+16E desktop, a 2-socket SMT server, a 2-CPU VM, X3D, Strix
+ * Point and Meteor Lake parts, and CPU sets held by other processes.
  */
 #include <windows.h>
 
 #include "compat.h"
+#include "cpusets.h"
 #include "topology_expect.h"
+#include "topology_internal.h"
 #include "topology_windows.h"
 
 typedef struct slpi {
@@ -369,6 +372,58 @@ static void malformed_buffers_are_rejected(void **state) {
   assert_status(LAL_EINVAL, lal__win_topology_from_slpi(NULL, 8, NULL, NULL, "x", &t));
 }
 
+/* CPU sets another process holds leave `allowed`; those Game Mode gave this
+ * process are `exclusive`, and LAL_PLACE_EXCLUSIVE places on them only. */
+static void cpu_sets_reserved_and_exclusive(void **state) {
+  (void)state;
+  buf.len = 0;
+  add_groups(1, 8);
+  add_smt_cores(0, 4, 0, 1u << 20);
+  add_cache(3, 32u << 20, 0, 8);
+  add_processor(RelationProcessorPackage, 0, 8, 0, 0);
+  add_numa(0, 0, 8);
+  lal_topology *t = parse();
+  lal_cpu_set_info records[8];
+  memset(records, 0, sizeof records);
+  for (int i = 0; i < 8; i++) {
+    records[i].Size = sizeof records[i];
+    records[i].Id = 256 + (DWORD)i;
+    records[i].LogicalProcessorIndex = (BYTE)i;
+    records[i].CoreIndex = (BYTE)(i / 2);
+  }
+  records[6].AllFlags = records[7].AllFlags = LAL_CPU_SET_ALLOCATED; /* another process */
+  records[2].AllFlags = records[3].AllFlags =
+      LAL_CPU_SET_ALLOCATED | LAL_CPU_SET_ALLOCATED_TO_TARGET; /* ours, Game Mode */
+  lal__win_cpu_sets sets = {records, 8};
+  lal_cpuset reserved, exclusive;
+  lal__win_cpu_sets_classify(&sets, &reserved, &exclusive);
+  expect_set(&reserved, "6-7");
+  expect_set(&exclusive, "2-3");
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.game_mode, -1);
+  expect_place(t, 1, LAL_PLACE_EXCLUSIVE, "", NULL, "no exclusive CPU");
+  lal__topology_set_reservations(t, &reserved, &exclusive);
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  expect_set(&info.allowed, "0-5");
+  expect_set(&info.reserved, "6-7");
+  expect_set(&info.exclusive, "2-3");
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 7, &pu));
+  assert_true((pu.flags & LAL_TOPO_PU_RESERVED) && !(pu.flags & LAL_TOPO_PU_ALLOWED));
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 3, &pu));
+  assert_true((pu.flags & LAL_TOPO_PU_EXCLUSIVE) && (pu.flags & LAL_TOPO_PU_ALLOWED));
+
+  expect_place(t, 4, LAL_PLACE_ONE_PER_CORE, "", NULL, "the candidates offer 3");
+  expect_place(t, 2, LAL_PLACE_EXCLUSIVE, "", "2,3", NULL);
+  expect_place(t, 1, LAL_PLACE_EXCLUSIVE | LAL_PLACE_ONE_PER_CORE, "", "2", NULL);
+  expect_place(t, 2, LAL_PLACE_EXCLUSIVE | LAL_PLACE_ONE_PER_CORE, "", NULL,
+               "2 threads need 2 cores; the candidates offer 1");
+  expect_relaxed(t, 2, LAL_PLACE_EXCLUSIVE | LAL_PLACE_ONE_PER_CORE, "2,3", LAL_PLACE_ONE_PER_CORE,
+                 LAL_PLACE_EXCLUSIVE);
+  lal_topology_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(server_128_cpus_in_two_groups),
@@ -379,6 +434,7 @@ int main(void) {
       cmocka_unit_test(x3d_dual_ccd_prefers_the_vcache_die),
       cmocka_unit_test(strix_point_core_type_before_cache),
       cmocka_unit_test(meteor_lake_three_classes),
+      cmocka_unit_test(cpu_sets_reserved_and_exclusive),
       cmocka_unit_test(malformed_buffers_are_rejected),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
