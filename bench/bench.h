@@ -90,6 +90,11 @@ typedef struct bench_param {
 void bench_emit_series(json_writer *jw, const char *workload_name, const char *series,
                        const char *unit, const char *obtained, const bench_param *params,
                        int nparams, const histogram *h);
+/* The same with where the series' thread woke ("ran_on", see where.h; NULL: not recorded). */
+struct bench_where;
+void bench_emit_series_where(json_writer *jw, const char *workload_name, const char *series,
+                             const char *unit, const char *obtained, const bench_param *params,
+                             int nparams, const histogram *h, const struct bench_where *where);
 /* A FILE that discards what is written (JSON when no --json is given). */
 #include <stdio.h>
 FILE *bench_null_sink(void);

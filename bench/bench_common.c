@@ -7,6 +7,7 @@
 #include "bench_os.h"
 #include "doctor.h"
 #include "lal.h"
+#include "where.h"
 
 void bench_two_cpus(const bench_opts *opts, int *home, int *other) {
   *home = opts->home_cpu;
@@ -116,6 +117,12 @@ void bench_emit(json_writer *jw, const char *workload_name, const char *series, 
 void bench_emit_series(json_writer *jw, const char *workload_name, const char *series,
                        const char *unit, const char *obtained, const bench_param *params,
                        int nparams, const histogram *h) {
+  bench_emit_series_where(jw, workload_name, series, unit, obtained, params, nparams, h, NULL);
+}
+
+void bench_emit_series_where(json_writer *jw, const char *workload_name, const char *series,
+                             const char *unit, const char *obtained, const bench_param *params,
+                             int nparams, const histogram *h, const bench_where *where) {
   json_object_begin(jw, NULL);
   json_string(jw, "workload", workload_name);
   json_string(jw, "series", series);
@@ -131,6 +138,8 @@ void bench_emit_series(json_writer *jw, const char *workload_name, const char *s
         json_int(jw, params[i].key, params[i].number);
     json_object_end(jw);
   }
+  if (where)
+    where_emit(jw, where);
   json_uint(jw, "count", h->count);
   json_uint(jw, "min", h->count ? h->min : 0);
   json_uint(jw, "p50", hist_quantile(h, 0.50));

@@ -6,6 +6,7 @@
 #include "bench.h"
 #include "bench_os.h"
 #include "lal.h"
+#include "where.h"
 
 #define PERIOD_NS 1000000u
 
@@ -233,7 +234,17 @@ int wl_pacer(const bench_opts *opts, json_writer *jw) {
          (unsigned long long)p.waits, (unsigned long long)p.missed, (long long)grid_error,
          early_late / (double)tenth, final_late / (double)tenth, (double)(r1 - r0) / 1e9,
          (double)(p.index - 1) * PERIOD_NS / 1e9);
-  bench_emit(jw, "pacer", "pacer 1 ms, precise", "ns late", h);
+  /* Where it woke, from the pacer's own record (lal_pacer_stats). */
+  lal_pacer_stats st = LAL_PACER_STATS_INIT;
+  bench_where *where = malloc(sizeof *where);
+  int have_where = where && lal_pacer_stats_get(&p, &st) == LAL_OK;
+  if (have_where) {
+    where_from_pacer(where, &st);
+    printf("  woke on %d CPU(s), %llu migrations\n", st.cpus, (unsigned long long)st.migrations);
+  }
+  bench_emit_series_where(jw, "pacer", "pacer 1 ms, precise", "ns late", NULL, NULL, 0, h,
+                          have_where ? where : NULL);
+  free(where);
   free(h);
   return grid_error != 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "compare_html.h"
+#include "compare_where.h"
 #include "json_reader.h"
 
 typedef struct hist {
@@ -411,6 +412,23 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
              series, params);
     fprintf(out, "%s\n", params_line);
   }
+  /* Where each run's thread woke: a "same" verdict means little if one run
+   * woke on P-cores and the other on E-cores. */
+  char where_a[200], where_b[200], where_line[480] = "", kinds_line[300] = "";
+  double fast_a, fast_b;
+  int has_a = compare_where_text(sa, where_a, sizeof where_a, &fast_a),
+      has_b = compare_where_text(sb, where_b, sizeof where_b, &fast_b);
+  if (has_a || has_b) {
+    snprintf(where_line, sizeof where_line, "where: %s %s: A %s | B %s", workload, series,
+             has_a ? where_a : "(not recorded)", has_b ? where_b : "(not recorded)");
+    fprintf(out, "%s\n", where_line);
+  }
+  if (fast_a >= 0 && fast_b >= 0 && fabs(fast_a - fast_b) >= 10) {
+    snprintf(kinds_line, sizeof kinds_line,
+             "warning: %s %s woke on other CPU kinds: A %.0f%% on the fastest kind, B %.0f%%",
+             workload, series, fast_a, fast_b);
+    fprintf(out, "%s\n", kinds_line);
+  }
   for (int p = 0; p < NPCT; p++)
     fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s%s\n", workload, series,
             percentiles[p], rows[p].a, rows[p].b, rows[p].ratio, rows[p].lo, rows[p].hi,
@@ -423,6 +441,10 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
       html_warning(html, warning);
     if (params_line[0])
       html_warning(html, params_line);
+    if (where_line[0])
+      html_warning(html, where_line);
+    if (kinds_line[0])
+      html_warning(html, kinds_line);
     html_table_begin(html);
     double pa[NPCT], pb[NPCT];
     for (int p = 0; p < NPCT; p++) {

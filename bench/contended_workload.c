@@ -18,6 +18,7 @@
 #include "bench.h"
 #include "lal.h"
 #include "priority_text.h"
+#include "where.h"
 
 #define PERIOD_NS 1000000u
 #define SLICE_NS 100000u
@@ -25,6 +26,7 @@
 typedef struct contended_job {
   int iterations;
   histogram *h;
+  bench_where *where;
   volatile int stop; /* the hog's */
 } contended_job;
 
@@ -43,8 +45,10 @@ static int periodic(void *arg) {
   for (int i = 0; i < j->iterations; i++) {
     lal_sleep_until(next, 0);
     uint64_t late = lal_now_ns() - next;
-    if (i >= 10)
+    if (i >= 10) {
       hist_record(j->h, late);
+      where_record(j->where);
+    }
     next += PERIOD_NS;
     uint64_t now = lal_now_ns();
     if (next < now) /* fell behind: start again from now, as cyclictest does */
@@ -58,13 +62,18 @@ static int periodic(void *arg) {
 static int series(json_writer *jw, int cpu, const char *name, const lal_priority_req *req,
                   int iterations) {
   histogram *h = malloc(sizeof *h);
-  if (!h)
+  bench_where *where = malloc(sizeof *where);
+  if (!h || !where) {
+    free(h);
+    free(where);
     return 1;
+  }
   hist_init(h);
+  where_init(where);
   lal_cpuset pin;
   lal_cpuset_zero(&pin);
   lal_cpuset_set(&pin, cpu);
-  contended_job j = {iterations, h, 0};
+  contended_job j = {iterations, h, where, 0};
   lal_thread_attr hog_attr = LAL_THREAD_ATTR_INIT;
   hog_attr.affinity = &pin;
   hog_attr.flags = LAL_THREAD_FALLBACK;
@@ -91,6 +100,7 @@ static int series(json_writer *jw, int cpu, const char *name, const lal_priority
   if (rc != LAL_OK) {
     printf("  %-36s cannot start its threads: %s\n", name, lal_err_name(rc));
     free(h);
+    free(where);
     return 1;
   }
   char line[300];
@@ -98,8 +108,9 @@ static int series(json_writer *jw, int cpu, const char *name, const lal_priority
   bench_print(line, "ns", h);
   bench_param params[] = {BENCH_NUM("cpu", cpu), BENCH_NUM("interval_ns", PERIOD_NS),
                           BENCH_NUM("loops", iterations), BENCH_TEXT("contender", "NORMAL hog")};
-  bench_emit_series(jw, "wakeup_contended", name, "ns late", got, params, 4, h);
+  bench_emit_series_where(jw, "wakeup_contended", name, "ns late", got, params, 4, h, where);
   free(h);
+  free(where);
   return 0;
 }
 

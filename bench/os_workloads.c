@@ -19,6 +19,7 @@
 #include "bench_os.h"
 #include "lal.h"
 #include "priority_text.h"
+#include "where.h"
 
 #define BATCH 32
 
@@ -59,6 +60,7 @@ int wl_syscall(const bench_opts *opts, json_writer *jw) {
 typedef struct wake_job {
   int iterations;
   histogram *h;
+  bench_where *where;
 } wake_job;
 
 static int wake_loop(void *arg) {
@@ -67,8 +69,10 @@ static int wake_loop(void *arg) {
   for (int i = 0; i < j->iterations; i++) {
     lal_sleep_until(next, 0);
     uint64_t late = lal_now_ns() - next;
-    if (i >= 10)
+    if (i >= 10) {
       hist_record(j->h, late);
+      where_record(j->where);
+    }
     next += 1000000;
     uint64_t now = lal_now_ns();
     if (next < now) /* fell behind: start again from now, as cyclictest does */
@@ -99,21 +103,27 @@ int wl_wakeup(const bench_opts *opts, json_writer *jw) {
   int failed = 0;
   for (int p = 0; p < 4; p++) {
     histogram *h = malloc(sizeof *h);
-    if (!h)
+    bench_where *where = malloc(sizeof *where);
+    if (!h || !where) {
+      free(h);
+      free(where);
       return 1;
+    }
     hist_init(h);
+    where_init(where);
     lal_priority_req req = LAL_PRIORITY_REQ_INIT;
     req.profile = profiles[p];
     lal_thread_attr attr = LAL_THREAD_ATTR_INIT;
     attr.flags = LAL_THREAD_FALLBACK;
     attr.priority = &req;
     attr.affinity = &pin;
-    wake_job j = {iterations, h};
+    wake_job j = {iterations, h, where};
     lal_thread *t;
     int rc = lal_thread_create(&t, &attr, wake_loop, &j);
     if (rc != LAL_OK) {
       printf("  %-36s cannot start its thread: %s\n", names[p], lal_err_name(rc));
       free(h);
+      free(where);
       failed = 1;
       continue;
     }
@@ -131,8 +141,9 @@ int wl_wakeup(const bench_opts *opts, json_writer *jw) {
     bench_print(line, "ns", h);
     bench_param params[] = {BENCH_NUM("cpu", lal_cpuset_first(&pin)),
                             BENCH_NUM("interval_ns", 1000000), BENCH_NUM("loops", iterations)};
-    bench_emit_series(jw, "wakeup", names[p], "ns late", got, params, 3, h);
+    bench_emit_series_where(jw, "wakeup", names[p], "ns late", got, params, 3, h, where);
     free(h);
+    free(where);
   }
   return failed;
 }

@@ -296,6 +296,39 @@ static void different_obtained_priorities_warn(void **state) {
   free(a), free(b), free(c);
 }
 
+/* A "ran_on" object: wake-ups on CPU 0 (a P-core) and CPU 16 (an E-core). */
+static char *with_ran_on(char *d, int on_p, int on_e, int migrations) {
+  char text[512];
+  snprintf(text, sizeof text,
+           "\"ran_on\": {\"migrations\": %d, \"cpus\": [[0, %d], [16, %d]], \"kinds\": "
+           "[{\"name\": \"IntelCore\", \"perf_rank\": 0, \"waits\": %d}, {\"name\": "
+           "\"IntelAtom\", \"perf_rank\": 1, \"waits\": %d}]}, ",
+           migrations, on_p, on_e, on_p, on_e);
+  return insert_after(d, "\"unit\": \"ns\", ", text);
+}
+
+static void where_threads_woke_is_shown_and_kinds_warn(void **state) {
+  (void)state;
+  char *a = with_ran_on(doc("lal-bench/1", "Linux", 1000, 10000), 1000, 0, 0);
+  char *b = with_ran_on(doc("lal-bench/1", "Linux", 1000, 10000), 600, 400, 12);
+  char *c = with_ran_on(doc("lal-bench/1", "Linux", 1000, 10000), 950, 50, 3);
+  char *plain = doc("lal-bench/1", "Linux", 1000, 10000);
+  char out[8192];
+  assert_int_equal(run(a, b, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "where: w s: A CPU 0 100%, CPU 16 0%; IntelCore 100%; 0 "
+                              "migrations | B CPU 0 60%, CPU 16 40%; IntelCore 60%, IntelAtom "
+                              "40%; 12 migrations"));
+  assert_non_null(strstr(out, "warning: w s woke on other CPU kinds: A 100% on the fastest kind, "
+                              "B 60%"));
+  assert_int_equal(run(a, c, "p99", 10, out, sizeof out), 0); /* 5 points: no warning */
+  assert_null(strstr(out, "other CPU kinds"));
+  assert_int_equal(run(plain, b, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "where: w s: A (not recorded) | B CPU 0 60%"));
+  assert_int_equal(run(plain, plain, "p99", 10, out, sizeof out), 0);
+  assert_null(strstr(out, "where:"));
+  free(a), free(b), free(c), free(plain);
+}
+
 static void different_parameters_warn(void **state) {
   (void)state;
   const char *unit = "\"unit\": \"ns\", ";
@@ -418,6 +451,7 @@ int main(void) {
       cmocka_unit_test(fingerprint_differences_warn),
       cmocka_unit_test(fingerprint_compares_settings_not_readings),
       cmocka_unit_test(different_obtained_priorities_warn),
+      cmocka_unit_test(where_threads_woke_is_shown_and_kinds_warn),
       cmocka_unit_test(different_parameters_warn),
       cmocka_unit_test(single_measurements_are_shown_side_by_side),
       cmocka_unit_test(bad_input_is_refused),
