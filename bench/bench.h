@@ -28,6 +28,7 @@ typedef struct workload {
 int wl_clock_read(const bench_opts *opts, json_writer *jw);
 int wl_clock_accuracy(const bench_opts *opts, json_writer *jw);
 int wl_sleep(const bench_opts *opts, json_writer *jw);
+int wl_sleep_cost(const bench_opts *opts, json_writer *jw);
 int wl_pacer(const bench_opts *opts, json_writer *jw);
 int wl_sched_calls(const bench_opts *opts, json_writer *jw);
 int wl_page_fault(const bench_opts *opts, json_writer *jw);
@@ -90,11 +91,16 @@ typedef struct bench_param {
 void bench_emit_series(json_writer *jw, const char *workload_name, const char *series,
                        const char *unit, const char *obtained, const bench_param *params,
                        int nparams, const histogram *h);
-/* The same with where the series' thread woke ("ran_on", see where.h; NULL: not recorded). */
+/* What a series may carry beyond its distribution. */
 struct bench_where;
-void bench_emit_series_where(json_writer *jw, const char *workload_name, const char *series,
-                             const char *unit, const char *obtained, const bench_param *params,
-                             int nparams, const histogram *h, const struct bench_where *where);
+typedef struct bench_extra {
+  const struct bench_where *where; /* "ran_on": where the thread woke (where.h); NULL: none */
+  double cpu_pct; /* "cpu_pct": CPU time / wall time of the measured calls; < 0: none */
+} bench_extra;
+/* bench_emit_series with extras (NULL: none). */
+void bench_emit_series_ex(json_writer *jw, const char *workload_name, const char *series,
+                          const char *unit, const char *obtained, const bench_param *params,
+                          int nparams, const histogram *h, const bench_extra *extra);
 /* A FILE that discards what is written (JSON when no --json is given). */
 #include <stdio.h>
 FILE *bench_null_sink(void);

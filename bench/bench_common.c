@@ -117,12 +117,12 @@ void bench_emit(json_writer *jw, const char *workload_name, const char *series, 
 void bench_emit_series(json_writer *jw, const char *workload_name, const char *series,
                        const char *unit, const char *obtained, const bench_param *params,
                        int nparams, const histogram *h) {
-  bench_emit_series_where(jw, workload_name, series, unit, obtained, params, nparams, h, NULL);
+  bench_emit_series_ex(jw, workload_name, series, unit, obtained, params, nparams, h, NULL);
 }
 
-void bench_emit_series_where(json_writer *jw, const char *workload_name, const char *series,
-                             const char *unit, const char *obtained, const bench_param *params,
-                             int nparams, const histogram *h, const bench_where *where) {
+void bench_emit_series_ex(json_writer *jw, const char *workload_name, const char *series,
+                          const char *unit, const char *obtained, const bench_param *params,
+                          int nparams, const histogram *h, const bench_extra *extra) {
   json_object_begin(jw, NULL);
   json_string(jw, "workload", workload_name);
   json_string(jw, "series", series);
@@ -138,8 +138,10 @@ void bench_emit_series_where(json_writer *jw, const char *workload_name, const c
         json_int(jw, params[i].key, params[i].number);
     json_object_end(jw);
   }
-  if (where)
-    where_emit(jw, where);
+  if (extra && extra->where)
+    where_emit(jw, extra->where);
+  if (extra && extra->cpu_pct >= 0)
+    json_double(jw, "cpu_pct", extra->cpu_pct);
   json_uint(jw, "count", h->count);
   json_uint(jw, "min", h->count ? h->min : 0);
   json_uint(jw, "p50", hist_quantile(h, 0.50));

@@ -242,8 +242,8 @@ int wl_pacer(const bench_opts *opts, json_writer *jw) {
     where_from_pacer(where, &st);
     printf("  woke on %d CPU(s), %llu migrations\n", st.cpus, (unsigned long long)st.migrations);
   }
-  bench_emit_series_where(jw, "pacer", "pacer 1 ms, precise", "ns late", NULL, NULL, 0, h,
-                          have_where ? where : NULL);
+  bench_extra extra = {have_where ? where : NULL, -1};
+  bench_emit_series_ex(jw, "pacer", "pacer 1 ms, precise", "ns late", NULL, NULL, 0, h, &extra);
   free(where);
   free(h);
   return grid_error != 0;

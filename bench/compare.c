@@ -423,6 +423,14 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
              has_a ? where_a : "(not recorded)", has_b ? where_b : "(not recorded)");
     fprintf(out, "%s\n", where_line);
   }
+  /* What the calls cost in CPU (sleep_cost): accuracy bought with spinning. */
+  double cpu_a = json_get_number(sa, "cpu_pct", -1), cpu_b = json_get_number(sb, "cpu_pct", -1);
+  char cpu_line[300] = "";
+  if (cpu_a >= 0 || cpu_b >= 0) {
+    snprintf(cpu_line, sizeof cpu_line, "cpu: %s %s: A %.1f%% | B %.1f%% of the calls' wall time",
+             workload, series, cpu_a, cpu_b);
+    fprintf(out, "%s\n", cpu_line);
+  }
   if (fast_a >= 0 && fast_b >= 0 && fabs(fast_a - fast_b) >= 10) {
     snprintf(kinds_line, sizeof kinds_line,
              "warning: %s %s woke on other CPU kinds: A %.0f%% on the fastest kind, B %.0f%%",
@@ -443,6 +451,8 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
       html_warning(html, params_line);
     if (where_line[0])
       html_warning(html, where_line);
+    if (cpu_line[0])
+      html_warning(html, cpu_line);
     if (kinds_line[0])
       html_warning(html, kinds_line);
     html_table_begin(html);

@@ -108,7 +108,8 @@ static int series(json_writer *jw, int cpu, const char *name, const lal_priority
   bench_print(line, "ns", h);
   bench_param params[] = {BENCH_NUM("cpu", cpu), BENCH_NUM("interval_ns", PERIOD_NS),
                           BENCH_NUM("loops", iterations), BENCH_TEXT("contender", "NORMAL hog")};
-  bench_emit_series_where(jw, "wakeup_contended", name, "ns late", got, params, 4, h, where);
+  bench_extra extra = {where, -1};
+  bench_emit_series_ex(jw, "wakeup_contended", name, "ns late", got, params, 4, h, &extra);
   free(h);
   free(where);
   return 0;

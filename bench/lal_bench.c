@@ -30,6 +30,10 @@ static const workload workloads[] = {
      "1 ms wake-up error: OS absolute sleep vs lal precise, interleaved, normal and "
      "realtime priority, with CPU use",
      wl_sleep},
+    {"sleep_cost",
+     "precise sleep's cost against its accuracy: OS sleep, lal plain, fixed spin margins "
+     "10-500 us and the adaptive margin, interleaved; lateness and CPU % per mode",
+     wl_sleep_cost},
     {"pacer", "1 ms lal_pacer: lateness distribution and cumulative drift", wl_pacer},
     {"harness", "the cost of recording one sample in lal-bench's histogram", wl_harness},
     {"syscall", "round trip of a trivial kernel entry next to a user-space call", wl_syscall},

@@ -141,7 +141,8 @@ int wl_wakeup(const bench_opts *opts, json_writer *jw) {
     bench_print(line, "ns", h);
     bench_param params[] = {BENCH_NUM("cpu", lal_cpuset_first(&pin)),
                             BENCH_NUM("interval_ns", 1000000), BENCH_NUM("loops", iterations)};
-    bench_emit_series_where(jw, "wakeup", names[p], "ns late", got, params, 3, h, where);
+    bench_extra extra = {where, -1};
+    bench_emit_series_ex(jw, "wakeup", names[p], "ns late", got, params, 3, h, &extra);
     free(h);
     free(where);
   }

@@ -326,7 +326,15 @@ static void where_threads_woke_is_shown_and_kinds_warn(void **state) {
   assert_non_null(strstr(out, "where: w s: A (not recorded) | B CPU 0 60%"));
   assert_int_equal(run(plain, plain, "p99", 10, out, sizeof out), 0);
   assert_null(strstr(out, "where:"));
-  free(a), free(b), free(c), free(plain);
+  assert_null(strstr(out, "cpu:"));
+  /* sleep_cost's CPU share is shown beside the distribution. */
+  char *cheap = insert_after(doc("lal-bench/1", "Linux", 1000, 10000), "\"unit\": \"ns\", ",
+                             "\"cpu_pct\": 3.25, ");
+  char *dear = insert_after(doc("lal-bench/1", "Linux", 1000, 10000), "\"unit\": \"ns\", ",
+                            "\"cpu_pct\": 10.5, ");
+  assert_int_equal(run(cheap, dear, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "cpu: w s: A 3.2% | B 10.5% of the calls' wall time"));
+  free(a), free(b), free(c), free(plain), free(cheap), free(dear);
 }
 
 static void different_parameters_warn(void **state) {
