@@ -14,18 +14,9 @@
 
 #include "cgroup_internal.h"
 #include "doctor.h"
+#include "doctor_linux.h"
 #include "lal.h"
 #include "procfs.h"
-
-#define TEXT_MAX 65536
-
-typedef struct ctx {
-  const char *root;
-  doctor_list list;
-  char cmdline[4096];
-  lal_cpuset isolated;
-  char text[TEXT_MAX]; /* scratch */
-} ctx;
 
 /* set as a cpulist that fits in buf[size] (the 160-byte finding value holds
  * more than this): the list itself, or its count and its start cut at a
@@ -46,8 +37,7 @@ static void cpu_list_text(const lal_cpuset *set, char *buf, size_t size) {
   snprintf(buf + n, size - (size_t)n, "%.*s...", (int)cut, full);
 }
 
-/* Reads root + path into c->text; 1 if it exists. Trailing newline removed. */
-static int rd(ctx *c, const char *path) {
+int dl_rd(ctx *c, const char *path) {
   int n = lal__linux_read_text(c->root, path, c->text, sizeof c->text);
   if (n < 0) {
     c->text[0] = '\0';
@@ -58,7 +48,7 @@ static int rd(ctx *c, const char *path) {
   return 1;
 }
 
-static finding *add(ctx *c, const char *check, doctor_status st, const char *why) {
+finding *dl_add(ctx *c, const char *check, doctor_status st, const char *why) {
   return doctor_add(&c->list, check, st, why);
 }
 
@@ -105,7 +95,7 @@ static void check_governor(ctx *c) {
   for (int i = 0; i < n; i++) {
     char path[96];
     snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpus[i]);
-    if (!rd(c, path))
+    if (!dl_rd(c, path))
       continue;
     seen++;
     if (strcmp(c->text, "performance") != 0) {
@@ -115,13 +105,14 @@ static void check_governor(ctx *c) {
     }
   }
   if (!seen) {
-    snprintf(add(c, "cpufreq_governor", DOCTOR_NA, why)->value, 160,
+    snprintf(dl_add(c, "cpufreq_governor", DOCTOR_NA, why)->value, 160,
              "no cpufreq driver (fixed frequency, or a VM)");
     return;
   }
   char list[96];
   cpu_list_text(&slow, list, sizeof list);
-  finding *f = add(c, "cpufreq_governor", lal_cpuset_count(&slow) ? DOCTOR_WARN : DOCTOR_OK, why);
+  finding *f =
+      dl_add(c, "cpufreq_governor", lal_cpuset_count(&slow) ? DOCTOR_WARN : DOCTOR_OK, why);
   if (lal_cpuset_count(&slow)) {
     snprintf(f->value, sizeof f->value, "%s on CPUs %s", first, list);
     snprintf(f->fix, sizeof f->fix, "cpupower frequency-set -g performance");
@@ -134,7 +125,7 @@ static void check_cstates(ctx *c) {
   static const char why[] = "waking a core from a deep C-state takes tens to hundreds of "
                             "microseconds, added to every wake-up that finds it asleep";
   char driver[64] = "";
-  if (rd(c, "/sys/devices/system/cpu/cpuidle/current_driver"))
+  if (dl_rd(c, "/sys/devices/system/cpu/cpuidle/current_driver"))
     snprintf(driver, sizeof driver, "%s", c->text);
   char maxc[32] = "";
   int limited = cmdline_arg(c, "intel_idle.max_cstate", maxc, sizeof maxc) ||
@@ -144,20 +135,20 @@ static void check_cstates(ctx *c) {
   for (int s = 0; s < 16; s++) {
     char path[96];
     snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cpuidle/state%d/latency", s);
-    if (!rd(c, path))
+    if (!dl_rd(c, path))
       break;
     int lat = atoi(c->text);
     snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cpuidle/state%d/disable", s);
-    if (rd(c, path) && atoi(c->text) == 1)
+    if (dl_rd(c, path) && atoi(c->text) == 1)
       continue;
     if (lat > worst) {
       worst = lat;
       snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cpuidle/state%d/name", s);
-      snprintf(worst_name, sizeof worst_name, "%s", rd(c, path) ? c->text : "?");
+      snprintf(worst_name, sizeof worst_name, "%s", dl_rd(c, path) ? c->text : "?");
     }
   }
   if (!driver[0] || strcmp(driver, "none") == 0 || worst < 0) {
-    snprintf(add(c, "cstates", DOCTOR_NA, why)->value, 160, "no cpuidle driver%s%s",
+    snprintf(dl_add(c, "cstates", DOCTOR_NA, why)->value, 160, "no cpuidle driver%s%s",
              limited ? ", max_cstate=" : "", limited ? maxc : "");
     return;
   }
@@ -167,10 +158,10 @@ static void check_cstates(ctx *c) {
    * (Documentation/virt/guest-halt-polling.rst); at 0 it never polls. */
   long poll_ns = -1;
   if (strcmp(driver, "haltpoll") == 0 &&
-      rd(c, "/sys/module/haltpoll/parameters/guest_halt_poll_ns"))
+      dl_rd(c, "/sys/module/haltpoll/parameters/guest_halt_poll_ns"))
     poll_ns = atol(c->text);
   int halts = poll_ns == 0;
-  finding *f = add(c, "cstates", worst > 10 || halts ? DOCTOR_WARN : DOCTOR_OK, why);
+  finding *f = dl_add(c, "cstates", worst > 10 || halts ? DOCTOR_WARN : DOCTOR_OK, why);
   char poll[64] = "";
   if (poll_ns >= 0)
     snprintf(poll, sizeof poll,
@@ -193,13 +184,13 @@ static void check_cstates(ctx *c) {
 static void check_smt(ctx *c) {
   static const char why[] = "SMT siblings share one core's execution units and caches: a busy "
                             "sibling is jitter for a latency-critical thread";
-  if (!rd(c, "/sys/devices/system/cpu/smt/control")) {
-    snprintf(add(c, "smt", DOCTOR_NA, why)->value, 160, "unknown (no smt/control)");
+  if (!dl_rd(c, "/sys/devices/system/cpu/smt/control")) {
+    snprintf(dl_add(c, "smt", DOCTOR_NA, why)->value, 160, "unknown (no smt/control)");
     return;
   }
   int on = strcmp(c->text, "on") == 0;
   int na = strcmp(c->text, "notsupported") == 0 || strcmp(c->text, "notimplemented") == 0;
-  finding *f = add(c, "smt", na ? DOCTOR_NA : on ? DOCTOR_WARN : DOCTOR_OK, why);
+  finding *f = dl_add(c, "smt", na ? DOCTOR_NA : on ? DOCTOR_WARN : DOCTOR_OK, why);
   snprintf(f->value, sizeof f->value, "%s", c->text);
   if (on)
     snprintf(f->fix, sizeof f->fix,
@@ -215,10 +206,10 @@ static void check_isolation(ctx *c) {
   int has_nohz = cmdline_arg(c, "nohz_full", nohz, sizeof nohz);
   int has_rcu = cmdline_arg(c, "rcu_nocbs", rcu, sizeof rcu);
   lal_cpuset_zero(&c->isolated);
-  if (rd(c, "/sys/devices/system/cpu/isolated") && c->text[0])
+  if (dl_rd(c, "/sys/devices/system/cpu/isolated") && c->text[0])
     lal_cpuset_parse(&c->isolated, c->text);
   int all = has_iso && has_nohz && has_rcu;
-  finding *f = add(c, "cpu_isolation", all ? DOCTOR_OK : DOCTOR_WARN, why);
+  finding *f = dl_add(c, "cpu_isolation", all ? DOCTOR_OK : DOCTOR_WARN, why);
   char list[64];
   cpu_list_text(&c->isolated, list, sizeof list);
   snprintf(f->value, sizeof f->value, "isolated %s; isolcpus=%s nohz_full=%s rcu_nocbs=%s",
@@ -234,7 +225,7 @@ static void check_irqs(ctx *c) {
   static const char why[] = "an interrupt handled on an isolated CPU preempts the thread "
                             "placed there";
   if (lal_cpuset_count(&c->isolated) == 0) {
-    snprintf(add(c, "irq_affinity", DOCTOR_NA, why)->value, 160, "no isolated CPUs");
+    snprintf(dl_add(c, "irq_affinity", DOCTOR_NA, why)->value, 160, "no isolated CPUs");
     return;
   }
   char path[512];
@@ -249,7 +240,7 @@ static void check_irqs(ctx *c) {
       char file[96];
       snprintf(file, sizeof file, "/proc/irq/%.16s/smp_affinity_list", e->d_name);
       lal_cpuset aff;
-      if (!rd(c, file) || lal_cpuset_parse(&aff, c->text) != LAL_OK)
+      if (!dl_rd(c, file) || lal_cpuset_parse(&aff, c->text) != LAL_OK)
         continue;
       total++;
       lal_cpuset_and(&aff, &aff, &c->isolated);
@@ -257,7 +248,7 @@ static void check_irqs(ctx *c) {
     }
     closedir(d);
   }
-  finding *f = add(c, "irq_affinity", hitting ? DOCTOR_WARN : DOCTOR_OK, why);
+  finding *f = dl_add(c, "irq_affinity", hitting ? DOCTOR_WARN : DOCTOR_OK, why);
   snprintf(f->value, sizeof f->value, "%d of %d IRQs may run on isolated CPUs", hitting, total);
   if (hitting)
     snprintf(f->fix, sizeof f->fix,
@@ -279,12 +270,12 @@ static void check_irqbalance(ctx *c) {
         continue;
       char file[64];
       snprintf(file, sizeof file, "/proc/%.16s/comm", e->d_name);
-      running = rd(c, file) && strcmp(c->text, "irqbalance") == 0;
+      running = dl_rd(c, file) && strcmp(c->text, "irqbalance") == 0;
     }
     closedir(d);
   }
   int iso = lal_cpuset_count(&c->isolated) > 0;
-  finding *f = add(c, "irqbalance", running && iso ? DOCTOR_WARN : DOCTOR_OK, why);
+  finding *f = dl_add(c, "irqbalance", running && iso ? DOCTOR_WARN : DOCTOR_OK, why);
   snprintf(f->value, sizeof f->value, "%s", running ? "running" : "not running");
   if (running && iso)
     snprintf(f->fix, sizeof f->fix,
@@ -297,22 +288,23 @@ static void check_thp(ctx *c) {
                                "under any allocation: millisecond stalls";
   static const char why_df[] = "defrag \"always\" makes a faulting thread compact memory "
                                "synchronously before it gets its page";
-  if (!rd(c, "/sys/kernel/mm/transparent_hugepage/enabled") ||
+  if (!dl_rd(c, "/sys/kernel/mm/transparent_hugepage/enabled") ||
       lal__linux_bracketed_choice(c->text, mode, sizeof mode) != 0) {
-    snprintf(add(c, "thp_enabled", DOCTOR_NA, why_en)->value, 160, "no THP in this kernel");
+    snprintf(dl_add(c, "thp_enabled", DOCTOR_NA, why_en)->value, 160, "no THP in this kernel");
   } else {
     finding *f =
-        add(c, "thp_enabled", strcmp(mode, "always") == 0 ? DOCTOR_WARN : DOCTOR_OK, why_en);
+        dl_add(c, "thp_enabled", strcmp(mode, "always") == 0 ? DOCTOR_WARN : DOCTOR_OK, why_en);
     snprintf(f->value, sizeof f->value, "%s", mode);
     if (f->status == DOCTOR_WARN)
       snprintf(f->fix, sizeof f->fix,
                "echo madvise > /sys/kernel/mm/transparent_hugepage/enabled (lal asks for THP "
                "with MADV_HUGEPAGE)");
   }
-  if (!rd(c, "/sys/kernel/mm/transparent_hugepage/defrag") ||
+  if (!dl_rd(c, "/sys/kernel/mm/transparent_hugepage/defrag") ||
       lal__linux_bracketed_choice(c->text, mode, sizeof mode) != 0)
     return;
-  finding *f = add(c, "thp_defrag", strcmp(mode, "always") == 0 ? DOCTOR_WARN : DOCTOR_OK, why_df);
+  finding *f =
+      dl_add(c, "thp_defrag", strcmp(mode, "always") == 0 ? DOCTOR_WARN : DOCTOR_OK, why_df);
   snprintf(f->value, sizeof f->value, "%s", mode);
   if (f->status == DOCTOR_WARN)
     snprintf(f->fix, sizeof f->fix,
@@ -322,11 +314,11 @@ static void check_thp(ctx *c) {
 static void check_hugepages(ctx *c) {
   static const char why[] = "LAL_PAGE_LARGE needs reserved hugetlb pages; without them it falls "
                             "back to THP, which the kernel may not grant";
-  rd(c, "/proc/meminfo");
+  dl_rd(c, "/proc/meminfo");
   uint64_t total = lal__linux_meminfo_value(c->text, "HugePages_Total");
   uint64_t free_pages = lal__linux_meminfo_value(c->text, "HugePages_Free");
   uint64_t size = lal__linux_meminfo_value(c->text, "Hugepagesize");
-  finding *f = add(c, "hugepages", total ? DOCTOR_OK : DOCTOR_WARN, why);
+  finding *f = dl_add(c, "hugepages", total ? DOCTOR_OK : DOCTOR_WARN, why);
   snprintf(f->value, sizeof f->value, "%llu of %llu free (%llu KiB pages)",
            (unsigned long long)free_pages, (unsigned long long)total,
            (unsigned long long)(size >> 10));
@@ -337,12 +329,12 @@ static void check_hugepages(ctx *c) {
 static void check_rt_throttling(ctx *c) {
   static const char why[] = "with sched_rt_runtime_us below the period, a SCHED_FIFO thread "
                             "that keeps the CPU is stopped for the rest of each second";
-  if (!rd(c, "/proc/sys/kernel/sched_rt_runtime_us")) {
-    snprintf(add(c, "rt_throttling", DOCTOR_NA, why)->value, 160, "unknown");
+  if (!dl_rd(c, "/proc/sys/kernel/sched_rt_runtime_us")) {
+    snprintf(dl_add(c, "rt_throttling", DOCTOR_NA, why)->value, 160, "unknown");
     return;
   }
   long v = atol(c->text);
-  finding *f = add(c, "rt_throttling", v < 0 ? DOCTOR_OK : DOCTOR_WARN, why);
+  finding *f = dl_add(c, "rt_throttling", v < 0 ? DOCTOR_OK : DOCTOR_WARN, why);
   snprintf(f->value, sizeof f->value, "sched_rt_runtime_us=%ld%s", v,
            v < 0 ? " (off)" : " (RT tasks get at most this much of each second)");
   if (v >= 0)
@@ -350,8 +342,7 @@ static void check_rt_throttling(ctx *c) {
              "sysctl -w kernel.sched_rt_runtime_us=-1 (only if no RT thread can spin forever)");
 }
 
-/* Soft limit of a /proc/<pid>/limits line; -1 = unlimited, -2 = absent. */
-static long long limit_of(const char *limits, const char *name) {
+long long dl_limit_of(const char *limits, const char *name) {
   const char *p = strstr(limits, name);
   if (!p)
     return -2;
@@ -363,16 +354,17 @@ static long long limit_of(const char *limits, const char *name) {
 
 static void check_rlimits(ctx *c) {
   uint64_t caps = 0;
-  if (rd(c, "/proc/self/status"))
+  if (dl_rd(c, "/proc/self/status"))
     caps = lal__linux_status_cap_eff(c->text);
-  int cap_nice = (int)(caps >> 23 & 1), cap_lock = (int)(caps >> 14 & 1);
-  if (!rd(c, "/proc/self/limits"))
+  int cap_nice = (int)(caps >> LAL__CAP_SYS_NICE & 1),
+      cap_lock = (int)(caps >> LAL__CAP_IPC_LOCK & 1);
+  if (!dl_rd(c, "/proc/self/limits"))
     return;
-  long long rt = limit_of(c->text, "Max realtime priority");
-  long long lock = limit_of(c->text, "Max locked memory");
-  finding *f = add(c, "rlimit_rtprio", rt != 0 || cap_nice ? DOCTOR_OK : DOCTOR_WARN,
-                   "without RLIMIT_RTPRIO (or CAP_SYS_NICE) AUDIO/REALTIME profiles degrade to "
-                   "nice levels");
+  long long rt = dl_limit_of(c->text, "Max realtime priority");
+  long long lock = dl_limit_of(c->text, "Max locked memory");
+  finding *f = dl_add(c, "rlimit_rtprio", rt != 0 || cap_nice ? DOCTOR_OK : DOCTOR_WARN,
+                      "without RLIMIT_RTPRIO (or CAP_SYS_NICE) AUDIO/REALTIME profiles degrade to "
+                      "nice levels");
   if (rt == -1)
     snprintf(f->value, sizeof f->value, "unlimited");
   else
@@ -381,9 +373,9 @@ static void check_rlimits(ctx *c) {
     snprintf(f->fix, sizeof f->fix,
              "/etc/security/limits.d/99-realtime.conf: @audio - rtprio 95 (and add the user "
              "to audio)");
-  f = add(c, "rlimit_memlock",
-          lock == -1 || lock >= (64ll << 20) || cap_lock ? DOCTOR_OK : DOCTOR_WARN,
-          "lal_mem_lock_all and LAL_MEM_LOCK fail beyond RLIMIT_MEMLOCK without CAP_IPC_LOCK");
+  f = dl_add(c, "rlimit_memlock",
+             lock == -1 || lock >= (64ll << 20) || cap_lock ? DOCTOR_OK : DOCTOR_WARN,
+             "lal_mem_lock_all and LAL_MEM_LOCK fail beyond RLIMIT_MEMLOCK without CAP_IPC_LOCK");
   if (lock == -1)
     snprintf(f->value, sizeof f->value, "unlimited");
   else
@@ -397,12 +389,12 @@ static void check_rlimits(ctx *c) {
 static void check_timer_slack(ctx *c) {
   static const char why[] = "every sleep of a thread may wake up to its timer slack late "
                             "(50 us by default) so the kernel can batch wake-ups";
-  if (!rd(c, "/proc/self/timerslack_ns")) {
-    snprintf(add(c, "timer_slack", DOCTOR_NA, why)->value, 160, "unknown (kernel < 4.6)");
+  if (!dl_rd(c, "/proc/self/timerslack_ns")) {
+    snprintf(dl_add(c, "timer_slack", DOCTOR_NA, why)->value, 160, "unknown (kernel < 4.6)");
     return;
   }
   long v = atol(c->text);
-  finding *f = add(c, "timer_slack", v > 1000 ? DOCTOR_WARN : DOCTOR_OK, why);
+  finding *f = dl_add(c, "timer_slack", v > 1000 ? DOCTOR_WARN : DOCTOR_OK, why);
   snprintf(f->value, sizeof f->value, "%ld ns (inherited by new threads)", v);
   if (v > 1000)
     snprintf(f->fix, sizeof f->fix,
@@ -413,7 +405,7 @@ static void check_clocksource(ctx *c) {
   static const char why[] = "a clocksource other than the TSC makes clock_gettime slower "
                             "(or a syscall); tsc=unstable marks the TSC untrusted";
   char src[64] = "unknown", tsc[32] = "";
-  if (rd(c, "/sys/devices/system/clocksource/clocksource0/current_clocksource"))
+  if (dl_rd(c, "/sys/devices/system/clocksource/clocksource0/current_clocksource"))
     snprintf(src, sizeof src, "%s", c->text);
   /* the last tsc= wins, as the kernel parses them in order */
   for (const char *p = c->cmdline; (p = strstr(p, "tsc=")) != NULL; p += 4)
@@ -421,7 +413,7 @@ static void check_clocksource(ctx *c) {
       snprintf(tsc, sizeof tsc, "%.*s", (int)strcspn(p + 4, " "), p + 4);
   int unstable = strcmp(tsc, "unstable") == 0;
   finding *f =
-      add(c, "clocksource", strcmp(src, "tsc") == 0 && !unstable ? DOCTOR_OK : DOCTOR_WARN, why);
+      dl_add(c, "clocksource", strcmp(src, "tsc") == 0 && !unstable ? DOCTOR_OK : DOCTOR_WARN, why);
   snprintf(f->value, sizeof f->value, "%s%s%s", src, tsc[0] ? ", tsc=" : "", tsc);
   if (f->status == DOCTOR_WARN)
     snprintf(f->fix, sizeof f->fix,
@@ -432,9 +424,9 @@ static void check_clocksource(ctx *c) {
 static void check_preemption(ctx *c) {
   static const char why[] = "without full preemption a wake-up waits until the running kernel "
                             "code reaches a preemption point";
-  int rt = rd(c, "/sys/kernel/realtime") && atoi(c->text) == 1;
+  int rt = dl_rd(c, "/sys/kernel/realtime") && atoi(c->text) == 1;
   char version[256] = "", preempt[32] = "";
-  if (rd(c, "/proc/sys/kernel/version"))
+  if (dl_rd(c, "/proc/sys/kernel/version"))
     snprintf(version, sizeof version, "%s", c->text);
   int has_arg = cmdline_arg(c, "preempt", preempt, sizeof preempt);
   doctor_status st;
@@ -449,7 +441,7 @@ static void check_preemption(ctx *c) {
   } else {
     st = DOCTOR_WARN, model = "none (voluntary or server)";
   }
-  finding *f = add(c, "preemption", st, why);
+  finding *f = dl_add(c, "preemption", st, why);
   snprintf(f->value, sizeof f->value, "%s%s%s", model, has_arg ? ", preempt=" : "",
            has_arg ? preempt : "");
   if (st == DOCTOR_WARN)
@@ -473,7 +465,7 @@ static void check_mitigations(ctx *c) {
         continue;
       char file[128];
       snprintf(file, sizeof file, "/sys/devices/system/cpu/vulnerabilities/%.64s", e->d_name);
-      if (!rd(c, file))
+      if (!dl_rd(c, file))
         continue;
       total++;
       mitigated += strncmp(c->text, "Mitigation", 10) == 0;
@@ -484,10 +476,10 @@ static void check_mitigations(ctx *c) {
   char arg[64] = "";
   int off = cmdline_arg(c, "mitigations", arg, sizeof arg) && strcmp(arg, "off") == 0;
   if (!total) {
-    snprintf(add(c, "cpu_mitigations", DOCTOR_NA, why)->value, 160, "not reported");
+    snprintf(dl_add(c, "cpu_mitigations", DOCTOR_NA, why)->value, 160, "not reported");
     return;
   }
-  finding *f = add(c, "cpu_mitigations", mitigated && !off ? DOCTOR_WARN : DOCTOR_OK, why);
+  finding *f = dl_add(c, "cpu_mitigations", mitigated && !off ? DOCTOR_WARN : DOCTOR_OK, why);
   snprintf(f->value, sizeof f->value, "%d mitigated, %d vulnerable of %d%s", mitigated, vulnerable,
            total, off ? " (mitigations=off)" : "");
   if (f->status == DOCTOR_WARN)
@@ -499,14 +491,14 @@ static void check_swap(ctx *c) {
   static const char why[] = "a page swapped out faults back in from disk: milliseconds, unless "
                             "the process locks its memory";
   int devices = 0;
-  if (rd(c, "/proc/swaps"))
+  if (dl_rd(c, "/proc/swaps"))
     for (const char *p = strchr(c->text, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
       devices++;
-  rd(c, "/proc/meminfo");
+  dl_rd(c, "/proc/meminfo");
   uint64_t total = lal__linux_meminfo_value(c->text, "SwapTotal");
   uint64_t used = total - lal__linux_meminfo_value(c->text, "SwapFree");
   doctor_status st = !devices ? DOCTOR_OK : used ? DOCTOR_FAIL : DOCTOR_WARN;
-  finding *f = add(c, "swap", st, why);
+  finding *f = dl_add(c, "swap", st, why);
   if (!devices)
     snprintf(f->value, sizeof f->value, "no swap");
   else
@@ -522,21 +514,18 @@ static void check_swap(ctx *c) {
 static int cgroup2_dir(ctx *c, char *dir, size_t size) {
   char mount[256], path[512];
   int hybrid;
-  if (!rd(c, "/proc/self/mountinfo") ||
+  if (!dl_rd(c, "/proc/self/mountinfo") ||
       lal__cgroup_find_mount(c->text, mount, sizeof mount, &hybrid) != LAL_OK ||
-      !lal__cgroup_path_valid(mount) || !rd(c, "/proc/self/cgroup") ||
+      !lal__cgroup_path_valid(mount) || !dl_rd(c, "/proc/self/cgroup") ||
       lal__cgroup_self_path(c->text, path, sizeof path) != LAL_OK)
     return 0; /* self_path refuses "..": nothing is read from outside the root */
   snprintf(dir, size, "%s%s", mount, strcmp(path, "/") ? path : "");
   return 1;
 }
 
-/* The caller's cgroup v1 cpu-controller directory under root: the "cgroup"
- * mount whose super options name cpu, plus the path on the /proc/self/cgroup
- * line whose controller list has cpu. */
-static int cgroup1_cpu_dir(ctx *c, char *dir, size_t size) {
+int dl_cgroup1_cpu_dir(ctx *c, char *dir, size_t size) {
   char mount[256] = "", path[512] = "";
-  if (!rd(c, "/proc/self/mountinfo"))
+  if (!dl_rd(c, "/proc/self/mountinfo"))
     return 0;
   for (char *line = c->text; line && *line && !mount[0];) {
     char *eol = strchr(line, '\n');
@@ -557,7 +546,7 @@ static int cgroup1_cpu_dir(ctx *c, char *dir, size_t size) {
     }
     line = eol ? eol + 1 : NULL;
   }
-  if (!mount[0] || !rd(c, "/proc/self/cgroup"))
+  if (!mount[0] || !dl_rd(c, "/proc/self/cgroup"))
     return 0;
   for (char *line = c->text; line && *line;) {
     char *eol = strchr(line, '\n');
@@ -587,14 +576,14 @@ static void check_cgroup_version(ctx *c) {
                             "read PSI there, not limit or isolate them";
   char mount[256];
   int hybrid = 0;
-  int v2 = rd(c, "/proc/self/mountinfo") &&
+  int v2 = dl_rd(c, "/proc/self/mountinfo") &&
            lal__cgroup_find_mount(c->text, mount, sizeof mount, &hybrid) == LAL_OK;
-  finding *f = add(c, "cgroup_version", v2 && !hybrid ? DOCTOR_OK : DOCTOR_WARN, why);
+  finding *f = dl_add(c, "cgroup_version", v2 && !hybrid ? DOCTOR_OK : DOCTOR_WARN, why);
   char controllers[256] = "";
   if (v2) {
     char file[300];
     snprintf(file, sizeof file, "%s/cgroup.controllers", mount);
-    if (rd(c, file))
+    if (dl_rd(c, file))
       snprintf(controllers, sizeof controllers, "%s", c->text);
   }
   if (!v2)
@@ -618,42 +607,42 @@ static void check_cgroup(ctx *c) {
   if (cgroup2_dir(c, dir, sizeof dir)) {
     snprintf(file, sizeof file, "%s/cpu.max", dir);
     unsigned long long q = 0, period = 100000;
-    if (rd(c, file) && strncmp(c->text, "max", 3) != 0 &&
+    if (dl_rd(c, file) && strncmp(c->text, "max", 3) != 0 &&
         sscanf(c->text, "%llu %llu", &q, &period) >= 1 && period)
       snprintf(quota, sizeof quota, "cpu.max %llu/%llu us (%.2f CPUs)", q, period,
                (double)q / (double)period);
     snprintf(file, sizeof file, "%s/cpu.stat", dir);
-    if (rd(c, file)) {
+    if (dl_rd(c, file)) {
       lal__cgroup_parse_cpu_stat(c->text, &st);
       have_stat = st.throttling_known;
     }
   }
   char v1[800];
-  if (!quota[0] && cgroup1_cpu_dir(c, v1, sizeof v1)) {
+  if (!quota[0] && dl_cgroup1_cpu_dir(c, v1, sizeof v1)) {
     snprintf(file, sizeof file, "%s/cpu.cfs_quota_us", v1);
-    long q = rd(c, file) ? atol(c->text) : -1;
+    long q = dl_rd(c, file) ? atol(c->text) : -1;
     snprintf(file, sizeof file, "%s/cpu.cfs_period_us", v1);
-    long period = rd(c, file) ? atol(c->text) : 100000;
+    long period = dl_rd(c, file) ? atol(c->text) : 100000;
     if (q > 0 && period > 0)
       snprintf(quota, sizeof quota, "cfs_quota_us %ld/%ld us (%.2f CPUs)", q, period,
                (double)q / (double)period);
     snprintf(file, sizeof file, "%s/cpu.stat", v1);
-    if (!have_stat && rd(c, file)) { /* v1 uses the same keys */
+    if (!have_stat && dl_rd(c, file)) { /* v1 uses the same keys */
       lal__cgroup_parse_cpu_stat(c->text, &st);
       have_stat = st.throttling_known;
     }
   }
-  finding *f = add(c, "cgroup_cpu_quota", quota[0] ? DOCTOR_WARN : DOCTOR_OK, why_q);
+  finding *f = dl_add(c, "cgroup_cpu_quota", quota[0] ? DOCTOR_WARN : DOCTOR_OK, why_q);
   snprintf(f->value, sizeof f->value, "%s", quota[0] ? quota : "no quota");
   if (quota[0])
     snprintf(f->fix, sizeof f->fix,
              "raise or remove the quota (docker --cpus, systemd CPUQuota=, cpu.max \"max\")");
   if (!have_stat) {
-    snprintf(add(c, "cgroup_throttling", DOCTOR_NA, why_t)->value, 160,
+    snprintf(dl_add(c, "cgroup_throttling", DOCTOR_NA, why_t)->value, 160,
              "no throttling counters (no cpu controller for this group)");
     return;
   }
-  f = add(c, "cgroup_throttling", st.nr_throttled ? DOCTOR_FAIL : DOCTOR_OK, why_t);
+  f = dl_add(c, "cgroup_throttling", st.nr_throttled ? DOCTOR_FAIL : DOCTOR_OK, why_t);
   snprintf(f->value, sizeof f->value, "throttled in %llu of %llu periods",
            (unsigned long long)st.nr_throttled, (unsigned long long)st.nr_periods);
   if (st.nr_throttled)
@@ -669,13 +658,13 @@ static void check_psi(ctx *c) {
   for (int r = 0; r < 3; r++) {
     lal_psi psi;
     memset(&psi, 0, sizeof psi);
-    if (!rd(c, files[r]) || lal__cgroup_parse_psi(c->text, &psi) != LAL_OK) {
-      snprintf(add(c, names[r], DOCTOR_NA, why)->value, 160, "no PSI (CONFIG_PSI, psi=1)");
+    if (!dl_rd(c, files[r]) || lal__cgroup_parse_psi(c->text, &psi) != LAL_OK) {
+      snprintf(dl_add(c, names[r], DOCTOR_NA, why)->value, 160, "no PSI (CONFIG_PSI, psi=1)");
       continue;
     }
     double some = psi.some.avg60;
     doctor_status st = some >= 20.0 ? DOCTOR_FAIL : some >= 5.0 ? DOCTOR_WARN : DOCTOR_OK;
-    finding *f = add(c, names[r], st, why);
+    finding *f = dl_add(c, names[r], st, why);
     snprintf(f->value, sizeof f->value, "some avg10 %.2f%% avg60 %.2f%%, full avg60 %.2f%%",
              psi.some.avg10, some, psi.full.avg60);
     if (st != DOCTOR_OK)
@@ -688,16 +677,16 @@ static void check_psi(ctx *c) {
 static void check_virtualization(ctx *c) {
   static const char why[] = "in a VM, timers and IPIs go through the hypervisor and vCPUs can "
                             "be descheduled by the host: tails the guest cannot remove";
-  int vm = rd(c, "/proc/cpuinfo") && strstr(c->text, " hypervisor") != NULL;
+  int vm = dl_rd(c, "/proc/cpuinfo") && strstr(c->text, " hypervisor") != NULL;
   char path[600];
   snprintf(path, sizeof path, "%s/.dockerenv", c->root);
   int docker = access(path, F_OK) == 0;
   snprintf(path, sizeof path, "%s/run/.containerenv", c->root);
   int podman = access(path, F_OK) == 0;
   int kube =
-      rd(c, "/proc/self/cgroup") && (strstr(c->text, "kubepods") || strstr(c->text, "docker"));
+      dl_rd(c, "/proc/self/cgroup") && (strstr(c->text, "kubepods") || strstr(c->text, "docker"));
   finding *f =
-      add(c, "virtualization", vm || docker || podman || kube ? DOCTOR_WARN : DOCTOR_OK, why);
+      dl_add(c, "virtualization", vm || docker || podman || kube ? DOCTOR_WARN : DOCTOR_OK, why);
   snprintf(f->value, sizeof f->value, "%s%s%s",
            vm ? "virtual machine (CPUID hypervisor flag)" : "bare metal",
            docker || podman || kube ? "; container " : "",
@@ -717,7 +706,7 @@ int doctor_run(const char *root, finding *out, int max) {
     return 0;
   c->root = root;
   c->list = (doctor_list){out, 0, max};
-  if (rd(c, "/proc/cmdline"))
+  if (dl_rd(c, "/proc/cmdline"))
     snprintf(c->cmdline, sizeof c->cmdline, "%s", c->text);
   check_governor(c);
   check_cstates(c);
@@ -738,6 +727,7 @@ int doctor_run(const char *root, finding *out, int max) {
   check_cgroup(c);
   check_psi(c);
   check_virtualization(c);
+  dl_check_sandbox(c);
   int n = c->list.n;
   free(c);
   return n;

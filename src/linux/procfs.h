@@ -21,6 +21,11 @@ uint64_t lal__linux_meminfo_value(const char *text, const char *key);
 
 /* The CapEff mask from /proc/<pid>/status text; 0 when absent. */
 uint64_t lal__linux_status_cap_eff(const char *text);
+/* capability(7) bit numbers in CapEff (linux/capability.h; no libcap needed),
+ * shared by lal_query_caps and lal doctor. */
+#define LAL__CAP_NET_ADMIN 12
+#define LAL__CAP_IPC_LOCK 14
+#define LAL__CAP_SYS_NICE 23
 
 /* 1 if /proc/self/mountinfo text lists a filesystem of type `fstype`. */
 int lal__linux_mountinfo_has_fstype(const char *text, const char *fstype);

@@ -13,11 +13,6 @@
 #include "lal_os.h"
 #include "procfs.h"
 
-/* capability(7) bit numbers (linux/capability.h), kept here to avoid libcap. */
-#define CAP_BIT_NET_ADMIN 12
-#define CAP_BIT_IPC_LOCK 14
-#define CAP_BIT_SYS_NICE 23
-
 int lal__os_cpu_count(void) {
   long n = sysconf(_SC_NPROCESSORS_CONF);
   return n < 1 ? lal__fail_os() : (int)n;
@@ -46,12 +41,12 @@ static unsigned privilege_caps(void) {
     caps |= LAL_CAP_ELEVATED;
 
   struct rlimit rtprio;
-  if ((eff >> CAP_BIT_SYS_NICE & 1) ||
+  if ((eff >> LAL__CAP_SYS_NICE & 1) ||
       (getrlimit(RLIMIT_RTPRIO, &rtprio) == 0 && rtprio.rlim_cur > 0))
     caps |= LAL_CAP_RT_PRIORITY;
-  if (eff >> CAP_BIT_IPC_LOCK & 1)
+  if (eff >> LAL__CAP_IPC_LOCK & 1)
     caps |= LAL_CAP_MEMLOCK_ANY;
-  if (eff >> CAP_BIT_NET_ADMIN & 1)
+  if (eff >> LAL__CAP_NET_ADMIN & 1)
     caps |= LAL_CAP_NET_ADMIN;
   return caps;
 }

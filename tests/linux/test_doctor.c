@@ -66,7 +66,8 @@ static void tuned_rt_box_is_all_ok(void **state) {
                  "irqbalance=ok,thp_enabled=ok,thp_defrag=ok,hugepages=ok,rt_throttling=ok,"
                  "rlimit_rtprio=ok,rlimit_memlock=ok,timer_slack=ok,clocksource=ok,preemption=ok,"
                  "cpu_mitigations=ok,swap=ok,cgroup_version=ok,cgroup_cpu_quota=ok,"
-                 "cgroup_throttling=ok,psi_cpu=ok," COMMON_TAIL_OK ",virtualization=ok",
+                 "cgroup_throttling=ok,psi_cpu=ok," COMMON_TAIL_OK ",virtualization=ok,"
+                 "rt_budget=ok,seccomp=ok,io_uring=ok,rlimit_rttime=ok,rtkit=ok,flatpak=ok",
                  values);
 }
 
@@ -95,7 +96,8 @@ static void stock_laptop_gets_the_usual_advice(void **state) {
                  "rlimit_rtprio=warn,rlimit_memlock=warn,timer_slack=warn,clocksource=ok,"
                  "preemption=warn,cpu_mitigations=warn,swap=fail,cgroup_version=ok,"
                  "cgroup_cpu_quota=ok,cgroup_throttling=ok,psi_cpu=warn," COMMON_TAIL_OK
-                 ",virtualization=ok",
+                 ",virtualization=ok,rt_budget=ok,seccomp=ok,io_uring=ok,rlimit_rttime=ok,"
+                 "rtkit=ok,flatpak=ok",
                  values);
 }
 
@@ -118,7 +120,8 @@ static void container_with_a_throttling_quota_fails(void **state) {
                  "rlimit_rtprio=warn,rlimit_memlock=warn,timer_slack=warn,clocksource=warn,"
                  "preemption=warn,cpu_mitigations=warn,swap=ok,cgroup_version=ok,"
                  "cgroup_cpu_quota=warn,cgroup_throttling=fail,psi_cpu=fail," COMMON_TAIL_OK
-                 ",virtualization=warn",
+                 ",virtualization=warn,rt_budget=ok,seccomp=warn,io_uring=n/a,rlimit_rttime=ok,"
+                 "rtkit=warn,flatpak=ok",
                  values);
 }
 
@@ -143,7 +146,8 @@ static void this_vm_as_recorded(void **state) {
                  "rlimit_rtprio=ok,rlimit_memlock=ok,timer_slack=warn,clocksource=warn,"
                  "preemption=warn,cpu_mitigations=warn,swap=ok,cgroup_version=warn,"
                  "cgroup_cpu_quota=ok,cgroup_throttling=ok,psi_cpu=ok," COMMON_TAIL_OK
-                 ",virtualization=warn",
+                 ",virtualization=warn,rt_budget=ok,seccomp=ok,io_uring=n/a,rlimit_rttime=ok,"
+                 "rtkit=ok,flatpak=ok",
                  values);
 }
 
@@ -167,7 +171,8 @@ static void a_haltpoll_vm_as_recorded(void **state) {
                  "rlimit_rtprio=ok,rlimit_memlock=ok,timer_slack=warn,clocksource=ok,"
                  "preemption=warn,cpu_mitigations=warn,swap=ok,cgroup_version=warn,"
                  "cgroup_cpu_quota=ok,cgroup_throttling=ok,psi_cpu=ok," COMMON_TAIL_OK
-                 ",virtualization=warn",
+                 ",virtualization=warn,rt_budget=ok,seccomp=ok,io_uring=n/a,rlimit_rttime=ok,"
+                 "rtkit=ok,flatpak=ok",
                  values);
   finding f[DOCTOR_MAX_FINDINGS];
   char root[512];
@@ -177,6 +182,46 @@ static void a_haltpoll_vm_as_recorded(void **state) {
   assert_non_null(c);
   assert_non_null(strstr(c->fix, "/dev/cpu_dma_latency"));
   assert_non_null(strstr(c->fix, "guest_halt_poll_ns"));
+}
+
+/* A game in Flatpak on a desktop kernel with RT_GROUP_SCHED: realtime is
+ * refused by the user slice's RT budget, not by rlimits; io_uring by sysctl. */
+static void flatpak_game_learns_why_requests_fail(void **state) {
+  (void)state;
+  static const char *const values[] = {
+      "rt_budget",
+      "cpu.rt_runtime_us=0 in /sys/fs/cgroup/cpu,cpuacct/user.slice",
+      "seccomp",
+      "filter mode (2 filters)",
+      "io_uring",
+      "io_uring_disabled=2 (disabled)",
+      "rlimit_rttime",
+      "200000 us without blocking, then SIGXCPU",
+      "rtkit",
+      "in Flatpak: the Realtime portal",
+      "flatpak",
+      "in Flatpak: org.example.Game",
+      NULL};
+  char root[512];
+  snprintf(root, sizeof root, DOCTOR_DIR "flatpak");
+  finding f[DOCTOR_MAX_FINDINGS];
+  int n = doctor_run(root, f, DOCTOR_MAX_FINDINGS);
+  static const char *const statuses[] = {
+      "rt_budget", "fail",  "seccomp", "warn",    "io_uring", "warn", "rlimit_rttime",
+      "ok",        "rtkit", "n/a",     "flatpak", "warn",     NULL};
+  for (int i = 0; statuses[i]; i += 2) {
+    const finding *x = doctor_find(f, n, statuses[i]);
+    assert_non_null(x);
+    if (strcmp(doctor_status_name(x->status), statuses[i + 1]) != 0)
+      fail_msg("flatpak: %s is %s, expected %s", statuses[i], doctor_status_name(x->status),
+               statuses[i + 1]);
+    if (!strstr(x->value, values[i + 1]))
+      fail_msg("flatpak: %s value \"%s\" lacks \"%s\"", statuses[i], x->value, values[i + 1]);
+    if (x->status == DOCTOR_WARN || x->status == DOCTOR_FAIL)
+      assert_true(x->fix[0] != '\0');
+  }
+  const finding *budget = doctor_find(f, n, "rt_budget");
+  assert_non_null(strstr(budget->fix, "cpu.rt_runtime_us"));
 }
 
 static void an_empty_tree_is_all_unknown_not_a_crash(void **state) {
@@ -357,7 +402,7 @@ static void mutate(const char *path) {
 
 static void mutated_recordings_never_crash(void **state) {
   (void)state;
-  static const char *const machines[] = {"vm-2cpu", "laptop", "container", "rt-box"};
+  static const char *const machines[] = {"vm-2cpu", "laptop", "container", "rt-box", "flatpak"};
   for (size_t m = 0; m < sizeof machines / sizeof machines[0]; m++) {
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s/root' && cp -r '" DOCTOR_DIR "%s' '%s/root'", tmp,
@@ -387,6 +432,7 @@ int main(void) {
       cmocka_unit_test(container_with_a_throttling_quota_fails),
       cmocka_unit_test(this_vm_as_recorded),
       cmocka_unit_test(a_haltpoll_vm_as_recorded),
+      cmocka_unit_test(flatpak_game_learns_why_requests_fail),
       cmocka_unit_test(an_empty_tree_is_all_unknown_not_a_crash),
       cmocka_unit_test_setup_teardown(hostile_tree_is_read_safely, make_tree, remove_tree),
       cmocka_unit_test(json_output_is_always_utf8),

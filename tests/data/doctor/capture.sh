@@ -15,6 +15,7 @@ copy() {
   done
 }
 copy /proc/cmdline /proc/meminfo /proc/swaps /proc/sys/kernel/sched_rt_runtime_us \
+     /proc/sys/kernel/io_uring_disabled /.flatpak-info \
      /proc/sys/kernel/version /proc/pressure/cpu /proc/pressure/memory /proc/pressure/io \
      /proc/self/limits /proc/self/status /proc/self/timerslack_ns /proc/self/mountinfo \
      /proc/self/cgroup
@@ -37,6 +38,10 @@ for s in $c/cpu0/cpuidle/state*; do
 done
 copy $c/vulnerabilities/*
 [[ -e /.dockerenv ]] && : > "$out/.dockerenv"
+# what the rtkit check looks for: the system bus socket (recorded as an empty
+# file) and rtkit's D-Bus service file
+[[ -S /run/dbus/system_bus_socket ]] && mkdir -p "$out/run/dbus" && : > "$out/run/dbus/system_bus_socket"
+copy /usr/share/dbus-1/system-services/org.freedesktop.RealtimeKit1.service
 copy /sys/kernel/mm/transparent_hugepage/enabled /sys/kernel/mm/transparent_hugepage/defrag
 copy /sys/devices/system/clocksource/clocksource0/current_clocksource /sys/kernel/realtime
 # the calling process's cgroup files (v2 and the v1 cpu controller)
@@ -46,5 +51,6 @@ grp=$(sed -n 's/^0:://p' /proc/self/cgroup)
   "$mnt${grp%/}/cpu.pressure"
 v1=$(awk '$(NF-2)=="cgroup" && $NF ~ /(^|,)cpu(,|$)/ {print $5; exit}' /proc/self/mountinfo)
 g1=$(sed -n 's/^[0-9]*:[^:]*\bcpu\b[^:]*://p' /proc/self/cgroup | head -n1)
-[[ -n $v1 ]] && copy "$v1${g1%/}/cpu.cfs_quota_us" "$v1${g1%/}/cpu.cfs_period_us" "$v1${g1%/}/cpu.stat"
+[[ -n $v1 ]] && copy "$v1${g1%/}/cpu.cfs_quota_us" "$v1${g1%/}/cpu.cfs_period_us" "$v1${g1%/}/cpu.stat" \
+  "$v1${g1%/}/cpu.rt_runtime_us"
 echo "recorded into $out"

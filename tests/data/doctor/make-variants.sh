@@ -8,7 +8,10 @@
 #              C-states, SMT on, THP always, swap in use, irqbalance running,
 #              an unprivileged user with default rlimits
 #   container  a container on a cloud VM with a CPU quota that is throttling
-#              and high CPU pressure
+#              and high CPU pressure, under Docker's default seccomp filter
+#   flatpak    a game in a Flatpak sandbox on a desktop whose kernel has
+#              RT_GROUP_SCHED (the user slice's RT budget is 0), io_uring
+#              switched off by sysctl, RLIMIT_RTTIME 200 ms, no system bus
 # Run from this directory: bash make-variants.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,10 +20,11 @@ w() { # w MACHINE PATH CONTENT
   mkdir -p "$1$(dirname "$2")"
   printf '%s\n' "$3" > "$1$2"
 }
-limits() { # limits MACHINE RTPRIO MEMLOCK_BYTES_OR_unlimited
+limits() { # limits MACHINE RTPRIO MEMLOCK_BYTES_OR_unlimited [RTTIME_US_OR_unlimited]
   w "$1" /proc/self/limits "Limit                     Soft Limit           Hard Limit           Units
 Max locked memory         $3                   $3                   bytes
-Max realtime priority     $2                   $2"
+Max realtime priority     $2                   $2
+Max realtime timeout      ${4:-unlimited}            ${4:-unlimited}            us"
 }
 cpus() { # cpus MACHINE N GOVERNOR
   local i
@@ -52,7 +56,7 @@ vulns() { # vulns MACHINE TEXT
   done
 }
 
-rm -rf rt-box laptop container
+rm -rf rt-box laptop container flatpak
 
 m=rt-box
 w $m /proc/cmdline "BOOT_IMAGE=/vmlinuz-6.6.15-rt isolcpus=managed_irq,domain,2-7 nohz_full=2-7 rcu_nocbs=2-7 intel_idle.max_cstate=1 processor.max_cstate=1 clocksource=tsc tsc=reliable mitigations=off quiet"
@@ -78,7 +82,9 @@ w $m /proc/swaps "Filename				Type		Size		Used		Priority"
 w $m /proc/sys/kernel/sched_rt_runtime_us -1
 limits $m 95 unlimited
 w $m /proc/self/status "Name:	app
-CapEff:	0000000000000000"
+CapEff:	0000000000000000
+Seccomp:	0"
+w $m /proc/sys/kernel/io_uring_disabled 0
 w $m /proc/self/timerslack_ns 1
 w $m /sys/devices/system/clocksource/clocksource0/current_clocksource tsc
 vulns $m "Vulnerable"
@@ -118,7 +124,15 @@ w $m /proc/swaps "Filename				Type		Size		Used		Priority
 w $m /proc/sys/kernel/sched_rt_runtime_us 950000
 limits $m 0 8388608
 w $m /proc/self/status "Name:	app
-CapEff:	0000000000000000"
+CapEff:	0000000000000000
+Seccomp:	0"
+w $m /proc/sys/kernel/io_uring_disabled 0
+w $m /run/dbus/system_bus_socket ""
+w $m /usr/share/dbus-1/system-services/org.freedesktop.RealtimeKit1.service "[D-BUS Service]
+Name=org.freedesktop.RealtimeKit1
+Exec=/usr/libexec/rtkit-daemon
+User=root
+SystemdService=rtkit-daemon.service"
 w $m /proc/self/timerslack_ns 50000
 w $m /sys/devices/system/clocksource/clocksource0/current_clocksource tsc
 vulns $m "Mitigation: Enhanced / Automatic IBRS"
@@ -152,7 +166,9 @@ w $m /proc/swaps "Filename				Type		Size		Used		Priority"
 w $m /proc/sys/kernel/sched_rt_runtime_us 950000
 limits $m 0 65536
 w $m /proc/self/status "Name:	app
-CapEff:	00000000a80425fb"
+CapEff:	00000000a80425fb
+Seccomp:	2
+Seccomp_filters:	1"
 w $m /proc/self/timerslack_ns 50000
 w $m /sys/devices/system/clocksource/clocksource0/current_clocksource kvm-clock
 vulns $m "Mitigation: PTI"
@@ -166,4 +182,19 @@ psi $m cpu 31.20
 psi $m memory 0.00
 psi $m io 0.40
 w $m /proc/cpuinfo "flags		: fpu vme de pse tsc msr pae mce cx8 apic sep hypervisor constant_tsc"
-echo "wrote rt-box laptop container"
+m=flatpak
+w $m /.flatpak-info "[Application]
+name=org.example.Game
+runtime=runtime/org.freedesktop.Platform/x86_64/23.08"
+limits $m 0 8388608 200000
+w $m /proc/self/status "Name:	game
+CapEff:	0000000000000000
+Seccomp:	2
+Seccomp_filters:	2"
+w $m /proc/sys/kernel/io_uring_disabled 2
+w $m /proc/self/mountinfo "25 1 0:22 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw
+35 25 0:30 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid,nodev,noexec,relatime shared:14 - cgroup cgroup rw,cpu,cpuacct"
+w $m /proc/self/cgroup "3:cpu,cpuacct:/user.slice/user-1000.slice/session-2.scope
+0::/user.slice/user-1000.slice/session-2.scope"
+w $m /sys/fs/cgroup/cpu,cpuacct/user.slice/user-1000.slice/session-2.scope/cpu.rt_runtime_us 0
+echo "wrote rt-box laptop container flatpak"

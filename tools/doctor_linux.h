@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* What the Linux doctor's check files share: the reading context and helpers. */
+#ifndef LAL_DOCTOR_LINUX_H
+#define LAL_DOCTOR_LINUX_H
+
+#include <stddef.h>
+
+#include "doctor.h"
+#include "lal.h"
+
+#define TEXT_MAX 65536
+
+typedef struct ctx {
+  const char *root; /* prefix of /proc and /sys: "" live, a recorded tree in tests */
+  doctor_list list;
+  char cmdline[4096];
+  lal_cpuset isolated;
+  char text[TEXT_MAX]; /* scratch */
+} ctx;
+
+/* Reads root + path into c->text; 1 if it exists. Trailing newline removed. */
+int dl_rd(ctx *c, const char *path);
+finding *dl_add(ctx *c, const char *check, doctor_status st, const char *why);
+/* Soft limit of a /proc/<pid>/limits line; -1 = unlimited, -2 = absent. */
+long long dl_limit_of(const char *limits, const char *name);
+/* The caller's cgroup v1 cpu-controller directory under root: the "cgroup"
+ * mount whose super options name cpu, plus the path on the /proc/self/cgroup
+ * line whose controller list has cpu. 1 if found. */
+int dl_cgroup1_cpu_dir(ctx *c, char *dir, size_t size);
+
+/* Why a request fails in a container or sandbox (doctor_sandbox_linux.c). */
+void dl_check_sandbox(ctx *c);
+
+#endif
