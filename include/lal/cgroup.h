@@ -60,8 +60,14 @@ typedef struct lal_cgroup_info {
  * lal_cgroup_open: a handle on an existing group. path: relative to the
  * cgroup2 mount ("/system.slice/x"), or NULL for the calling process's own
  * group (/proc/self/cgroup, the "0::" line). LAL_ENOTSUP: no cgroup2 mounted;
- * LAL_ENOENT: no such group; LAL_EINVAL: a path with "..", or not absolute.
- * lal_cgroup_close frees the handle (the group stays).
+ * LAL_ENOENT: no such group, or a file rather than a directory
+ * (lal_last_os_error then says ENOTDIR); LAL_EINVAL: NULL out, a path with
+ * "..", or not absolute; LAL_ERANGE: mount + path longer than a path lal
+ * keeps (1024 bytes); LAL_ENOMEM. Cost: a few file reads.
+ * lal_cgroup_close frees the handle (the group stays); NULL is a no-op.
+ * lal_cgroup_info_get: where the group is and its controllers. LAL_EINVAL:
+ * NULL, or info->size smaller than its first version; otherwise LAL_OK (a
+ * file it cannot read leaves its field 0). Cost: three small reads.
  */
 LAL_API int lal_cgroup_open(const char *path, lal_cgroup **out);
 LAL_API void lal_cgroup_close(lal_cgroup *group);
@@ -144,6 +150,10 @@ typedef struct lal_cgroup_cpu_stat {
   uint64_t throttled_us;
 } lal_cgroup_cpu_stat;
 #define LAL_CGROUP_CPU_STAT_INIT LAL__SIZED_INIT(lal_cgroup_cpu_stat)
+/* lal_cgroup_cpu_stat_get: the group's cpu.stat. LAL_EINVAL: NULL, or
+ * stat->size smaller than its first version; the error of reading cpu.stat
+ * otherwise (LAL_ENOENT if the group was removed; lal_cgroup_reason says
+ * which file), *stat untouched. Cost: one read. */
 LAL_API int lal_cgroup_cpu_stat_get(lal_cgroup *group, lal_cgroup_cpu_stat *stat);
 
 /* Pressure stall information: the share of time some / all tasks stalled. */
@@ -168,6 +178,11 @@ LAL_API int lal_cgroup_pressure(lal_cgroup *group, int resource, lal_psi *psi);
  * PSI triggers: the kernel wakes a poll(2)er when `some` (or `full`) stall
  * time exceeds stall_us within any window_us (psi.rst). Windows must be
  * 500 ms..10 s; without CAP_SYS_RESOURCE a multiple of 2 s; stall_us <= window.
+ * lal_psi_trigger_open: LAL_EINVAL for NULL out, an unknown resource, a window
+ * outside 500 ms..10 s, stall_us 0 or above the window; LAL_ENOTSUP without PSI
+ * (no <resource>.pressure file); LAL_EPERM / LAL_EINVAL as the kernel answers
+ * the trigger write (a window that is not a multiple of 2 s without
+ * CAP_SYS_RESOURCE; lal_cgroup_reason says so for a group); LAL_ENOMEM.
  * lal_psi_trigger_wait: LAL_OK once it fired, LAL_EAGAIN after timeout_ms
  * (-1: forever), LAL_EIO if the group went away.
  */
