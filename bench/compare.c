@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "compare_html.h"
+#include "compare_summary.h"
 #include "compare_where.h"
 #include "json_reader.h"
 
@@ -344,12 +345,13 @@ static const char *const verdict_names[] = {"no significant change", "better", "
                                             "inconclusive"};
 
 /* One series: each percentile's ratio, interval and verdict, printed (and
- * written to the report); sets *status on a gated regression. Returns the
+ * written to the report as section `index`); sets *status on a gated
+ * regression and *row to its summary at the gate percentile. Returns the
  * verdict at the gate percentile. */
 static int compare_series(const json_value *sa, const json_value *sb, const hist *ha,
                           const hist *hb, const char *workload, const char *series,
                           const compare_opts *opts, int gate, double *ratios, FILE *out,
-                          int *status) {
+                          int *status, int index, summary_row *row) {
   pct_row rows[NPCT];
   double eps = opts->min_effect_pct / 100.0;
   int worst = VERDICT_SAME;
@@ -444,7 +446,7 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
             rows[p].regressed ? " (GATE: beyond the threshold)" : "");
   FILE *html = opts->html;
   if (html) {
-    html_series_begin(html, workload, series, verdict_names[worst]);
+    html_series_begin(html, index, workload, series, verdict_names[worst]);
     if (warning[0])
       html_warning(html, warning);
     if (params_line[0])
@@ -469,6 +471,14 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
               hb->cum, hb->nbuckets, pa, pb);
     html_series_end(html);
   }
+  memset(row, 0, sizeof *row);
+  snprintf(row->workload, sizeof row->workload, "%s", workload);
+  snprintf(row->series, sizeof row->series, "%s", series);
+  row->a = rows[gate].a, row->b = rows[gate].b;
+  row->ratio = rows[gate].ratio, row->lo = rows[gate].lo, row->hi = rows[gate].hi;
+  row->verdict = verdict_names[rows[gate].verdict];
+  row->regressed = rows[gate].regressed;
+  row->index = index;
   return rows[gate].verdict;
 }
 
@@ -526,6 +536,7 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
   const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
   double *ratios = malloc(opts->resamples * sizeof *ratios);
   int status = 0, compared = 0, verdicts[4] = {0, 0, 0, 0}, missing = 0;
+  summary_table sum = {NULL, 0, 0};
   char missing_list[400] = "";
   for (size_t i = 0; ratios && i < rb->count; i++) {
     const json_value *sb = &rb->items[i];
@@ -547,10 +558,12 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
       free_hist(&ha), free_hist(&hb);
       continue;
     }
+    summary_row row;
+    int verdict = compare_series(sa, sb, &ha, &hb, workload, series, opts, gate, ratios, out,
+                                 &status, compared, &row);
     compared++;
-    int verdict =
-        compare_series(sa, sb, &ha, &hb, workload, series, opts, gate, ratios, out, &status);
     verdicts[verdict]++;
+    summary_add(&sum, &row);
     free_hist(&ha), free_hist(&hb);
   }
   for (size_t i = 0; i < ra->count; i++) {
@@ -596,9 +609,21 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
     fprintf(err, "lal-compare: %s and %s have %s: nothing was gated\n", opts->a_name, opts->b_name,
             compared == 0 ? "no series in common"
                           : "no series with enough samples for the gate percentile");
-  if (opts->html)
+  summary_sort(&sum);
+  if (opts->html) {
+    html_summary_begin(opts->html, percentiles[gate]);
+    for (size_t i = 0; i < sum.n; i++) {
+      const summary_row *r = &sum.rows[i];
+      html_summary_row(opts->html, r->index, r->workload, r->series, r->ratio, r->lo, r->hi,
+                       r->verdict, r->regressed);
+    }
+    html_summary_end(opts->html);
     html_end(opts->html, summary, status, verdicts[VERDICT_BETTER], verdicts[VERDICT_WORSE],
              verdicts[VERDICT_SAME], verdicts[VERDICT_INCONCLUSIVE], percentiles[gate]);
+  }
+  if (opts->markdown)
+    summary_markdown(opts->markdown, &sum, opts->a_name, opts->b_name, percentiles[gate], summary);
+  summary_free(&sum);
   free(ratios);
   json_free(a), json_free(b);
   return status;

@@ -16,9 +16,10 @@ typedef struct compare_opts {
   const char *a_name;    /* names of the two results in messages and the report (their paths) */
   const char *b_name;
   int allow_missing; /* a series of A absent from B does not fail the gate */
+  FILE *markdown;    /* also write the summary and gate as Markdown here (NULL: none) */
 } compare_opts;
 #define COMPARE_OPTS_DEFAULT                                                                       \
-  { 10.0, "p99", 2000, 12345, 2.0, NULL, "A", "B", 0 }
+  { 10.0, "p99", 2000, 12345, 2.0, NULL, "A", "B", 0, NULL }
 
 /* Samples a series needs on both sides for its quantile q to be gated:
  * 10 / (1 - q) (p50: 20, p90: 100, p99: 1000, p99.9: 10000). Below it the

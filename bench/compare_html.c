@@ -54,7 +54,9 @@ void html_begin(FILE *f, const char *a_name, const char *b_name) {
   fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>lal-compare</title>\n<style>\n"
         "body{font:14px system-ui,sans-serif;margin:2em;color:#222}\n"
         "main{display:flex;flex-direction:column;gap:.5em}\n"
-        ".summary{order:-1;padding:.6em 1em;border-radius:6px;background:#f4f4f4}\n"
+        ".summary{order:-2;padding:.6em 1em;border-radius:6px;background:#f4f4f4}\n"
+        ".summary-table{order:-1}.summary-table td:nth-child(2),.summary-table td:first-child"
+        "{text-align:left}\n"
         ".summary.fail{background:#fde8e8}.summary.pass{background:#e8f6e8}\n"
         "table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #e4e4e4;"
         "text-align:right;vertical-align:top}th{font-weight:600}\n"
@@ -94,8 +96,9 @@ void html_env_row(FILE *f, const char *key, const char *a, const char *b, int di
 
 void html_env_end(FILE *f) { fputs("</table></details>\n", f); }
 
-void html_series_begin(FILE *f, const char *workload, const char *series, const char *verdict) {
-  fputs("<section class=\"series\"><h3>", f);
+void html_series_begin(FILE *f, int index, const char *workload, const char *series,
+                       const char *verdict) {
+  fprintf(f, "<section class=\"series\" id=\"series-%d\"><h3>", index);
   escape(f, workload);
   fputs(": ", f);
   escape(f, series);
@@ -320,6 +323,27 @@ void html_note(FILE *f, const char *text) {
   escape(f, text);
   fputs("</p>\n", f);
 }
+
+void html_summary_begin(FILE *f, const char *gate) {
+  fprintf(f,
+          "<section class=\"summary-table\"><table><tr><th>workload</th><th>series</th>"
+          "<th>B/A at %s</th><th>95%% interval</th><th>verdict</th></tr>\n",
+          gate);
+}
+
+void html_summary_row(FILE *f, int index, const char *workload, const char *series, double ratio,
+                      double lo, double hi, const char *verdict, int regressed) {
+  fputs("<tr><td>", f);
+  escape(f, workload);
+  fprintf(f, "</td><td><a href=\"#series-%d\">", index);
+  escape(f, series);
+  fprintf(f, "</a></td><td>%.3f</td><td>[%.3f, %.3f]</td><td class=\"%s\">%s", ratio, lo, hi,
+          verdict_class(verdict), regressed ? "GATE: " : "");
+  escape(f, verdict);
+  fputs("</td></tr>\n", f);
+}
+
+void html_summary_end(FILE *f) { fputs("</table></section>\n", f); }
 
 void html_end(FILE *f, const char *summary, int failed, int better, int worse, int unchanged,
               int inconclusive, const char *gate) {

@@ -12,7 +12,8 @@ void html_env_begin(FILE *f, int differing, int total);
 void html_env_row(FILE *f, const char *key, const char *a, const char *b, int differs);
 void html_env_end(FILE *f);
 /* One series: heading with its verdict, warnings, the table, the plots. */
-void html_series_begin(FILE *f, const char *workload, const char *series, const char *verdict);
+void html_series_begin(FILE *f, int index, const char *workload, const char *series,
+                       const char *verdict);
 void html_warning(FILE *f, const char *text);
 void html_table_begin(FILE *f);
 void html_row(FILE *f, const char *pct, double a, double b, double ratio, double lo, double hi,
@@ -26,6 +27,12 @@ void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
 void html_series_end(FILE *f);
 /* A line of text outside a series ("only in A"). */
 void html_note(FILE *f, const char *text);
+/* The summary table (shown at the top, under the gate box): one row per
+ * series at the gate percentile, linking to its section. */
+void html_summary_begin(FILE *f, const char *gate);
+void html_summary_row(FILE *f, int index, const char *workload, const char *series, double ratio,
+                      double lo, double hi, const char *verdict, int regressed);
+void html_summary_end(FILE *f);
 /* The summary (shown at the top) and the end of the document. */
 void html_end(FILE *f, const char *summary, int failed, int better, int worse, int unchanged,
               int inconclusive, const char *gate);

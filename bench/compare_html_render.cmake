@@ -35,7 +35,8 @@ list(LENGTH pctls npctls)
 list(LENGTH dots ndots)
 # clock_read has 4 series: 8 plots, 8 CDFs, 8 percentile lines, 32 markers.
 if(NOT rc EQUAL 0 OR NOT nsvg EQUAL 8 OR NOT nlines EQUAL 8 OR NOT npctls EQUAL 8
-   OR NOT ndots EQUAL 32 OR NOT dom MATCHES "<table" OR NOT dom MATCHES "Gate: pass")
+   OR NOT ndots EQUAL 32 OR NOT dom MATCHES "<table" OR NOT dom MATCHES "Gate: pass"
+   OR NOT dom MATCHES "class=\"summary-table\"" OR NOT dom MATCHES "href=\"#series-3\"")
   message(FATAL_ERROR "Chromium (exit ${rc}) rendered ${nsvg} plots, ${nlines} CDFs, "
                       "${npctls} percentile lines, ${ndots} markers; expected 8, 8, 8, 32 "
                       "and the summary")

@@ -2,7 +2,7 @@
 /*
  * lal-compare A.json B.json [--threshold PCT] [--gate p50|p90|p99|p99.9]
  *                            [--resamples N] [--seed N] [--min-effect PCT]
- *                            [--allow-missing] [--html FILE]
+ *                            [--allow-missing] [--html FILE] [--markdown FILE]
  * Side-by-side table of two lal-bench results (B relative to A), a verdict
  * with a bootstrap confidence interval per series and percentile, a warning
  * per fingerprint difference, and exit status 1 when the gate percentile
@@ -68,6 +68,8 @@ static const char usage_text[] =
     "  --seed N          bootstrap seed, 0..4294967295 (default 12345)\n"
     "  --allow-missing   a series of A absent from B does not fail the gate\n"
     "  --html FILE       also write a self-contained HTML report\n"
+    "  --markdown FILE   also write the summary and gate as a Markdown table (a CI job\n"
+    "                    summary: --markdown \"$GITHUB_STEP_SUMMARY\")\n"
     "  -h, --help        this text;  --version  lal-compare's version\n"
     "exit status: 0 pass; 1 a regression beyond the threshold at the gate, or a\n"
     "series missing from B; 2 unusable input or nothing to gate (no series in\n"
@@ -99,14 +101,40 @@ static int parse_number(const char *text, double lo, double hi, double *out) {
   return 0;
 }
 
-/* The report goes to FILE.tmp and is renamed over FILE only once complete: a
+/* A report goes to FILE.tmp and is renamed over FILE only once complete: a
  * failed comparison leaves no (empty or partial) report behind. */
-static char html_tmp[4096];
+static char html_tmp[4096], markdown_tmp[4096];
+
+static FILE *open_report(const char *path, char *tmp, size_t tmp_size) {
+  snprintf(tmp, tmp_size, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f)
+    fprintf(stderr, "lal-compare: cannot write %s: %s\n", tmp, strerror(errno));
+  return f;
+}
+
+/* Closes f and renames tmp over path, or removes tmp when the comparison was
+ * unusable (rc 2) or writing failed. Returns rc, or 2 if the report failed. */
+static int finish_report(FILE *f, const char *tmp, const char *path, int rc) {
+  int write_failed = fclose(f) != 0;
+  if (write_failed && rc != 2)
+    fprintf(stderr, "lal-compare: writing %s failed\n", tmp);
+  if (write_failed || rc == 2)
+    remove(tmp);
+  /* C rename() replaces an existing file on POSIX but fails on Windows'
+   * C runtime: there the old report is removed first (not atomic). */
+  else if (rename(tmp, path) != 0 && (remove(path) != 0 || rename(tmp, path) != 0)) {
+    fprintf(stderr, "lal-compare: cannot rename %s to %s: %s\n", tmp, path, strerror(errno));
+    remove(tmp);
+    write_failed = 1;
+  }
+  return write_failed ? 2 : rc;
+}
 
 int main(int argc, char **argv) {
   compare_opts opts = COMPARE_OPTS_DEFAULT;
   const char *files[2] = {NULL, NULL};
-  const char *html_path = NULL;
+  const char *html_path = NULL, *markdown_path = NULL;
   int nfiles = 0;
   for (int i = 1; i < argc; i++) {
     const char *flag = argv[i];
@@ -125,7 +153,8 @@ int main(int argc, char **argv) {
     }
     int takes_value = strcmp(flag, "--threshold") == 0 || strcmp(flag, "--gate") == 0 ||
                       strcmp(flag, "--resamples") == 0 || strcmp(flag, "--seed") == 0 ||
-                      strcmp(flag, "--min-effect") == 0 || strcmp(flag, "--html") == 0;
+                      strcmp(flag, "--min-effect") == 0 || strcmp(flag, "--html") == 0 ||
+                      strcmp(flag, "--markdown") == 0;
     if (takes_value && i + 1 >= argc)
       return usage_error("%s needs a value", flag);
     const char *value = takes_value ? argv[++i] : NULL;
@@ -147,6 +176,8 @@ int main(int argc, char **argv) {
       opts.gate = value;
     } else if (strcmp(flag, "--html") == 0) {
       html_path = value;
+    } else if (strcmp(flag, "--markdown") == 0) {
+      markdown_path = value;
     } else if (flag[0] == '-' && flag[1] != '\0') {
       return usage_error("unknown option '%s'", flag);
     } else if (nfiles < 2) {
@@ -164,33 +195,19 @@ int main(int argc, char **argv) {
   }
   opts.a_name = files[0];
   opts.b_name = files[1];
-  if (html_path) {
-    snprintf(html_tmp, sizeof html_tmp, "%s.tmp", html_path);
-    if (!(opts.html = fopen(html_tmp, "w"))) {
-      fprintf(stderr, "lal-compare: cannot write %s: %s\n", html_tmp, strerror(errno));
-      free(a), free(b);
-      return 2;
-    }
+  if ((html_path && !(opts.html = open_report(html_path, html_tmp, sizeof html_tmp))) ||
+      (markdown_path &&
+       !(opts.markdown = open_report(markdown_path, markdown_tmp, sizeof markdown_tmp)))) {
+    if (opts.html)
+      fclose(opts.html), remove(html_tmp);
+    free(a), free(b);
+    return 2;
   }
   int rc = compare_texts(a, b, &opts, stdout, stderr);
-  if (opts.html) {
-    int write_failed = fclose(opts.html) != 0;
-    if (write_failed && rc != 2)
-      fprintf(stderr, "lal-compare: writing %s failed\n", html_tmp);
-    if (write_failed || rc == 2)
-      remove(html_tmp);
-    /* C rename() replaces an existing file on POSIX but fails on Windows'
-     * C runtime: there the old report is removed first (not atomic). */
-    else if (rename(html_tmp, html_path) != 0 &&
-             (remove(html_path) != 0 || rename(html_tmp, html_path) != 0)) {
-      fprintf(stderr, "lal-compare: cannot rename %s to %s: %s\n", html_tmp, html_path,
-              strerror(errno));
-      remove(html_tmp);
-      write_failed = 1;
-    }
-    if (write_failed)
-      rc = 2;
-  }
+  if (opts.html)
+    rc = finish_report(opts.html, html_tmp, html_path, rc);
+  if (opts.markdown)
+    rc = finish_report(opts.markdown, markdown_tmp, markdown_path, rc);
   free(a), free(b);
   return rc;
 }

@@ -86,6 +86,39 @@ static void a_slower_b_fails_the_gate(void **state) {
   free(a), free(b);
 }
 
+/* The summary model: a Markdown table for a CI job summary and the HTML
+ * report's summary table, worst first, each row linking to its section. */
+static void summary_is_rendered_as_markdown_and_html(void **state) {
+  (void)state;
+  char *a = doc("lal-bench/1", "Linux", 1000, 100000),
+       *b = doc("lal-bench/1", "Linux", 1500, 100000);
+  compare_opts o = COMPARE_OPTS_DEFAULT;
+  o.gate = "p50";
+  o.resamples = 500;
+  o.a_name = "base|line.json"; /* a '|' must not break the Markdown table */
+  FILE *out = tmpfile(), *err = tmpfile(), *md = tmpfile(), *html = tmpfile();
+  o.markdown = md;
+  o.html = html;
+  assert_int_equal(compare_texts(a, b, &o, out, err), 1);
+  char text[16384];
+  rewind(md);
+  text[fread(text, 1, sizeof text - 1, md)] = '\0';
+  assert_non_null(strstr(text, "### lal-compare: B against base\\|line.json"));
+  assert_non_null(strstr(text, "-> FAIL**"));
+  assert_non_null(
+      strstr(text, "| workload | series | A p50 | B p50 | B/A | 95% interval | verdict |"));
+  assert_non_null(strstr(text, "| w | s | "));
+  assert_non_null(strstr(text, "| **GATE** worse |"));
+  rewind(html);
+  text[fread(text, 1, sizeof text - 1, html)] = '\0';
+  assert_non_null(strstr(text, "<section class=\"summary-table\">"));
+  assert_non_null(strstr(text, "<a href=\"#series-0\">s</a>"));
+  assert_non_null(strstr(text, "id=\"series-0\""));
+  assert_non_null(strstr(text, "GATE: worse"));
+  fclose(out), fclose(err), fclose(md), fclose(html);
+  free(a), free(b);
+}
+
 static void small_samples_are_not_significant(void **state) {
   (void)state;
   /* 50 samples each, 3 % apart: inside the interval, no verdict. */
@@ -451,6 +484,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(equal_runs_show_no_change),
       cmocka_unit_test(a_slower_b_fails_the_gate),
+      cmocka_unit_test(summary_is_rendered_as_markdown_and_html),
       cmocka_unit_test(small_samples_are_not_significant),
       cmocka_unit_test(too_few_samples_are_inconclusive),
       cmocka_unit_test(missing_series_fail_the_gate),
