@@ -502,6 +502,7 @@ LAL_API int lal_pm_qos_release(lal_pm_qos *qos);
 #define LAL_PACER_PRECISE (1u << 1)  /* wait with LAL_SLEEP_PRECISE */
 
 #define LAL_PACER_CPUS 16 /* distinct CPUs a pacer counts wake-ups on */
+struct lal_hist;          /* below: a pacer may record into one (lal_pacer_set_hist) */
 
 /*
  * lal_pacer: periodic wake-ups on absolute deadlines, deadline n = start + n x
@@ -525,6 +526,7 @@ typedef struct lal_pacer {
   uint64_t migrations;                /* wake-ups on another CPU than the one before */
   int32_t cpu[LAL_PACER_CPUS];        /* the first LAL_PACER_CPUS distinct CPUs seen */
   int32_t last_cpu;                   /* -1 before the first wake-up */
+  struct lal_hist *hist;              /* lal_pacer_set_hist: every lateness, or NULL */
 } lal_pacer;
 
 typedef struct lal_pacer_stats {
@@ -533,8 +535,8 @@ typedef struct lal_pacer_stats {
   uint64_t missed;
   uint64_t late_mean_ns;
   uint64_t late_max_ns;
-  uint64_t late_p50_ns; /* upper bound of the power-of-two bucket holding the quantile */
-  uint64_t late_p99_ns;
+  uint64_t late_p50_ns; /* upper bound of the power-of-two bucket holding the quantile; */
+  uint64_t late_p99_ns; /* with a histogram set (lal_pacer_set_hist), its value (0.8 %) */
   /* Where the wake-ups ran: cpus entries of cpu[] / cpu_waits[], in order of
    * first use; waits on further CPUs are in other_cpu_waits. A wake-up whose
    * CPU the OS did not tell is in none of them. */
@@ -543,6 +545,8 @@ typedef struct lal_pacer_stats {
   int cpu[LAL_PACER_CPUS];
   uint64_t cpu_waits[LAL_PACER_CPUS];
   uint64_t other_cpu_waits;
+  uint64_t late_p99_9_ns; /* 0 without a histogram */
+  int exact;              /* 1: the percentiles come from the pacer's histogram */
 } lal_pacer_stats;
 #define LAL_PACER_STATS_INIT LAL__SIZED_INIT(lal_pacer_stats)
 
@@ -571,6 +575,15 @@ LAL_API int lal_pacer_wait(lal_pacer *pacer, uint64_t *late_ns);
 LAL_API int lal_pacer_set_period(lal_pacer *pacer, uint64_t period_ns);
 LAL_API uint64_t lal_pacer_deadline(const lal_pacer *pacer, uint64_t n);
 LAL_API int lal_pacer_stats_get(const lal_pacer *pacer, lal_pacer_stats *stats);
+/*
+ * lal_pacer_set_hist: from now on every wake-up's lateness is also recorded
+ * in *hist (lal_hist_record: ~2 ns, no allocation), so lal_pacer_stats gives
+ * percentiles within 0.8 % instead of power-of-two bounds, and the histogram
+ * can be written with lal_hist_write_json for lal-compare. hist NULL detaches.
+ * The pacer does not own it: it must outlive its use, on the pacer's thread.
+ * LAL_EINVAL for a NULL pacer. Cost: nothing.
+ */
+LAL_API int lal_pacer_set_hist(lal_pacer *pacer, struct lal_hist *hist);
 
 /* ---------------------------------------------------------------- topology */
 

@@ -209,6 +209,39 @@ static void stats_say_where_each_wake_up_ran(void **state) {
   assert_status(LAL_OK, lal_thread_set_affinity(&old));
 }
 
+/* With a histogram the pacer's percentiles are exact to its 0.8 %, and the
+ * histogram holds every lateness the pacer measured. */
+static void a_histogram_gives_exact_percentiles(void **state) {
+  (void)state;
+  lal_hist *h = NULL;
+  assert_status(LAL_OK, lal_hist_create(&h));
+  lal_pacer p;
+  assert_status(LAL_EINVAL, lal_pacer_set_hist(NULL, h));
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  assert_status(LAL_OK, lal_pacer_set_hist(&p, h));
+  uint64_t lates[20], max = 0;
+  for (int i = 0; i < 20; i++) {
+    assert_status(LAL_OK, lal_pacer_wait(&p, &lates[i]));
+    max = lates[i] > max ? lates[i] : max;
+  }
+  assert_true(h->count == 20);
+  assert_true(h->max == max);
+  lal_pacer_stats st = LAL_PACER_STATS_INIT;
+  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_int_equal(st.exact, 1);
+  assert_true(st.late_p50_ns == lal_hist_value_at(h, 50.0));
+  assert_true(st.late_p99_ns == lal_hist_value_at(h, 99.0));
+  assert_true(st.late_p99_9_ns <= max && st.late_p50_ns <= st.late_p99_ns);
+  /* Detached: back to the power-of-two bounds, the histogram untouched. */
+  assert_status(LAL_OK, lal_pacer_set_hist(&p, NULL));
+  assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
+  assert_true(h->count == 20);
+  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_int_equal(st.exact, 0);
+  assert_true(st.late_p99_9_ns == 0);
+  lal_hist_free(h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(deadlines_are_start_plus_n_periods_exactly),
@@ -220,6 +253,7 @@ int main(void) {
       cmocka_unit_test(wait_rejects_a_corrupted_pacer),
       cmocka_unit_test(stats_reject_bad_input),
       cmocka_unit_test(stats_say_where_each_wake_up_ran),
+      cmocka_unit_test(a_histogram_gives_exact_percentiles),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,9 +90,18 @@ int lal_pacer_wait(lal_pacer *p, uint64_t *late_ns) {
     p->late_max_ns = late;
   unsigned bucket = bit_length(late);
   p->late_log2[bucket < LATE_BUCKETS ? bucket : LATE_BUCKETS - 1]++;
+  if (p->hist)
+    lal_hist_record(p->hist, late);
   record_cpu(p, lal_current_cpu());
   if (late_ns)
     *late_ns = late;
+  return LAL_OK;
+}
+
+int lal_pacer_set_hist(lal_pacer *p, lal_hist *hist) {
+  if (!p)
+    return LAL_EINVAL;
+  p->hist = hist;
   return LAL_OK;
 }
 
@@ -130,6 +139,12 @@ int lal_pacer_stats_get(const lal_pacer *p, lal_pacer_stats *out) {
   s.late_max_ns = p->late_max_ns;
   s.late_p50_ns = p->waits ? quantile(p, 500) : 0;
   s.late_p99_ns = p->waits ? quantile(p, 990) : 0;
+  if (p->hist && p->hist->count) {
+    s.late_p50_ns = lal_hist_value_at(p->hist, 50.0);
+    s.late_p99_ns = lal_hist_value_at(p->hist, 99.0);
+    s.late_p99_9_ns = lal_hist_value_at(p->hist, 99.9);
+    s.exact = 1;
+  }
   s.migrations = p->migrations;
   for (int i = 0; i < LAL_PACER_CPUS && p->cpu_waits[i]; i++) {
     s.cpu[s.cpus] = p->cpu[i];
