@@ -11,6 +11,9 @@
 #include "clock_internal.h"
 
 #define CALIBRATION_HALF_NS 10000000u /* two 10 ms windows: <= 25 ms first use */
+/* Under load a visit to a busy CPU waits for it: visits stop once they have
+ * taken this long, so a loaded machine's first use stays near 25 ms. */
+#define VISIT_BUDGET_NS 8000000u
 #define PAIR_TRIES 9
 #define SYNC_CPUS_MAX 16 /* bound the init cost on big machines */
 #define SYNC_ROUNDS 2
@@ -69,14 +72,16 @@ void lal__clock_measure(lal__tsc_evidence *ev) {
   uint64_t tsc_a, ns_a, tsc_m, ns_m, tsc_b, ns_b;
   lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_a, &ns_a);
 
-  /* Visit each CPU (bounded) twice, during the first window. */
+  /* Visit each CPU (bounded) twice, during the first window, within the
+   * visit budget (the CPUs left out are not counted as checked). */
   struct cpu_sample samples[SYNC_CPUS_MAX * SYNC_ROUNDS];
   int n_samples = 0, backward = 0, cpus = 0;
   if (home >= 0) {
     uint64_t last = lal_tsc_ordered();
     for (int round = 0; round < SYNC_ROUNDS; round++) {
       int visited = 0;
-      for (int cpu = lal_cpuset_first(&saved); cpu >= 0 && visited < SYNC_CPUS_MAX;
+      for (int cpu = lal_cpuset_first(&saved);
+           cpu >= 0 && visited < SYNC_CPUS_MAX && lal__os_mono_raw_ns() - ns_a < VISIT_BUDGET_NS;
            cpu = lal_cpuset_next(&saved, cpu)) {
         lal_cpuset_zero(&one);
         lal_cpuset_set(&one, cpu);
@@ -99,9 +104,14 @@ void lal__clock_measure(lal__tsc_evidence *ev) {
     lal__os_thread_affinity_set(&one);
   }
 
+  /* Each window is at least CALIBRATION_HALF_NS long, the second measured
+   * from where the first really ended: when the visits (or a preemption)
+   * overran the first, a second window anchored at ns_a would shrink to
+   * microseconds, and its rate, off by the pairing error over that span,
+   * would read as an unstable TSC (thousands of ppm on a loaded machine). */
   wait_raw_until(ns_a + CALIBRATION_HALF_NS);
   lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_m, &ns_m);
-  wait_raw_until(ns_a + 2 * CALIBRATION_HALF_NS);
+  wait_raw_until(ns_m + CALIBRATION_HALF_NS);
   lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_b, &ns_b);
   if (have_affinity)
     lal__os_thread_affinity_set(&saved);
