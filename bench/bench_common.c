@@ -7,6 +7,7 @@
 #include "bench_os.h"
 #include "doctor.h"
 #include "lal.h"
+#include "time_units.h"
 #include "where.h"
 
 void bench_two_cpus(const bench_opts *opts, int *home, int *other) {
@@ -164,8 +165,12 @@ void bench_emit_series_ex(json_writer *jw, const char *workload_name, const char
 }
 
 void bench_print(const char *series, const char *unit, const histogram *h) {
-  printf("  %-36s n=%-7llu p50 %7llu  p90 %7llu  p99 %7llu  p99.9 %8llu  max %9llu %s\n", series,
-         (unsigned long long)h->count, (unsigned long long)hist_quantile(h, 0.5),
-         (unsigned long long)hist_quantile(h, 0.9), (unsigned long long)hist_quantile(h, 0.99),
-         (unsigned long long)hist_quantile(h, 0.999), (unsigned long long)h->max, unit);
+  /* Each value in its own scaled time unit: 9.38 ns, 74.5 us, 3.47 ms. */
+  char v[5][24];
+  const double q[4] = {0.5, 0.9, 0.99, 0.999};
+  for (int i = 0; i < 4; i++)
+    time_format(v[i], sizeof v[i], (double)hist_quantile(h, q[i]), unit);
+  time_format(v[4], sizeof v[4], (double)h->max, unit);
+  printf("  %-36s n=%-7llu p50 %9s  p90 %9s  p99 %9s  p99.9 %9s  max %9s\n", series,
+         (unsigned long long)h->count, v[0], v[1], v[2], v[3], v[4]);
 }

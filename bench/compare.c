@@ -18,6 +18,7 @@
 #include "compare_html.h"
 #include "compare_summary.h"
 #include "compare_where.h"
+#include "time_units.h"
 #include "json_reader.h"
 
 typedef struct hist {
@@ -439,9 +440,16 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
              workload, series, fast_a, fast_b);
     fprintf(out, "%s\n", kinds_line);
   }
+  /* Values in one scaled time unit each (the series' unit says ps or ns). */
+  const char *unit = json_get_string(sb, "unit", "");
+  char va[NPCT][24], vb[NPCT][24];
+  for (int p = 0; p < NPCT; p++) {
+    time_format(va[p], sizeof va[p], rows[p].a, unit);
+    time_format(vb[p], sizeof vb[p], rows[p].b, unit);
+  }
   for (int p = 0; p < NPCT; p++)
-    fprintf(out, "%-22s %-36s %-6s %12.0f %12.0f %7.3f [%6.3f, %6.3f]  %s%s%s\n", workload, series,
-            percentiles[p], rows[p].a, rows[p].b, rows[p].ratio, rows[p].lo, rows[p].hi,
+    fprintf(out, "%-22s %-36s %-6s %12s %12s %7.3f [%6.3f, %6.3f]  %s%s%s\n", workload, series,
+            percentiles[p], va[p], vb[p], rows[p].ratio, rows[p].lo, rows[p].hi,
             verdict_names[rows[p].verdict], why_inconclusive[p],
             rows[p].regressed ? " (GATE: beyond the threshold)" : "");
   FILE *html = opts->html;
@@ -460,7 +468,7 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
     html_table_begin(html);
     double pa[NPCT], pb[NPCT];
     for (int p = 0; p < NPCT; p++) {
-      html_row(html, percentiles[p], rows[p].a, rows[p].b, rows[p].ratio, rows[p].lo, rows[p].hi,
+      html_row(html, percentiles[p], va[p], vb[p], rows[p].ratio, rows[p].lo, rows[p].hi,
                verdict_names[rows[p].verdict]);
       pa[p] = rows[p].a, pb[p] = rows[p].b;
     }
@@ -479,6 +487,7 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
   row->verdict = verdict_names[rows[gate].verdict];
   row->regressed = rows[gate].regressed;
   row->index = index;
+  snprintf(row->unit, sizeof row->unit, "%s", unit);
   return rows[gate].verdict;
 }
 

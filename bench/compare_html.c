@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "time_units.h"
+
 #define W 440
 #define H 250
 #define L 56 /* left margin: the y labels */
@@ -119,12 +121,14 @@ void html_table_begin(FILE *f) {
         f);
 }
 
-void html_row(FILE *f, const char *pct, double a, double b, double ratio, double lo, double hi,
-              const char *verdict) {
-  fprintf(f,
-          "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%.3f</td><td>[%.3f, %.3f]</td>"
-          "<td class=\"%s\">%s</td></tr>\n",
-          pct, a, b, ratio, lo, hi, verdict_class(verdict), verdict);
+void html_row(FILE *f, const char *pct, const char *a, const char *b, double ratio, double lo,
+              double hi, const char *verdict) {
+  fprintf(f, "<tr><td>%s</td><td>", pct);
+  escape(f, a);
+  fputs("</td><td>", f);
+  escape(f, b);
+  fprintf(f, "</td><td>%.3f</td><td>[%.3f, %.3f]</td><td class=\"%s\">%s</td></tr>\n", ratio, lo,
+          hi, verdict_class(verdict), verdict);
 }
 
 void html_table_end(FILE *f) { fputs("</table>\n", f); }
@@ -138,6 +142,15 @@ static void si(char *buf, size_t size, double v) {
   while (v >= 1000 && s < 4)
     v /= 1000, s++;
   snprintf(buf, size, "%g%s", v, suffix[s]);
+}
+
+/* An axis label in time units where the series' unit is a time ("10 us",
+ * not "10M" ps), else with an SI suffix. */
+static void tick_label(char *buf, size_t size, double v, const char *unit) {
+  if (time_unit_seconds(unit) > 0)
+    time_format(buf, size, v, unit);
+  else
+    si(buf, size, v);
 }
 
 /* Log-scale ticks between lo and hi: decades, or 1-2-5 within a decade or two. */
@@ -229,15 +242,15 @@ static void cdf_line(FILE *f, const double *lows, const double *cum, size_t n, d
   fprintf(f, "%d,%.1f\"/>\n", W - R, prev);
 }
 
-static void cdf_plot(FILE *f, const char *title, const char *x_name, const double *a_lo,
-                     const double *a_cum, size_t an, const double *b_lo, const double *b_cum,
-                     size_t bn, double lo, double hi) {
+static void cdf_plot(FILE *f, const char *title, const char *unit, const char *x_name,
+                     const double *a_lo, const double *a_cum, size_t an, const double *b_lo,
+                     const double *b_cum, size_t bn, double lo, double hi) {
   svg_begin(f, title, "latency CDF");
   double ticks[16];
   int nt = log_ticks(lo, hi, ticks, 16);
   for (int i = 0; i < nt; i++) {
-    char label[16];
-    si(label, sizeof label, ticks[i]);
+    char label[24];
+    tick_label(label, sizeof label, ticks[i], unit);
     grid_x(f, logpos(ticks[i], lo, hi, L, W - R), label);
   }
   static const double fractions[] = {0, 0.5, 0.9, 1};
@@ -276,8 +289,8 @@ static void pct_plot(FILE *f, const char *title, const char *unit, const double 
   double ticks[16];
   int nt = log_ticks(lo, hi, ticks, 16);
   for (int i = 0; i < nt; i++) {
-    char label[16];
-    si(label, sizeof label, ticks[i]);
+    char label[24];
+    tick_label(label, sizeof label, ticks[i], unit);
     grid_y(f, lat_y(ticks[i], lo, hi), label);
   }
   pct_line(f, a_lo, a_cum, an, lo, hi, A_COLOUR);
@@ -310,7 +323,7 @@ void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
   double body = fmax(fmax(pa[3], pb[3]) * 1.2, lo * 2);
   char x_name[96];
   snprintf(x_name, sizeof x_name, "%s (log scale, to p99.9)", unit);
-  cdf_plot(f, title, x_name, a_lo, a_cum, an, b_lo, b_cum, bn, lo, body);
+  cdf_plot(f, title, unit, x_name, a_lo, a_cum, an, b_lo, b_cum, bn, lo, body);
   double hi = fmax(a_lo[an - 1], b_lo[bn - 1]) * 1.05; /* the top bucket reaches above its low */
   pct_plot(f, title, unit, a_lo, a_cum, an, b_lo, b_cum, bn, lo, fmax(hi, lo * 2), pa, pb);
   fputs("</div>\n", f);

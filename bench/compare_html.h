@@ -16,8 +16,9 @@ void html_series_begin(FILE *f, int index, const char *workload, const char *ser
                        const char *verdict);
 void html_warning(FILE *f, const char *text);
 void html_table_begin(FILE *f);
-void html_row(FILE *f, const char *pct, double a, double b, double ratio, double lo, double hi,
-              const char *verdict);
+/* a, b: the percentile of each side, already formatted with its unit. */
+void html_row(FILE *f, const char *pct, const char *a, const char *b, double ratio, double lo,
+              double hi, const char *verdict);
 void html_table_end(FILE *f);
 /* The CDF and percentile plots from bucket lower bounds and cumulative
  * counts, with the p50/p90/p99/p99.9 of each side marked. */

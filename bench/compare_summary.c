@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "time_units.h"
+
 int summary_add(summary_table *s, const summary_row *row) {
   if (s->n == s->cap) {
     size_t cap = s->cap ? 2 * s->cap : 64;
@@ -79,7 +81,10 @@ void summary_markdown(FILE *f, const summary_table *s, const char *a_name, const
     cell(f, r->workload);
     fputs(" | ", f);
     cell(f, r->series);
-    fprintf(f, " | %.0f | %.0f | %.3f | [%.3f, %.3f] | %s%s |\n", r->a, r->b, r->ratio, r->lo,
-            r->hi, r->regressed ? "**GATE** " : "", r->verdict);
+    char a[24], b[24];
+    time_format(a, sizeof a, r->a, r->unit);
+    time_format(b, sizeof b, r->b, r->unit);
+    fprintf(f, " | %s | %s | %.3f | [%.3f, %.3f] | %s%s |\n", a, b, r->ratio, r->lo, r->hi,
+            r->regressed ? "**GATE** " : "", r->verdict);
   }
 }

@@ -16,6 +16,7 @@ typedef struct summary_row {
   const char *verdict;  /* "worse", "better", "no significant change", "inconclusive" */
   int regressed;        /* fails the gate */
   int index;            /* its section in the HTML report ("series-<index>") */
+  char unit[48];        /* the series' unit ("ns late", "ps/call") */
 } summary_row;
 
 typedef struct summary_table {
