@@ -190,6 +190,18 @@ static void env_text(const json_value *v, char *buf, size_t size) {
     snprintf(buf, size, "%.17g", v->number);
 }
 
+typedef struct text_list {
+  char *buf;
+  size_t size, used;
+} text_list;
+
+/* Appends "<sep><text>" to t, silently stopping at its end. */
+static void list_add(text_list *t, const char *text) {
+  int w = snprintf(t->buf + t->used, t->size - t->used, "%s%s", t->used ? ", " : "", text);
+  if (w > 0 && (size_t)w < t->size - t->used)
+    t->used += (size_t)w;
+}
+
 /* The fields of two objects (a fingerprint, a series' params) in order: A's,
  * then those only B has, except `skip`. Calls fn for each with both values as
  * text; returns how many differ, and counts them all in *total if given. */
@@ -217,13 +229,41 @@ static int walk_fields(const json_value *oa, const json_value *ob, const char *s
   return differing;
 }
 
+/* A `lal doctor` check ("tuning_<check>") that one side's OS does not have
+ * (cstates on Linux, the power plan on Windows): not a difference between the
+ * machines' settings, so all of them go on one line instead of a warning each. */
+typedef struct env_ctx {
+  FILE *f;
+  text_list only[2]; /* tuning_* keys present on A only / B only */
+  int folded;
+} env_ctx;
+
+static int one_os_check(env_ctx *e, const char *key, const char *a, const char *b) {
+  int a_absent = strcmp(a, "(absent)") == 0, b_absent = strcmp(b, "(absent)") == 0;
+  if (strncmp(key, "tuning_", 7) != 0 || a_absent == b_absent)
+    return 0;
+  list_add(&e->only[a_absent ? 1 : 0], key + 7);
+  e->folded++;
+  return 1;
+}
+
 static void env_warn(void *ctx, const char *key, const char *a, const char *b, int differs) {
-  if (differs)
-    fprintf((FILE *)ctx, "warning: fingerprint %s differs: A %s, B %s\n", key, a, b);
+  env_ctx *e = ctx;
+  if (differs && !one_os_check(e, key, a, b))
+    fprintf(e->f, "warning: fingerprint %s differs: A %s, B %s\n", key, a, b);
 }
 
 static void env_html_row(void *ctx, const char *key, const char *a, const char *b, int differs) {
-  html_env_row((FILE *)ctx, key, a, b, differs);
+  env_ctx *e = ctx;
+  if (!one_os_check(e, key, a, b))
+    html_env_row(e->f, key, a, b, differs);
+}
+
+/* "N checks exist on one side only: A: cstates, smt; B: power_plan". */
+static void env_folded_line(const env_ctx *e, char *line, size_t size) {
+  snprintf(line, size, "%d lal doctor checks exist on one side only (another OS): A: %s; B: %s",
+           e->folded, e->only[0].used ? e->only[0].buf : "none",
+           e->only[1].used ? e->only[1].buf : "none");
 }
 
 /* One warning per fingerprint field that differs or exists on one side only;
@@ -233,10 +273,23 @@ static void env_html_row(void *ctx, const char *key, const char *a, const char *
 static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE *html) {
   const json_value *ea = json_get(a, "env"), *eb = json_get(b, "env");
   int total = 0;
-  int differing = walk_fields(ea, eb, "clock_reason", &total, env_warn, out);
+  char only_a[1024], only_b[1024], line[2200];
+  env_ctx e = {out, {{only_a, sizeof only_a, 0}, {only_b, sizeof only_b, 0}}, 0};
+  only_a[0] = only_b[0] = '\0';
+  int differing = walk_fields(ea, eb, "clock_reason", &total, env_warn, &e);
+  if (e.folded) {
+    env_folded_line(&e, line, sizeof line);
+    fprintf(out, "note: %s\n", line);
+  }
   if (html) { /* the header gives the counts, so the rows are a second pass */
-    html_env_begin(html, differing, total);
-    walk_fields(ea, eb, "clock_reason", NULL, env_html_row, html);
+    html_env_begin(html, differing - e.folded, total - e.folded);
+    env_ctx h = {html, {{only_a, sizeof only_a, 0}, {only_b, sizeof only_b, 0}}, 0};
+    only_a[0] = only_b[0] = '\0';
+    walk_fields(ea, eb, "clock_reason", NULL, env_html_row, &h);
+    if (h.folded) {
+      env_folded_line(&h, line, sizeof line);
+      html_env_row(html, "one OS only", line, "", 0);
+    }
     html_env_end(html);
   }
   return differing;
@@ -311,11 +364,6 @@ static int compare_runs(const json_value *a, const json_value *b, const compare_
   }
   return n;
 }
-
-typedef struct text_list {
-  char *buf;
-  size_t size, used;
-} text_list;
 
 static void param_append(void *ctx, const char *key, const char *a, const char *b, int differs) {
   text_list *t = ctx;

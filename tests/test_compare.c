@@ -305,7 +305,20 @@ static void fingerprint_compares_settings_not_readings(void **state) {
   assert_non_null(strstr(out, "fingerprint tuning_smt differs: A ok: off, B warn: on"));
   assert_non_null(strstr(out, "fingerprint harness_cpu differs: A (absent), B 1"));
   assert_null(strstr(out, "clock_reason"));
-  free(a), free(b), free(c);
+  /* Doctor checks only one OS has are folded into one note, not a warning each;
+   * a check both sides ran still warns when it differs. */
+  char *linux_doc = with_env(doc("lal-bench/1", "Linux", 1000, 10000),
+                             "\"tuning_cstates\": \"ok: C1\", \"tuning_smt\": \"ok: off\", "
+                             "\"tuning_thp_enabled\": \"ok: madvise\"");
+  char *windows_doc = with_env(doc("lal-bench/1", "Linux", 1000, 10000),
+                               "\"tuning_power_plan\": \"warn: balanced\", "
+                               "\"tuning_smt\": \"warn: on\"");
+  assert_int_equal(run(linux_doc, windows_doc, "p99", 10, out, sizeof out), 0);
+  assert_non_null(strstr(out, "note: 3 lal doctor checks exist on one side only (another OS): "
+                              "A: cstates, thp_enabled; B: power_plan"));
+  assert_null(strstr(out, "warning: fingerprint tuning_cstates"));
+  assert_non_null(strstr(out, "warning: fingerprint tuning_smt differs: A ok: off, B warn: on"));
+  free(a), free(b), free(c), free(linux_doc), free(windows_doc);
 }
 
 /* doc() whose series says what it obtained (a priority profile's result). */
