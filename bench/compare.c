@@ -569,6 +569,43 @@ static void compare_single_measurements(const json_value *ra, const json_value *
     html_note(html, line);
 }
 
+/* core_to_core pairs collected for the heatmaps (p50 of each side). */
+typedef struct heat_list {
+  int *i, *j;
+  double *a, *b;
+  size_t n, cap;
+  char unit[64];
+} heat_list;
+
+static void heat_add(heat_list *h, int i, int j, double a, double b, const char *unit) {
+  if (h->n == h->cap) {
+    size_t cap = h->cap ? 2 * h->cap : 64;
+    int *ni = realloc(h->i, cap * sizeof *ni);
+    if (ni)
+      h->i = ni;
+    int *nj = realloc(h->j, cap * sizeof *nj);
+    if (nj)
+      h->j = nj;
+    double *na = realloc(h->a, cap * sizeof *na);
+    if (na)
+      h->a = na;
+    double *nb = realloc(h->b, cap * sizeof *nb);
+    if (nb)
+      h->b = nb;
+    if (!ni || !nj || !na || !nb)
+      return; /* out of memory: the pair is left out of the heatmaps */
+    h->cap = cap;
+  }
+  h->i[h->n] = i, h->j[h->n] = j, h->a[h->n] = a, h->b[h->n] = b;
+  h->n++;
+  snprintf(h->unit, sizeof h->unit, "%s", unit);
+}
+
+static void heat_free(heat_list *h) {
+  free(h->i), free(h->j), free(h->a), free(h->b);
+  memset(h, 0, sizeof *h);
+}
+
 int compare_texts(const char *a_text, const char *b_text, const compare_opts *opts, FILE *out,
                   FILE *err) {
   json_value *a = load(opts->a_name, a_text, err), *b = a ? load(opts->b_name, b_text, err) : NULL;
@@ -594,6 +631,8 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
   double *ratios = malloc(opts->resamples * sizeof *ratios);
   int status = 0, compared = 0, verdicts[4] = {0, 0, 0, 0}, missing = 0;
   summary_table sum = {NULL, 0, 0};
+  heat_list heat;
+  memset(&heat, 0, sizeof heat);
   char missing_list[400] = "";
   for (size_t i = 0; ratios && i < rb->count; i++) {
     const json_value *sb = &rb->items[i];
@@ -615,9 +654,21 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
       free_hist(&ha), free_hist(&hb);
       continue;
     }
+    /* core_to_core pairs become cells of the report's heatmaps, not sections. */
+    int ci, cj;
+    int cell =
+        strcmp(workload, "core_to_core") == 0 && sscanf(series, "cpu %d <-> cpu %d", &ci, &cj) == 2;
+    compare_opts local = *opts;
+    if (cell)
+      local.html = NULL;
     summary_row row;
-    int verdict = compare_series(sa, sb, &ha, &hb, workload, series, opts, gate, ratios, out,
+    int verdict = compare_series(sa, sb, &ha, &hb, workload, series, &local, gate, ratios, out,
                                  &status, compared, &row);
+    if (cell) {
+      row.index = -1;
+      heat_add(&heat, ci, cj, json_get_number(sa, "p50", 0), json_get_number(sb, "p50", 0),
+               json_get_string(sb, "unit", ""));
+    }
     compared++;
     verdicts[verdict]++;
     summary_add(&sum, &row);
@@ -667,6 +718,9 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
             compared == 0 ? "no series in common"
                           : "no series with enough samples for the gate percentile");
   summary_sort(&sum);
+  if (opts->html)
+    html_heatmaps(opts->html, heat.i, heat.j, heat.a, heat.b, heat.n, heat.unit);
+  heat_free(&heat);
   if (opts->html) {
     html_summary_begin(opts->html, percentiles[gate]);
     for (size_t i = 0; i < sum.n; i++) {

@@ -16,6 +16,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "time_units.h"
@@ -57,6 +58,7 @@ void html_begin(FILE *f, const char *a_name, const char *b_name) {
         "body{font:14px system-ui,sans-serif;margin:2em;color:#222}\n"
         "main{display:flex;flex-direction:column;gap:.5em}\n"
         ".summary{order:-2;padding:.6em 1em;border-radius:6px;background:#f4f4f4}\n"
+        ".heat td{text-align:center;min-width:4.5em}.heat caption{font-weight:600}\n"
         ".summary-table{order:-1}.summary-table td:nth-child(2),.summary-table td:first-child"
         "{text-align:left}\n"
         ".summary.fail{background:#fde8e8}.summary.pass{background:#e8f6e8}\n"
@@ -151,6 +153,15 @@ static void tick_label(char *buf, size_t size, double v, const char *unit) {
     time_format(buf, size, v, unit);
   else
     si(buf, size, v);
+}
+
+/* The axis title: the ticks carry the time unit, so "ps/call" reads
+ * "time/call" and "ns late" "time late"; other units stay as they are. */
+static void axis_name(char *buf, size_t size, const char *unit) {
+  if (time_unit_seconds(unit) > 0)
+    snprintf(buf, size, "time%s", unit + 2);
+  else
+    snprintf(buf, size, "%s", unit);
 }
 
 /* Log-scale ticks between lo and hi: decades, or 1-2-5 within a decade or two. */
@@ -303,7 +314,9 @@ static void pct_plot(FILE *f, const char *title, const char *unit, const double 
             "<circle class=\"pct\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"" B_COLOUR "\"/>\n",
             nines_x(q[p]), lat_y(pa[p], lo, hi), nines_x(q[p]), lat_y(pb[p], lo, hi));
   legend(f);
-  axis_names(f, "percentile (%)", unit);
+  char y_name[96];
+  axis_name(y_name, sizeof y_name, unit);
+  axis_names(f, "percentile (%)", y_name);
   fputs("</svg>\n", f);
 }
 
@@ -321,8 +334,10 @@ void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
    * shows everything, up to the highest bucket. */
   double lo = range_low(a_lo, b_lo);
   double body = fmax(fmax(pa[3], pb[3]) * 1.2, lo * 2);
-  char x_name[96];
-  snprintf(x_name, sizeof x_name, "%s (log scale, to p99.9)", unit);
+  char x_name[128];
+  char name[80];
+  axis_name(name, sizeof name, unit);
+  snprintf(x_name, sizeof x_name, "%s (log scale, to p99.9)", name);
   cdf_plot(f, title, unit, x_name, a_lo, a_cum, an, b_lo, b_cum, bn, lo, body);
   double hi = fmax(a_lo[an - 1], b_lo[bn - 1]) * 1.05; /* the top bucket reaches above its low */
   pct_plot(f, title, unit, a_lo, a_cum, an, b_lo, b_cum, bn, lo, fmax(hi, lo * 2), pa, pb);
@@ -330,6 +345,91 @@ void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
 }
 
 void html_series_end(FILE *f) { fputs("</section>\n", f); }
+
+/* The background of a heatmap cell: t in 0..1 from green through yellow to red. */
+static void heat_cell(FILE *f, double t, const char *text) {
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  fprintf(f, "<td style=\"background:hsl(%.0f,70%%,80%%)\">", 120.0 * (1 - t));
+  escape(f, text);
+  fputs("</td>", f);
+}
+
+static void heat_table(FILE *f, const char *caption, const int *cpus, int ncpu, const int *cpu_i,
+                       const int *cpu_j, const double *v, size_t n, const char *unit, double lo,
+                       double hi, int ratio) {
+  fputs("<table class=\"heat\"><caption>", f);
+  escape(f, caption);
+  fputs("</caption><tr><th></th>", f);
+  for (int c = 0; c < ncpu; c++)
+    fprintf(f, "<th>%d</th>", cpus[c]);
+  fputs("</tr>\n", f);
+  for (int r = 0; r < ncpu; r++) {
+    fprintf(f, "<tr><th>%d</th>", cpus[r]);
+    for (int c = 0; c < ncpu; c++) {
+      size_t k = 0;
+      while (k < n && !((cpu_i[k] == cpus[r] && cpu_j[k] == cpus[c]) ||
+                        (cpu_i[k] == cpus[c] && cpu_j[k] == cpus[r])))
+        k++;
+      if (k == n) {
+        fputs("<td></td>", f);
+        continue;
+      }
+      char text[32];
+      if (ratio)
+        snprintf(text, sizeof text, "%.2f", v[k]);
+      else
+        time_format(text, sizeof text, v[k], unit);
+      /* ratios: 1 is yellow, 0.5 green, 2 red (log scale); values: min..max */
+      double t = ratio ? 0.5 + log2(v[k] > 0 ? v[k] : 1) / 2
+                       : (hi > lo ? (log(v[k] > 0 ? v[k] : 1) - log(lo)) / (log(hi) - log(lo)) : 0);
+      heat_cell(f, t, text);
+    }
+    fputs("</tr>\n", f);
+  }
+  fputs("</table>\n", f);
+}
+
+void html_heatmaps(FILE *f, const int *cpu_i, const int *cpu_j, const double *a, const double *b,
+                   size_t n, const char *unit) {
+  if (n == 0)
+    return;
+  /* The CPUs that appear, in increasing order. */
+  int cpus[256], ncpu = 0;
+  for (size_t k = 0; k < 2 * n && ncpu < 256; k++) {
+    int c = k < n ? cpu_i[k] : cpu_j[k - n], seen = 0;
+    for (int i = 0; i < ncpu; i++)
+      seen |= cpus[i] == c;
+    if (!seen)
+      cpus[ncpu++] = c;
+  }
+  for (int i = 1; i < ncpu; i++)
+    for (int j = i; j > 0 && cpus[j - 1] > cpus[j]; j--) {
+      int t = cpus[j];
+      cpus[j] = cpus[j - 1];
+      cpus[j - 1] = t;
+    }
+  double lo = 0, hi = 0, *ratio = malloc(n * sizeof *ratio);
+  if (!ratio)
+    return;
+  for (size_t k = 0; k < n; k++) {
+    ratio[k] = a[k] > 0 ? b[k] / a[k] : 1;
+    for (int s = 0; s < 2; s++) {
+      double v = s ? b[k] : a[k];
+      if (v > 0 && (lo == 0 || v < lo))
+        lo = v;
+      if (v > hi)
+        hi = v;
+    }
+  }
+  fputs("<section class=\"series\" id=\"core-to-core\"><h3>core_to_core: cache-line transfer "
+        "between every pair of CPUs, p50</h3>\n<div class=\"plots\">\n",
+        f);
+  heat_table(f, "A", cpus, ncpu, cpu_i, cpu_j, a, n, unit, lo, hi, 0);
+  heat_table(f, "B", cpus, ncpu, cpu_i, cpu_j, b, n, unit, lo, hi, 0);
+  heat_table(f, "B/A", cpus, ncpu, cpu_i, cpu_j, ratio, n, unit, lo, hi, 1);
+  fputs("</div></section>\n", f);
+  free(ratio);
+}
 
 void html_note(FILE *f, const char *text) {
   fputs("<p class=\"same\">", f);
@@ -348,7 +448,10 @@ void html_summary_row(FILE *f, int index, const char *workload, const char *seri
                       double lo, double hi, const char *verdict, int regressed) {
   fputs("<tr><td>", f);
   escape(f, workload);
-  fprintf(f, "</td><td><a href=\"#series-%d\">", index);
+  if (index >= 0)
+    fprintf(f, "</td><td><a href=\"#series-%d\">", index);
+  else
+    fputs("</td><td><a href=\"#core-to-core\">", f); /* a cell of the heatmaps */
   escape(f, series);
   fprintf(f, "</a></td><td>%.3f</td><td>[%.3f, %.3f]</td><td class=\"%s\">%s", ratio, lo, hi,
           verdict_class(verdict), regressed ? "GATE: " : "");

@@ -119,6 +119,44 @@ static void summary_is_rendered_as_markdown_and_html(void **state) {
   free(a), free(b);
 }
 
+/* core_to_core pairs are cells of three heatmaps, not a section each. */
+static void core_to_core_becomes_heatmaps(void **state) {
+  (void)state;
+  char *a = doc("lal-bench/1", "Linux", 40000, 100000),
+       *b = doc("lal-bench/1", "Linux", 60000, 100000);
+  for (char **d = &a; d; d = d == &a ? &b : NULL) {
+    char *at = strstr(*d, "\"workload\": \"w\", \"series\": \"s\", \"unit\": \"ns\"");
+    assert_non_null(at);
+    size_t head = (size_t)(at - *d);
+    const char *with = "\"workload\": \"core_to_core\", \"series\": \"cpu 0 <-> cpu 3\", "
+                       "\"unit\": \"ps per one-way transfer\"";
+    const char *tail = at + strlen("\"workload\": \"w\", \"series\": \"s\", \"unit\": \"ns\"");
+    char *s = malloc(strlen(*d) + strlen(with) + 1);
+    memcpy(s, *d, head);
+    strcpy(s + head, with);
+    strcat(s, tail);
+    free(*d);
+    *d = s;
+  }
+  compare_opts o = COMPARE_OPTS_DEFAULT;
+  o.gate = "p50";
+  o.resamples = 200;
+  FILE *out = tmpfile(), *err = tmpfile(), *html = tmpfile();
+  o.html = html;
+  assert_int_equal(compare_texts(a, b, &o, out, err), 1);
+  char text[32768];
+  rewind(html);
+  text[fread(text, 1, sizeof text - 1, html)] = '\0';
+  assert_non_null(strstr(text, "id=\"core-to-core\""));
+  assert_non_null(strstr(text, "<caption>B/A</caption>"));
+  assert_non_null(strstr(text, ">89.7 ns</td>")); /* B's p50, 89700 ps */
+  assert_non_null(strstr(text, ">1.50</td>"));
+  assert_null(strstr(text, "id=\"series-0\""));
+  assert_non_null(strstr(text, "href=\"#core-to-core\""));
+  fclose(out), fclose(err), fclose(html);
+  free(a), free(b);
+}
+
 static void small_samples_are_not_significant(void **state) {
   (void)state;
   /* 50 samples each, 3 % apart: inside the interval, no verdict. */
@@ -498,6 +536,7 @@ int main(void) {
       cmocka_unit_test(equal_runs_show_no_change),
       cmocka_unit_test(a_slower_b_fails_the_gate),
       cmocka_unit_test(summary_is_rendered_as_markdown_and_html),
+      cmocka_unit_test(core_to_core_becomes_heatmaps),
       cmocka_unit_test(small_samples_are_not_significant),
       cmocka_unit_test(too_few_samples_are_inconclusive),
       cmocka_unit_test(missing_series_fail_the_gate),
