@@ -12,6 +12,11 @@
 
 #include "lal_internal.h"
 
+static const char *library_root = "";
+
+const char *lal__linux_root(void) { return library_root; }
+void lal__linux_set_root(const char *root) { library_root = root ? root : ""; }
+
 int lal__linux_read_text(const char *root, const char *path, char *buf, size_t size) {
   char full[4096];
   if (size == 0 || (size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)

@@ -15,6 +15,12 @@
  * Returns the byte count, or a negative lal_status (LAL_ENOENT if absent). */
 int lal__linux_read_text(const char *root, const char *path, char *buf, size_t size);
 
+/* The prefix under which the library itself reads /proc and /sys for
+ * lal_query_caps (default "": the live system). Tests point it at a recorded
+ * tree to replay another machine; not for concurrent use with the readers. */
+const char *lal__linux_root(void);
+void lal__linux_set_root(const char *root);
+
 /* The number after "key:" on its own line of /proc/meminfo-style text, times
  * 1024 when the line ends in "kB". 0 on a missing key. */
 uint64_t lal__linux_meminfo_value(const char *text, const char *key);

@@ -35,7 +35,7 @@ static unsigned privilege_caps(void) {
   char text[4096];
   unsigned caps = 0;
   uint64_t eff = 0;
-  if (lal__linux_read_text("", "/proc/self/status", text, sizeof text) > 0)
+  if (lal__linux_read_text(lal__linux_root(), "/proc/self/status", text, sizeof text) > 0)
     eff = lal__linux_status_cap_eff(text);
   if (geteuid() == 0)
     caps |= LAL_CAP_ELEVATED;
@@ -54,7 +54,7 @@ static unsigned privilege_caps(void) {
 static unsigned memory_caps(lal_caps *caps) {
   char text[8192];
   int large_pages = 0;
-  if (lal__linux_read_text("", "/proc/meminfo", text, sizeof text) > 0) {
+  if (lal__linux_read_text(lal__linux_root(), "/proc/meminfo", text, sizeof text) > 0) {
     caps->large_page_size = lal__linux_meminfo_value(text, "Hugepagesize");
     caps->large_pages_free = lal__linux_meminfo_value(text, "HugePages_Free");
     large_pages = caps->large_pages_free > 0;
@@ -62,7 +62,7 @@ static unsigned memory_caps(lal_caps *caps) {
   /* THP "madvise" or "always" also gives 2 MiB pages (lal_mem_alloc falls back to it). */
   const char *thp = "/sys/kernel/mm/transparent_hugepage/enabled";
   char mode[32];
-  if (lal__linux_read_text("", thp, text, sizeof text) > 0 &&
+  if (lal__linux_read_text(lal__linux_root(), thp, text, sizeof text) > 0 &&
       lal__linux_bracketed_choice(text, mode, sizeof mode) == 0 && strcmp(mode, "never") != 0)
     large_pages = 1;
 
@@ -77,7 +77,8 @@ static unsigned cgroup2_caps(void) {
   enum { MOUNTINFO_MAX = 1 << 20 };
   char *text = malloc(MOUNTINFO_MAX);
   unsigned caps = 0;
-  if (text && lal__linux_read_text("", "/proc/self/mountinfo", text, MOUNTINFO_MAX) > 0 &&
+  if (text &&
+      lal__linux_read_text(lal__linux_root(), "/proc/self/mountinfo", text, MOUNTINFO_MAX) > 0 &&
       lal__linux_mountinfo_has_fstype(text, "cgroup2"))
     caps = LAL_CAP_CGROUP2;
   free(text);
@@ -120,7 +121,7 @@ void lal__os_query_caps(lal_caps *caps) {
     lal__copy_string(caps->os_release, sizeof caps->os_release, uts.release);
   }
   caps->machine_features = privilege_caps() | memory_caps(caps) | cgroup2_caps();
-  lal__linux_container_from("", caps->container, sizeof caps->container);
+  lal__linux_container_from(lal__linux_root(), caps->container, sizeof caps->container);
   if (io_uring_allowed())
     caps->machine_features |= LAL_CAP_IO_URING;
 }

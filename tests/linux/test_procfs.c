@@ -114,6 +114,29 @@ static void smaps_sums_the_mappings_of_a_range(void **state) {
   assert_false(s.all_locked);
 }
 
+/* lal_query_caps replayed on a recorded unprivileged server: CapEff 0, a
+ * 1 GiB hugetlb pool with 12 free pages, THP never, cgroup2 mounted, no container.
+ * This test runs as root in CI, so every capability bit it reads from the
+ * tree (no CAP_IPC_LOCK, no CAP_NET_ADMIN) differs from the live answer. */
+static void query_caps_replays_a_recorded_machine(void **state) {
+  (void)state;
+  char root[1024];
+  snprintf(root, sizeof root, "%s/linux/server-unprivileged", LAL_TEST_DATA_DIR);
+  lal__linux_set_root(root);
+  lal_caps caps = LAL_CAPS_INIT;
+  int rc = lal_query_caps(&caps);
+  lal__linux_set_root(NULL);
+  assert_status(LAL_OK, rc);
+  assert_false(caps.machine_features & LAL_CAP_MEMLOCK_ANY);
+  assert_false(caps.machine_features & LAL_CAP_NET_ADMIN);
+  assert_true(caps.machine_features & LAL_CAP_LARGE_PAGES);
+  assert_true(caps.large_page_size == 1024ull * 1024 * 1024);
+  assert_true(caps.large_pages_free == 12);
+  assert_true(caps.machine_features & LAL_CAP_CGROUP2);
+  assert_string_equal(caps.container, ""); /* no /.dockerenv in the tree; CI runs in Docker */
+  assert_string_equal(lal__linux_root(), "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(meminfo_values_scale_kilobytes_to_bytes),
@@ -122,6 +145,7 @@ int main(void) {
       cmocka_unit_test(thp_mode_is_the_bracketed_choice),
       cmocka_unit_test(read_text_reports_missing_files_and_truncates),
       cmocka_unit_test(smaps_sums_the_mappings_of_a_range),
+      cmocka_unit_test(query_caps_replays_a_recorded_machine),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
