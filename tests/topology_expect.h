@@ -8,6 +8,16 @@
 
 #include "lal_test.h"
 
+/* out[0..threads) as "3,5,7": each must hold exactly one CPU. */
+static inline void placement_text(const lal_cpuset *out, int threads, char *got, size_t size) {
+  got[0] = '\0';
+  for (int i = 0; i < threads; i++) {
+    assert_int_equal(lal_cpuset_count(&out[i]), 1);
+    snprintf(got + strlen(got), size - strlen(got), "%s%d", i ? "," : "",
+             lal_cpuset_first(&out[i]));
+  }
+}
+
 /* Places `threads` threads with `flags`, excluding the cpulist `exclude` ("" =
  * none). `expected` is the cpulist of out[0], out[1], ... joined in order by
  * commas (each out[i] must be one CPU), or NULL when LAL_ERANGE is expected,
@@ -36,12 +46,8 @@ static inline void expect_place(const lal_topology *topo, int threads, unsigned 
   }
   if (rc != LAL_OK)
     fail_msg("%d threads, flags %#x: %s (%s)", threads, flags, lal_err_name(rc), res.reason);
-  char got[4096] = "";
-  for (int i = 0; i < threads; i++) {
-    assert_int_equal(lal_cpuset_count(&out[i]), 1);
-    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%d", i ? "," : "",
-             lal_cpuset_first(&out[i]));
-  }
+  char got[4096];
+  placement_text(out, threads, got, sizeof got);
   if (strcmp(got, expected) != 0)
     fail_msg("%d threads, flags %#x, exclude \"%s\": got %s, expected %s", threads, flags, exclude,
              got, expected);
@@ -62,12 +68,8 @@ static inline void expect_relaxed(const lal_topology *topo, int threads, unsigne
   int rc = lal_place(topo, &req, out, &res);
   if (rc != LAL_OK)
     fail_msg("%d threads, flags %#x: %s (%s)", threads, flags, lal_err_name(rc), res.reason);
-  char got[4096] = "";
-  for (int i = 0; i < threads; i++) {
-    assert_int_equal(lal_cpuset_count(&out[i]), 1);
-    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%d", i ? "," : "",
-             lal_cpuset_first(&out[i]));
-  }
+  char got[4096];
+  placement_text(out, threads, got, sizeof got);
   if (strcmp(got, expected) != 0)
     fail_msg("%d threads, flags %#x best effort: got %s, expected %s", threads, flags, got,
              expected);
