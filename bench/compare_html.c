@@ -208,7 +208,7 @@ static void legend(FILE *f) {
   fprintf(f,
           "<text x=\"%d\" y=\"%d\" style=\"fill:" A_COLOUR "\">&#9632; A</text>"
           "<text x=\"%d\" y=\"%d\" style=\"fill:" B_COLOUR "\">&#9632; B</text>\n",
-          L + 6, T + 14, L + 40, T + 14);
+          W - R - 70, T - 4, W - R - 36, T - 4); /* above the plot, clear of the curves */
 }
 
 static void grid_x(FILE *f, double x, const char *label) {
@@ -325,20 +325,33 @@ static double range_low(const double *a_lo, const double *b_lo) {
   return lo < 1 ? 1 : lo;
 }
 
+/* The low bound of the bucket holding quantile q (cum: cumulative counts). */
+static double bucket_quantile(const double *lo, const double *cum, size_t n, double q) {
+  double want = q * cum[n - 1];
+  for (size_t i = 0; i < n; i++)
+    if (cum[i] >= want)
+      return lo[i];
+  return lo[n - 1];
+}
+
 void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
                const double *a_cum, size_t an, const double *b_lo, const double *b_cum, size_t bn,
                const double pa[4], const double pb[4]) {
   fputs("<div class=\"plots\">\n", f);
-  /* The CDF shows the body: up to the larger p99.9 (a max that is 1000x the
-   * median would squeeze the rest into one pixel column); the percentile plot
-   * shows everything, up to the highest bucket. */
+  /* The CDF shows the body: from the smaller p0.1 to the larger p99.9 (a
+   * max that is 1000x the median, or a min far below it, would squeeze the
+   * rest into one pixel column); the percentile plot shows everything, from
+   * the lowest bucket to the highest. */
   double lo = range_low(a_lo, b_lo);
-  double body = fmax(fmax(pa[3], pb[3]) * 1.2, lo * 2);
+  double body_lo = fmax(
+      fmin(bucket_quantile(a_lo, a_cum, an, 0.001), bucket_quantile(b_lo, b_cum, bn, 0.001)) * 0.9,
+      lo);
+  double body = fmax(fmax(pa[3], pb[3]) * 1.2, body_lo * 2);
   char x_name[128];
   char name[80];
   axis_name(name, sizeof name, unit);
-  snprintf(x_name, sizeof x_name, "%s (log scale, to p99.9)", name);
-  cdf_plot(f, title, unit, x_name, a_lo, a_cum, an, b_lo, b_cum, bn, lo, body);
+  snprintf(x_name, sizeof x_name, "%s (log scale, p0.1 to p99.9)", name);
+  cdf_plot(f, title, unit, x_name, a_lo, a_cum, an, b_lo, b_cum, bn, body_lo, body);
   double hi = fmax(a_lo[an - 1], b_lo[bn - 1]) * 1.05; /* the top bucket reaches above its low */
   pct_plot(f, title, unit, a_lo, a_cum, an, b_lo, b_cum, bn, lo, fmax(hi, lo * 2), pa, pb);
   fputs("</div>\n", f);
