@@ -186,6 +186,33 @@ static void x3d_dual_ccd_prefers_the_vcache_die(void **state) {
   lal_topology_free(t);
 }
 
+/* 7800X3D: one CCD, 8 cores with SMT under one 96 MiB L3. */
+static void x3d_single_ccd_is_one_domain(void **state) {
+  (void)state;
+  buf.len = 0;
+  add_groups(1, 16);
+  add_smt_cores(0, 8, 0, 1u << 20);
+  add_cache(3, 96u << 20, 0, 16);
+  add_processor(RelationProcessorPackage, 0, 16, 0, 0);
+  add_numa(0, 0, 16);
+  lal_topology *t = parse();
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.l3_domains, 1);
+  assert_int_equal(info.kinds, 1);
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 15, &pu));
+  assert_true(pu.l3_bytes == 96u << 20);
+  expect_place(t, 2, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE, "", "0,2", NULL);
+  expect_place(t, 8, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_L3, "0", NULL,
+               "the candidates offer 7");
+  /* Nine threads one per core in one L3: the documented order gives up the
+   * common domain first, then a core each. */
+  expect_relaxed(t, 9, LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_L3, "0,2,4,6,8,10,12,14,1",
+                 LAL_PLACE_SAME_L3 | LAL_PLACE_ONE_PER_CORE, 0);
+  lal_topology_free(t);
+}
+
 /* Strix Point: Windows gives Zen 5 EfficiencyClass 1, Zen 5c 0; each CCX has
  * its own L3 (16 and 8 MiB). Core type first: Zen 5 for cache and speed. */
 static void strix_point_core_type_before_cache(void **state) {
@@ -432,6 +459,7 @@ int main(void) {
       cmocka_unit_test(two_socket_server_in_one_group),
       cmocka_unit_test(two_cpu_vm),
       cmocka_unit_test(x3d_dual_ccd_prefers_the_vcache_die),
+      cmocka_unit_test(x3d_single_ccd_is_one_domain),
       cmocka_unit_test(strix_point_core_type_before_cache),
       cmocka_unit_test(meteor_lake_three_classes),
       cmocka_unit_test(cpu_sets_reserved_and_exclusive),
