@@ -66,7 +66,7 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h, const bench_opts
   lal_caps caps = LAL_CAPS_INIT;
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   lal_query_caps(&caps);
-  lal_clock_info_get(&clock);
+  lal_clock_get_info(&clock);
   json_object_begin(jw, "env");
   json_string(jw, "lal_version", lal_version_string());
   json_string(jw, "os", caps.os_name);

@@ -54,7 +54,7 @@ int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw) {
   }
   char name[40];
   snprintf(name, sizeof name, "lal-bench-%d", (int)getpid());
-  rc = lal_cgroup_create(home, name, LAL_CG_THREADED, LAL_CG_CPU, &limited);
+  rc = lal_cgroup_create(home, name, LAL_CGROUP_THREADED, LAL_CGROUP_CPU, &limited);
   if (rc == LAL_OK)
     rc = lal_cgroup_set_cpu_max(limited, 20000, 100000);
   if (rc != LAL_OK) {
@@ -80,7 +80,7 @@ int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw) {
     bench_emit(jw, "cgroup_wakeup", names[s], "ns late", h[s]);
   }
   lal_cgroup_cpu_stat st = LAL_CGROUP_CPU_STAT_INIT;
-  if (lal_cgroup_cpu_stat_get(limited, &st) == LAL_OK)
+  if (lal_cgroup_get_cpu_stat(limited, &st) == LAL_OK)
     printf("  throttled %llu of %llu periods, %llu us in total\n",
            (unsigned long long)st.nr_throttled, (unsigned long long)st.nr_periods,
            (unsigned long long)st.throttled_us);

@@ -26,7 +26,7 @@ static const char *const src_names[SRC_COUNT] = {"bare rdtsc+mult/shift", "lal_n
 
 int wl_clock_read(const bench_opts *opts, json_writer *jw) {
   lal_clock_info info = LAL_CLOCK_INFO_INIT;
-  lal_clock_info_get(&info);
+  lal_clock_get_info(&info);
   uint64_t hz = info.tsc_hz ? info.tsc_hz : info.measured_tsc_hz;
   if (!hz) {
     printf("  skipped: TSC frequency unknown (%s)\n", info.reason);
@@ -100,7 +100,7 @@ static void pair(uint64_t *now, uint64_t *raw) {
 
 int wl_clock_accuracy(const bench_opts *opts, json_writer *jw) {
   lal_clock_info info = LAL_CLOCK_INFO_INIT;
-  lal_clock_info_get(&info);
+  lal_clock_get_info(&info);
   int cpus = bench_os_cpu_count();
   uint64_t n0, r0, n1, r1;
   pair(&n0, &r0);
@@ -237,7 +237,7 @@ int wl_pacer(const bench_opts *opts, json_writer *jw) {
   /* Where it woke, from the pacer's own record (lal_pacer_stats). */
   lal_pacer_stats st = LAL_PACER_STATS_INIT;
   bench_where *where = malloc(sizeof *where);
-  int have_where = where && lal_pacer_stats_get(&p, &st) == LAL_OK;
+  int have_where = where && lal_pacer_get_stats(&p, &st) == LAL_OK;
   if (have_where) {
     where_from_pacer(where, &st);
     printf("  woke on %d CPU(s), %llu migrations\n", st.cpus, (unsigned long long)st.migrations);

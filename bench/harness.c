@@ -57,12 +57,13 @@ int bench_harness_apply(bench_harness *h) {
   }
   if (h->lock) {
     lal_lock_result r = LAL_LOCK_RESULT_INIT;
-    int rc = lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE | LAL_MEMLOCK_FALLBACK, &r);
+    int rc =
+        lal_mem_lock_all(LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE | LAL_MEM_LOCK_FALLBACK, &r);
     snprintf(h->lock_got, sizeof h->lock_got, "%s%s%s%s%s",
-             rc != LAL_OK                     ? lal_err_name(rc)
-             : r.applied == 0                 ? "nothing locked"
-             : r.applied & LAL_MEMLOCK_FUTURE ? "current and future pages locked"
-                                              : "current pages locked",
+             rc != LAL_OK                      ? lal_err_name(rc)
+             : r.applied == 0                  ? "nothing locked"
+             : r.applied & LAL_MEM_LOCK_FUTURE ? "current and future pages locked"
+                                               : "current pages locked",
              r.degraded ? " (degraded" : "", r.degraded && r.reason[0] ? ": " : "",
              r.degraded ? r.reason : "", r.degraded ? ")" : "");
   }

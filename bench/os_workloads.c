@@ -210,7 +210,7 @@ int wl_harness(const bench_opts *opts, json_writer *jw) {
     return 1;
   hist_init(h), hist_init(cost[0]), hist_init(cost[1]);
   lal_clock_info info = LAL_CLOCK_INFO_INIT;
-  lal_clock_info_get(&info);
+  lal_clock_get_info(&info);
   double ps_per_tick = info.tsc_hz ? 1e12 / (double)info.tsc_hz : 0;
   if (ps_per_tick <= 0) {
     printf("  skipped: TSC frequency unknown\n");

@@ -44,7 +44,7 @@ static int audio_main(void *arg) {
   }
   a->stats.size = sizeof a->stats;
   if (a->status == LAL_OK)
-    a->status = lal_pacer_stats_get(&pacer, &a->stats);
+    a->status = lal_pacer_get_stats(&pacer, &a->stats);
   return a->status;
 }
 

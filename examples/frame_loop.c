@@ -152,7 +152,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < workers; i++)
     lal_thread_join(t[i], NULL);
   lal_pacer_stats st = LAL_PACER_STATS_INIT;
-  lal_pacer_stats_get(&pacer, &st);
+  lal_pacer_get_stats(&pacer, &st);
   printf("%lu frames at 60 Hz: %llu missed; frame start lateness mean %llu ns, p99 <= %llu ns; "
          "jobs per frame %.2f ms mean, %.2f ms max\n",
          frames, (unsigned long long)st.missed, (unsigned long long)st.late_mean_ns,

@@ -394,7 +394,7 @@ typedef struct lal_clock_info {
  * reason field's end) or > 4096. Cost: a copy; the read costs were measured once
  * at initialisation.
  */
-LAL_API int lal_clock_info_get(lal_clock_info *info);
+LAL_API int lal_clock_get_info(lal_clock_info *info);
 
 /*
  * lal_clock_recalibrate: re-measures the TSC frequency against the OS raw clock
@@ -564,7 +564,7 @@ typedef struct lal_pacer_stats {
  * lal_pacer_set_period: the next deadline stays; later ones follow the new period.
  * lal_pacer_deadline: deadline number n of the current epoch (start + n x period),
  * saturating at UINT64_MAX; UINT64_MAX also for a NULL or uninitialised pacer.
- * lal_pacer_stats_get: lateness statistics since init, and where each wake-up ran
+ * lal_pacer_get_stats: lateness statistics since init, and where each wake-up ran
  * (per-CPU counts and migrations: "the audio thread woke on 3 CPUs and moved
  * 40 times"). Recording the CPU costs one lal_current_cpu per wait (tens of
  * ns, against a sleep of a period). LAL_EINVAL: NULL pacer/stats or
@@ -574,7 +574,7 @@ LAL_API int lal_pacer_init(lal_pacer *pacer, uint64_t period_ns, unsigned flags)
 LAL_API int lal_pacer_wait(lal_pacer *pacer, uint64_t *late_ns);
 LAL_API int lal_pacer_set_period(lal_pacer *pacer, uint64_t period_ns);
 LAL_API uint64_t lal_pacer_deadline(const lal_pacer *pacer, uint64_t n);
-LAL_API int lal_pacer_stats_get(const lal_pacer *pacer, lal_pacer_stats *stats);
+LAL_API int lal_pacer_get_stats(const lal_pacer *pacer, lal_pacer_stats *stats);
 /*
  * lal_pacer_set_hist: from now on every wake-up's lateness is also recorded
  * in *hist (lal_hist_record: ~2 ns, no allocation), so lal_pacer_stats gives
@@ -1125,14 +1125,14 @@ LAL_API int lal_stack_prefault(size_t bytes);
 /* ---------------------------------------------------------------- memory */
 
 /* lal_mem_lock_all flags */
-#define LAL_MEMLOCK_CURRENT (1u << 0)  /* lock every page mapped now */
-#define LAL_MEMLOCK_FUTURE (1u << 1)   /* and every page mapped later (Linux only) */
-#define LAL_MEMLOCK_ONFAULT (1u << 2)  /* lock pages as they are first touched (Linux 4.4+) */
-#define LAL_MEMLOCK_FALLBACK (1u << 3) /* over the limit: degrade, report, do not fail */
+#define LAL_MEM_LOCK_CURRENT (1u << 0)  /* lock every page mapped now */
+#define LAL_MEM_LOCK_FUTURE (1u << 1)   /* and every page mapped later (Linux only) */
+#define LAL_MEM_LOCK_ONFAULT (1u << 2)  /* lock pages as they are first touched (Linux 4.4+) */
+#define LAL_MEM_LOCK_FALLBACK (1u << 3) /* over the limit: degrade, report, do not fail */
 
 typedef struct lal_lock_result {
   size_t size;
-  unsigned applied;      /* LAL_MEMLOCK_* actually in force afterwards (0: nothing) */
+  unsigned applied;      /* LAL_MEM_LOCK_* actually in force afterwards (0: nothing) */
   int degraded;          /* 1 if less than asked was applied */
   int denied;            /* the status that forced it (LAL_ENOMEM, LAL_EPERM), else 0 */
   uint64_t limit_bytes;  /* Linux RLIMIT_MEMLOCK soft limit (UINT64_MAX = unlimited);
@@ -1147,7 +1147,7 @@ typedef struct lal_lock_result {
  * lal_mem_lock_all: keeps the process's memory resident so no page fault can
  * hit a latency-critical thread. Linux: mlockall(2) with MCL_CURRENT /
  * MCL_FUTURE / MCL_ONFAULT; beyond RLIMIT_MEMLOCK without CAP_IPC_LOCK it fails
- * with LAL_ENOMEM (LAL_EPERM if the limit is 0), and with LAL_MEMLOCK_FALLBACK
+ * with LAL_ENOMEM (LAL_EPERM if the limit is 0), and with LAL_MEM_LOCK_FALLBACK
  * retries with ONFAULT added (only what is touched counts), then locks nothing
  * and says so. Windows has no mlockall: CURRENT raises the working-set minimum
  * to the committed private memory plus 64 MiB (SetProcessWorkingSetSizeEx) and
@@ -1337,6 +1337,20 @@ typedef struct lal_hist_series {
  * Cost: proportional to the non-empty buckets; not for a hot path.
  */
 LAL_API int lal_hist_write_json(const char *path, const lal_hist_series *series, size_t count);
+
+/* ---------------------------------------------------------------- 0.1 spellings */
+
+/*
+ * Public names follow lal_<object>_<verb>[_<what>] since 0.2. The 0.1
+ * spellings below still compile and link (the functions are exported
+ * wrappers, so binaries built against 0.1 keep working) and go away in 1.0.
+ */
+LAL_API int lal_clock_info_get(lal_clock_info *info);                            /* get_info */
+LAL_API int lal_pacer_stats_get(const lal_pacer *pacer, lal_pacer_stats *stats); /* get_stats */
+#define LAL_MEMLOCK_CURRENT LAL_MEM_LOCK_CURRENT
+#define LAL_MEMLOCK_FUTURE LAL_MEM_LOCK_FUTURE
+#define LAL_MEMLOCK_ONFAULT LAL_MEM_LOCK_ONFAULT
+#define LAL_MEMLOCK_FALLBACK LAL_MEM_LOCK_FALLBACK
 
 #include "lal/clock_inline.h"
 #include "lal/hist_inline.h"

@@ -152,11 +152,29 @@ static void thread_attr_of_every_size(void **state) {
   assert_int_equal(ran, 0); /* no thread was started */
 }
 
+/* The 0.1 spellings of renamed functions and flags still work, the same. */
+static void names_of_0_1_still_work(void **state) {
+  (void)state;
+  lal_clock_info a = LAL_CLOCK_INFO_INIT, b = LAL_CLOCK_INFO_INIT;
+  assert_status(LAL_OK, lal_clock_info_get(&a));
+  assert_status(LAL_OK, lal_clock_get_info(&b));
+  assert_int_equal(a.source, b.source);
+  assert_status(LAL_EINVAL, lal_clock_info_get(NULL));
+  lal_pacer p;
+  assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
+  lal_pacer_stats st = LAL_PACER_STATS_INIT;
+  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_status(LAL_EINVAL, lal_pacer_stats_get(NULL, &st));
+  assert_int_equal(LAL_MEMLOCK_CURRENT, LAL_MEM_LOCK_CURRENT);
+  assert_int_equal(LAL_MEMLOCK_FUTURE | LAL_MEMLOCK_ONFAULT | LAL_MEMLOCK_FALLBACK,
+                   LAL_MEM_LOCK_FUTURE | LAL_MEM_LOCK_ONFAULT | LAL_MEM_LOCK_FALLBACK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(init_opts_of_every_size),   cmocka_unit_test(mem_opts_of_every_size),
       cmocka_unit_test(place_req_of_every_size),   cmocka_unit_test(priority_req_of_every_size),
-      cmocka_unit_test(thread_attr_of_every_size),
+      cmocka_unit_test(thread_attr_of_every_size), cmocka_unit_test(names_of_0_1_still_work),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

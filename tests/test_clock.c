@@ -202,7 +202,7 @@ static void now_ns_never_goes_backwards_across_forced_migrations(void **state) {
 static void clock_info_reports_a_consistent_choice(void **state) {
   (void)state;
   lal_clock_info info = LAL_CLOCK_INFO_INIT;
-  assert_status(LAL_OK, lal_clock_info_get(&info));
+  assert_status(LAL_OK, lal_clock_get_info(&info));
   assert_true(info.source == LAL_CLOCK_SOURCE_TSC || info.source == LAL_CLOCK_SOURCE_OS);
   assert_true(info.reason[0] != '\0');
   assert_int_equal(info.checks_passed & info.checks_failed, 0);
@@ -219,13 +219,13 @@ static void clock_info_reports_a_consistent_choice(void **state) {
 
 static void clock_info_and_init_reject_bad_input(void **state) {
   (void)state;
-  assert_status(LAL_EINVAL, lal_clock_info_get(NULL));
+  assert_status(LAL_EINVAL, lal_clock_get_info(NULL));
   lal_clock_info info;
   memset(&info, 0, sizeof info);
   info.size = 8;
-  assert_status(LAL_EINVAL, lal_clock_info_get(&info));
+  assert_status(LAL_EINVAL, lal_clock_get_info(&info));
   info.size = 5000;
-  assert_status(LAL_EINVAL, lal_clock_info_get(&info));
+  assert_status(LAL_EINVAL, lal_clock_get_info(&info));
 
   lal_init_opts opts = LAL_INIT_OPTS_INIT;
   opts.flags = 1u << 20;
@@ -259,7 +259,7 @@ static void init_after_first_use_accepts_the_same_choice_only(void **state) {
 static void recalibration_is_continuous(void **state) {
   (void)state;
   lal_clock_info info = LAL_CLOCK_INFO_INIT;
-  lal_clock_info_get(&info);
+  lal_clock_get_info(&info);
   if (info.source != LAL_CLOCK_SOURCE_TSC) {
     assert_status(LAL_ENOTSUP, lal_clock_recalibrate());
     LAL_SKIP("lal_now_ns() is not TSC-based here: %s", info.reason);
@@ -280,7 +280,7 @@ static void recalibration_is_continuous(void **state) {
 static void raw_counters_and_os_clocks_advance(void **state) {
   (void)state;
   lal_clock_info info = LAL_CLOCK_INFO_INIT;
-  lal_clock_info_get(&info);
+  lal_clock_get_info(&info);
   if (info.has_rdtscp && lal_test_under_valgrind())
     LAL_SKIP("valgrind cannot execute RDTSCP (SIGILL) although CPUID, which lal checks, has it");
   uint32_t aux = 0;

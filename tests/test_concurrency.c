@@ -49,7 +49,7 @@ static int clock_reader(void *arg) {
     uint64_t now = lal_now_ns();
     CHECK(w, now >= last);
     last = now;
-    CHECK(w, lal_clock_info_get(&info) == LAL_OK);
+    CHECK(w, lal_clock_get_info(&info) == LAL_OK);
     CHECK(w, info.source == LAL_CLOCK_SOURCE_TSC || info.source == LAL_CLOCK_SOURCE_OS);
     CHECK(w, info.source != LAL_CLOCK_SOURCE_TSC || info.tsc_hz > 0);
   }

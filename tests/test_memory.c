@@ -154,10 +154,11 @@ static void bad_input_changes_nothing(void **state) {
 
   lal_lock_result res = LAL_LOCK_RESULT_INIT;
   assert_status(LAL_EINVAL, lal_mem_lock_all(0, &res));
-  assert_status(LAL_EINVAL, lal_mem_lock_all(LAL_MEMLOCK_ONFAULT, &res)); /* needs CURRENT/FUTURE */
-  assert_status(LAL_EINVAL, lal_mem_lock_all(LAL_MEMLOCK_CURRENT | (1u << 9), &res));
+  assert_status(LAL_EINVAL,
+                lal_mem_lock_all(LAL_MEM_LOCK_ONFAULT, &res)); /* needs CURRENT/FUTURE */
+  assert_status(LAL_EINVAL, lal_mem_lock_all(LAL_MEM_LOCK_CURRENT | (1u << 9), &res));
   res.size = 2;
-  assert_status(LAL_EINVAL, lal_mem_lock_all(LAL_MEMLOCK_CURRENT, &res));
+  assert_status(LAL_EINVAL, lal_mem_lock_all(LAL_MEM_LOCK_CURRENT, &res));
 }
 
 static int linux_has_1g_pages_reserved(void) {
@@ -389,7 +390,7 @@ static long minor_faults(void) {
  * buffer, then touching every page takes no fault at all. */
 static int locked_touch_faults(long *faults) {
   lal_lock_result res = LAL_LOCK_RESULT_INIT;
-  if (lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE, &res) != LAL_OK)
+  if (lal_mem_lock_all(LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE, &res) != LAL_OK)
     return 1;
   void *p;
   lal_mem_opts o = LAL_MEM_OPTS_INIT;
@@ -402,7 +403,7 @@ static int locked_touch_faults(long *faults) {
   *faults = minor_faults() - before;
   lal_mem_info info = LAL_MEM_INFO_INIT;
   lal_mem_query(p, &info);
-  return info.locked && res.applied == (LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE) ? 0 : 3;
+  return info.locked && res.applied == (LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE) ? 0 : 3;
 }
 #endif
 
@@ -435,10 +436,10 @@ static void lock_all_leaves_no_faults(void **state) {
   assert_int_equal(faults, 0);
 #else
   lal_lock_result res = LAL_LOCK_RESULT_INIT;
-  assert_status(LAL_ENOTSUP, lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE, &res));
+  assert_status(LAL_ENOTSUP, lal_mem_lock_all(LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE, &res));
   assert_int_equal(res.applied, 0);
-  assert_status(LAL_OK, lal_mem_lock_all(LAL_MEMLOCK_CURRENT, &res));
-  assert_int_equal(res.applied, LAL_MEMLOCK_CURRENT);
+  assert_status(LAL_OK, lal_mem_lock_all(LAL_MEM_LOCK_CURRENT, &res));
+  assert_int_equal(res.applied, LAL_MEM_LOCK_CURRENT);
   assert_true(res.locked_bytes > 0);
   assert_status(LAL_OK, lal_mem_unlock_all());
 #endif
@@ -454,7 +455,7 @@ static int unprivileged_lock_all(void *ctx, char *msg, size_t size) {
     return 0;
   }
   lal_lock_result res = LAL_LOCK_RESULT_INIT;
-  int rc = lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE, &res);
+  int rc = lal_mem_lock_all(LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE, &res);
   if (rc != LAL_ENOMEM || res.applied != 0 || res.limit_bytes != 64 * 1024 || res.privileged) {
     snprintf(msg, size, "strict: %s applied %u limit %llu: %s", lal_err_name(rc), res.applied,
              (unsigned long long)res.limit_bytes, res.reason);
@@ -469,7 +470,7 @@ static int unprivileged_lock_all(void *ctx, char *msg, size_t size) {
   }
   memset(&res, 0, sizeof res);
   res.size = sizeof res;
-  rc = lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FALLBACK, &res);
+  rc = lal_mem_lock_all(LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FALLBACK, &res);
   if (rc != LAL_OK || !res.degraded || !strstr(res.reason, "no CAP_IPC_LOCK")) {
     snprintf(msg, size, "fallback: %s degraded %d: %s", lal_err_name(rc), res.degraded, res.reason);
     return 0;

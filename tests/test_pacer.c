@@ -54,7 +54,7 @@ static void waits_wake_at_or_after_each_deadline_in_order(void **state) {
         assert_true(p.index == i + 1);
     }
     lal_pacer_stats st = LAL_PACER_STATS_INIT;
-    assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+    assert_status(LAL_OK, lal_pacer_get_stats(&p, &st));
     assert_true(st.waits == 15);
     assert_true(st.late_p50_ns <= st.late_p99_ns);
     assert_true(st.late_mean_ns <= st.late_max_ns);
@@ -136,12 +136,12 @@ static void stats_reject_bad_input(void **state) {
   lal_pacer p;
   lal_pacer_init(&p, 1000000u, 0);
   lal_pacer_stats st = LAL_PACER_STATS_INIT;
-  assert_status(LAL_EINVAL, lal_pacer_stats_get(NULL, &st));
-  assert_status(LAL_EINVAL, lal_pacer_stats_get(&p, NULL));
+  assert_status(LAL_EINVAL, lal_pacer_get_stats(NULL, &st));
+  assert_status(LAL_EINVAL, lal_pacer_get_stats(&p, NULL));
   st.size = 3;
-  assert_status(LAL_EINVAL, lal_pacer_stats_get(&p, &st));
+  assert_status(LAL_EINVAL, lal_pacer_get_stats(&p, &st));
   st.size = sizeof st;
-  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_status(LAL_OK, lal_pacer_get_stats(&p, &st));
   assert_true(st.waits == 0 && st.late_p99_ns == 0);
 }
 
@@ -169,7 +169,7 @@ static void stats_say_where_each_wake_up_ran(void **state) {
   assert_status(LAL_OK, lal_pacer_init(&p, 1000000u, 0));
   for (int i = 0; i < 10; i++)
     assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
-  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_status(LAL_OK, lal_pacer_get_stats(&p, &st));
   assert_int_equal(st.cpus, 1);
   assert_int_equal(st.cpu[0], a);
   assert_true(st.cpu_waits[0] == 10 && st.migrations == 0 && st.other_cpu_waits == 0);
@@ -179,7 +179,7 @@ static void stats_say_where_each_wake_up_ran(void **state) {
       pin(i % 2 ? b : a); /* the thread moves now; it wakes on the new CPU */
       assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
     }
-    assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+    assert_status(LAL_OK, lal_pacer_get_stats(&p, &st));
     assert_int_equal(st.cpus, 2);
     assert_int_equal(st.cpu[0], a);
     assert_int_equal(st.cpu[1], b);
@@ -195,7 +195,7 @@ static void stats_say_where_each_wake_up_ran(void **state) {
   }
   p.last_cpu = 100000;
   assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
-  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_status(LAL_OK, lal_pacer_get_stats(&p, &st));
   assert_int_equal(st.cpus, LAL_PACER_CPUS);
   assert_true(st.other_cpu_waits == 1 && st.migrations == 1);
   /* An older caller's smaller stats struct gets its fields and no more. */
@@ -204,7 +204,7 @@ static void stats_say_where_each_wake_up_ran(void **state) {
   } small;
   memset(&small, 0xAB, sizeof small);
   small.st.size = offsetof(lal_pacer_stats, migrations);
-  assert_status(LAL_OK, lal_pacer_stats_get(&p, &small.st));
+  assert_status(LAL_OK, lal_pacer_get_stats(&p, &small.st));
   assert_true(small.st.migrations == 0xABABABABABABABABull);
   assert_status(LAL_OK, lal_thread_set_affinity(&old));
 }
@@ -227,7 +227,7 @@ static void a_histogram_gives_exact_percentiles(void **state) {
   assert_true(h->count == 20);
   assert_true(h->max == max);
   lal_pacer_stats st = LAL_PACER_STATS_INIT;
-  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_status(LAL_OK, lal_pacer_get_stats(&p, &st));
   assert_int_equal(st.exact, 1);
   assert_true(st.late_p50_ns == lal_hist_value_at(h, 50.0));
   assert_true(st.late_p99_ns == lal_hist_value_at(h, 99.0));
@@ -236,7 +236,7 @@ static void a_histogram_gives_exact_percentiles(void **state) {
   assert_status(LAL_OK, lal_pacer_set_hist(&p, NULL));
   assert_status(LAL_OK, lal_pacer_wait(&p, NULL));
   assert_true(h->count == 20);
-  assert_status(LAL_OK, lal_pacer_stats_get(&p, &st));
+  assert_status(LAL_OK, lal_pacer_get_stats(&p, &st));
   assert_int_equal(st.exact, 0);
   assert_true(st.late_p99_9_ns == 0);
   lal_hist_free(h);

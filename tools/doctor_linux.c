@@ -506,7 +506,7 @@ static void check_swap(ctx *c) {
              (unsigned long long)(used >> 20), (unsigned long long)(total >> 20));
   if (st != DOCTOR_OK)
     snprintf(f->fix, sizeof f->fix,
-             "lal_mem_lock_all(LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE), "
+             "lal_mem_lock_all(LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE), "
              "or swapoff -a");
 }
 

@@ -132,7 +132,7 @@ static void print_text(const lal_caps *caps) {
   printf("%-16s%llu reserved and free\n",
          "large pages:", (unsigned long long)caps->large_pages_free);
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
-  if (lal_clock_info_get(&clock) == LAL_OK)
+  if (lal_clock_get_info(&clock) == LAL_OK)
     print_clock_text(&clock);
   info_topology_text();
   info_profiles_text();
@@ -163,7 +163,7 @@ static void print_json(const lal_caps *caps) {
   json_string(&w, "container", caps->container);
   json_object_end(&w);
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
-  if (lal_clock_info_get(&clock) == LAL_OK)
+  if (lal_clock_get_info(&clock) == LAL_OK)
     json_clock(&w, &clock);
   info_topology_json(&w);
   info_profiles_json(&w);

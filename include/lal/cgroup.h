@@ -34,14 +34,14 @@ extern "C" {
 #endif
 
 /* Controllers (lal_cgroup_info.available / .enabled, lal_cgroup_enable). */
-#define LAL_CG_CPU (1u << 0)
-#define LAL_CG_CPUSET (1u << 1)
-#define LAL_CG_MEMORY (1u << 2)
-#define LAL_CG_IO (1u << 3)
-#define LAL_CG_PIDS (1u << 4)
-#define LAL_CG_HUGETLB (1u << 5)
-#define LAL_CG_RDMA (1u << 6)
-#define LAL_CG_MISC (1u << 7)
+#define LAL_CGROUP_CPU (1u << 0)
+#define LAL_CGROUP_CPUSET (1u << 1)
+#define LAL_CGROUP_MEMORY (1u << 2)
+#define LAL_CGROUP_IO (1u << 3)
+#define LAL_CGROUP_PIDS (1u << 4)
+#define LAL_CGROUP_HUGETLB (1u << 5)
+#define LAL_CGROUP_RDMA (1u << 6)
+#define LAL_CGROUP_MISC (1u << 7)
 
 typedef struct lal_cgroup lal_cgroup;
 
@@ -50,8 +50,8 @@ typedef struct lal_cgroup_info {
   char mount[256];    /* the cgroup2 mount point */
   int hybrid;         /* cgroup v1 hierarchies are mounted too */
   char path[512];     /* the group, relative to the mount ("/" = root) */
-  unsigned available; /* LAL_CG_* listed in its cgroup.controllers */
-  unsigned delegated; /* LAL_CG_* in its cgroup.subtree_control (enabled for children) */
+  unsigned available; /* LAL_CGROUP_* listed in its cgroup.controllers */
+  unsigned delegated; /* LAL_CGROUP_* in its cgroup.subtree_control (enabled for children) */
   int threaded;       /* cgroup.type is "threaded" */
 } lal_cgroup_info;
 #define LAL_CGROUP_INFO_INIT LAL__SIZED_INIT(lal_cgroup_info)
@@ -65,19 +65,19 @@ typedef struct lal_cgroup_info {
  * "..", or not absolute; LAL_ERANGE: mount + path longer than a path lal
  * keeps (1024 bytes); LAL_ENOMEM. Cost: a few file reads.
  * lal_cgroup_close frees the handle (the group stays); NULL is a no-op.
- * lal_cgroup_info_get: where the group is and its controllers. LAL_EINVAL:
+ * lal_cgroup_get_info: where the group is and its controllers. LAL_EINVAL:
  * NULL, or info->size smaller than its first version; otherwise LAL_OK (a
  * file it cannot read leaves its field 0). Cost: three small reads.
  */
 LAL_API int lal_cgroup_open(const char *path, lal_cgroup **out);
 LAL_API void lal_cgroup_close(lal_cgroup *group);
-LAL_API int lal_cgroup_info_get(const lal_cgroup *group, lal_cgroup_info *info);
+LAL_API int lal_cgroup_get_info(const lal_cgroup *group, lal_cgroup_info *info);
 
 /* Why the last call on this handle failed (a sentence), "" after a success. */
 LAL_API const char *lal_cgroup_reason(const lal_cgroup *group);
 
 /* lal_cgroup_create flags */
-#define LAL_CG_THREADED                                                                            \
+#define LAL_CGROUP_THREADED                                                                        \
   (1u << 0) /* make it a threaded group (cgroup.type), so                                          \
                single threads can be moved in */
 
@@ -107,9 +107,9 @@ LAL_API int lal_cgroup_move_process(lal_cgroup *group, int pid);
 LAL_API int lal_cgroup_move_thread(lal_cgroup *group, int tid);
 
 /* cpuset.cpus.partition */
-#define LAL_CG_PARTITION_MEMBER 0
-#define LAL_CG_PARTITION_ROOT 1
-#define LAL_CG_PARTITION_ISOLATED 2
+#define LAL_CGROUP_PARTITION_MEMBER 0
+#define LAL_CGROUP_PARTITION_ROOT 1
+#define LAL_CGROUP_PARTITION_ISOLATED 2
 
 /*
  * Setters. Each needs its controller enabled for the group (its parent's
@@ -117,14 +117,14 @@ LAL_API int lal_cgroup_move_thread(lal_cgroup *group, int tid);
  * cpu.uclamp.min without CONFIG_UCLAMP_TASK_GROUP). LAL_EINVAL for values out
  * of range (checked before writing) and for values the kernel refuses.
  *   cpus / mems: non-empty sets (cpuset.cpus, cpuset.mems).
- *   partition: LAL_CG_PARTITION_*; the kernel may accept the write yet make
+ *   partition: LAL_CGROUP_PARTITION_*; the kernel may accept the write yet make
  *     the partition "invalid": lal reads it back and returns LAL_EBUSY with
  *     the kernel's explanation.
  *   cpu_max: quota_us 1000..(2^53) per period_us 1000..1000000, or quota
  *     UINT64_MAX for "max" (no limit).
  *   cpu_weight: 1..10000 (default 100).
  *   uclamp_min: 0..10000 in hundredths of a percent (cpu.uclamp.min).
- *   memory: LAL_CG_MEMORY_MIN/HIGH/MAX, bytes or UINT64_MAX for "max".
+ *   memory: LAL_CGROUP_MEMORY_MIN/HIGH/MAX, bytes or UINT64_MAX for "max".
  */
 LAL_API int lal_cgroup_set_cpus(lal_cgroup *group, const lal_cpuset *cpus);
 LAL_API int lal_cgroup_set_mems(lal_cgroup *group, const lal_cpuset *nodes);
@@ -132,9 +132,9 @@ LAL_API int lal_cgroup_set_partition(lal_cgroup *group, int partition);
 LAL_API int lal_cgroup_set_cpu_max(lal_cgroup *group, uint64_t quota_us, uint64_t period_us);
 LAL_API int lal_cgroup_set_cpu_weight(lal_cgroup *group, unsigned weight);
 LAL_API int lal_cgroup_set_uclamp_min(lal_cgroup *group, unsigned hundredths_percent);
-#define LAL_CG_MEMORY_MIN 0
-#define LAL_CG_MEMORY_HIGH 1
-#define LAL_CG_MEMORY_MAX 2
+#define LAL_CGROUP_MEMORY_MIN 0
+#define LAL_CGROUP_MEMORY_HIGH 1
+#define LAL_CGROUP_MEMORY_MAX 2
 LAL_API int lal_cgroup_set_memory(lal_cgroup *group, int which, uint64_t bytes);
 
 /* cpu.stat (microseconds; the throttling fields need the cpu controller and
@@ -150,11 +150,11 @@ typedef struct lal_cgroup_cpu_stat {
   uint64_t throttled_us;
 } lal_cgroup_cpu_stat;
 #define LAL_CGROUP_CPU_STAT_INIT LAL__SIZED_INIT(lal_cgroup_cpu_stat)
-/* lal_cgroup_cpu_stat_get: the group's cpu.stat. LAL_EINVAL: NULL, or
+/* lal_cgroup_get_cpu_stat: the group's cpu.stat. LAL_EINVAL: NULL, or
  * stat->size smaller than its first version; the error of reading cpu.stat
  * otherwise (LAL_ENOENT if the group was removed; lal_cgroup_reason says
  * which file), *stat untouched. Cost: one read. */
-LAL_API int lal_cgroup_cpu_stat_get(lal_cgroup *group, lal_cgroup_cpu_stat *stat);
+LAL_API int lal_cgroup_get_cpu_stat(lal_cgroup *group, lal_cgroup_cpu_stat *stat);
 
 /* Pressure stall information: the share of time some / all tasks stalled. */
 #define LAL_PSI_CPU 0
@@ -191,6 +191,25 @@ LAL_API int lal_psi_trigger_open(lal_cgroup *group, int resource, int full, uint
                                  uint64_t window_us, lal_psi_trigger **out);
 LAL_API int lal_psi_trigger_wait(lal_psi_trigger *trigger, int timeout_ms);
 LAL_API void lal_psi_trigger_close(lal_psi_trigger *trigger);
+
+/* 0.1 spellings (see lal.h), until 1.0. */
+LAL_API int lal_cgroup_info_get(const lal_cgroup *group, lal_cgroup_info *info);
+LAL_API int lal_cgroup_cpu_stat_get(lal_cgroup *group, lal_cgroup_cpu_stat *stat);
+#define LAL_CG_CPU LAL_CGROUP_CPU
+#define LAL_CG_CPUSET LAL_CGROUP_CPUSET
+#define LAL_CG_MEMORY LAL_CGROUP_MEMORY
+#define LAL_CG_IO LAL_CGROUP_IO
+#define LAL_CG_PIDS LAL_CGROUP_PIDS
+#define LAL_CG_HUGETLB LAL_CGROUP_HUGETLB
+#define LAL_CG_RDMA LAL_CGROUP_RDMA
+#define LAL_CG_MISC LAL_CGROUP_MISC
+#define LAL_CG_THREADED LAL_CGROUP_THREADED
+#define LAL_CG_PARTITION_MEMBER LAL_CGROUP_PARTITION_MEMBER
+#define LAL_CG_PARTITION_ROOT LAL_CGROUP_PARTITION_ROOT
+#define LAL_CG_PARTITION_ISOLATED LAL_CGROUP_PARTITION_ISOLATED
+#define LAL_CG_MEMORY_MIN LAL_CGROUP_MEMORY_MIN
+#define LAL_CG_MEMORY_HIGH LAL_CGROUP_MEMORY_HIGH
+#define LAL_CG_MEMORY_MAX LAL_CGROUP_MEMORY_MAX
 
 #ifdef __cplusplus
 }

@@ -68,7 +68,7 @@ typedef struct lal_xdp_counters {
 } lal_xdp_counters;
 #define LAL_XDP_COUNTERS_INIT LAL__SIZED_INIT(lal_xdp_counters)
 /* The sums over CPUs of the program's per-CPU counters. */
-LAL_API int lal_xdp_counters_get(lal_xdp *xdp, lal_xdp_counters *counters);
+LAL_API int lal_xdp_get_counters(lal_xdp *xdp, lal_xdp_counters *counters);
 
 /* lal_xsk_opts.flags */
 #define LAL_XSK_COPY (1u << 0)        /* force copy mode */
@@ -127,6 +127,9 @@ LAL_API void lal_xsk_close(lal_xsk *xsk);
  */
 LAL_API int lal_xsk_recv(lal_xsk *xsk, void *buf, size_t cap, size_t *len, uint64_t timeout_ns);
 LAL_API int lal_xsk_send(lal_xsk *xsk, const void *frame, size_t len);
+
+/* 0.1 spelling (see lal.h), until 1.0. */
+LAL_API int lal_xdp_counters_get(lal_xdp *xdp, lal_xdp_counters *counters);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lal_now_ns(): the clock state, its one-time initialisation, lal_init,
- * lal_clock_info_get and lal_clock_recalibrate.
+ * lal_clock_get_info and lal_clock_recalibrate.
  */
 #include <string.h>
 
@@ -14,7 +14,7 @@ lal__clock_state lal__clock;
 enum { INIT_NONE, INIT_RUNNING, INIT_DONE };
 static volatile int init_state = INIT_NONE;
 static unsigned init_flags_used;
-/* What lal_clock_info_get reports: written by the initialiser (before
+/* What lal_clock_get_info reports: written by the initialiser (before
  * init_state turns DONE) and by a recalibration, both under info_lock, so a
  * reader copies one consistent snapshot. */
 static lal_clock_info info;
@@ -182,7 +182,7 @@ int lal_init(const lal_init_opts *opts) {
                                                                                 : LAL_EBUSY;
 }
 
-int lal_clock_info_get(lal_clock_info *out) {
+int lal_clock_get_info(lal_clock_info *out) {
   if (!out || out->size < LAL__OFFSETOF_END(lal_clock_info, reason) ||
       out->size > LAL__STRUCT_SIZE_MAX)
     return LAL_EINVAL;

@@ -73,7 +73,7 @@ static void put_env(FILE *f) {
   lal_caps caps = LAL_CAPS_INIT;
   lal_query_caps(&caps);
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
-  lal_clock_info_get(&clock);
+  lal_clock_get_info(&clock);
   fputs("  \"env\": {\"lal_version\": ", f);
   put_string(f, lal_version_string());
   fputs(", \"os\": ", f);

@@ -16,7 +16,7 @@
 
 #define MEM_KNOWN_FLAGS (LAL_MEM_FALLBACK | LAL_MEM_LOCK | LAL_MEM_PREFAULT)
 #define LOCK_ALL_KNOWN                                                                             \
-  (LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE | LAL_MEMLOCK_ONFAULT | LAL_MEMLOCK_FALLBACK)
+  (LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE | LAL_MEM_LOCK_ONFAULT | LAL_MEM_LOCK_FALLBACK)
 
 typedef struct entry {
   lal__mem_region region;
@@ -198,7 +198,7 @@ int lal_mem_prefault(void *p, size_t size) {
 }
 
 int lal_mem_lock_all(unsigned flags, lal_lock_result *result) {
-  if ((flags & ~LOCK_ALL_KNOWN) || !(flags & (LAL_MEMLOCK_CURRENT | LAL_MEMLOCK_FUTURE)) ||
+  if ((flags & ~LOCK_ALL_KNOWN) || !(flags & (LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE)) ||
       (result && (result->size < LAL__OFFSETOF_END(lal_lock_result, reason) ||
                   result->size > LAL__STRUCT_SIZE_MAX)))
     return LAL_EINVAL;

@@ -126,7 +126,7 @@ static uint64_t quantile(const lal_pacer *p, unsigned per_mille) {
   return p->late_max_ns;
 }
 
-int lal_pacer_stats_get(const lal_pacer *p, lal_pacer_stats *out) {
+int lal_pacer_get_stats(const lal_pacer *p, lal_pacer_stats *out) {
   if (!p || !out || out->size < LAL__OFFSETOF_END(lal_pacer_stats, late_p99_ns) ||
       out->size > LAL__STRUCT_SIZE_MAX)
     return LAL_EINVAL;

@@ -121,7 +121,7 @@ static int write_file(lal_cgroup *g, const char *name, const char *text) {
   return rc;
 }
 
-int lal_cgroup_info_get(const lal_cgroup *g, lal_cgroup_info *info) {
+int lal_cgroup_get_info(const lal_cgroup *g, lal_cgroup_info *info) {
   if (!g || !info || info->size < LAL__OFFSETOF_END(lal_cgroup_info, threaded) ||
       info->size > LAL__STRUCT_SIZE_MAX)
     return LAL_EINVAL;
@@ -167,7 +167,7 @@ static int need(lal_cgroup *g, unsigned controller, const char *file) {
 
 static int set_controllers(lal_cgroup *g, unsigned bits, char sign) {
   char text[128] = "";
-  for (unsigned b = 1; b && b <= LAL_CG_MISC; b <<= 1)
+  for (unsigned b = 1; b && b <= LAL_CGROUP_MISC; b <<= 1)
     if (bits & b) {
       size_t used = strlen(text);
       snprintf(text + used, sizeof text - used, "%s%c%s", used ? " " : "", sign,
@@ -178,7 +178,7 @@ static int set_controllers(lal_cgroup *g, unsigned bits, char sign) {
 
 int lal_cgroup_create(lal_cgroup *parent, const char *name, unsigned flags, unsigned controllers,
                       lal_cgroup **out) {
-  if (!parent || !name || !out || (flags & ~LAL_CG_THREADED) || (controllers & ~0xffu))
+  if (!parent || !name || !out || (flags & ~LAL_CGROUP_THREADED) || (controllers & ~0xffu))
     return LAL_EINVAL;
   if (!lal__cgroup_name_valid(name)) {
     why(parent, "invalid group name (1..64 printable ASCII bytes, no '/', not . or ..)");
@@ -218,7 +218,7 @@ int lal_cgroup_create(lal_cgroup *parent, const char *name, unsigned flags, unsi
   lal_cgroup *child = NULL;
   char failure[sizeof parent->reason] = "";
   rc = lal__cgroup_open_at(parent->mount, path, parent->hybrid, &child);
-  if (rc == LAL_OK && (flags & LAL_CG_THREADED)) {
+  if (rc == LAL_OK && (flags & LAL_CGROUP_THREADED)) {
     rc = write_file(child, "cgroup.type", "threaded");
     if (rc != LAL_OK)
       lal__copy_string(failure, sizeof failure, child->reason);
@@ -279,7 +279,7 @@ int lal_cgroup_set_cpus(lal_cgroup *g, const lal_cpuset *cpus) {
   if (!g || !cpus || lal_cpuset_count(cpus) <= 0 ||
       lal_cpuset_format(cpus, text, sizeof text) != LAL_OK)
     return LAL_EINVAL;
-  int rc = need(g, LAL_CG_CPUSET, "cpuset.cpus");
+  int rc = need(g, LAL_CGROUP_CPUSET, "cpuset.cpus");
   return rc == LAL_OK ? write_file(g, "cpuset.cpus", text) : rc;
 }
 
@@ -288,15 +288,15 @@ int lal_cgroup_set_mems(lal_cgroup *g, const lal_cpuset *nodes) {
   if (!g || !nodes || lal_cpuset_count(nodes) <= 0 ||
       lal_cpuset_format(nodes, text, sizeof text) != LAL_OK)
     return LAL_EINVAL;
-  int rc = need(g, LAL_CG_CPUSET, "cpuset.mems");
+  int rc = need(g, LAL_CGROUP_CPUSET, "cpuset.mems");
   return rc == LAL_OK ? write_file(g, "cpuset.mems", text) : rc;
 }
 
 int lal_cgroup_set_partition(lal_cgroup *g, int partition) {
   static const char *const names[] = {"member", "root", "isolated"};
-  if (!g || partition < LAL_CG_PARTITION_MEMBER || partition > LAL_CG_PARTITION_ISOLATED)
+  if (!g || partition < LAL_CGROUP_PARTITION_MEMBER || partition > LAL_CGROUP_PARTITION_ISOLATED)
     return LAL_EINVAL;
-  int rc = need(g, LAL_CG_CPUSET, "cpuset.cpus.partition");
+  int rc = need(g, LAL_CGROUP_CPUSET, "cpuset.cpus.partition");
   if (rc == LAL_OK)
     rc = write_file(g, "cpuset.cpus.partition", names[partition]);
   if (rc != LAL_OK)
@@ -324,7 +324,7 @@ int lal_cgroup_set_cpu_max(lal_cgroup *g, uint64_t quota_us, uint64_t period_us)
   else
     snprintf(text, sizeof text, "%llu %llu", (unsigned long long)quota_us,
              (unsigned long long)period_us);
-  int rc = need(g, LAL_CG_CPU, "cpu.max");
+  int rc = need(g, LAL_CGROUP_CPU, "cpu.max");
   return rc == LAL_OK ? write_file(g, "cpu.max", text) : rc;
 }
 
@@ -333,7 +333,7 @@ int lal_cgroup_set_cpu_weight(lal_cgroup *g, unsigned weight) {
     return LAL_EINVAL;
   char text[16];
   snprintf(text, sizeof text, "%u", weight);
-  int rc = need(g, LAL_CG_CPU, "cpu.weight");
+  int rc = need(g, LAL_CGROUP_CPU, "cpu.weight");
   return rc == LAL_OK ? write_file(g, "cpu.weight", text) : rc;
 }
 
@@ -342,24 +342,24 @@ int lal_cgroup_set_uclamp_min(lal_cgroup *g, unsigned hundredths) {
     return LAL_EINVAL;
   char text[16];
   snprintf(text, sizeof text, "%u.%02u", hundredths / 100, hundredths % 100);
-  int rc = need(g, LAL_CG_CPU, "cpu.uclamp.min");
+  int rc = need(g, LAL_CGROUP_CPU, "cpu.uclamp.min");
   return rc == LAL_OK ? write_file(g, "cpu.uclamp.min", text) : rc;
 }
 
 int lal_cgroup_set_memory(lal_cgroup *g, int which, uint64_t bytes) {
   static const char *const files[] = {"memory.min", "memory.high", "memory.max"};
-  if (!g || which < LAL_CG_MEMORY_MIN || which > LAL_CG_MEMORY_MAX)
+  if (!g || which < LAL_CGROUP_MEMORY_MIN || which > LAL_CGROUP_MEMORY_MAX)
     return LAL_EINVAL;
   char text[32];
   if (bytes == UINT64_MAX)
     snprintf(text, sizeof text, "max");
   else
     snprintf(text, sizeof text, "%llu", (unsigned long long)bytes);
-  int rc = need(g, LAL_CG_MEMORY, files[which]);
+  int rc = need(g, LAL_CGROUP_MEMORY, files[which]);
   return rc == LAL_OK ? write_file(g, files[which], text) : rc;
 }
 
-int lal_cgroup_cpu_stat_get(lal_cgroup *g, lal_cgroup_cpu_stat *stat) {
+int lal_cgroup_get_cpu_stat(lal_cgroup *g, lal_cgroup_cpu_stat *stat) {
   if (!g || !stat || stat->size < LAL__OFFSETOF_END(lal_cgroup_cpu_stat, throttled_us) ||
       stat->size > LAL__STRUCT_SIZE_MAX)
     return LAL_EINVAL;
@@ -470,4 +470,13 @@ void lal_psi_trigger_close(lal_psi_trigger *t) {
     return;
   close(t->fd);
   free(t);
+}
+
+/* 0.1 spellings (lal/cgroup.h), until 1.0. */
+int lal_cgroup_info_get(const lal_cgroup *group, lal_cgroup_info *info) {
+  return lal_cgroup_get_info(group, info);
+}
+
+int lal_cgroup_cpu_stat_get(lal_cgroup *group, lal_cgroup_cpu_stat *stat) {
+  return lal_cgroup_get_cpu_stat(group, stat);
 }

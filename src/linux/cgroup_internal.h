@@ -36,9 +36,9 @@ int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int 
  * LAL_EIO for a path that is not valid (lal__cgroup_path_valid) or too long. */
 int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size);
 
-/* "cpu io memory" -> LAL_CG_* bits (unknown names ignored). */
+/* "cpu io memory" -> LAL_CGROUP_* bits (unknown names ignored). */
 unsigned lal__cgroup_controller_bits(const char *text);
-/* LAL_CG_* bit -> "cpu", ... */
+/* LAL_CGROUP_* bit -> "cpu", ... */
 const char *lal__cgroup_controller_name(unsigned bit);
 
 /* cpu.stat text into *stat (a full struct). */
@@ -49,7 +49,7 @@ void lal__cgroup_parse_cpu_stat(const char *text, lal_cgroup_cpu_stat *stat);
 int lal__cgroup_parse_psi(const char *text, lal_psi *psi);
 
 /* cpuset.cpus.partition as read back: "member", "root", "isolated", or
- * "root invalid (reason)". Returns the LAL_CG_PARTITION_* value, or -1 for an
+ * "root invalid (reason)". Returns the LAL_CGROUP_PARTITION_* value, or -1 for an
  * invalid partition with the kernel's reason copied to why. */
 int lal__cgroup_parse_partition(const char *text, char *why, size_t size);
 

@@ -186,8 +186,8 @@ int lal__cgroup_parse_partition(const char *text, char *why, size_t size) {
     return -1;
   }
   if (strncmp(text, "isolated", 8) == 0)
-    return LAL_CG_PARTITION_ISOLATED;
+    return LAL_CGROUP_PARTITION_ISOLATED;
   if (strncmp(text, "root", 4) == 0)
-    return LAL_CG_PARTITION_ROOT;
-  return LAL_CG_PARTITION_MEMBER;
+    return LAL_CGROUP_PARTITION_ROOT;
+  return LAL_CGROUP_PARTITION_MEMBER;
 }

@@ -284,9 +284,9 @@ static uint64_t vm_locked_bytes(void) {
 }
 
 static int try_lock_all(unsigned flags) {
-  int mcl = (flags & LAL_MEMLOCK_CURRENT ? MCL_CURRENT : 0) |
-            (flags & LAL_MEMLOCK_FUTURE ? MCL_FUTURE : 0) |
-            (flags & LAL_MEMLOCK_ONFAULT ? MCL_ONFAULT : 0);
+  int mcl = (flags & LAL_MEM_LOCK_CURRENT ? MCL_CURRENT : 0) |
+            (flags & LAL_MEM_LOCK_FUTURE ? MCL_FUTURE : 0) |
+            (flags & LAL_MEM_LOCK_ONFAULT ? MCL_ONFAULT : 0);
   return mlockall(mcl) == 0 ? LAL_OK : lal__fail_os();
 }
 
@@ -298,7 +298,7 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
   char text[4096];
   if (lal__linux_read_text("", "/proc/self/status", text, sizeof text) > 0)
     res->privileged = (int)(lal__linux_status_cap_eff(text) >> CAP_IPC_LOCK_BIT & 1);
-  unsigned want = flags & ~LAL_MEMLOCK_FALLBACK;
+  unsigned want = flags & ~LAL_MEM_LOCK_FALLBACK;
   int rc = try_lock_all(want);
   char line[160];
   if (rc == LAL_OK) {
@@ -309,11 +309,11 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
     snprintf(line, sizeof line, "mlockall: %s (RLIMIT_MEMLOCK %llu bytes, %s)", lal_err_name(rc),
              (unsigned long long)res->limit_bytes,
              res->privileged ? "CAP_IPC_LOCK held" : "no CAP_IPC_LOCK");
-    if ((flags & LAL_MEMLOCK_FALLBACK) && !(want & LAL_MEMLOCK_ONFAULT)) {
+    if ((flags & LAL_MEM_LOCK_FALLBACK) && !(want & LAL_MEM_LOCK_ONFAULT)) {
       /* MCL_ONFAULT locks only pages already resident or touched later, so
        * what counts against the limit is the working set, not every mapping. */
-      if (try_lock_all(want | LAL_MEMLOCK_ONFAULT) == LAL_OK) {
-        res->applied = want | LAL_MEMLOCK_ONFAULT;
+      if (try_lock_all(want | LAL_MEM_LOCK_ONFAULT) == LAL_OK) {
+        res->applied = want | LAL_MEM_LOCK_ONFAULT;
         strncat(line, "; with MCL_ONFAULT: ok", sizeof line - strlen(line) - 1);
       } else {
         strncat(line, "; with MCL_ONFAULT: refused too", sizeof line - strlen(line) - 1);
@@ -323,7 +323,7 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
   }
   lal__copy_string(res->reason, sizeof res->reason, line);
   res->locked_bytes = vm_locked_bytes();
-  if (rc != LAL_OK && !(flags & LAL_MEMLOCK_FALLBACK))
+  if (rc != LAL_OK && !(flags & LAL_MEM_LOCK_FALLBACK))
     return rc;
   if (rc != LAL_OK && !res->applied)
     strncat(res->reason, "; nothing locked", sizeof res->reason - strlen(res->reason) - 1);

@@ -247,7 +247,7 @@ int lal_xdp_detach(lal_xdp *x) {
   return err ? status_of(err) : LAL_OK;
 }
 
-int lal_xdp_counters_get(lal_xdp *x, lal_xdp_counters *c) {
+int lal_xdp_get_counters(lal_xdp *x, lal_xdp_counters *c) {
   if (!x || !c || c->size < LAL__OFFSETOF_END(lal_xdp_counters, passed) ||
       c->size > LAL__STRUCT_SIZE_MAX)
     return LAL_EINVAL;
@@ -468,4 +468,9 @@ int lal_xsk_send(lal_xsk *s, const void *frame, size_t len) {
       errno != EBUSY && errno != ENOBUFS)
     return lal__fail_os();
   return LAL_OK;
+}
+
+/* 0.1 spelling (lal/xdp.h), until 1.0. */
+int lal_xdp_counters_get(lal_xdp *xdp, lal_xdp_counters *counters) {
+  return lal_xdp_get_counters(xdp, counters);
 }

@@ -328,15 +328,15 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
     return lal__fail_os();
   res->limit_bytes = lo; /* VirtualLock's limit is the minimum working set */
   res->privileged = enable_lock_memory_privilege() == LAL_OK;
-  unsigned unsupported = flags & (LAL_MEMLOCK_FUTURE | LAL_MEMLOCK_ONFAULT);
-  if (unsupported && !(flags & LAL_MEMLOCK_FALLBACK)) {
+  unsigned unsupported = flags & (LAL_MEM_LOCK_FUTURE | LAL_MEM_LOCK_ONFAULT);
+  if (unsupported && !(flags & LAL_MEM_LOCK_FALLBACK)) {
     lal__copy_string(res->reason, sizeof res->reason,
                      "FUTURE/ONFAULT: Windows has no mlockall; lock allocations as they are made");
     res->denied = LAL_ENOTSUP;
     return LAL_ENOTSUP;
   }
   int rc = LAL_OK;
-  if (flags & LAL_MEMLOCK_CURRENT) {
+  if (flags & LAL_MEM_LOCK_CURRENT) {
     uint64_t committed = 0, locked = 0;
     each_region(add_size, &committed);
     if (!ws_saved) {
@@ -355,7 +355,7 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
   }
   char text[192];
   if (rc == LAL_OK) {
-    res->applied = flags & LAL_MEMLOCK_CURRENT;
+    res->applied = flags & LAL_MEM_LOCK_CURRENT;
     res->degraded = unsupported != 0;
     snprintf(text, sizeof text, "working set sized and %llu bytes locked%s",
              (unsigned long long)res->locked_bytes,
@@ -363,13 +363,13 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
   } else {
     res->denied = rc;
     res->degraded = 1;
-    if (!(flags & LAL_MEMLOCK_FALLBACK)) /* a refused request changes nothing */
+    if (!(flags & LAL_MEM_LOCK_FALLBACK)) /* a refused request changes nothing */
       lal__os_mem_unlock_all();
     snprintf(text, sizeof text, "VirtualLock: %s (error %d) after %llu bytes", lal_err_name(rc),
              lal_last_os_error(), (unsigned long long)res->locked_bytes);
   }
   lal__copy_string(res->reason, sizeof res->reason, text);
-  return rc == LAL_OK || (flags & LAL_MEMLOCK_FALLBACK) ? LAL_OK : rc;
+  return rc == LAL_OK || (flags & LAL_MEM_LOCK_FALLBACK) ? LAL_OK : rc;
 }
 
 int lal__os_mem_unlock_all(void) {

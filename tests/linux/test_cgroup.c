@@ -83,7 +83,7 @@ static void file_formats_parse(void **state) {
   (void)state;
   assert_int_equal(lal__cgroup_controller_bits("cpuset cpu io memory hugetlb pids rdma misc\n"),
                    0xff);
-  assert_int_equal(lal__cgroup_controller_bits("hugetlb\n"), LAL_CG_HUGETLB);
+  assert_int_equal(lal__cgroup_controller_bits("hugetlb\n"), LAL_CGROUP_HUGETLB);
   assert_int_equal(lal__cgroup_controller_bits(""), 0);
   assert_int_equal(lal__cgroup_controller_bits("cpux foo"), 0);
 
@@ -221,17 +221,17 @@ static void setters_write_what_the_kernel_expects(void **state) {
   assert_string_equal(get("cpu.max"), "max 50000");
   assert_status(LAL_OK, lal_cgroup_set_cpu_weight(g, 10000));
   assert_string_equal(get("cpu.weight"), "10000");
-  assert_status(LAL_OK, lal_cgroup_set_memory(g, LAL_CG_MEMORY_HIGH, 64u << 20));
+  assert_status(LAL_OK, lal_cgroup_set_memory(g, LAL_CGROUP_MEMORY_HIGH, 64u << 20));
   assert_string_equal(get("memory.high"), "67108864");
-  assert_status(LAL_OK, lal_cgroup_set_memory(g, LAL_CG_MEMORY_MAX, UINT64_MAX));
+  assert_status(LAL_OK, lal_cgroup_set_memory(g, LAL_CGROUP_MEMORY_MAX, UINT64_MAX));
   assert_string_equal(get("memory.max"), "max");
-  assert_status(LAL_OK, lal_cgroup_set_memory(g, LAL_CG_MEMORY_MIN, 4096));
+  assert_status(LAL_OK, lal_cgroup_set_memory(g, LAL_CGROUP_MEMORY_MIN, 4096));
   assert_string_equal(get("memory.min"), "4096");
-  assert_status(LAL_OK, lal_cgroup_set_partition(g, LAL_CG_PARTITION_ISOLATED));
+  assert_status(LAL_OK, lal_cgroup_set_partition(g, LAL_CGROUP_PARTITION_ISOLATED));
   assert_string_equal(get("cpuset.cpus.partition"), "isolated");
 
   lal_cgroup_cpu_stat st = LAL_CGROUP_CPU_STAT_INIT;
-  assert_status(LAL_OK, lal_cgroup_cpu_stat_get(g, &st));
+  assert_status(LAL_OK, lal_cgroup_get_cpu_stat(g, &st));
   assert_true(st.throttling_known && st.nr_throttled == 7 && st.throttled_us == 4200);
   lal_psi psi = LAL_PSI_INIT;
   assert_status(LAL_OK, lal_cgroup_pressure(g, LAL_PSI_CPU, &psi));
@@ -239,9 +239,9 @@ static void setters_write_what_the_kernel_expects(void **state) {
   assert_status(LAL_ENOTSUP, lal_cgroup_pressure(g, LAL_PSI_IO, &psi)); /* no io.pressure here */
 
   lal_cgroup_info info = LAL_CGROUP_INFO_INIT;
-  assert_status(LAL_OK, lal_cgroup_info_get(g, &info));
-  assert_int_equal(info.available,
-                   LAL_CG_CPUSET | LAL_CG_CPU | LAL_CG_IO | LAL_CG_MEMORY | LAL_CG_PIDS);
+  assert_status(LAL_OK, lal_cgroup_get_info(g, &info));
+  assert_int_equal(info.available, LAL_CGROUP_CPUSET | LAL_CGROUP_CPU | LAL_CGROUP_IO |
+                                       LAL_CGROUP_MEMORY | LAL_CGROUP_PIDS);
   assert_string_equal(info.path, "/");
   lal_cgroup_close(g);
 }
@@ -273,7 +273,7 @@ static void bad_values_change_nothing(void **state) {
 
   lal_cgroup_cpu_stat st = LAL_CGROUP_CPU_STAT_INIT;
   st.size = 8;
-  assert_status(LAL_EINVAL, lal_cgroup_cpu_stat_get(g, &st));
+  assert_status(LAL_EINVAL, lal_cgroup_get_cpu_stat(g, &st));
   lal_psi psi = LAL_PSI_INIT;
   assert_status(LAL_EINVAL, lal_cgroup_pressure(g, 3, &psi));
   lal_psi_trigger *t;
@@ -298,7 +298,7 @@ static void missing_controllers_say_why(void **state) {
   assert_status(LAL_ENOTSUP, lal_cgroup_set_cpu_max(g, 20000, 100000));
   assert_non_null(strstr(lal_cgroup_reason(g), "cpu controller is not enabled"));
   assert_non_null(strstr(lal_cgroup_reason(g), "hugetlb"));
-  assert_status(LAL_ENOTSUP, lal_cgroup_set_memory(g, LAL_CG_MEMORY_HIGH, 1 << 20));
+  assert_status(LAL_ENOTSUP, lal_cgroup_set_memory(g, LAL_CGROUP_MEMORY_HIGH, 1 << 20));
   assert_non_null(strstr(lal_cgroup_reason(g), "memory controller"));
   lal_cpuset one;
   lal_cpuset_parse(&one, "0");
@@ -322,11 +322,12 @@ static void create_is_all_or_nothing(void **state) {
   assert_status(LAL_EINVAL, lal_cgroup_create(g, "../escape", 0, 0, &child));
   assert_status(LAL_EINVAL, lal_cgroup_create(g, "a/b", 0, 0, &child));
   assert_status(LAL_EINVAL, lal_cgroup_create(g, "ok", 1u << 7, 0, &child));
-  assert_status(LAL_ENOTSUP, lal_cgroup_create(g, "ok", 0, LAL_CG_HUGETLB, &child));
+  assert_status(LAL_ENOTSUP, lal_cgroup_create(g, "ok", 0, LAL_CGROUP_HUGETLB, &child));
   assert_null(child);
   assert_string_equal(get("cgroup.subtree_control"), "\n");
 
-  assert_status(LAL_OK, lal_cgroup_create(g, "child", 0, LAL_CG_CPU | LAL_CG_CPUSET, &child));
+  assert_status(LAL_OK,
+                lal_cgroup_create(g, "child", 0, LAL_CGROUP_CPU | LAL_CGROUP_CPUSET, &child));
   assert_string_equal(get("cgroup.subtree_control"), "+cpu +cpuset");
   struct stat st;
   char dir[512];
@@ -334,7 +335,7 @@ static void create_is_all_or_nothing(void **state) {
   assert_int_equal(stat(dir, &st), 0);
   assert_status(LAL_EBUSY, lal_cgroup_create(g, "child", 0, 0, &child)); /* exists */
   lal_cgroup_info info = LAL_CGROUP_INFO_INIT;
-  assert_status(LAL_OK, lal_cgroup_info_get(child, &info));
+  assert_status(LAL_OK, lal_cgroup_get_info(child, &info));
   assert_string_equal(info.path, "/child");
   assert_status(LAL_OK, lal_cgroup_remove(child));
   assert_int_equal(stat(dir, &st), -1);
@@ -343,7 +344,8 @@ static void create_is_all_or_nothing(void **state) {
    * has none): the child is removed and the parent's controllers put back. */
   put("cgroup.subtree_control", "\n");
   child = NULL;
-  assert_status(LAL_ENOENT, lal_cgroup_create(g, "half", LAL_CG_THREADED, LAL_CG_CPU, &child));
+  assert_status(LAL_ENOENT,
+                lal_cgroup_create(g, "half", LAL_CGROUP_THREADED, LAL_CGROUP_CPU, &child));
   assert_null(child);
   snprintf(dir, sizeof dir, "%s/half", fake);
   assert_int_equal(stat(dir, &st), -1);
@@ -395,16 +397,16 @@ static int real_group_round_trip(char *msg, size_t size) {
   CHECK(lal_cgroup_open(NULL, &home) == LAL_OK);
   last = home;
   lal_cgroup_info info = LAL_CGROUP_INFO_INIT;
-  CHECK(lal_cgroup_info_get(home, &info) == LAL_OK);
+  CHECK(lal_cgroup_get_info(home, &info) == LAL_OK);
   char name[32];
   snprintf(name, sizeof name, "lal-test-%d", (int)getpid());
   CHECK(lal_cgroup_create(home, name, 0, 0, &p) == LAL_OK);
   last = p;
   CHECK(lal_cgroup_move_process(p, 0) == LAL_OK);
   lal_cgroup_info pinfo = LAL_CGROUP_INFO_INIT;
-  CHECK(lal_cgroup_info_get(p, &pinfo) == LAL_OK);
+  CHECK(lal_cgroup_get_info(p, &pinfo) == LAL_OK);
   CHECK(task_in((int)getpid(), pinfo.path));
-  CHECK(lal_cgroup_create(p, "threads", LAL_CG_THREADED, 0, &t) == LAL_OK);
+  CHECK(lal_cgroup_create(p, "threads", LAL_CGROUP_THREADED, 0, &t) == LAL_OK);
   last = t;
   helper h = {0};
   pthread_t th;
@@ -413,7 +415,7 @@ static int real_group_round_trip(char *msg, size_t size) {
     usleep(100);
   int moved = lal_cgroup_move_thread(t, h.tid);
   lal_cgroup_info tinfo = LAL_CGROUP_INFO_INIT;
-  lal_cgroup_info_get(t, &tinfo);
+  lal_cgroup_get_info(t, &tinfo);
   int inside = task_in(h.tid, tinfo.path), main_stayed = task_in((int)getpid(), pinfo.path);
   int back = lal_cgroup_move_thread(p, h.tid);
   int outside = task_in(h.tid, pinfo.path);
@@ -424,10 +426,10 @@ static int real_group_round_trip(char *msg, size_t size) {
   lal_psi psi = LAL_PSI_INIT;
   CHECK(lal_cgroup_pressure(p, LAL_PSI_CPU, &psi) == LAL_OK);
   lal_cgroup_cpu_stat st = LAL_CGROUP_CPU_STAT_INIT;
-  CHECK(lal_cgroup_cpu_stat_get(p, &st) == LAL_OK && st.usage_us > 0);
+  CHECK(lal_cgroup_get_cpu_stat(p, &st) == LAL_OK && st.usage_us > 0);
   /* Without the cpu controller (a hybrid host) the setters say so. */
   int rc = lal_cgroup_set_cpu_max(p, 50000, 100000);
-  CHECK(rc == LAL_OK || (rc == LAL_ENOTSUP && !(pinfo.available & LAL_CG_CPU)));
+  CHECK(rc == LAL_OK || (rc == LAL_ENOTSUP && !(pinfo.available & LAL_CGROUP_CPU)));
   /* A group holding a process cannot go. */
   CHECK(lal_cgroup_remove(p) == LAL_EBUSY);
   CHECK(lal_cgroup_remove(t) == LAL_OK);
@@ -536,7 +538,7 @@ static void open_rejects_bad_paths(void **state) {
   assert_null(g);
   assert_string_equal(lal_cgroup_reason(NULL), "");
   lal_cgroup_info info = LAL_CGROUP_INFO_INIT;
-  assert_status(LAL_EINVAL, lal_cgroup_info_get(NULL, &info));
+  assert_status(LAL_EINVAL, lal_cgroup_get_info(NULL, &info));
 }
 
 /* A regular file where a group is expected: LAL_ENOENT as the header says,
@@ -552,9 +554,28 @@ static void open_of_a_file_is_enoent_with_its_os_error(void **state) {
   lal_cgroup_close(g);
 }
 
+/* The 0.1 spellings (lal/cgroup.h, lal/xdp.h) still link and check input. */
+static void names_of_0_1_still_work(void **state) {
+  (void)state;
+  lal_cgroup_info info = LAL_CGROUP_INFO_INIT;
+  lal_cgroup_cpu_stat stat = LAL_CGROUP_CPU_STAT_INIT;
+  assert_status(LAL_EINVAL, lal_cgroup_info_get(NULL, &info));
+  assert_status(LAL_EINVAL, lal_cgroup_cpu_stat_get(NULL, &stat));
+  assert_int_equal(LAL_CG_CPU | LAL_CG_MEMORY_MAX, LAL_CGROUP_CPU | LAL_CGROUP_MEMORY_MAX);
+  lal_cgroup *self = NULL;
+  if (lal_cgroup_open(NULL, &self) == LAL_OK) {
+    lal_cgroup_info again = LAL_CGROUP_INFO_INIT;
+    assert_status(LAL_OK, lal_cgroup_info_get(self, &info));
+    assert_status(LAL_OK, lal_cgroup_get_info(self, &again));
+    assert_string_equal(info.path, again.path);
+    lal_cgroup_close(self);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mount_and_self_path_are_found),
+      cmocka_unit_test(names_of_0_1_still_work),
       cmocka_unit_test(file_formats_parse),
       cmocka_unit_test(names_cannot_escape_the_subtree),
       cmocka_unit_test_setup_teardown(setters_write_what_the_kernel_expects, make_fake,
