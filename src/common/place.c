@@ -210,19 +210,22 @@ static int choose_domain(const plan *p, int threads, int *largest, int *largest_
   return best;
 }
 
-/* Marks the units of the most preferred class: the best core type and, with
- * PREFER_CACHE, the largest L3 within it; otherwise the fastest kind. Units
- * are sorted, so the first one is in that class. */
+/* Marks the units of the most preferred class: with PREFER_CACHE the best
+ * core type and the largest L3 within it (units are then sorted by exactly
+ * that, so the first one is in the class); otherwise the fastest kind. */
 static void mark_preferred(plan *p) {
   if (p->nunits == 0)
     return;
   const unit *best = &p->units[0];
+  int fastest = best->rank;
+  for (int i = 0; i < p->nunits; i++)
+    fastest = p->units[i].rank < fastest ? p->units[i].rank : fastest;
   for (int i = 0; i < p->nunits; i++) {
     unit *u = &p->units[i];
     if (p->flags & LAL_PLACE_PREFER_CACHE)
       u->pref = u->type == best->type && u->l3_bytes == best->l3_bytes;
     else
-      u->pref = u->rank == best->rank;
+      u->pref = u->rank == fastest;
   }
 }
 
