@@ -678,22 +678,13 @@ static void check_virtualization(ctx *c) {
   static const char why[] = "in a VM, timers and IPIs go through the hypervisor and vCPUs can "
                             "be descheduled by the host: tails the guest cannot remove";
   int vm = dl_rd(c, "/proc/cpuinfo") && strstr(c->text, " hypervisor") != NULL;
-  char path[600];
-  snprintf(path, sizeof path, "%s/.dockerenv", c->root);
-  int docker = access(path, F_OK) == 0;
-  snprintf(path, sizeof path, "%s/run/.containerenv", c->root);
-  int podman = access(path, F_OK) == 0;
-  int kube =
-      dl_rd(c, "/proc/self/cgroup") && (strstr(c->text, "kubepods") || strstr(c->text, "docker"));
-  finding *f =
-      dl_add(c, "virtualization", vm || docker || podman || kube ? DOCTOR_WARN : DOCTOR_OK, why);
-  snprintf(f->value, sizeof f->value, "%s%s%s",
+  /* The same rule as lal_query_caps' `container` (src/linux/system.c). */
+  char container[32];
+  lal__linux_container_from(c->root, container, sizeof container);
+  finding *f = dl_add(c, "virtualization", vm || container[0] ? DOCTOR_WARN : DOCTOR_OK, why);
+  snprintf(f->value, sizeof f->value, "%s%s%s%s",
            vm ? "virtual machine (CPUID hypervisor flag)" : "bare metal",
-           docker || podman || kube ? "; container " : "",
-           docker   ? "(docker)"
-           : podman ? "(podman)"
-           : kube   ? "(cgroup path)"
-                    : "");
+           container[0] ? "; container (" : "", container, container[0] ? ")" : "");
   if (f->status == DOCTOR_WARN)
     snprintf(f->fix, sizeof f->fix,
              vm ? "pin vCPUs on the host and use dedicated cores, or run on bare metal"
