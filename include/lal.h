@@ -385,6 +385,10 @@ typedef struct lal_clock_info {
   uint32_t mono_read_ps;    /* measured cost of lal_mono_ns() */
   char os_clocksource[32];  /* Linux current_clocksource; "QueryPerformanceCounter" */
   char reason[256];         /* why this source, in one line */
+  /* The OS clocksource at initialisation. lal_clock_recalibrate re-reads
+   * os_clocksource: when they differ the kernel changed its clock since (its
+   * watchdog demoting the TSC to hpet or acpi_pm is the usual case). */
+  char os_clocksource_at_init[32];
 } lal_clock_info;
 #define LAL_CLOCK_INFO_INIT LAL__SIZED_INIT(lal_clock_info)
 
@@ -403,6 +407,9 @@ LAL_API int lal_clock_get_info(lal_clock_info *info);
  * conversion starts where the old one stands at that moment, so lal_now_ns()
  * never steps, backwards or forwards; concurrent readers retry around the switch
  * (a sequence lock). Call it from a housekeeping thread, e.g. once a minute.
+ * It first re-reads the OS clocksource into lal_clock_info.os_clocksource (a
+ * change from os_clocksource_at_init is how a kernel's TSC demotion shows),
+ * whatever it then returns.
  * Returns LAL_OK; LAL_ENOTSUP when lal_now_ns() is not TSC-based; LAL_EAGAIN if
  * less than 1 s has passed since the last calibration or the pairing read was
  * disturbed (try later); LAL_ERANGE if the new frequency differs by more than

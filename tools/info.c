@@ -95,6 +95,9 @@ static void print_clock_text(const lal_clock_info *c) {
   printf("%-16slal_now_ns %.1f ns, lal_tsc %.1f ns, OS monotonic %.1f ns (%s)\n",
          "read cost:", c->now_read_ps / 1000.0, c->tsc_read_ps / 1000.0, c->mono_read_ps / 1000.0,
          c->os_clocksource);
+  if (strcmp(c->os_clocksource, c->os_clocksource_at_init) != 0)
+    printf("%-16sthe kernel changed its clocksource: %s at start, %s now\n",
+           "clocksource:", c->os_clocksource_at_init, c->os_clocksource);
 }
 
 static void json_clock(json_writer *w, const lal_clock_info *c) {
@@ -114,6 +117,7 @@ static void json_clock(json_writer *w, const lal_clock_info *c) {
   json_uint(w, "tsc_read_ps", c->tsc_read_ps);
   json_uint(w, "mono_read_ps", c->mono_read_ps);
   json_string(w, "os_clocksource", c->os_clocksource);
+  json_string(w, "os_clocksource_at_init", c->os_clocksource_at_init);
   json_object_end(w);
 }
 

@@ -113,6 +113,8 @@ static void clock_init(unsigned flags) {
   info.cpus_checked = ev.cpus_checked;
   info.has_rdtscp = ev.cpu.rdtscp;
   lal__copy_string(info.os_clocksource, sizeof info.os_clocksource, ev.os.clocksource);
+  lal__copy_string(info.os_clocksource_at_init, sizeof info.os_clocksource_at_init,
+                   ev.os.clocksource);
   lal__copy_string(info.reason, sizeof info.reason, choice.reason);
   lal__spin_unlock(&info_lock);
   lal__store_relaxed(&lal__clock.has_rdtscp, (uint32_t)ev.cpu.rdtscp);
@@ -205,6 +207,15 @@ uint64_t lal_boot_ns(void) { return lal__os_boot_ns(); }
 
 int lal_clock_recalibrate(void) {
   ensure_init(0);
+  /* The kernel may have changed its clocksource since (sysfs
+   * current_clocksource): report it, whatever happens next. */
+  lal__os_clock_facts facts;
+  lal__os_clock_facts_get(&facts);
+  if (facts.clocksource[0]) {
+    lal__spin_lock(&info_lock);
+    lal__copy_string(info.os_clocksource, sizeof info.os_clocksource, facts.clocksource);
+    lal__spin_unlock(&info_lock);
+  }
   if (lal__load_acquire(&lal__clock.mode) != LAL_CLOCK_SOURCE_TSC)
     return LAL_ENOTSUP;
   if (!lal__spin_trylock(&writer))

@@ -61,4 +61,6 @@ void lal__linux_clock_facts_from(const char *root, lal__os_clock_facts *f) {
   }
 }
 
-void lal__os_clock_facts_get(lal__os_clock_facts *f) { lal__linux_clock_facts_from("", f); }
+void lal__os_clock_facts_get(lal__os_clock_facts *f) {
+  lal__linux_clock_facts_from(lal__linux_root(), f);
+}

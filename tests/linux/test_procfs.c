@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* /proc and /sys parsing, replayed from recorded trees under tests/data/linux. */
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lal_test.h"
 #include "lal_internal.h"
@@ -137,6 +140,46 @@ static void query_caps_replays_a_recorded_machine(void **state) {
   assert_string_equal(lal__linux_root(), "");
 }
 
+/* A kernel that demotes its clocksource after lal started (the TSC watchdog
+ * switching to hpet): lal_clock_recalibrate re-reads it and reports both. */
+static void recalibrate_reports_a_clocksource_change(void **state) {
+  (void)state;
+  lal_clock_info before = LAL_CLOCK_INFO_INIT, after = LAL_CLOCK_INFO_INIT;
+  assert_status(LAL_OK, lal_clock_get_info(&before)); /* initialises on the live system */
+  if (strcmp(before.os_clocksource_at_init, "hpet") == 0)
+    LAL_SKIP("this machine already runs on hpet: no demotion to fake");
+  char root[] = "/tmp/lal-cs-XXXXXX", path[256];
+  assert_non_null(mkdtemp(root));
+  const char *dirs[] = {"/sys", "/sys/devices", "/sys/devices/system",
+                        "/sys/devices/system/clocksource",
+                        "/sys/devices/system/clocksource/clocksource0"};
+  for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+    snprintf(path, sizeof path, "%s%s", root, dirs[i]);
+    assert_int_equal(mkdir(path, 0755), 0);
+  }
+  snprintf(path, sizeof path, "%s%s/current_clocksource", root, dirs[4]);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("hpet\n", f);
+  fclose(f);
+  lal__linux_set_root(root);
+  lal_clock_recalibrate(); /* any status: the re-read happens first */
+  lal__linux_set_root(NULL);
+  assert_status(LAL_OK, lal_clock_get_info(&after));
+  assert_string_equal(after.os_clocksource, "hpet");
+  assert_string_equal(after.os_clocksource_at_init, before.os_clocksource_at_init);
+  /* Back on the live system, the live source again. */
+  lal_clock_recalibrate();
+  assert_status(LAL_OK, lal_clock_get_info(&after));
+  assert_string_equal(after.os_clocksource, before.os_clocksource_at_init);
+  unlink(path);
+  for (int i = (int)(sizeof dirs / sizeof *dirs) - 1; i >= 0; i--) {
+    snprintf(path, sizeof path, "%s%s", root, dirs[i]);
+    rmdir(path);
+  }
+  rmdir(root);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(meminfo_values_scale_kilobytes_to_bytes),
@@ -146,6 +189,7 @@ int main(void) {
       cmocka_unit_test(read_text_reports_missing_files_and_truncates),
       cmocka_unit_test(smaps_sums_the_mappings_of_a_range),
       cmocka_unit_test(query_caps_replays_a_recorded_machine),
+      cmocka_unit_test(recalibrate_reports_a_clocksource_change),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
