@@ -393,7 +393,7 @@ typedef struct lal_clock_info {
 #define LAL_CLOCK_INFO_INIT LAL__SIZED_INIT(lal_clock_info)
 
 /*
- * lal_clock_info: fills *info (initialising the clock if needed).
+ * lal_clock_get_info: fills *info (initialising the clock if needed).
  * Returns LAL_OK; LAL_EINVAL if info is NULL or info->size is too small (< the
  * reason field's end) or > 4096. Cost: a copy; the read costs were measured once
  * at initialisation.
