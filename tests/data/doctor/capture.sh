@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Records the /proc and /sys files `lal doctor` reads into DIR, so its checks
 # can be replayed on another machine (tests/linux/test_doctor.c).
 #   bash tests/data/doctor/capture.sh DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Writes the three machines of tests/data/doctor that this project cannot
 # record itself, file by file, in the format `capture.sh` records:
 #   rt-box     a tuned realtime box: PREEMPT_RT, CPUs 2-7 isolated with

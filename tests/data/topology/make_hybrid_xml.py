@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes hybrid-8p16e.xml: a recorded-style hwloc 2 XML topology of a hybrid
 desktop (Raptor Lake i9-13900K shape) that hwloc's synthetic backend cannot
 express: 8 P-cores with SMT (Linux CPUs 0-15, siblings adjacent, a private 2 MiB
