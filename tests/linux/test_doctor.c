@@ -12,6 +12,7 @@
 
 #include "doctor.h"
 #include "json_writer.h"
+#include "fake_tree.h"
 #include "lal_test.h"
 
 #define DOCTOR_DIR LAL_TEST_DATA_DIR "/doctor/"
@@ -237,39 +238,19 @@ static void an_empty_tree_is_all_unknown_not_a_crash(void **state) {
 
 /* ---- trees mutated the way a fuzzer (or a hostile recording) would */
 
-/* Writes root/rel, making its directories. */
-static void put(const char *root, const char *rel, const char *text, size_t len) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s%s", root, rel);
-  for (char *slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-    *slash = '\0';
-    mkdir(path, 0755);
-    *slash = '/';
-  }
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(text, 1, len, f), len);
-  fclose(f);
-}
-#define PUT(root, rel, text) put(root, rel, text, sizeof text - 1)
-
 static char tmp[64];
 static char root[128];
 
 static int make_tree(void **state) {
   (void)state;
-  snprintf(tmp, sizeof tmp, "/tmp/lal-doctor-XXXXXX");
-  if (!mkdtemp(tmp))
-    return -1;
+  fake_tree_make(tmp, sizeof tmp);
   snprintf(root, sizeof root, "%s/root", tmp);
   return mkdir(root, 0755);
 }
 
 static int remove_tree(void **state) {
   (void)state;
-  char cmd[160];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-  return system(cmd);
+  return fake_tree_remove(tmp);
 }
 
 /* A FIFO with no writer used to block the doctor in open(2) forever; a
@@ -279,20 +260,21 @@ static void hostile_tree_is_read_safely(void **state) {
   (void)state;
   char fifo[256];
   snprintf(fifo, sizeof fifo, "%s/proc/cmdline", root);
-  PUT(root, "/proc/version", "Linux version 6.1\n");
+  FAKE_TREE_PUT(root, "/proc/version", "Linux version 6.1\n");
   assert_int_equal(mkfifo(fifo, 0600), 0);
   static char every_other[LAL_CPUSET_FORMAT_MAX]; /* 1,024 CPUs: 0,2,4,...,2046 */
   size_t used = 0;
   for (int cpu = 0; cpu < LAL_CPUSET_MAX; cpu += 2)
     used += (size_t)snprintf(every_other + used, sizeof every_other - used, "%s%d", cpu ? "," : "",
                              cpu);
-  put(root, "/sys/devices/system/cpu/isolated", every_other, used);
-  PUT(root, "/proc/self/mountinfo", "30 1 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
-  PUT(root, "/proc/self/cgroup", "0::/../../../../outside\n");
-  PUT(root, "/sys/fs/cgroup/cgroup.controllers", "cpu\n");
+  fake_tree_put(root, "/sys/devices/system/cpu/isolated", every_other, used);
+  FAKE_TREE_PUT(root, "/proc/self/mountinfo",
+                "30 1 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
+  FAKE_TREE_PUT(root, "/proc/self/cgroup", "0::/../../../../outside\n");
+  FAKE_TREE_PUT(root, "/sys/fs/cgroup/cgroup.controllers", "cpu\n");
   char outside[160];
   snprintf(outside, sizeof outside, "%s", tmp); /* root/.. */
-  PUT(outside, "/outside/cpu.max", "50000 100000\n");
+  FAKE_TREE_PUT(outside, "/outside/cpu.max", "50000 100000\n");
   alarm(60); /* a hang fails the test instead of waiting for ctest's timeout */
   finding f[DOCTOR_MAX_FINDINGS];
   int n = doctor_run(root, f, DOCTOR_MAX_FINDINGS);

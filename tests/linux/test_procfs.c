@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* /proc and /sys parsing, replayed from recorded trees under tests/data/linux. */
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "fake_tree.h"
 #include "lal_test.h"
 #include "lal_internal.h"
 #include "procfs.h"
@@ -148,20 +146,9 @@ static void recalibrate_reports_a_clocksource_change(void **state) {
   assert_status(LAL_OK, lal_clock_get_info(&before)); /* initialises on the live system */
   if (strcmp(before.os_clocksource_at_init, "hpet") == 0)
     LAL_SKIP("this machine already runs on hpet: no demotion to fake");
-  char root[] = "/tmp/lal-cs-XXXXXX", path[256];
-  assert_non_null(mkdtemp(root));
-  const char *dirs[] = {"/sys", "/sys/devices", "/sys/devices/system",
-                        "/sys/devices/system/clocksource",
-                        "/sys/devices/system/clocksource/clocksource0"};
-  for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-    snprintf(path, sizeof path, "%s%s", root, dirs[i]);
-    assert_int_equal(mkdir(path, 0755), 0);
-  }
-  snprintf(path, sizeof path, "%s%s/current_clocksource", root, dirs[4]);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs("hpet\n", f);
-  fclose(f);
+  char root[64];
+  fake_tree_make(root, sizeof root);
+  FAKE_TREE_PUT(root, "/sys/devices/system/clocksource/clocksource0/current_clocksource", "hpet\n");
   lal__linux_set_root(root);
   lal_clock_recalibrate(); /* any status: the re-read happens first */
   lal__linux_set_root(NULL);
@@ -172,12 +159,7 @@ static void recalibrate_reports_a_clocksource_change(void **state) {
   lal_clock_recalibrate();
   assert_status(LAL_OK, lal_clock_get_info(&after));
   assert_string_equal(after.os_clocksource, before.os_clocksource_at_init);
-  unlink(path);
-  for (int i = (int)(sizeof dirs / sizeof *dirs) - 1; i >= 0; i--) {
-    snprintf(path, sizeof path, "%s%s", root, dirs[i]);
-    rmdir(path);
-  }
-  rmdir(root);
+  assert_int_equal(fake_tree_remove(root), 0);
 }
 
 int main(void) {

@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Topology and lal_place on machines we do not have: hwloc XML recordings in
  * tests/data/topology (see its README for how each was made). */
-#include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+#include "fake_tree.h"
 #include "topology_expect.h"
 #include "topology_linux.h"
 
@@ -222,37 +219,19 @@ static void x3d_dual_ccd_cache_versus_clock(void **state) {
  * (its device name has a ':', which a Windows checkout of the repo refuses). */
 static void x3d_mode_is_reported(void **state) {
   (void)state;
-  char root[] = "/tmp/lal-x3d-XXXXXX", path[256];
-  assert_non_null(mkdtemp(root));
-  const char *dirs[] = {"/sys",
-                        "/sys/bus",
-                        "/sys/bus/platform",
-                        "/sys/bus/platform/drivers",
-                        "/sys/bus/platform/drivers/amd_x3d_vcache",
-                        "/sys/bus/platform/drivers/amd_x3d_vcache/AMDI0101:00"};
-  for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-    snprintf(path, sizeof path, "%s%s", root, dirs[i]);
-    assert_int_equal(mkdir(path, 0755), 0);
-  }
-  snprintf(path, sizeof path, "%s%s/amd_x3d_mode", root, dirs[5]);
+  char root[64];
+  fake_tree_make(root, sizeof root);
+  const char *mode_file = "/sys/bus/platform/drivers/amd_x3d_vcache/AMDI0101:00/amd_x3d_mode";
   const char *modes[] = {"cache\n", "frequency\n", "bogus\n"}, *want[] = {"cache", "frequency", ""};
   for (int m = 0; m < 3; m++) {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(modes[m], f);
-    fclose(f);
+    fake_tree_put(root, mode_file, modes[m], strlen(modes[m]));
     LOAD_OR_SKIP(t, "x3d-2ccd.xml", root);
     lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
     assert_status(LAL_OK, lal_topology_get_info(t, &info));
     assert_string_equal(info.amd_x3d_mode, want[m]);
     lal_topology_free(t);
   }
-  unlink(path);
-  for (int i = (int)(sizeof dirs / sizeof *dirs) - 1; i >= 0; i--) {
-    snprintf(path, sizeof path, "%s%s", root, dirs[i]);
-    rmdir(path);
-  }
-  rmdir(root);
+  assert_int_equal(fake_tree_remove(root), 0);
 }
 
 static void x3d_single_ccd(void **state) {
