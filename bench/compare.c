@@ -571,39 +571,22 @@ static void compare_single_measurements(const json_value *ra, const json_value *
 
 /* core_to_core pairs collected for the heatmaps (p50 of each side). */
 typedef struct heat_list {
-  int *i, *j;
-  double *a, *b;
+  heat_cell *cells;
   size_t n, cap;
   char unit[64];
 } heat_list;
 
-static void heat_add(heat_list *h, int i, int j, double a, double b, const char *unit) {
+static void heat_add(heat_list *h, const heat_cell *cell, const char *unit) {
   if (h->n == h->cap) {
     size_t cap = h->cap ? 2 * h->cap : 64;
-    int *ni = realloc(h->i, cap * sizeof *ni);
-    if (ni)
-      h->i = ni;
-    int *nj = realloc(h->j, cap * sizeof *nj);
-    if (nj)
-      h->j = nj;
-    double *na = realloc(h->a, cap * sizeof *na);
-    if (na)
-      h->a = na;
-    double *nb = realloc(h->b, cap * sizeof *nb);
-    if (nb)
-      h->b = nb;
-    if (!ni || !nj || !na || !nb)
+    heat_cell *grown = realloc(h->cells, cap * sizeof *grown);
+    if (!grown)
       return; /* out of memory: the pair is left out of the heatmaps */
+    h->cells = grown;
     h->cap = cap;
   }
-  h->i[h->n] = i, h->j[h->n] = j, h->a[h->n] = a, h->b[h->n] = b;
-  h->n++;
+  h->cells[h->n++] = *cell;
   snprintf(h->unit, sizeof h->unit, "%s", unit);
-}
-
-static void heat_free(heat_list *h) {
-  free(h->i), free(h->j), free(h->a), free(h->b);
-  memset(h, 0, sizeof *h);
 }
 
 int compare_texts(const char *a_text, const char *b_text, const compare_opts *opts, FILE *out,
@@ -666,8 +649,8 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
                                  &status, compared, &row);
     if (cell) {
       row.index = -1;
-      heat_add(&heat, ci, cj, json_get_number(sa, "p50", 0), json_get_number(sb, "p50", 0),
-               json_get_string(sb, "unit", ""));
+      heat_cell c = {ci, cj, json_get_number(sa, "p50", 0), json_get_number(sb, "p50", 0)};
+      heat_add(&heat, &c, json_get_string(sb, "unit", ""));
     }
     compared++;
     verdicts[verdict]++;
@@ -719,8 +702,8 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
                           : "no series with enough samples for the gate percentile");
   summary_sort(&sum);
   if (opts->html)
-    html_heatmaps(opts->html, heat.i, heat.j, heat.a, heat.b, heat.n, heat.unit);
-  heat_free(&heat);
+    html_heatmaps(opts->html, heat.cells, heat.n, heat.unit);
+  free(heat.cells);
   if (opts->html) {
     html_summary_begin(opts->html, percentiles[gate]);
     for (size_t i = 0; i < sum.n; i++) {

@@ -360,16 +360,20 @@ void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
 void html_series_end(FILE *f) { fputs("</section>\n", f); }
 
 /* The background of a heatmap cell: t in 0..1 from green through yellow to red. */
-static void heat_cell(FILE *f, double t, const char *text) {
+static void heat_cell_td(FILE *f, double t, const char *text) {
   t = t < 0 ? 0 : t > 1 ? 1 : t;
   fprintf(f, "<td style=\"background:hsl(%.0f,70%%,80%%)\">", 120.0 * (1 - t));
   escape(f, text);
   fputs("</td>", f);
 }
 
-static void heat_table(FILE *f, const char *caption, const int *cpus, int ncpu, const int *cpu_i,
-                       const int *cpu_j, const double *v, size_t n, const char *unit, double lo,
-                       double hi, int ratio) {
+enum { HEAT_A, HEAT_B, HEAT_RATIO };
+
+/* One table over the CPUs: A's, B's or B/A's value in each pair's two cells. */
+static void heat_table(FILE *f, const char *caption, const int *cpus, int ncpu,
+                       const heat_cell *cells, size_t n, const char *unit, double lo, double hi,
+                       int which) {
+  int ratio = which == HEAT_RATIO;
   fputs("<table class=\"heat\"><caption>", f);
   escape(f, caption);
   fputs("</caption><tr><th></th>", f);
@@ -379,37 +383,38 @@ static void heat_table(FILE *f, const char *caption, const int *cpus, int ncpu, 
   for (int r = 0; r < ncpu; r++) {
     fprintf(f, "<tr><th>%d</th>", cpus[r]);
     for (int c = 0; c < ncpu; c++) {
-      size_t k = 0;
-      while (k < n && !((cpu_i[k] == cpus[r] && cpu_j[k] == cpus[c]) ||
-                        (cpu_i[k] == cpus[c] && cpu_j[k] == cpus[r])))
-        k++;
-      if (k == n) {
+      const heat_cell *k = NULL;
+      for (size_t i = 0; i < n && !k; i++)
+        if ((cells[i].cpu_i == cpus[r] && cells[i].cpu_j == cpus[c]) ||
+            (cells[i].cpu_i == cpus[c] && cells[i].cpu_j == cpus[r]))
+          k = &cells[i];
+      if (!k) {
         fputs("<td></td>", f);
         continue;
       }
+      double v = ratio ? (k->a > 0 ? k->b / k->a : 1) : which == HEAT_A ? k->a : k->b;
       char text[32];
       if (ratio)
-        snprintf(text, sizeof text, "%.2f", v[k]);
+        snprintf(text, sizeof text, "%.2f", v);
       else
-        time_format(text, sizeof text, v[k], unit);
+        time_format(text, sizeof text, v, unit);
       /* ratios: 1 is yellow, 0.5 green, 2 red (log scale); values: min..max */
-      double t = ratio ? 0.5 + log2(v[k] > 0 ? v[k] : 1) / 2
-                       : (hi > lo ? (log(v[k] > 0 ? v[k] : 1) - log(lo)) / (log(hi) - log(lo)) : 0);
-      heat_cell(f, t, text);
+      double t = ratio ? 0.5 + log2(v > 0 ? v : 1) / 2
+                       : (hi > lo ? (log(v > 0 ? v : 1) - log(lo)) / (log(hi) - log(lo)) : 0);
+      heat_cell_td(f, t, text);
     }
     fputs("</tr>\n", f);
   }
   fputs("</table>\n", f);
 }
 
-void html_heatmaps(FILE *f, const int *cpu_i, const int *cpu_j, const double *a, const double *b,
-                   size_t n, const char *unit) {
+void html_heatmaps(FILE *f, const heat_cell *cells, size_t n, const char *unit) {
   if (n == 0)
     return;
   /* The CPUs that appear, in increasing order. */
   int cpus[256], ncpu = 0;
   for (size_t k = 0; k < 2 * n && ncpu < 256; k++) {
-    int c = k < n ? cpu_i[k] : cpu_j[k - n], seen = 0;
+    int c = k < n ? cells[k].cpu_i : cells[k - n].cpu_j, seen = 0;
     for (int i = 0; i < ncpu; i++)
       seen |= cpus[i] == c;
     if (!seen)
@@ -421,27 +426,22 @@ void html_heatmaps(FILE *f, const int *cpu_i, const int *cpu_j, const double *a,
       cpus[j] = cpus[j - 1];
       cpus[j - 1] = t;
     }
-  double lo = 0, hi = 0, *ratio = malloc(n * sizeof *ratio);
-  if (!ratio)
-    return;
-  for (size_t k = 0; k < n; k++) {
-    ratio[k] = a[k] > 0 ? b[k] / a[k] : 1;
+  double lo = 0, hi = 0; /* one colour scale for A and B */
+  for (size_t k = 0; k < n; k++)
     for (int s = 0; s < 2; s++) {
-      double v = s ? b[k] : a[k];
+      double v = s ? cells[k].b : cells[k].a;
       if (v > 0 && (lo == 0 || v < lo))
         lo = v;
       if (v > hi)
         hi = v;
     }
-  }
   fputs("<section class=\"series\" id=\"core-to-core\"><h3>core_to_core: cache-line transfer "
         "between every pair of CPUs, p50</h3>\n<div class=\"plots\">\n",
         f);
-  heat_table(f, "A", cpus, ncpu, cpu_i, cpu_j, a, n, unit, lo, hi, 0);
-  heat_table(f, "B", cpus, ncpu, cpu_i, cpu_j, b, n, unit, lo, hi, 0);
-  heat_table(f, "B/A", cpus, ncpu, cpu_i, cpu_j, ratio, n, unit, lo, hi, 1);
+  heat_table(f, "A", cpus, ncpu, cells, n, unit, lo, hi, HEAT_A);
+  heat_table(f, "B", cpus, ncpu, cells, n, unit, lo, hi, HEAT_B);
+  heat_table(f, "B/A", cpus, ncpu, cells, n, unit, lo, hi, HEAT_RATIO);
   fputs("</div></section>\n", f);
-  free(ratio);
 }
 
 void html_note(FILE *f, const char *text) {

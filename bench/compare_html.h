@@ -28,8 +28,11 @@ void html_plot(FILE *f, const char *title, const char *unit, const double *a_lo,
 void html_series_end(FILE *f);
 /* core_to_core as three CPU x CPU heatmaps (A, B and B/A of the p50 of each
  * pair) in one section, "core-to-core", instead of a section per pair. */
-void html_heatmaps(FILE *f, const int *cpu_i, const int *cpu_j, const double *a, const double *b,
-                   size_t n, const char *unit);
+typedef struct heat_cell {
+  int cpu_i, cpu_j; /* the pair */
+  double a, b;      /* each side's p50 */
+} heat_cell;
+void html_heatmaps(FILE *f, const heat_cell *cells, size_t n, const char *unit);
 /* A line of text outside a series ("only in A"). */
 void html_note(FILE *f, const char *text);
 /* The summary table (shown at the top, under the gate box): one row per
