@@ -93,6 +93,11 @@ void bench_emit_series(json_writer *jw, const char *workload_name, const char *s
                        int nparams, const histogram *h);
 /* What a series may carry beyond its distribution. */
 struct bench_where;
+/* cyclictest's loop on the calling thread: absolute sleeps every period_ns;
+ * past the first 10 (warm-up) each lateness goes to h and its CPU to where;
+ * a thread that fell behind starts again from now, as cyclictest does. */
+void bench_periodic_wakeups(int iterations, uint64_t period_ns, histogram *h,
+                            struct bench_where *where);
 typedef struct bench_extra {
   const struct bench_where *where; /* "ran_on": where the thread woke (where.h); NULL: none */
   double cpu_pct; /* "cpu_pct": CPU time / wall time of the measured calls; < 0: none */

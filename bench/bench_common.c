@@ -164,6 +164,22 @@ void bench_emit_series_ex(json_writer *jw, const char *workload_name, const char
   json_object_end(jw);
 }
 
+void bench_periodic_wakeups(int iterations, uint64_t period_ns, histogram *h, bench_where *where) {
+  uint64_t next = lal_now_ns() + period_ns;
+  for (int i = 0; i < iterations; i++) {
+    lal_sleep_until(next, 0);
+    uint64_t late = lal_now_ns() - next;
+    if (i >= 10) {
+      hist_record(h, late);
+      where_record(where);
+    }
+    next += period_ns;
+    uint64_t now = lal_now_ns();
+    if (next < now)
+      next = now + period_ns;
+  }
+}
+
 void bench_print(const char *series, const char *unit, const histogram *h) {
   /* Each value in its own scaled time unit: 9.38 ns, 74.5 us, 3.47 ms. */
   char v[5][24];

@@ -41,19 +41,7 @@ static int hog(void *arg) {
 
 static int periodic(void *arg) {
   contended_job *j = arg;
-  uint64_t next = lal_now_ns() + PERIOD_NS;
-  for (int i = 0; i < j->iterations; i++) {
-    lal_sleep_until(next, 0);
-    uint64_t late = lal_now_ns() - next;
-    if (i >= 10) {
-      hist_record(j->h, late);
-      where_record(j->where);
-    }
-    next += PERIOD_NS;
-    uint64_t now = lal_now_ns();
-    if (next < now) /* fell behind: start again from now, as cyclictest does */
-      next = now + PERIOD_NS;
-  }
+  bench_periodic_wakeups(j->iterations, PERIOD_NS, j->h, j->where);
   return 0;
 }
 

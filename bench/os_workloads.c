@@ -65,19 +65,7 @@ typedef struct wake_job {
 
 static int wake_loop(void *arg) {
   wake_job *j = arg;
-  uint64_t next = lal_now_ns() + 1000000;
-  for (int i = 0; i < j->iterations; i++) {
-    lal_sleep_until(next, 0);
-    uint64_t late = lal_now_ns() - next;
-    if (i >= 10) {
-      hist_record(j->h, late);
-      where_record(j->where);
-    }
-    next += 1000000;
-    uint64_t now = lal_now_ns();
-    if (next < now) /* fell behind: start again from now, as cyclictest does */
-      next = now + 1000000;
-  }
+  bench_periodic_wakeups(j->iterations, 1000000, j->h, j->where);
   return 0;
 }
 

@@ -17,6 +17,20 @@ void where_from_pacer(bench_where *w, const lal_pacer_stats *st) {
       w->waits[st->cpu[i]] = st->cpu_waits[i];
 }
 
+/* The machine's CPU kinds, loaded once for the whole run (hwloc reads sysfs:
+ * about a millisecond, and every series would otherwise pay it again). NULL
+ * where no topology loads. Kept for the process's life. */
+static const lal_topology *kinds_topology(void) {
+  static lal_topology *t;
+  static int tried;
+  if (!tried) {
+    tried = 1;
+    if (lal_topology_load(&t) != LAL_OK)
+      t = NULL;
+  }
+  return t;
+}
+
 void where_emit(json_writer *jw, const bench_where *w) {
   json_object_begin(jw, "ran_on");
   json_uint(jw, "migrations", w->migrations);
@@ -29,8 +43,8 @@ void where_emit(json_writer *jw, const bench_where *w) {
       json_array_end(jw);
     }
   json_array_end(jw);
-  lal_topology *t = NULL;
-  if (lal_topology_load(&t) == LAL_OK) {
+  const lal_topology *t = kinds_topology();
+  if (t) {
     lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
     lal_topology_get_info(t, &info);
     json_array_begin(jw, "kinds");
@@ -48,7 +62,6 @@ void where_emit(json_writer *jw, const bench_where *w) {
       json_object_end(jw);
     }
     json_array_end(jw);
-    lal_topology_free(t);
   }
   json_object_end(jw);
 }
