@@ -204,8 +204,10 @@ static void list_add(text_list *t, const char *text) {
 
 /* The fields of two objects (a fingerprint, a series' params) in order: A's,
  * then those only B has, except `skip`. Calls fn for each with both values as
- * text; returns how many differ, and counts them all in *total if given. */
-typedef void (*field_fn)(void *ctx, const char *key, const char *a, const char *b, int differs);
+ * text ("(absent)" for a missing one) and `only`: 0 on both sides, 1 only in A,
+ * 2 only in B; returns how many differ, and counts them all in *total if given. */
+typedef void (*field_fn)(void *ctx, const char *key, const char *a, const char *b, int differs,
+                         int only);
 
 static int walk_fields(const json_value *oa, const json_value *ob, const char *skip, int *total,
                        field_fn fn, void *ctx) {
@@ -223,7 +225,7 @@ static int walk_fields(const json_value *oa, const json_value *ob, const char *s
       differing += differs;
       if (total)
         ++*total;
-      fn(ctx, x->keys[i], side ? vy : vx, side ? vx : vy, differs);
+      fn(ctx, x->keys[i], side ? vy : vx, side ? vx : vy, differs, other ? 0 : side + 1);
     }
   }
   return differing;
@@ -238,24 +240,25 @@ typedef struct env_ctx {
   int folded;
 } env_ctx;
 
-static int one_os_check(env_ctx *e, const char *key, const char *a, const char *b) {
-  int a_absent = strcmp(a, "(absent)") == 0, b_absent = strcmp(b, "(absent)") == 0;
-  if (strncmp(key, "tuning_", 7) != 0 || a_absent == b_absent)
+static int one_os_check(env_ctx *e, const char *key, int only) {
+  if (strncmp(key, "tuning_", 7) != 0 || only == 0)
     return 0;
-  list_add(&e->only[a_absent ? 1 : 0], key + 7);
+  list_add(&e->only[only - 1], key + 7);
   e->folded++;
   return 1;
 }
 
-static void env_warn(void *ctx, const char *key, const char *a, const char *b, int differs) {
+static void env_warn(void *ctx, const char *key, const char *a, const char *b, int differs,
+                     int only) {
   env_ctx *e = ctx;
-  if (differs && !one_os_check(e, key, a, b))
+  if (differs && !one_os_check(e, key, only))
     fprintf(e->f, "warning: fingerprint %s differs: A %s, B %s\n", key, a, b);
 }
 
-static void env_html_row(void *ctx, const char *key, const char *a, const char *b, int differs) {
+static void env_html_row(void *ctx, const char *key, const char *a, const char *b, int differs,
+                         int only) {
   env_ctx *e = ctx;
-  if (!one_os_check(e, key, a, b))
+  if (!one_os_check(e, key, only))
     html_env_row(e->f, key, a, b, differs);
 }
 
@@ -365,7 +368,9 @@ static int compare_runs(const json_value *a, const json_value *b, const compare_
   return n;
 }
 
-static void param_append(void *ctx, const char *key, const char *a, const char *b, int differs) {
+static void param_append(void *ctx, const char *key, const char *a, const char *b, int differs,
+                         int only) {
+  (void)only; /* a parameter on one side only differs like any other */
   text_list *t = ctx;
   if (!differs)
     return;
