@@ -796,17 +796,25 @@ LAL_API int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cp
 
 /*
  * lal_thread_set_affinity: restricts the calling thread to *set. Linux:
- * sched_setaffinity(2). Windows: SetThreadGroupAffinity when the set lies in one
- * processor group (hard affinity); a set spanning groups becomes the thread's
- * selected CPU sets (SetThreadSelectedCpuSets, Windows 10+: the scheduler keeps
- * the thread on them unless they are all busy, the only multi-group thread
- * affinity Windows has), LAL_ENOTSUP where the OS has no CPU sets.
+ * sched_setaffinity(2). Windows: a set in one processor group is hard
+ * affinity (SetThreadGroupAffinity; on Windows 11 / Server 2022 this also
+ * confines a thread that spanned every group, and nothing widens it again).
+ * A set spanning groups needs a thread that spans them (Windows 11, never
+ * confined): it becomes the thread's selected CPU sets
+ * (SetThreadSelectedCpuSets: the scheduler keeps the thread on them unless
+ * they are all busy), or no selection when it is every CPU the thread may
+ * use. Before Windows 11, or once confined, Windows would ignore the other
+ * groups: LAL_ENOTSUP, nothing changed.
  * Returns LAL_OK; LAL_EINVAL if set is NULL or empty or holds a CPU this process
- * may not run on (absent, offline, outside its cgroup cpuset or processor
- * groups) — nothing is changed (Linux would silently drop such CPUs: lal checks
- * the kernel's answer and puts the old mask back). Cost: one or two syscalls.
- * lal_thread_get_affinity: the calling thread's CPUs (on Windows the group
- * affinity, or the selected CPU sets when lal set them). LAL_EINVAL if out is
+ * may not run on (absent, offline, outside its cgroup cpuset, processor
+ * groups or job) — nothing is changed (Linux would silently drop such CPUs: lal
+ * checks the kernel's answer and puts the old mask back). Cost: one or two
+ * syscalls.
+ * lal_thread_get_affinity: the CPUs the calling thread may run on. Windows:
+ * its group affinity (every group of the process for a Windows 11 thread never
+ * confined; lal cannot tell a thread confined by another library to a whole
+ * group from one never confined), cut by the CPU-set selection in force (the
+ * thread's, else the process default) where they meet. LAL_EINVAL if out is
  * NULL; otherwise only a failure of sched_getaffinity(2) /
  * GetThreadGroupAffinity (as lal_err_name maps its error), *out untouched.
  */
@@ -817,11 +825,15 @@ LAL_API int lal_thread_get_affinity(lal_cpuset *out);
  * lal_process_set_affinity: every thread of the process, and threads created
  * later. Linux: sched_setaffinity on each thread of /proc/self/task (like
  * `taskset -a -p`); if one fails, those already changed are put back. Windows:
- * SetProcessAffinityMask for a set within one group, otherwise the process
- * default CPU sets (SetProcessDefaultCpuSets, Windows 10+).
- * Same statuses as lal_thread_set_affinity.
+ * a process whose threads are in one group gets SetProcessAffinityMask, for a
+ * set in that group only (no call moves a process to another group:
+ * LAL_ENOTSUP); a process spanning groups gets the default CPU sets
+ * (SetProcessDefaultCpuSets; a thread confined to one group uses the part in
+ * its group). Same statuses as lal_thread_set_affinity.
  * lal_process_get_affinity: Linux: the union of every thread's affinity;
- * Windows: the process mask of each of its processor groups. LAL_EINVAL if out
+ * Windows: the process mask of a one-group process, or each group's active
+ * CPUs cut by the job's group masks (JobObjectGroupInformationEx), then cut by
+ * the default CPU sets where they meet. LAL_EINVAL if out
  * is NULL; otherwise only a failure reading /proc/self/task or of
  * sched_getaffinity(2) / GetProcessGroupAffinity, GetProcessAffinityMask;
  * *out untouched on failure.
@@ -1043,7 +1055,9 @@ LAL_API int lal_thread_get_priority(lal_priority_result *out);
  * a state no save could have produced (an unknown policy, FIFO priority 0, a
  * nice outside -20..19, an empty affinity) is LAL_EINVAL before any change,
  * and when a step fails the thread is put back as it was. Restore on the
- * thread that saved. LAL_EINVAL for NULL.
+ * thread that saved. LAL_EINVAL for NULL. Windows 11 with several processor
+ * groups: restoring a state that spanned groups on a thread confined since
+ * (lal_thread_set_affinity to one group) is LAL_ENOTSUP, nothing changed.
  */
 typedef struct lal_thread_state {
   lal_cpuset affinity;

@@ -1,43 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Windows affinity in lal_cpuset numbering (group * 64 + number).
- * A thread's hard affinity lives in one processor group ("Processor Groups":
- * SetThreadGroupAffinity); the only affinity spanning groups is a CPU-set
- * selection (SetThreadSelectedCpuSets / SetProcessDefaultCpuSets, Windows 10+),
- * which the scheduler treats as a strong preference. lal uses the hard form
- * whenever the set allows it.
+ * Windows affinity in lal_cpuset numbering (group * 64 + number): the OS
+ * calls behind the rules of affinity_groups.h, and the CPU-set selection
+ * (SetThreadSelectedCpuSets / SetProcessDefaultCpuSets, Windows 10+, Ids
+ * from cpusets.c).
  */
 #include <windows.h>
 
+#include "affinity_groups.h"
 #include "compat.h"
 #include "cpusets.h"
 #include "lal_internal.h"
 #include "lal_os.h"
-
-/* The group of every CPU in set, or -1 if they span several. */
-static int single_group(const lal_cpuset *set) {
-  int first = lal_cpuset_first(set), group = first / 64;
-  for (int cpu = first; cpu >= 0; cpu = lal_cpuset_next(set, cpu))
-    if (cpu / 64 != group)
-      return -1;
-  return group;
-}
-
-static KAFFINITY group_mask(const lal_cpuset *set, int group) {
-  KAFFINITY mask = 0;
-  for (int bit = 0; bit < 64; bit++)
-    if (lal_cpuset_isset(set, group * 64 + bit))
-      mask |= (KAFFINITY)1 << bit;
-  return mask;
-}
-
-/* The active processors of a group are numbered 0..count-1. */
-static KAFFINITY active_mask(int group) {
-  if (group >= GetActiveProcessorGroupCount())
-    return 0;
-  DWORD n = GetActiveProcessorCount((WORD)group);
-  return n >= 64 ? ~(KAFFINITY)0 : (((KAFFINITY)1 << n) - 1);
-}
 
 /* 1 and *out = the CPUs of h's CPU-set selection if it has one, else 0. */
 static int selected_sets(const char *get_name, HANDLE h, lal_cpuset *out) {
@@ -74,108 +48,71 @@ static int apply_sets(const char *set_name, HANDLE h, const lal_cpuset *set) {
   return rc;
 }
 
-int lal__os_thread_affinity_get(lal_cpuset *out) {
-  if (selected_sets("GetThreadSelectedCpuSets", GetCurrentThread(), out))
-    return LAL_OK;
-  GROUP_AFFINITY ga;
-  if (!GetThreadGroupAffinity(GetCurrentThread(), &ga))
-    return lal__fail_os();
-  lal_cpuset_zero(out);
-  for (int bit = 0; bit < 64; bit++)
-    if (ga.Mask >> bit & 1)
-      lal_cpuset_set(out, ga.Group * 64 + bit);
-  return LAL_OK;
+/* ---- the OS calls of affinity_groups.h */
+
+static BOOL thread_group_get(void *ctx, GROUP_AFFINITY *ga) {
+  (void)ctx;
+  return GetThreadGroupAffinity(GetCurrentThread(), ga);
 }
 
-int lal__os_thread_affinity_set(const lal_cpuset *set) {
-  int group = single_group(set);
-  if (group < 0)
-    return apply_sets("SetThreadSelectedCpuSets", GetCurrentThread(), set);
-  KAFFINITY mask = group_mask(set, group);
-  if ((mask & ~active_mask(group)) != 0)
-    return LAL_EINVAL; /* absent or inactive processors */
-  GROUP_AFFINITY ga;
-  ZeroMemory(&ga, sizeof ga);
-  ga.Group = (WORD)group;
-  ga.Mask = mask;
-  /* Fails with ERROR_INVALID_PARAMETER, changing nothing, outside the
-   * process's affinity ("SetThreadGroupAffinity"). */
-  if (!SetThreadGroupAffinity(GetCurrentThread(), &ga, NULL))
-    return lal__fail_os();
-  /* A CPU-set selection made earlier would still steer the thread: drop it. */
-  apply_sets("SetThreadSelectedCpuSets", GetCurrentThread(), NULL);
-  return LAL_OK;
+static BOOL thread_group_set(void *ctx, const GROUP_AFFINITY *ga) {
+  (void)ctx;
+  return SetThreadGroupAffinity(GetCurrentThread(), ga, NULL);
 }
 
-/* The processor groups the process's threads are in. Wine 8 stubs
- * GetProcessGroupAffinity (ERROR_CALL_NOT_IMPLEMENTED) and has one group: the
- * calling thread's group is then the process's. */
-static int process_groups(USHORT groups[64], USHORT *count) {
-  *count = 64;
+/* Windows has no query for "confined to one group": lal remembers its own
+ * SetThreadGroupAffinity per thread. */
+static LAL__THREAD_LOCAL int confined_by_lal;
+static int thread_confined(void *ctx) {
+  (void)ctx;
+  return confined_by_lal;
+}
+static void thread_confine_mark(void *ctx) {
+  (void)ctx;
+  confined_by_lal = 1;
+}
+
+/* Wine 8 stubs GetProcessGroupAffinity (ERROR_CALL_NOT_IMPLEMENTED) and has
+ * one group: the calling thread's group is then the process's. */
+static BOOL process_groups(void *ctx, USHORT *count, USHORT *groups) {
+  (void)ctx;
   if (GetProcessGroupAffinity(GetCurrentProcess(), count, groups))
-    return LAL_OK;
+    return TRUE;
   if (GetLastError() != ERROR_CALL_NOT_IMPLEMENTED)
-    return lal__fail_os();
+    return FALSE;
   GROUP_AFFINITY ga;
   if (!GetThreadGroupAffinity(GetCurrentThread(), &ga))
-    return lal__fail_os();
+    return FALSE;
   groups[0] = ga.Group;
   *count = 1;
-  return LAL_OK;
+  return TRUE;
 }
 
-int lal__os_process_affinity_get(lal_cpuset *out) {
-  if (selected_sets("GetProcessDefaultCpuSets", GetCurrentProcess(), out))
-    return LAL_OK;
-  USHORT groups[64], count;
-  int rc = process_groups(groups, &count);
-  if (rc != LAL_OK)
-    return rc;
-  lal_cpuset_zero(out);
-  if (count == 1) {
-    DWORD_PTR process_mask, system_mask;
-    if (!GetProcessAffinityMask(GetCurrentProcess(), &process_mask, &system_mask))
-      return lal__fail_os();
-    for (int bit = 0; bit < 64; bit++)
-      if ((KAFFINITY)process_mask >> bit & 1)
-        lal_cpuset_set(out, groups[0] * 64 + bit);
-    return LAL_OK;
-  }
-  /* A process spanning groups has no per-group mask to read: each of its
-   * groups is open to it. */
-  for (USHORT i = 0; i < count; i++)
-    for (int bit = 0; bit < 64; bit++)
-      if (active_mask(groups[i]) >> bit & 1)
-        lal_cpuset_set(out, groups[i] * 64 + bit);
-  return LAL_OK;
+static BOOL process_mask_get(void *ctx, DWORD_PTR *mask) {
+  (void)ctx;
+  DWORD_PTR system_mask;
+  return GetProcessAffinityMask(GetCurrentProcess(), mask, &system_mask);
 }
 
-int lal__os_process_affinity_set(const lal_cpuset *set) {
-  int group = single_group(set);
-  USHORT groups[64], count;
-  int rc = process_groups(groups, &count);
-  if (rc != LAL_OK)
-    return rc;
-  /* SetProcessAffinityMask works on the process's one group only, and fails
-   * once its threads are spread over several. */
-  if (group >= 0 && count == 1 && groups[0] == group) {
-    KAFFINITY mask = group_mask(set, group);
-    if ((mask & ~active_mask(group)) != 0)
-      return LAL_EINVAL;
-    if (!SetProcessAffinityMask(GetCurrentProcess(), (DWORD_PTR)mask))
-      return lal__fail_os();
-    apply_sets("SetProcessDefaultCpuSets", GetCurrentProcess(), NULL);
-    return LAL_OK;
-  }
-  return apply_sets("SetProcessDefaultCpuSets", GetCurrentProcess(), set);
+static BOOL process_mask_set(void *ctx, DWORD_PTR mask) {
+  (void)ctx;
+  return SetProcessAffinityMask(GetCurrentProcess(), mask);
 }
 
-int lal__os_cpu_sets_set(int process, const lal_cpuset *set) {
-  return process ? apply_sets("SetProcessDefaultCpuSets", GetCurrentProcess(), set)
-                 : apply_sets("SetThreadSelectedCpuSets", GetCurrentThread(), set);
+/* QueryInformationJobObject(NULL, JobObjectGroupInformationEx): the group
+ * masks of the job this process is in. It fails without a job (and under
+ * Wine), which means no limit. */
+static int job_group_masks(void *ctx, GROUP_AFFINITY *out) {
+  (void)ctx;
+  DWORD bytes = 0;
+  if (!QueryInformationJobObject(NULL, LAL_JOB_OBJECT_GROUP_INFORMATION_EX, out,
+                                 (DWORD)(LAL__WIN_MAX_GROUPS * sizeof *out), &bytes))
+    return 0;
+  return (int)(bytes / sizeof *out);
 }
 
-int lal__os_cpu_sets_get(int process, lal_cpuset *out) {
+static int selection_get(void *ctx, int process, lal_cpuset *out) {
+  (void)ctx;
   const char *name = process ? "GetProcessDefaultCpuSets" : "GetThreadSelectedCpuSets";
   if (!lal__win_proc(L"kernel32.dll", name))
     return LAL_ENOTSUP;
@@ -183,6 +120,69 @@ int lal__os_cpu_sets_get(int process, lal_cpuset *out) {
     lal_cpuset_zero(out); /* no selection */
   return LAL_OK;
 }
+
+static int selection_set(void *ctx, int process, const lal_cpuset *set) {
+  (void)ctx;
+  return process ? apply_sets("SetProcessDefaultCpuSets", GetCurrentProcess(), set)
+                 : apply_sets("SetThreadSelectedCpuSets", GetCurrentThread(), set);
+}
+
+/* This machine as affinity_groups.h sees it. GetThreadSelectedCpuSetMasks
+ * exists from Windows 11 / Server 2022, the releases whose threads span
+ * groups by default: the feature, not a version number that manifests lie
+ * about. The active processors of a group are numbered 0..count-1. */
+static void machine(lal__win_affinity_os *os) {
+  ZeroMemory(os, sizeof *os);
+  os->spans_groups_by_default =
+      lal__win_proc(L"kernel32.dll", "GetThreadSelectedCpuSetMasks") != NULL;
+  os->group_count = GetActiveProcessorGroupCount();
+  if (os->group_count > LAL__WIN_MAX_GROUPS)
+    os->group_count = LAL__WIN_MAX_GROUPS;
+  for (int g = 0; g < os->group_count; g++) {
+    DWORD n = GetActiveProcessorCount((WORD)g);
+    os->active[g] = n >= 64 ? ~(KAFFINITY)0 : (((KAFFINITY)1 << n) - 1);
+  }
+  os->thread_group_get = thread_group_get;
+  os->thread_group_set = thread_group_set;
+  os->thread_confined = thread_confined;
+  os->thread_confine_mark = thread_confine_mark;
+  os->process_groups = process_groups;
+  os->process_mask_get = process_mask_get;
+  os->process_mask_set = process_mask_set;
+  os->job_group_masks = job_group_masks;
+  os->selection_get = selection_get;
+  os->selection_set = selection_set;
+}
+
+int lal__os_thread_affinity_get(lal_cpuset *out) {
+  lal__win_affinity_os os;
+  machine(&os);
+  return lal__win_thread_affinity_get(&os, out);
+}
+
+int lal__os_thread_affinity_set(const lal_cpuset *set) {
+  lal__win_affinity_os os;
+  machine(&os);
+  return lal__win_thread_affinity_set(&os, set);
+}
+
+int lal__os_process_affinity_get(lal_cpuset *out) {
+  lal__win_affinity_os os;
+  machine(&os);
+  return lal__win_process_affinity_get(&os, out);
+}
+
+int lal__os_process_affinity_set(const lal_cpuset *set) {
+  lal__win_affinity_os os;
+  machine(&os);
+  return lal__win_process_affinity_set(&os, set);
+}
+
+int lal__os_cpu_sets_set(int process, const lal_cpuset *set) {
+  return selection_set(NULL, process, set);
+}
+
+int lal__os_cpu_sets_get(int process, lal_cpuset *out) { return selection_get(NULL, process, out); }
 
 int lal__os_current_cpu(void) {
   PROCESSOR_NUMBER pn;

@@ -74,6 +74,10 @@ typedef BOOL(WINAPI *lal_set_thread_information_fn)(HANDLE, int, LPVOID, DWORD);
  * node's primary group for old callers. mingw-w64 10 lacks the name. */
 #define LAL_RELATION_NUMA_NODE_EX ((LOGICAL_PROCESSOR_RELATIONSHIP)6)
 
+/* QueryInformationJobObject class JobObjectGroupInformationEx (Windows 10+):
+ * the job's GROUP_AFFINITY per processor group. */
+#define LAL_JOB_OBJECT_GROUP_INFORMATION_EX ((JOBOBJECTINFOCLASS)14)
+
 /* SetThreadDescription / GetThreadDescription, Windows 10 1607+. */
 typedef HRESULT(WINAPI *lal_set_thread_description_fn)(HANDLE, PCWSTR);
 typedef HRESULT(WINAPI *lal_get_thread_description_fn)(HANDLE, PWSTR *);
