@@ -453,14 +453,27 @@ LAL_API int lal_sleep_ns(uint64_t ns, unsigned flags);
  */
 LAL_API int lal_timer_slack_set(uint64_t ns, uint64_t *applied_ns);
 
+/* Power-throttling policies a process can opt out of (Windows EcoQoS). */
+#define LAL_THROTTLE_EXECUTION_SPEED (1u << 0)  /* Windows 10 1709+ */
+#define LAL_THROTTLE_TIMER_RESOLUTION (1u << 1) /* Windows 11+ */
+
 /*
- * lal_power_throttling_disable: opts the process out of OS power throttling of
- * its timers and execution speed. Windows 10 1709+/11:
- * SetProcessInformation(ProcessPowerThrottling) with EXECUTION_SPEED and
- * IGNORE_TIMER_RESOLUTION (Windows 11 honours timeBeginPeriod in minimised or
- * occluded processes only then). LAL_ENOTSUP on Linux (no such policy) and on
- * Windows versions without it.
+ * lal_power_throttling_opt_out: opts the process out of the given OS power
+ * throttling policies, each where the OS has it: EXECUTION_SPEED (EcoQoS may
+ * run the process on efficient cores at low clocks) and TIMER_RESOLUTION
+ * (Windows 11 ignores the timer resolution a minimised or occluded process
+ * asked for, lal_timer_slack_set included, unless it opts out).
+ * SetProcessInformation(ProcessPowerThrottling); Windows 10 refuses the
+ * TIMER_RESOLUTION bit, and lal then applies the rest alone.
+ * *applied (may be NULL) receives the policies now opted out of, 0 on failure.
+ * Returns LAL_OK if every requested policy was applied; LAL_ENOTSUP if only
+ * some were (*applied says which) or none could be (Linux has no such
+ * policies; Windows before 10 1709); LAL_EINVAL for 0 or unknown bits,
+ * nothing changed; or the OS failure's status. Cost: one or two syscalls.
+ * lal_power_throttling_disable: the same for both policies, without the
+ * report: LAL_OK when at least EXECUTION_SPEED was applied (as in 0.1).
  */
+LAL_API int lal_power_throttling_opt_out(unsigned policies, unsigned *applied);
 LAL_API int lal_power_throttling_disable(void);
 
 /* ---------------------------------------------------------------- PM QoS */

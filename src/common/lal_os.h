@@ -56,7 +56,9 @@ void lal__os_clock_facts_get(lal__os_clock_facts *facts);
  * with the OS's best timer; may return early only on an OS failure. */
 int lal__os_sleep_until_mono(uint64_t mono_deadline_ns);
 int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns);
-int lal__os_power_throttling_disable(void);
+/* Opts out of the LAL_THROTTLE_* policies the OS has; *applied = those now
+ * opted out of. LAL_OK when at least one was applied. */
+int lal__os_power_throttling_opt_out(unsigned policies, unsigned *applied);
 
 /* ---- affinity (affinity.c), in lal_cpuset numbering */
 

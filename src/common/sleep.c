@@ -105,4 +105,24 @@ int lal_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
   return lal__os_timer_slack_set(ns, applied_ns);
 }
 
-int lal_power_throttling_disable(void) { return lal__os_power_throttling_disable(); }
+#define LAL__THROTTLE_ALL (LAL_THROTTLE_EXECUTION_SPEED | LAL_THROTTLE_TIMER_RESOLUTION)
+
+int lal_power_throttling_opt_out(unsigned policies, unsigned *applied) {
+  if (applied)
+    *applied = 0;
+  if (policies == 0 || (policies & ~LAL__THROTTLE_ALL) != 0)
+    return LAL_EINVAL;
+  unsigned got = 0;
+  int rc = lal__os_power_throttling_opt_out(policies, &got);
+  if (applied)
+    *applied = got;
+  if (rc == LAL_OK && got != policies)
+    rc = LAL_ENOTSUP;
+  return rc;
+}
+
+int lal_power_throttling_disable(void) {
+  unsigned got = 0;
+  int rc = lal__os_power_throttling_opt_out(LAL__THROTTLE_ALL, &got);
+  return rc == LAL_OK && !(got & LAL_THROTTLE_EXECUTION_SPEED) ? LAL_ENOTSUP : rc;
+}

@@ -45,6 +45,8 @@ int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
   return LAL_OK;
 }
 
-int lal__os_power_throttling_disable(void) {
+int lal__os_power_throttling_opt_out(unsigned policies, unsigned *applied) {
+  (void)policies;
+  *applied = 0;
   return LAL_ENOTSUP; /* Linux has no per-process timer/speed throttling policy */
 }

@@ -2,8 +2,8 @@
 /*
  * Windows waiting: a high-resolution waitable timer (Windows 10 1803+), else a
  * waitable timer under a scoped, reference-counted timeBeginPeriod(1) — the
- * approach of SDL3's SDL_systimer.c. Timer resolution requests and power
- * throttling opt-out live here too.
+ * approach of SDL3's SDL_systimer.c. Timer resolution requests live here
+ * too (the power-throttling opt-out is power_throttling.c).
  */
 #include <windows.h>
 
@@ -121,24 +121,6 @@ int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
      * query, what timeBeginPeriod accepted. */
     uint64_t in_force = timer_resolution_in_force_ns();
     *applied_ns = in_force ? in_force : ms * 1000000u;
-  }
-  return LAL_OK;
-}
-
-int lal__os_power_throttling_disable(void) {
-  lal_set_process_information_fn set_info =
-      (lal_set_process_information_fn)lal__win_proc(L"kernel32.dll", "SetProcessInformation");
-  if (!set_info)
-    return LAL_ENOTSUP; /* before Windows 8 */
-  /* ControlMask names the policies we decide; StateMask 0 turns them off. */
-  lal_power_throttling_state state = {
-      LAL_POWER_THROTTLING_VERSION,
-      LAL_POWER_THROTTLING_EXECUTION_SPEED | LAL_POWER_THROTTLING_IGNORE_TIMER_RESOLUTION, 0};
-  if (!set_info(GetCurrentProcess(), LAL_PROCESS_POWER_THROTTLING_CLASS, &state, sizeof state)) {
-    /* Windows 10 before 1709 (and Wine) do not know IGNORE_TIMER_RESOLUTION. */
-    state.ControlMask = LAL_POWER_THROTTLING_EXECUTION_SPEED;
-    if (!set_info(GetCurrentProcess(), LAL_PROCESS_POWER_THROTTLING_CLASS, &state, sizeof state))
-      return lal__fail_os();
   }
   return LAL_OK;
 }

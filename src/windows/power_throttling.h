@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Opting a process out of power throttling (EcoQoS), with the OS call passed
+ * in so the Windows 10 / Windows 11 answers can be tested under Wine, whose
+ * SetProcessInformation refuses the class.
+ */
+#ifndef LAL_WINDOWS_POWER_THROTTLING_H
+#define LAL_WINDOWS_POWER_THROTTLING_H
+
+#include <windows.h>
+
+#include "compat.h"
+
+/* lal__os_power_throttling_opt_out through set_info (SetProcessInformation). */
+int lal__win_power_throttling_apply(lal_set_process_information_fn set_info, HANDLE process,
+                                    unsigned policies, unsigned *applied);
+
+#endif
