@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lal_test.h"
+#include "lal_test_child.h"
 
 #ifdef _WIN32
 #  include <windows.h>
@@ -138,10 +139,38 @@ static void query_caps_build_features_name_only_known_bits(void **state) {
 #endif
 }
 
+#ifdef _WIN32
+/* In a child whose token lost every privilege: no privilege-backed caps,
+ * and ELEVATED as the token itself says. */
+static int unprivileged_caps(void *ctx, char *msg, size_t size) {
+  (void)ctx;
+  lal_caps caps = LAL_CAPS_INIT;
+  int rc = lal_query_caps(&caps);
+  unsigned privileged = LAL_CAP_RT_PRIORITY | LAL_CAP_MEMLOCK_ANY | LAL_CAP_LARGE_PAGES;
+  if (rc != LAL_OK || (caps.machine_features & privileged)) {
+    snprintf(msg, size, "lal_query_caps %s, features %#x", lal_err_name(rc), caps.machine_features);
+    return 0;
+  }
+  HANDLE token;
+  TOKEN_ELEVATION e = {0};
+  DWORD len = 0;
+  if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+    GetTokenInformation(token, TokenElevation, &e, sizeof e, &len);
+    CloseHandle(token);
+  }
+  if (!!(caps.machine_features & LAL_CAP_ELEVATED) != !!e.TokenIsElevated) {
+    snprintf(msg, size, "ELEVATED %d but the token says %lu",
+             !!(caps.machine_features & LAL_CAP_ELEVATED), (unsigned long)e.TokenIsElevated);
+    return 0;
+  }
+  return 1;
+}
+#endif
+
 static void query_caps_reports_no_privilege_for_an_unprivileged_user(void **state) {
   (void)state;
 #ifdef _WIN32
-  LAL_SKIP("needs a second, unprivileged Windows account; covered on Linux by dropping to nobody");
+  lal_test_in_restricted_child("caps");
 #else
   if (geteuid() != 0)
     LAL_SKIP("not root: cannot drop to the unprivileged user 'nobody' to compare");
@@ -169,7 +198,16 @@ static void query_caps_reports_no_privilege_for_an_unprivileged_user(void **stat
 #endif
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+#ifdef _WIN32
+  static const lal_test_child_entry children[] = {{"caps", unprivileged_caps}};
+  int child = lal_test_child_main(argc, argv, children, 1);
+  if (child >= 0)
+    return child;
+#else
+  (void)argc;
+  (void)argv;
+#endif
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(query_caps_rejects_null_and_bad_sizes_without_writing),
       cmocka_unit_test(query_caps_zeroes_the_tail_of_a_newer_larger_struct),
