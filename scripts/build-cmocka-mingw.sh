@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Build CMocka for the mingw-w64 cross toolchain from Debian's own source package.
-# Debian packages no mingw build of cmocka and lal vendors no third-party code, so
+# Build CMocka for a Windows cross toolchain (mingw-w64 gcc, or clang-cl in MSVC
+# mode) from Debian's own source package. Debian packages no Windows build of cmocka and lal vendors no third-party code, so
 # the Windows test build fetches `cmocka`'s source with apt into a private state
 # directory (no system apt state is touched) and builds a static library.
 #
 #   scripts/build-cmocka-mingw.sh <work-dir> <install-prefix> <toolchain-file>
 #
-# Idempotent: does nothing when <install-prefix>/lib/libcmocka-static.a exists.
+# Idempotent: does nothing when the static library (libcmocka-static.a for
+# mingw-w64, cmocka-static.lib for clang-cl) exists.
 set -euo pipefail
 work=$1 prefix=$2 toolchain=$3
 
-if [[ -f $prefix/lib/libcmocka-static.a && -f $prefix/include/cmocka.h ]]; then
+have_lib() { [[ -f $prefix/lib/libcmocka-static.a || -f $prefix/lib/cmocka-static.lib ]]; }
+if have_lib && [[ -f $prefix/include/cmocka.h ]]; then
   exit 0
 fi
 
@@ -54,4 +56,4 @@ cmake -S "$src" -B "$work/build" -G Ninja \
   -DWITH_STATIC_LIB=ON -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF >/dev/null
 cmake --build "$work/build" >/dev/null
 cmake --install "$work/build" >/dev/null
-test -f "$prefix/lib/libcmocka-static.a"
+have_lib

@@ -26,3 +26,14 @@ long _InterlockedDecrement(long volatile *addend);
 #ifdef __cplusplus
 }
 #endif
+/* mingw-w64's math.h, without __GNUC__, defines NAN as `extern const double
+ * __QNANF`, but libmingwex's __QNANF is a 4-byte float: read as a double it is
+ * not a NaN (found by test_hist under this build). The SDK's math.h defines
+ * NAN and INFINITY as constant expressions; clang's builtins are those. */
+#include <math.h>
+#undef NAN
+#define NAN __builtin_nanf("")
+#undef INFINITY
+#define INFINITY __builtin_inff()
+#undef HUGE_VALF
+#define HUGE_VALF __builtin_huge_valf()
