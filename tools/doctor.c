@@ -58,7 +58,7 @@ int lal_tool_doctor(int argc, char **argv) {
     } else if (strcmp(argv[i], "--strict") == 0) {
       strict = 1;
     } else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
-      root = argv[++i]; /* audit a tree recorded by tests/data/doctor/capture.sh (Linux) */
+      root = argv[++i]; /* audit a tree recorded by tests/data/machines/capture.sh (Linux) */
     } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       printf("usage: lal doctor [--json] [--strict] [--root DIR]\n"
              "Audits this machine against a low-latency checklist, one line per finding\n"

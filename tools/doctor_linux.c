@@ -2,7 +2,7 @@
 /*
  * `lal doctor` on Linux. Every check reads files under `root` (the prefix of
  * /proc and /sys), never the live system directly, so the same code runs on
- * recorded trees (tests/data/doctor, made by its capture.sh). The cgroup
+ * recorded trees (tests/data/machines, made by its capture.sh). The cgroup
  * findings use lal/cgroup.h's parsers (find the cgroup2 mount and the
  * caller's group, cpu.stat, PSI).
  */

@@ -4,7 +4,7 @@
  * inside a container or sandbox, where the usual limits look generous and
  * the refusal comes from elsewhere: a cgroup's RT budget, a seccomp filter, a
  * sysctl, RLIMIT_RTTIME, a missing rtkit, Flatpak. Files under the root
- * prefix only, like every check (recorded trees in tests/data/doctor).
+ * prefix only, like every check (recorded trees in tests/data/machines).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -62,11 +62,12 @@ int lal_cgroup_open(const char *path, lal_cgroup **out) {
     return LAL_ENOMEM;
   char mount[256], self[512];
   int hybrid = 0;
-  int rc = lal__linux_read_text("", "/proc/self/mountinfo", text, 1 << 20);
+  const char *root = lal__linux_root();
+  int rc = lal__linux_read_text(root, "/proc/self/mountinfo", text, 1 << 20);
   if (rc >= 0)
     rc = lal__cgroup_find_mount(text, mount, sizeof mount, &hybrid);
   if (rc >= 0 && !path) {
-    rc = lal__linux_read_text("", "/proc/self/cgroup", text, 1 << 20);
+    rc = lal__linux_read_text(root, "/proc/self/cgroup", text, 1 << 20);
     if (rc >= 0)
       rc = lal__cgroup_self_path(text, self, sizeof self);
     path = self;
@@ -74,7 +75,10 @@ int lal_cgroup_open(const char *path, lal_cgroup **out) {
   free(text);
   if (rc < 0)
     return rc;
-  return lal__cgroup_open_at(mount, path, hybrid, out);
+  char rooted[sizeof mount + 1024];
+  if ((size_t)snprintf(rooted, sizeof rooted, "%s%s", root, mount) >= sizeof rooted)
+    return LAL_ERANGE;
+  return lal__cgroup_open_at(rooted, path, hybrid, out);
 }
 
 void lal_cgroup_close(lal_cgroup *g) { free(g); }
@@ -388,7 +392,7 @@ int lal_cgroup_pressure(lal_cgroup *g, int resource, lal_psi *psi) {
     rc = read_file(g, file, text, sizeof text);
   } else {
     snprintf(file, sizeof file, "/proc/pressure/%s", psi_names[resource]);
-    rc = lal__linux_read_text("", file, text, sizeof text);
+    rc = lal__linux_read_text(lal__linux_root(), file, text, sizeof text);
     rc = rc < 0 ? rc : LAL_OK;
   }
   if (rc == LAL_ENOENT || rc == LAL_ENOTSUP || rc == LAL_EINVAL)

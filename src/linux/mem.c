@@ -58,7 +58,7 @@ static int map_hugetlb(size_t size, size_t page_size, lal__mem_region *r, lal_me
     char pool[96], probe[16];
     snprintf(pool, sizeof pool, "/sys/kernel/mm/hugepages/hugepages-%zukB/nr_hugepages",
              page_size >> 10);
-    if (rc == LAL_EINVAL && lal__linux_read_text("", pool, probe, sizeof probe) < 0)
+    if (rc == LAL_EINVAL && lal__linux_read_text(lal__linux_root(), pool, probe, sizeof probe) < 0)
       rc = LAL_ENOTSUP;
     char text[96];
     snprintf(text, sizeof text, "hugetlb %s: %s (errno %d)", page_size == GIB1 ? "1 GiB" : "2 MiB",
@@ -75,8 +75,8 @@ static int map_hugetlb(size_t size, size_t page_size, lal__mem_region *r, lal_me
 static void thp_mode(char *mode, size_t size) {
   char text[128];
   mode[0] = '\0';
-  if (lal__linux_read_text("", "/sys/kernel/mm/transparent_hugepage/enabled", text, sizeof text) >
-      0)
+  if (lal__linux_read_text(lal__linux_root(), "/sys/kernel/mm/transparent_hugepage/enabled", text,
+                           sizeof text) > 0)
     lal__linux_bracketed_choice(text, mode, size);
 }
 
@@ -177,9 +177,10 @@ int lal__os_mem_unmap(const lal__mem_region *r) {
 }
 
 int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
-  FILE *f = fopen("/proc/self/smaps", "re");
+  int rc;
+  FILE *f = lal__linux_fopen_rooted("/proc/self/smaps", &rc);
   if (!f)
-    return lal__fail_os();
+    return rc;
   lal__smaps_sum s;
   uintptr_t start = (uintptr_t)r->p;
   lal__linux_smaps_sum(f, start, start + r->mapped, &s);
@@ -264,7 +265,7 @@ int lal__os_mem_prefault(void *p, size_t size) {
       return errno == EFAULT ? LAL_EIO : rc;
     }
   } else {
-    FILE *f = fopen("/proc/self/maps", "re");
+    FILE *f = fopen("/proc/self/maps", "re"); /* live: a safety check (procfs.h) */
     if (!f)
       return lal__fail_os();
     int rc = lal__linux_maps_writable(f, lo, (uintptr_t)p + size);
@@ -278,7 +279,7 @@ int lal__os_mem_prefault(void *p, size_t size) {
 
 static uint64_t vm_locked_bytes(void) {
   char text[4096];
-  if (lal__linux_read_text("", "/proc/self/status", text, sizeof text) <= 0)
+  if (lal__linux_read_text(lal__linux_root(), "/proc/self/status", text, sizeof text) <= 0)
     return 0;
   return lal__linux_meminfo_value(text, "VmLck");
 }
@@ -296,7 +297,7 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
                          ? (uint64_t)rl.rlim_cur
                          : UINT64_MAX;
   char text[4096];
-  if (lal__linux_read_text("", "/proc/self/status", text, sizeof text) > 0)
+  if (lal__linux_read_text(lal__linux_root(), "/proc/self/status", text, sizeof text) > 0)
     res->privileged = (int)(lal__linux_status_cap_eff(text) >> CAP_IPC_LOCK_BIT & 1);
   unsigned want = flags & ~LAL_MEM_LOCK_FALLBACK;
   int rc = try_lock_all(want);

@@ -51,6 +51,7 @@ static int64_t soft_limit(int resource) {
 
 static int has_cap_sys_nice(void) {
   char text[4096];
+  /* live: the calling thread's own capabilities (procfs.h) */
   if (lal__linux_read_text("", "/proc/thread-self/status", text, sizeof text) <= 0)
     return 0;
   return (int)(lal__linux_status_cap_eff(text) >> CAP_SYS_NICE_BIT & 1);

@@ -17,6 +17,19 @@ static const char *library_root = "";
 const char *lal__linux_root(void) { return library_root; }
 void lal__linux_set_root(const char *root) { library_root = root ? root : ""; }
 
+FILE *lal__linux_fopen_rooted(const char *path, int *status) {
+  char full[4096];
+  *status = LAL_OK;
+  if ((size_t)snprintf(full, sizeof full, "%s%s", library_root, path) >= sizeof full) {
+    *status = LAL_ERANGE;
+    return NULL;
+  }
+  FILE *f = fopen(full, "re");
+  if (!f)
+    *status = lal__fail_os();
+  return f;
+}
+
 int lal__linux_read_text(const char *root, const char *path, char *buf, size_t size) {
   char full[4096];
   if (size == 0 || (size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)

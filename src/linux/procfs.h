@@ -15,11 +15,23 @@
  * Returns the byte count, or a negative lal_status (LAL_ENOENT if absent). */
 int lal__linux_read_text(const char *root, const char *path, char *buf, size_t size);
 
-/* The prefix under which the library itself reads /proc and /sys for
- * lal_query_caps (default "": the live system). Tests point it at a recorded
- * tree to replay another machine; not for concurrent use with the readers. */
+/* The prefix under which the library reads /proc and /sys (default "": the
+ * live system). Tests point it at a recorded tree to replay another machine;
+ * not for concurrent use with the readers. Every read that describes the
+ * machine or checks what the kernel did goes through it: lal_query_caps, the
+ * clocksource, THP mode and hugetlb pools, smaps and VmLck verification,
+ * CapEff, io_uring_disabled, the cgroup mount and the process's group (whose
+ * files are then read under the prefix too), system-wide PSI. Live on
+ * purpose: /proc/self/maps before lal writes to memory (a safety check),
+ * /proc/self/task (the threads lal acts on), /proc/thread-self/status (the
+ * calling thread's own capabilities), PSI trigger files and
+ * /dev/cpu_dma_latency (kernel objects held open). */
 const char *lal__linux_root(void);
 void lal__linux_set_root(const char *root);
+
+/* fopen of lal__linux_root() + path, read-only; NULL with *status set (the
+ * OS error recorded for lal_last_os_error) on failure. */
+FILE *lal__linux_fopen_rooted(const char *path, int *status);
 
 /* The number after "key:" on its own line of /proc/meminfo-style text, times
  * 1024 when the line ends in "kB". 0 on a missing key. */

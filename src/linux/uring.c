@@ -41,10 +41,10 @@ static void note(lal_uring_result *r, const char *what, int err) {
 /* Why the kernel gave no ring at all. */
 static int no_ring_status(int err, lal_uring_result *r) {
   char text[16] = "";
-  int disabled =
-      lal__linux_read_text("", "/proc/sys/kernel/io_uring_disabled", text, sizeof text) > 0
-          ? atoi(text)
-          : 0;
+  int disabled = lal__linux_read_text(lal__linux_root(), "/proc/sys/kernel/io_uring_disabled", text,
+                                      sizeof text) > 0
+                     ? atoi(text)
+                     : 0;
   if (err == ENOSYS || (err == EPERM && disabled == 2)) {
     note(r, disabled == 2 ? "kernel.io_uring_disabled=2" : "no io_uring in this kernel", err);
     return LAL_ENOTSUP;

@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
+#include "fake_tree.h"
 #include "lal_test.h"
 #include "lal_test_child.h"
+#include "procfs.h"
 
 static char *slurp(const char *path) {
   static char buf[65536];
@@ -35,12 +37,12 @@ static void mount_and_self_path_are_found(void **state) {
   (void)state;
   char mount[256], path[512];
   int hybrid = -1;
-  const char *text = slurp(LAL_TEST_DATA_DIR "/linux/vm-2cpu/proc/self/mountinfo");
+  const char *text = slurp(LAL_TEST_DATA_DIR "/machines/vm-2cpu/proc/self/mountinfo");
   assert_non_null(text);
   assert_status(LAL_OK, lal__cgroup_find_mount(text, mount, sizeof mount, &hybrid));
   assert_string_equal(mount, "/sys/fs/cgroup/unified");
   assert_int_equal(hybrid, 1);
-  text = slurp(LAL_TEST_DATA_DIR "/linux/server-unprivileged/proc/self/mountinfo");
+  text = slurp(LAL_TEST_DATA_DIR "/machines/server-unprivileged/proc/self/mountinfo");
   assert_status(LAL_OK, lal__cgroup_find_mount(text, mount, sizeof mount, &hybrid));
   assert_string_equal(mount, "/sys/fs/cgroup");
   assert_int_equal(hybrid, 0);
@@ -527,6 +529,39 @@ static void real_psi_trigger(void **state) {
   run_child(psi_trigger_fires);
 }
 
+/* lal_cgroup_open(NULL) replayed on a recorded machine: the mount from its
+ * mountinfo, the group from its /proc/self/cgroup, the group's files under
+ * the same tree (a quota-throttled game, which this machine is not). */
+static void open_of_self_replays_a_recorded_machine(void **state) {
+  (void)state;
+  char root[64];
+  fake_tree_make(root, sizeof root);
+  FAKE_TREE_PUT(root, "/proc/self/mountinfo",
+                "22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+                "30 1 0:27 / /sys/fs/cgroup rw,nosuid,nodev - cgroup2 cgroup2 rw\n");
+  FAKE_TREE_PUT(root, "/proc/self/cgroup", "0::/game.slice/app.scope\n");
+  FAKE_TREE_PUT(root, "/sys/fs/cgroup/game.slice/app.scope/cpu.stat",
+                "usage_usec 5000\nuser_usec 4000\nsystem_usec 1000\nnr_periods 40\n"
+                "nr_throttled 7\nthrottled_usec 900\n");
+  lal__linux_set_root(root);
+  lal_cgroup *g = NULL;
+  int rc = lal_cgroup_open(NULL, &g);
+  lal__linux_set_root(NULL);
+  lal_cgroup_info info = LAL_CGROUP_INFO_INIT;
+  lal_cgroup_cpu_stat st = LAL_CGROUP_CPU_STAT_INIT;
+  int info_rc = g ? lal_cgroup_get_info(g, &info) : LAL_EINVAL;
+  int stat_rc = g ? lal_cgroup_get_cpu_stat(g, &st) : LAL_EINVAL;
+  lal_cgroup_close(g);
+  fake_tree_remove(root);
+  assert_status(LAL_OK, rc);
+  assert_status(LAL_OK, info_rc);
+  assert_string_equal(info.path, "/game.slice/app.scope");
+  assert_int_equal(info.hybrid, 0);
+  assert_status(LAL_OK, stat_rc);
+  assert_int_equal(st.throttling_known, 1);
+  assert_true(st.nr_throttled == 7 && st.throttled_us == 900);
+}
+
 static void open_rejects_bad_paths(void **state) {
   (void)state;
   lal_cgroup *g = NULL;
@@ -584,6 +619,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(missing_controllers_say_why, make_fake, remove_fake),
       cmocka_unit_test_setup_teardown(create_is_all_or_nothing, make_fake, remove_fake),
       cmocka_unit_test(open_rejects_bad_paths),
+      cmocka_unit_test(open_of_self_replays_a_recorded_machine),
       cmocka_unit_test(paths_cannot_escape_the_hierarchy),
       cmocka_unit_test_setup_teardown(open_of_a_file_is_enoent_with_its_os_error, make_fake,
                                       remove_fake),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `lal doctor` checks replayed on recorded /proc and /sys trees
- * (tests/data/doctor: vm-2cpu and vm-haltpoll recorded on this project's machines with
+ * (tests/data/machines: vm-2cpu and vm-haltpoll recorded on this project's machines with
  * capture.sh; rt-box, laptop and container written by make-variants.sh).
  * Every finding of every machine is asserted.
  */
@@ -15,7 +15,7 @@
 #include "fake_tree.h"
 #include "lal_test.h"
 
-#define DOCTOR_DIR LAL_TEST_DATA_DIR "/doctor/"
+#define DOCTOR_DIR LAL_TEST_DATA_DIR "/machines/"
 
 /* expected: "check=status,check=status,...": exactly these findings, in order. */
 static void expect_machine(const char *machine, const char *expected, const char *const *values) {

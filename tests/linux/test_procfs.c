@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* /proc and /sys parsing, replayed from recorded trees under tests/data/linux. */
+/* /proc and /sys parsing, replayed from recorded trees under tests/data/machines (and smaps under
+ * tests/data/linux). */
 #include <string.h>
 
 #include "fake_tree.h"
@@ -13,7 +14,7 @@
 
 static void read_root(const char *machine, const char *path, char *buf, size_t size) {
   char root[1024];
-  snprintf(root, sizeof root, "%s/linux/%s", LAL_TEST_DATA_DIR, machine);
+  snprintf(root, sizeof root, "%s/machines/%s", LAL_TEST_DATA_DIR, machine);
   int n = lal__linux_read_text(root, path, buf, size);
   if (n <= 0)
     fail_msg("cannot read %s%s: %s", root, path, lal_err_name(n));
@@ -77,7 +78,7 @@ static void read_text_reports_missing_files_and_truncates(void **state) {
                 lal__linux_read_text(LAL_TEST_DATA_DIR, "/no/such/file", buf, sizeof buf));
   assert_true(lal_last_os_error() != 0);
   char root[1024];
-  snprintf(root, sizeof root, "%s/linux/vm-2cpu", LAL_TEST_DATA_DIR);
+  snprintf(root, sizeof root, "%s/machines/vm-2cpu", LAL_TEST_DATA_DIR);
   assert_int_equal(lal__linux_read_text(root, "/proc/meminfo", buf, sizeof buf), 7);
   assert_int_equal(strlen(buf), 7);
 }
@@ -122,7 +123,7 @@ static void smaps_sums_the_mappings_of_a_range(void **state) {
 static void query_caps_replays_a_recorded_machine(void **state) {
   (void)state;
   char root[1024];
-  snprintf(root, sizeof root, "%s/linux/server-unprivileged", LAL_TEST_DATA_DIR);
+  snprintf(root, sizeof root, "%s/machines/server-unprivileged", LAL_TEST_DATA_DIR);
   lal__linux_set_root(root);
   lal_caps caps = LAL_CAPS_INIT;
   int rc = lal_query_caps(&caps);
@@ -136,6 +137,65 @@ static void query_caps_replays_a_recorded_machine(void **state) {
   assert_true(caps.machine_features & LAL_CAP_CGROUP2);
   assert_string_equal(caps.container, ""); /* no /.dockerenv in the tree; CI runs in Docker */
   assert_string_equal(lal__linux_root(), "");
+}
+
+/* Memory verification replayed: a recorded smaps that says the range sits
+ * in transparent huge pages, locked, which this allocation is not. What
+ * lal_mem_query reports comes from the kernel's answer, so it follows it. */
+static void memory_verification_replays_a_recorded_smaps(void **state) {
+  (void)state;
+  void *p = NULL;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.flags = LAL_MEM_PREFAULT;
+  assert_status(LAL_OK, lal_mem_alloc(4u << 20, &o, &p, NULL));
+  lal_mem_info live = LAL_MEM_INFO_INIT, replayed = LAL_MEM_INFO_INIT;
+  assert_status(LAL_OK, lal_mem_query(p, &live));
+  char root[64], smaps[1024];
+  fake_tree_make(root, sizeof root);
+  uintptr_t start = (uintptr_t)p, end = start + (4u << 20);
+  int n = snprintf(smaps, sizeof smaps,
+                   "%lx-%lx rw-p 00000000 00:00 0\n"
+                   "Size:               4096 kB\nKernelPageSize:        4 kB\n"
+                   "Rss:                4096 kB\nAnonHugePages:      4096 kB\n"
+                   "Private_Hugetlb:        0 kB\nLocked:             4096 kB\n"
+                   "VmFlags: rd wr mr mw me ac hg lo\n",
+                   (unsigned long)start, (unsigned long)end);
+  fake_tree_put(root, "/proc/self/smaps", smaps, (size_t)n);
+  lal__linux_set_root(root);
+  int rc = lal_mem_query(p, &replayed);
+  lal__linux_set_root(NULL);
+  fake_tree_remove(root);
+  lal_mem_free(p, 4u << 20);
+  assert_status(LAL_OK, rc);
+  assert_false(live.locked);
+  assert_true(replayed.locked);
+  assert_true(replayed.huge_bytes == 4u << 20);
+  assert_true(replayed.resident_bytes == 4u << 20);
+}
+
+/* THP mode and io_uring_disabled come from the tree too: THP "never" makes a
+ * LARGE request without hugetlb pages fall back to base pages, saying why. */
+static void thp_mode_replays_from_the_tree(void **state) {
+  (void)state;
+  char root[64];
+  fake_tree_make(root, sizeof root);
+  FAKE_TREE_PUT(root, "/sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]\n");
+  void *p = NULL;
+  lal_mem_opts o = LAL_MEM_OPTS_INIT;
+  o.page_kind = LAL_PAGE_LARGE;
+  o.flags = LAL_MEM_FALLBACK;
+  lal_mem_info info = LAL_MEM_INFO_INIT;
+  lal__linux_set_root(root);
+  int rc = lal_mem_alloc(4u << 20, &o, &p, &info);
+  lal__linux_set_root(NULL);
+  fake_tree_remove(root);
+  assert_status(LAL_OK, rc);
+  lal_mem_free(p, 4u << 20);
+  if (info.method == LAL_MEM_METHOD_HUGETLB)
+    LAL_SKIP("hugetlb pages were free (another test reserved some): THP was not consulted");
+  assert_int_equal(info.page_kind, LAL_PAGE_DEFAULT);
+  if (!strstr(info.reason, "THP: disabled"))
+    fail_msg("reason: %s", info.reason);
 }
 
 /* A kernel that demotes its clocksource after lal started (the TSC watchdog
@@ -171,6 +231,8 @@ int main(void) {
       cmocka_unit_test(read_text_reports_missing_files_and_truncates),
       cmocka_unit_test(smaps_sums_the_mappings_of_a_range),
       cmocka_unit_test(query_caps_replays_a_recorded_machine),
+      cmocka_unit_test(memory_verification_replays_a_recorded_smaps),
+      cmocka_unit_test(thp_mode_replays_from_the_tree),
       cmocka_unit_test(recalibrate_reports_a_clocksource_change),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

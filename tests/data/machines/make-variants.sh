@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Writes the three machines of tests/data/doctor that this project cannot
+# Writes the three machines of tests/data/machines that this project cannot
 # record itself, file by file, in the format `capture.sh` records:
 #   rt-box     a tuned realtime box: PREEMPT_RT, CPUs 2-7 isolated with
 #              nohz_full/rcu_nocbs, IRQs on 0-1, performance governor, C1 only,

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Records the /proc and /sys files `lal doctor` reads into DIR, so its checks
 # can be replayed on another machine (tests/linux/test_doctor.c).
-#   bash tests/data/doctor/capture.sh DIR
+#   bash tests/data/machines/capture.sh DIR
 # Only the files below are copied; nothing identifying (host names, users)
 # is among them. IRQ affinities are kept for the first 16 IRQs.
 set -euo pipefail
