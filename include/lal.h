@@ -13,6 +13,11 @@
  *   - Option and result structs start with a `size` member; set it with the
  *     structure's *_INIT macro so that newer library versions can grow them.
  *   - Unless a function says otherwise it is thread-safe and allocates nothing.
+ *   - Struct fields that hold an enum's value (lal_policy, lal_page_kind, ...)
+ *     are declared int, the enum named in their comment: gcc gives an enum
+ *     without negative values an unsigned type and MSVC gives it int, and a
+ *     struct shared by a library and a program built by different compilers
+ *     must not change signedness between them.
  */
 #ifndef LAL_H
 #define LAL_H
