@@ -342,16 +342,6 @@ static void check_rt_throttling(ctx *c) {
              "sysctl -w kernel.sched_rt_runtime_us=-1 (only if no RT thread can spin forever)");
 }
 
-long long dl_limit_of(const char *limits, const char *name) {
-  const char *p = strstr(limits, name);
-  if (!p)
-    return -2;
-  p += strlen(name);
-  while (*p == ' ')
-    p++;
-  return strncmp(p, "unlimited", 9) == 0 ? -1 : atoll(p);
-}
-
 static void check_rlimits(ctx *c) {
   uint64_t caps = 0;
   if (dl_rd(c, "/proc/self/status"))
@@ -360,15 +350,16 @@ static void check_rlimits(ctx *c) {
       cap_lock = (int)(caps >> LAL__CAP_IPC_LOCK & 1);
   if (!dl_rd(c, "/proc/self/limits"))
     return;
-  long long rt = dl_limit_of(c->text, "Max realtime priority");
-  long long lock = dl_limit_of(c->text, "Max locked memory");
+  int64_t rt = lal__linux_limit_soft(c->text, "Max realtime priority");
+  int64_t lock = lal__linux_limit_soft(c->text, "Max locked memory");
   finding *f = dl_add(c, "rlimit_rtprio", rt != 0 || cap_nice ? DOCTOR_OK : DOCTOR_WARN,
                       "without RLIMIT_RTPRIO (or CAP_SYS_NICE) AUDIO/REALTIME profiles degrade to "
                       "nice levels");
   if (rt == -1)
     snprintf(f->value, sizeof f->value, "unlimited");
   else
-    snprintf(f->value, sizeof f->value, "%lld%s", rt, cap_nice ? " (CAP_SYS_NICE held)" : "");
+    snprintf(f->value, sizeof f->value, "%lld%s", (long long)rt,
+             cap_nice ? " (CAP_SYS_NICE held)" : "");
   if (f->status == DOCTOR_WARN)
     snprintf(f->fix, sizeof f->fix,
              "/etc/security/limits.d/99-realtime.conf: @audio - rtprio 95 (and add the user "
@@ -379,7 +370,7 @@ static void check_rlimits(ctx *c) {
   if (lock == -1)
     snprintf(f->value, sizeof f->value, "unlimited");
   else
-    snprintf(f->value, sizeof f->value, "%lld KiB%s", lock / 1024,
+    snprintf(f->value, sizeof f->value, "%lld KiB%s", (long long)(lock / 1024),
              cap_lock ? " (CAP_IPC_LOCK held)" : "");
   if (f->status == DOCTOR_WARN)
     snprintf(f->fix, sizeof f->fix,
@@ -524,48 +515,12 @@ static int cgroup2_dir(ctx *c, char *dir, size_t size) {
 }
 
 int dl_cgroup1_cpu_dir(ctx *c, char *dir, size_t size) {
-  char mount[256] = "", path[512] = "";
-  if (!dl_rd(c, "/proc/self/mountinfo"))
-    return 0;
-  for (char *line = c->text; line && *line && !mount[0];) {
-    char *eol = strchr(line, '\n');
-    if (eol)
-      *eol = '\0';
-    char *sep = strstr(line, " - cgroup ");
-    if (sep) {
-      const char *opts = strrchr(sep, ' ');
-      if (opts && (strstr(opts, ",cpu,") || strstr(opts, " cpu,") ||
-                   (strlen(opts) >= 4 && strcmp(opts + strlen(opts) - 4, ",cpu") == 0))) {
-        char *f = line;
-        for (int field = 0; field < 4 && f; field++)
-          if ((f = strchr(f, ' ')) != NULL)
-            f++;
-        if (f)
-          snprintf(mount, sizeof mount, "%.*s", (int)strcspn(f, " "), f);
-      }
-    }
-    line = eol ? eol + 1 : NULL;
-  }
-  if (!mount[0] || !dl_rd(c, "/proc/self/cgroup"))
-    return 0;
-  for (char *line = c->text; line && *line;) {
-    char *eol = strchr(line, '\n');
-    if (eol)
-      *eol = '\0';
-    char *ctrl = strchr(line, ':');
-    char *p = ctrl ? strchr(ctrl + 1, ':') : NULL;
-    if (p) {
-      *p = '\0';
-      char list[128];
-      snprintf(list, sizeof list, ",%s,", ctrl + 1);
-      if (strstr(list, ",cpu,"))
-        snprintf(path, sizeof path, "%s", p + 1);
-      *p = ':';
-    }
-    line = eol ? eol + 1 : NULL;
-  }
-  if (!lal__cgroup_path_valid(mount) || !lal__cgroup_path_valid(path))
-    return 0; /* "..": it would lead outside the root */
+  char mount[256], path[512];
+  if (!dl_rd(c, "/proc/self/mountinfo") ||
+      lal__cgroup1_find_mount(c->text, "cpu", mount, sizeof mount) != LAL_OK ||
+      !lal__cgroup_path_valid(mount) || !dl_rd(c, "/proc/self/cgroup") ||
+      lal__cgroup1_self_path(c->text, "cpu", path, sizeof path) != LAL_OK)
+    return 0; /* a path with ".." is refused: nothing is read from outside the root */
   snprintf(dir, size, "%s%s", mount, strcmp(path, "/") ? path : "");
   return 1;
 }

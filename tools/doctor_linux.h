@@ -21,11 +21,8 @@ typedef struct ctx {
 /* Reads root + path into c->text; 1 if it exists. Trailing newline removed. */
 int dl_rd(ctx *c, const char *path);
 finding *dl_add(ctx *c, const char *check, doctor_status st, const char *why);
-/* Soft limit of a /proc/<pid>/limits line; -1 = unlimited, -2 = absent. */
-long long dl_limit_of(const char *limits, const char *name);
-/* The caller's cgroup v1 cpu-controller directory under root: the "cgroup"
- * mount whose super options name cpu, plus the path on the /proc/self/cgroup
- * line whose controller list has cpu. 1 if found. */
+/* The caller's cgroup v1 cpu-controller directory under root
+ * (lal__cgroup1_find_mount + lal__cgroup1_self_path). 1 if found. */
 int dl_cgroup1_cpu_dir(ctx *c, char *dir, size_t size);
 
 /* Why a request fails in a container or sandbox (doctor_sandbox_linux.c). */

@@ -113,7 +113,8 @@ static void check_rlimit_rttime(ctx *c) {
   static const char why[] =
       "RLIMIT_RTTIME bounds the CPU a realtime thread may use without blocking: past the "
       "soft limit it gets SIGXCPU, past the hard limit SIGKILL (rtkit requires one)";
-  long long v = dl_rd(c, "/proc/self/limits") ? dl_limit_of(c->text, "Max realtime timeout") : -2;
+  long long v =
+      dl_rd(c, "/proc/self/limits") ? lal__linux_limit_soft(c->text, "Max realtime timeout") : -2;
   if (v == -2) {
     snprintf(dl_add(c, "rlimit_rttime", DOCTOR_NA, why)->value, 160, "not reported");
     return;
@@ -144,7 +145,7 @@ static void check_rtkit(ctx *c) {
       "hint and nice";
   uint64_t caps = dl_rd(c, "/proc/self/status") ? lal__linux_status_cap_eff(c->text) : 0;
   long long rtprio =
-      dl_rd(c, "/proc/self/limits") ? dl_limit_of(c->text, "Max realtime priority") : -2;
+      dl_rd(c, "/proc/self/limits") ? lal__linux_limit_soft(c->text, "Max realtime priority") : -2;
   int direct = (caps >> LAL__CAP_SYS_NICE & 1) || rtprio == -1 || rtprio > 0;
   if (!direct && exists(c, "/.flatpak-info")) {
     snprintf(dl_add(c, "rtkit", DOCTOR_NA, why)->value, 160,

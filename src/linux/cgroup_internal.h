@@ -36,6 +36,16 @@ int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int 
  * LAL_EIO for a path that is not valid (lal__cgroup_path_valid) or too long. */
 int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size);
 
+/* cgroup v1 (cgroups(7)), for hosts whose controllers are still there: from
+ * mountinfo text, the mount point of the "cgroup" hierarchy whose super
+ * options name `controller`; from /proc/self/cgroup text, the path on the
+ * line whose controller list has it (LAL_EIO if not a valid path).
+ * LAL_ENOTSUP when there is none. */
+int lal__cgroup1_find_mount(const char *mountinfo, const char *controller, char *mount,
+                            size_t size);
+int lal__cgroup1_self_path(const char *proc_cgroup, const char *controller, char *path,
+                           size_t size);
+
 /* "cpu io memory" -> LAL_CGROUP_* bits (unknown names ignored). */
 unsigned lal__cgroup_controller_bits(const char *text);
 /* LAL_CGROUP_* bit -> "cpu", ... */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* cgroups v2 text formats (Documentation/admin-guide/cgroup-v2.rst, proc(5)). */
+/* cgroups v2 text formats (Documentation/admin-guide/cgroup-v2.rst, proc(5)), and the
+ * two v1 lookups the doctor needs on hybrid hosts (cgroups(7)). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,69 @@ int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int 
     line = eol ? eol + 1 : NULL;
   }
   return found ? LAL_OK : LAL_ENOTSUP;
+}
+
+/* 1 if the comma list list[0..n) holds word. */
+static int in_comma_list(const char *list, size_t n, const char *word) {
+  size_t w = strlen(word);
+  for (size_t i = 0; i < n;) {
+    size_t len = 0;
+    while (i + len < n && list[i + len] != ',')
+      len++;
+    if (len == w && strncmp(list + i, word, w) == 0)
+      return 1;
+    i += len + 1;
+  }
+  return 0;
+}
+
+int lal__cgroup1_find_mount(const char *mountinfo, const char *controller, char *mount,
+                            size_t size) {
+  for (const char *line = mountinfo; line && *line;) {
+    const char *eol = strchr(line, '\n');
+    size_t len = eol ? (size_t)(eol - line) : strlen(line);
+    /* proc(5): ... mountpoint ... - cgroup <source> <super options> */
+    const char *sep = strstr(line, " - cgroup ");
+    if (sep && sep < line + len) {
+      const char *opts = line + len; /* the super options: the last field */
+      while (opts > sep && opts[-1] != ' ')
+        opts--;
+      const char *f = line;
+      for (int field = 0; field < 4 && f; field++) {
+        f = strchr(f, ' ');
+        if (f)
+          f++;
+      }
+      const char *end = f ? strchr(f, ' ') : NULL;
+      if (f && end && end <= sep && in_comma_list(opts, (size_t)(line + len - opts), controller)) {
+        unescape(f, (size_t)(end - f), mount, size);
+        return LAL_OK;
+      }
+    }
+    line = eol ? eol + 1 : NULL;
+  }
+  return LAL_ENOTSUP;
+}
+
+int lal__cgroup1_self_path(const char *proc_cgroup, const char *controller, char *path,
+                           size_t size) {
+  for (const char *line = proc_cgroup; line && *line;) {
+    const char *eol = strchr(line, '\n');
+    size_t len = eol ? (size_t)(eol - line) : strlen(line);
+    /* hierarchy-ID:controller-list:path */
+    const char *c1 = memchr(line, ':', len);
+    const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(line + len - c1 - 1)) : NULL;
+    if (c2 && in_comma_list(c1 + 1, (size_t)(c2 - c1 - 1), controller)) {
+      size_t n = (size_t)(line + len - c2 - 1);
+      if (n + 1 > size)
+        return LAL_EIO;
+      memcpy(path, c2 + 1, n);
+      path[n] = '\0';
+      return lal__cgroup_path_valid(path) ? LAL_OK : LAL_EIO;
+    }
+    line = eol ? eol + 1 : NULL;
+  }
+  return LAL_ENOTSUP;
 }
 
 int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size) {

@@ -82,6 +82,26 @@ static const char *find_line(const char *text, const char *key, char sep) {
   return NULL;
 }
 
+int64_t lal__linux_limit_soft(const char *limits, const char *name) {
+  size_t n = strlen(name);
+  for (const char *line = limits; line && *line;) {
+    /* proc(5): "Limit  Soft Limit  Hard Limit  Units", columns padded with
+     * spaces; the name is followed by at least two of them. */
+    if (strncmp(line, name, n) == 0 && line[n] == ' ' && line[n + 1] == ' ') {
+      const char *p = line + n;
+      while (*p == ' ')
+        p++;
+      if (strncmp(p, "unlimited", 9) == 0)
+        return -1;
+      return *p >= '0' && *p <= '9' ? (int64_t)strtoll(p, NULL, 10) : -2;
+    }
+    line = strchr(line, '\n');
+    if (line)
+      line++;
+  }
+  return -2;
+}
+
 uint64_t lal__linux_meminfo_value(const char *text, const char *key) {
   const char *v = find_line(text, key, ':');
   if (!v)

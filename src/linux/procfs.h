@@ -37,6 +37,10 @@ FILE *lal__linux_fopen_rooted(const char *path, int *status);
  * 1024 when the line ends in "kB". 0 on a missing key. */
 uint64_t lal__linux_meminfo_value(const char *text, const char *key);
 
+/* The soft limit on the /proc/<pid>/limits line that starts with `name`
+ * ("Max locked memory"): the number, -1 for unlimited, -2 when absent. */
+int64_t lal__linux_limit_soft(const char *limits, const char *name);
+
 /* The CapEff mask from /proc/<pid>/status text; 0 when absent. */
 uint64_t lal__linux_status_cap_eff(const char *text);
 /* capability(7) bit numbers in CapEff (linux/capability.h; no libcap needed),

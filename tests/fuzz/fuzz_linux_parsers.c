@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char out[512];
   memset(out, 0x5c, sizeof out);
   int hybrid = -1;
-  switch (which % 12) {
+  switch (which % 15) {
   case 0:
     if (lal__cgroup_find_mount(text, out, sizeof out, &hybrid) == LAL_OK) {
       must_terminate(out, sizeof out);
@@ -131,6 +131,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   case 10:
     (void)lal__linux_mountinfo_has_fstype(text, "cgroup2");
     (void)lal__cgroup_controller_bits(text);
+    break;
+  case 12:
+    if (lal__cgroup1_find_mount(text, "cpu", out, sizeof out) == LAL_OK)
+      must_terminate(out, sizeof out);
+    break;
+  case 13:
+    if (lal__cgroup1_self_path(text, "cpu", out, sizeof out) == LAL_OK) {
+      must_terminate(out, sizeof out);
+      if (!lal__cgroup_path_valid(out) || !components_stay_inside(out))
+        abort();
+    }
+    break;
+  case 14:
+    if (lal__linux_limit_soft(text, "Max locked memory") < -2)
+      abort();
     break;
   default:
     if (lal__cgroup_path_valid(text) && !components_stay_inside(text))

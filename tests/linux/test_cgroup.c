@@ -69,6 +69,33 @@ static void mount_and_self_path_are_found(void **state) {
   assert_status(LAL_EIO, lal__cgroup_self_path("0::/abcdefgh\n", path, 6));
 }
 
+/* cgroup v1 lookups for hybrid hosts: the hierarchy whose super options
+ * name the controller (a whole word of the comma list), and our path in it. */
+static void cgroup1_mount_and_path_are_found(void **state) {
+  (void)state;
+  char mount[256], path[512];
+  const char *text = slurp(LAL_TEST_DATA_DIR "/machines/vm-2cpu/proc/self/mountinfo");
+  assert_non_null(text);
+  assert_status(LAL_OK, lal__cgroup1_find_mount(text, "cpu", mount, sizeof mount));
+  assert_string_equal(mount, "/sys/fs/cgroup/cpu");
+  assert_status(LAL_OK, lal__cgroup1_find_mount(text, "cpuset", mount, sizeof mount));
+  assert_string_equal(mount, "/sys/fs/cgroup/cpuset");
+  const char *joint = "40 30 0:37 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n";
+  assert_status(LAL_OK, lal__cgroup1_find_mount(joint, "cpuacct", mount, sizeof mount));
+  assert_string_equal(mount, "/sys/fs/cgroup/cpu,cpuacct");
+  assert_status(LAL_ENOTSUP, lal__cgroup1_find_mount(joint, "cpus", mount, sizeof mount));
+  text = slurp(LAL_TEST_DATA_DIR "/machines/server-unprivileged/proc/self/mountinfo");
+  assert_status(LAL_ENOTSUP, lal__cgroup1_find_mount(text, "cpu", mount, sizeof mount));
+
+  const char *self = "12:cpuset:/\n4:cpu,cpuacct:/user.slice/game\n0::/user.slice\n";
+  assert_status(LAL_OK, lal__cgroup1_self_path(self, "cpu", path, sizeof path));
+  assert_string_equal(path, "/user.slice/game");
+  assert_status(LAL_OK, lal__cgroup1_self_path(self, "cpuset", path, sizeof path));
+  assert_string_equal(path, "/");
+  assert_status(LAL_ENOTSUP, lal__cgroup1_self_path(self, "memory", path, sizeof path));
+  assert_status(LAL_EIO, lal__cgroup1_self_path("4:cpu:/../../etc\n", "cpu", path, sizeof path));
+}
+
 static void paths_cannot_escape_the_hierarchy(void **state) {
   (void)state;
   const char *bad[] = {"",   "a",      "/..", "/../x", "/a/../b", "/a/..",
@@ -610,6 +637,7 @@ static void names_of_0_1_still_work(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mount_and_self_path_are_found),
+      cmocka_unit_test(cgroup1_mount_and_path_are_found),
       cmocka_unit_test(names_of_0_1_still_work),
       cmocka_unit_test(file_formats_parse),
       cmocka_unit_test(names_cannot_escape_the_subtree),

@@ -83,6 +83,26 @@ static void read_text_reports_missing_files_and_truncates(void **state) {
   assert_int_equal(strlen(buf), 7);
 }
 
+/* /proc/<pid>/limits: the soft column, by the line's name (not a prefix of
+ * another), "unlimited" as -1, a missing line as -2. */
+static void limits_soft_values_by_name(void **state) {
+  (void)state;
+  char text[4096];
+  read_root("container", "/proc/self/limits", text, sizeof text);
+  assert_true(lal__linux_limit_soft(text, "Max locked memory") == 65536);
+  read_root("rt-box", "/proc/self/limits", text, sizeof text);
+  assert_true(lal__linux_limit_soft(text, "Max locked memory") == -1);
+  assert_true(lal__linux_limit_soft(text, "Max realtime priority") >= 0);
+  const char *t = "Limit                     Soft Limit           Hard Limit           Units\n"
+                  "Max realtime priority     0                    0\n"
+                  "Max realtime timeout      200000               unlimited            us\n";
+  assert_true(lal__linux_limit_soft(t, "Max realtime priority") == 0);
+  assert_true(lal__linux_limit_soft(t, "Max realtime timeout") == 200000);
+  assert_true(lal__linux_limit_soft(t, "Max realtime") == -2); /* a prefix, not a name */
+  assert_true(lal__linux_limit_soft(t, "Max locked memory") == -2);
+  assert_true(lal__linux_limit_soft("Max locked memory  garbage\n", "Max locked memory") == -2);
+}
+
 /* smaps recorded from a process holding three lal mappings: 4 MiB of hugetlb,
  * 4 MiB of THP and 1 MiB locked base pages, each between other mappings. */
 static lal__smaps_sum smaps_of(uintptr_t start, uintptr_t end) {
@@ -228,6 +248,7 @@ int main(void) {
       cmocka_unit_test(status_cap_eff_is_read_as_hex),
       cmocka_unit_test(mountinfo_finds_cgroup2_on_hybrid_and_pure_hierarchies),
       cmocka_unit_test(thp_mode_is_the_bracketed_choice),
+      cmocka_unit_test(limits_soft_values_by_name),
       cmocka_unit_test(read_text_reports_missing_files_and_truncates),
       cmocka_unit_test(smaps_sums_the_mappings_of_a_range),
       cmocka_unit_test(query_caps_replays_a_recorded_machine),
