@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* `lal doctor [--json] [--strict]`: prints the findings (schema lal-doctor/1,
  * tools/DOCTOR-SCHEMA.md); --strict exits 1 when any check fails. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -32,6 +34,34 @@ const finding *doctor_find(const finding *out, int n, const char *check) {
   return NULL;
 }
 
+int doctor_parse_size(const char *text, uint64_t *out) {
+  if (!text || *text < '0' || *text > '9')
+    return 0;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(text, &end, 10);
+  if (errno == ERANGE)
+    return 0;
+  static const struct {
+    const char *suffix;
+    unsigned shift;
+  } units[] = {{"", 0},     {"K", 10}, {"KiB", 10}, {"k", 10},   {"M", 20},
+               {"MiB", 20}, {"m", 20}, {"G", 30},   {"GiB", 30}, {"g", 30}};
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (strcmp(end, units[i].suffix) == 0) {
+      if (v == 0 || v > (UINT64_MAX >> units[i].shift))
+        return 0;
+      *out = (uint64_t)v << units[i].shift;
+      return 1;
+    }
+  return 0;
+}
+
+int doctor_run(const char *root, finding *out, int max) {
+  doctor_opts o = {root, 0};
+  return doctor_run_opts(&o, out, max);
+}
+
 static int is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -52,25 +82,36 @@ static int tree_root_ok(const char *root) {
 int lal_tool_doctor(int argc, char **argv) {
   int as_json = 0, strict = 0;
   const char *root = "";
+  uint64_t memlock_need = 0;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0) {
       as_json = 1;
     } else if (strcmp(argv[i], "--strict") == 0) {
       strict = 1;
+    } else if (strcmp(argv[i], "--memlock") == 0 && i + 1 < argc) {
+      if (!doctor_parse_size(argv[++i], &memlock_need)) {
+        fprintf(stderr, "lal doctor: --memlock '%s': not a size (e.g. 65536, 64M, 1GiB)\n",
+                argv[i]);
+        return 2;
+      }
     } else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
       root = argv[++i]; /* audit a tree recorded by tests/data/machines/capture.sh (Linux) */
     } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-      printf("usage: lal doctor [--json] [--strict] [--root DIR]\n"
+      printf("usage: lal doctor [--json] [--strict] [--memlock SIZE] [--root DIR]\n"
              "Audits this machine against a low-latency checklist, one line per finding\n"
              "with why it matters and the fix.\n"
              "  --json      the findings as JSON (schema lal-doctor/1)\n"
              "  --strict    exit 1 when any check fails (for CI gates)\n"
+             "  --memlock SIZE  the bytes your app will lock (64M, 1GiB): adds the\n"
+             "              memlock_budget check against this OS's locking limit\n"
              "  --root DIR  audit a /proc + /sys tree recorded by capture.sh (Linux)\n"
              "exit status: 0 done; 1 a failure with --strict; 2 bad usage or --root not a tree\n");
       return 0;
     } else {
-      fprintf(stderr, "lal doctor: unknown option '%s' (use --json, --strict, --root DIR)\n",
-              argv[i]);
+      fprintf(
+          stderr,
+          "lal doctor: unknown option '%s' (use --json, --strict, --memlock SIZE, --root DIR)\n",
+          argv[i]);
       return 2;
     }
   }
@@ -81,7 +122,8 @@ int lal_tool_doctor(int argc, char **argv) {
     return 2;
   }
   static finding f[DOCTOR_MAX_FINDINGS];
-  int n = doctor_run(root, f, DOCTOR_MAX_FINDINGS);
+  doctor_opts opts = {root, memlock_need};
+  int n = doctor_run_opts(&opts, f, DOCTOR_MAX_FINDINGS);
   int count[4] = {0, 0, 0, 0};
   for (int i = 0; i < n; i++)
     count[f[i].status]++;

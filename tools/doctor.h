@@ -8,6 +8,7 @@
 #define LAL_TOOLS_DOCTOR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum doctor_status { DOCTOR_OK, DOCTOR_WARN, DOCTOR_FAIL, DOCTOR_NA } doctor_status;
 
@@ -31,9 +32,19 @@ typedef struct doctor_list {
  * scratch one that is dropped), with check, status and why set. */
 finding *doctor_add(doctor_list *list, const char *check, doctor_status st, const char *why);
 
-/* Runs every check of this OS, appending to out[0..max); returns the count.
- * root: prefix of /proc and /sys ("" = this machine; ignored on Windows). */
+typedef struct doctor_opts {
+  const char *root;      /* prefix of /proc and /sys ("" = this machine; ignored on Windows) */
+  uint64_t memlock_need; /* bytes the app will lock (--memlock); 0 = not stated, no check */
+} doctor_opts;
+
+/* Runs every check of this OS, appending to out[0..max); returns the count. */
+int doctor_run_opts(const doctor_opts *o, finding *out, int max);
+/* doctor_run_opts with only a root. */
 int doctor_run(const char *root, finding *out, int max);
+
+/* "64M", "512MiB", "1g", "65536": bytes into *out (K/M/G and KiB/MiB/GiB are
+ * powers of 1024), 1 if the whole string is such a size above 0, else 0. */
+int doctor_parse_size(const char *text, uint64_t *out);
 
 const char *doctor_status_name(doctor_status s);
 

@@ -646,11 +646,12 @@ static void check_virtualization(ctx *c) {
                 : "give the container dedicated CPUs (cpuset) and no CPU quota");
 }
 
-int doctor_run(const char *root, finding *out, int max) {
+int doctor_run_opts(const doctor_opts *o, finding *out, int max) {
   ctx *c = calloc(1, sizeof *c);
   if (!c)
     return 0;
-  c->root = root;
+  c->root = o->root;
+  c->memlock_need = o->memlock_need;
   c->list = (doctor_list){out, 0, max};
   if (dl_rd(c, "/proc/cmdline"))
     snprintf(c->cmdline, sizeof c->cmdline, "%s", c->text);

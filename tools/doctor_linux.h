@@ -4,6 +4,7 @@
 #define LAL_DOCTOR_LINUX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "doctor.h"
 #include "lal.h"
@@ -11,7 +12,8 @@
 #define TEXT_MAX 65536
 
 typedef struct ctx {
-  const char *root; /* prefix of /proc and /sys: "" live, a recorded tree in tests */
+  const char *root;      /* prefix of /proc and /sys: "" live, a recorded tree in tests */
+  uint64_t memlock_need; /* bytes the app will lock (--memlock), 0 = not stated */
   doctor_list list;
   char cmdline[4096];
   lal_cpuset isolated;

@@ -187,6 +187,59 @@ static void check_flatpak(ctx *c) {
            "to rtkit)");
 }
 
+static void size_text(uint64_t bytes, char *buf, size_t size) {
+  if (bytes >= (1ull << 30) && bytes % (1ull << 30) == 0)
+    snprintf(buf, size, "%llu GiB", (unsigned long long)(bytes >> 30));
+  else if (bytes >= (1ull << 20) && bytes % (1ull << 20) == 0)
+    snprintf(buf, size, "%llu MiB", (unsigned long long)(bytes >> 20));
+  else
+    snprintf(buf, size, "%llu KiB", (unsigned long long)((bytes + 1023) >> 10));
+}
+
+/* The app's locked set (--memlock) against RLIMIT_MEMLOCK: beyond it,
+ * without CAP_IPC_LOCK, mlock/mlockall fail (getrlimit(2)). In a container
+ * the limit comes from the runtime, not limits.conf. */
+static void check_memlock_budget(ctx *c) {
+  static const char why[] = "lal_mem_lock_all and LAL_MEM_LOCK fail (or, with FALLBACK, "
+                            "leave memory pageable) once the locked set passes RLIMIT_MEMLOCK";
+  if (!c->memlock_need)
+    return; /* not stated: rlimit_memlock reports the limit alone */
+  uint64_t caps = dl_rd(c, "/proc/self/status") ? lal__linux_status_cap_eff(c->text) : 0;
+  int64_t limit =
+      dl_rd(c, "/proc/self/limits") ? lal__linux_limit_soft(c->text, "Max locked memory") : -2;
+  char need[32], have[32];
+  size_text(c->memlock_need, need, sizeof need);
+  if (limit == -2) {
+    snprintf(dl_add(c, "memlock_budget", DOCTOR_NA, why)->value, 160,
+             "need %s; RLIMIT_MEMLOCK unknown (no /proc/self/limits)", need);
+    return;
+  }
+  int cap = (int)(caps >> LAL__CAP_IPC_LOCK & 1);
+  int fits = cap || limit == -1 || (uint64_t)limit >= c->memlock_need;
+  finding *f = dl_add(c, "memlock_budget", fits ? DOCTOR_OK : DOCTOR_FAIL, why);
+  if (limit == -1)
+    snprintf(have, sizeof have, "unlimited");
+  else
+    size_text((uint64_t)limit, have, sizeof have);
+  snprintf(f->value, sizeof f->value, "need %s; RLIMIT_MEMLOCK %s%s", need, have,
+           cap ? " (CAP_IPC_LOCK held: no limit)" : "");
+  if (fits)
+    return;
+  char container[32];
+  lal__linux_container_from(c->root, container, sizeof container);
+  unsigned long long kib = (c->memlock_need + 1023) >> 10;
+  if (container[0])
+    snprintf(f->fix, sizeof f->fix,
+             "start the container with --ulimit memlock=%llu:%llu (docker/podman), or "
+             "LimitMEMLOCK= in the unit that runs it",
+             (unsigned long long)c->memlock_need, (unsigned long long)c->memlock_need);
+  else
+    snprintf(f->fix, sizeof f->fix,
+             "/etc/security/limits.d/99-realtime.conf: @audio - memlock %llu (KiB; then log in "
+             "again), or LimitMEMLOCK=%llu in a systemd unit",
+             kib, (unsigned long long)c->memlock_need);
+}
+
 void dl_check_sandbox(ctx *c) {
   check_rt_budget(c);
   check_seccomp(c);
@@ -194,4 +247,5 @@ void dl_check_sandbox(ctx *c) {
   check_rlimit_rttime(c);
   check_rtkit(c);
   check_flatpak(c);
+  check_memlock_budget(c);
 }

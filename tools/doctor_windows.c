@@ -17,6 +17,7 @@ typedef DWORD(WINAPI *power_get_active_scheme_fn)(HKEY, GUID **);
 
 typedef struct ctx {
   doctor_list list;
+  uint64_t memlock_need; /* --memlock, 0 = not stated */
 } ctx;
 
 static finding *add(ctx *c, const char *check, doctor_status st, const char *why) {
@@ -150,14 +151,65 @@ static void check_groups(ctx *c) {
   }
 }
 
-int doctor_run(const char *root, finding *out, int max) {
-  (void)root;
-  ctx c = {{out, 0, max}};
+/* 1 if the process token holds the named privilege (enabled or not). */
+static int token_holds(const wchar_t *name) {
+  HANDLE token;
+  LUID luid;
+  if (!LookupPrivilegeValueW(NULL, name, &luid) ||
+      !OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+    return 0;
+  union {
+    TOKEN_PRIVILEGES p;
+    char bytes[4096];
+  } buf;
+  DWORD len = 0;
+  int held = 0;
+  if (GetTokenInformation(token, TokenPrivileges, &buf, sizeof buf, &len))
+    for (DWORD i = 0; i < buf.p.PrivilegeCount; i++)
+      held |= buf.p.Privileges[i].Luid.LowPart == luid.LowPart &&
+              buf.p.Privileges[i].Luid.HighPart == luid.HighPart;
+  CloseHandle(token);
+  return held;
+}
+
+/* The app's locked set (--memlock) against VirtualLock's limit, the minimum
+ * working set ("VirtualLock"): lal_mem_lock raises it on demand, which takes
+ * SeIncreaseWorkingSetPrivilege (every user holds it by default) and a set
+ * that fits in physical memory. */
+static void check_memlock_budget(ctx *c) {
+  static const char why[] = "VirtualLock fails beyond the minimum working set; lal raises "
+                            "it for LAL_MEM_LOCK, which needs SeIncreaseWorkingSetPrivilege";
+  if (!c->memlock_need)
+    return;
+  SIZE_T lo = 0, hi = 0;
+  GetProcessWorkingSetSize(GetCurrentProcess(), &lo, &hi);
+  MEMORYSTATUSEX mem;
+  mem.dwLength = sizeof mem;
+  uint64_t phys = GlobalMemoryStatusEx(&mem) ? mem.ullTotalPhys : 0;
+  int grow = token_holds(L"SeIncreaseWorkingSetPrivilege");
+  int fits = c->memlock_need <= lo || (grow && (phys == 0 || c->memlock_need < phys / 2));
+  finding *f = add(c, "memlock_budget", fits ? DOCTOR_OK : DOCTOR_FAIL, why);
+  snprintf(f->value, sizeof f->value,
+           "need %llu KiB; minimum working set %llu KiB, %s; physical memory %llu MiB",
+           (unsigned long long)((c->memlock_need + 1023) >> 10), (unsigned long long)(lo >> 10),
+           grow ? "raised on demand (SeIncreaseWorkingSetPrivilege held)"
+                : "fixed (SeIncreaseWorkingSetPrivilege not held)",
+           (unsigned long long)(phys >> 20));
+  if (!fits)
+    snprintf(f->fix, sizeof f->fix,
+             grow ? "lock less than half of physical memory"
+                  : "secpol.msc > User Rights Assignment > Increase a process working set: add "
+                    "the account");
+}
+
+int doctor_run_opts(const doctor_opts *o, finding *out, int max) {
+  ctx c = {{out, 0, max}, o->memlock_need};
   check_power_plan(&c);
   check_timer_resolution(&c);
   check_large_pages(&c);
   check_mmcss(&c);
   check_game_mode(&c);
   check_groups(&c);
+  check_memlock_budget(&c);
   return c.list.n;
 }

@@ -407,6 +407,64 @@ static void mutated_recordings_never_crash(void **state) {
   }
 }
 
+/* --memlock: the app's locked set against each recorded machine's
+ * RLIMIT_MEMLOCK (64 KiB in Docker, 8 MiB on a desktop, unlimited on the RT
+ * box, CAP_IPC_LOCK on the root-run guest), with the fix where it applies. */
+static const finding *budget(const char *machine, uint64_t need, finding *f) {
+  char dir[512];
+  snprintf(dir, sizeof dir, DOCTOR_DIR "%s", machine);
+  doctor_opts o = {dir, need};
+  int n = doctor_run_opts(&o, f, DOCTOR_MAX_FINDINGS);
+  const finding *x = doctor_find(f, n, "memlock_budget");
+  if (!x)
+    fail_msg("%s: no memlock_budget finding", machine);
+  return x;
+}
+
+static void memlock_budget_against_recorded_limits(void **state) {
+  (void)state;
+  finding f[DOCTOR_MAX_FINDINGS];
+  const finding *x = budget("container", 64u << 20, f);
+  assert_int_equal(x->status, DOCTOR_FAIL);
+  assert_non_null(strstr(x->value, "need 64 MiB; RLIMIT_MEMLOCK 64 KiB"));
+  assert_non_null(strstr(x->fix, "--ulimit memlock=67108864:67108864"));
+  x = budget("laptop", 4u << 20, f);
+  assert_int_equal(x->status, DOCTOR_OK);
+  x = budget("laptop", 64u << 20, f);
+  assert_int_equal(x->status, DOCTOR_FAIL);
+  assert_non_null(strstr(x->fix, "memlock 65536 (KiB"));
+  x = budget("rt-box", (uint64_t)1 << 40, f);
+  assert_int_equal(x->status, DOCTOR_OK);
+  assert_non_null(strstr(x->value, "unlimited"));
+  x = budget("vm-2cpu", 1u << 30, f);
+  assert_int_equal(x->status, DOCTOR_OK);
+  assert_non_null(strstr(x->value, "CAP_IPC_LOCK held"));
+  x = budget("server-unprivileged", 1u << 20, f);
+  assert_int_equal(x->status, DOCTOR_NA);
+  /* Not stated: no finding at all (rlimit_memlock reports the limit). */
+  doctor_opts o = {DOCTOR_DIR "laptop", 0};
+  int n = doctor_run_opts(&o, f, DOCTOR_MAX_FINDINGS);
+  assert_null(doctor_find(f, n, "memlock_budget"));
+}
+
+static void memlock_sizes_parse_strictly(void **state) {
+  (void)state;
+  uint64_t v = 0;
+  assert_true(doctor_parse_size("65536", &v) && v == 65536);
+  assert_true(doctor_parse_size("64M", &v) && v == 64u << 20);
+  assert_true(doctor_parse_size("512MiB", &v) && v == 512u << 20);
+  assert_true(doctor_parse_size("1g", &v) && v == 1u << 30);
+  assert_true(doctor_parse_size("4K", &v) && v == 4096);
+  v = 7;
+  const char *bad[] = {
+      "",  "0", "64MB", "-1", " 64M", "64 M", "abc", "1.5G", "99999999999999999999", "17179869184G",
+      NULL};
+  for (int i = 0; bad[i]; i++)
+    if (doctor_parse_size(bad[i], &v))
+      fail_msg("accepted '%s'", bad[i]);
+  assert_true(v == 7); /* untouched on refusal */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(tuned_rt_box_is_all_ok),
@@ -419,6 +477,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(hostile_tree_is_read_safely, make_tree, remove_tree),
       cmocka_unit_test(json_output_is_always_utf8),
       cmocka_unit_test_setup_teardown(mutated_recordings_never_crash, make_tree, remove_tree),
+      cmocka_unit_test(memlock_budget_against_recorded_limits),
+      cmocka_unit_test(memlock_sizes_parse_strictly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
