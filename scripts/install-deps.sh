@@ -32,7 +32,11 @@ test_pkgs=(libcmocka-dev clang clang-format
            # lints the man pages (groff -ww -z)
            groff-base
            # checks the exported ABI against abi/ (abidw, abidiff)
-           abigail-tools)
+           abigail-tools
+           # realtime without root against the real brokers (test_rtkit's fixture):
+           # a system bus, polkitd, rtkit-daemon, and xdg-desktop-portal on a
+           # session bus; libdbus-1 is what lal loads at run time
+           dbus-daemon dbus-bin polkitd rtkit xdg-desktop-portal libdbus-1-3)
 
 pkgs=("${build_pkgs[@]}")
 case ${1:-} in

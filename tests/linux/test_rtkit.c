@@ -4,11 +4,15 @@
  * and rtkit-daemon started by the ctest fixture (tests/linux/rtkit-services.sh).
  * In a child that drops to nobody with RLIMIT_RTPRIO 0 (no CAP_SYS_NICE):
  * AUDIO obtains SCHED_RR from rtkit, clamped to its MaxRealtimePriority, with
- * RLIMIT_RTTIME lowered to its RTTimeUSecMax; with rtkit stopped, the chain
- * goes on to the portal (no session bus here) and the EEVDF slice hint.
+ * RLIMIT_RTTIME lowered to its RTTimeUSecMax; through the xdg Realtime portal
+ * (xdg-desktop-portal on a session bus of nobody's, which forwards to rtkit),
+ * SCHED_RR too; with rtkit stopped, the chain goes on past the portal (no
+ * session bus in the child) to the EEVDF slice hint.
  */
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -120,6 +124,40 @@ static int audio_without_rtkit(void *ctx, char *msg, size_t size) {
   return 1;
 }
 
+/* The fixture's session bus (rtkit-services.sh start-portal). */
+static char portal_address[512];
+
+static int audio_from_the_portal(void *ctx, char *msg, size_t size) {
+  (void)ctx;
+  if (!drop_to_nobody(msg, size))
+    return 0;
+  /* A process that changed its uid is not dumpable, which leaves its
+   * /proc/<pid> owned by root: the portal (as nobody) could then not open
+   * /proc/<pid>/root to tell a host app from a sandboxed one ("Unable to open
+   * /proc/N/root"). An app started as nobody is dumpable: be that app. */
+  if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) {
+    snprintf(msg, size, "PR_SET_DUMPABLE failed");
+    return 0;
+  }
+  setenv("DBUS_SESSION_BUS_ADDRESS", portal_address, 1);
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_AUDIO;
+  req.flags = LAL_PRIORITY_FALLBACK | LAL_PRIORITY_VIA_PORTAL; /* the portal step only */
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
+  CHILD_EXPECT(res.obtained_via == LAL_VIA_PORTAL);
+  CHILD_EXPECT(res.policy == LAL_POLICY_RR && res.rt_priority >= 1 && res.rt_priority <= 60);
+  CHILD_EXPECT(strstr(res.reason, "rtkit: ") == NULL); /* rtkit was not asked directly */
+  CHILD_EXPECT(strstr(res.reason, "portal: SCHED_RR") != NULL);
+  CHILD_EXPECT(res.rt_priority == 60 ||
+               strstr(res.reason, "(asked 60; portal allows at most") != NULL);
+  CHILD_EXPECT(sched_getscheduler(0) == (SCHED_RR | SCHED_RESET_ON_FORK) ||
+               sched_getscheduler(0) == SCHED_RR);
+  struct rlimit rl;
+  CHILD_EXPECT(getrlimit(RLIMIT_RTTIME, &rl) == 0 && rl.rlim_max != RLIM_INFINITY);
+  return 1;
+}
+
 static void run_in_child(int (*fn)(void *, char *, size_t)) { lal_test_in_child(fn, NULL); }
 
 static void skip_unless_services(void) {
@@ -134,6 +172,22 @@ static void audio_obtains_rr_from_rtkit_as_nobody(void **state) {
   (void)state;
   skip_unless_services();
   run_in_child(audio_from_rtkit);
+}
+
+static void audio_obtains_rr_through_the_portal_as_nobody(void **state) {
+  (void)state;
+  skip_unless_services();
+  char path[600];
+  snprintf(path, sizeof path, "%s/portal.address", LAL_RTKIT_STATE);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    LAL_SKIP("xdg-desktop-portal is not running (package xdg-desktop-portal; the fixture "
+             "starts it as nobody on a session bus of its own)");
+  int got = fgets(portal_address, sizeof portal_address, f) != NULL;
+  fclose(f);
+  assert_true(got);
+  portal_address[strcspn(portal_address, "\n")] = '\0';
+  run_in_child(audio_from_the_portal);
 }
 
 static void without_rtkit_the_chain_goes_on(void **state) {
@@ -153,6 +207,7 @@ static void without_rtkit_the_chain_goes_on(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(audio_obtains_rr_from_rtkit_as_nobody),
+      cmocka_unit_test(audio_obtains_rr_through_the_portal_as_nobody),
       cmocka_unit_test(without_rtkit_the_chain_goes_on),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
