@@ -6,7 +6,8 @@
  * order statistic, k = ceil(q n); its position in the distribution is
  * Beta(k, n - k + 1)-distributed, so one resample costs one Beta draw and one
  * inverse-CDF lookup instead of n draws (the classical order-statistic view of
- * the bootstrap of a quantile).
+ * the bootstrap of a quantile). This file computes lal-compare's result model
+ * (compare_model.h); it prints nothing but the messages of unusable input.
  */
 #include "compare.h"
 
@@ -15,11 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare_html.h"
-#include "compare_summary.h"
+#include "compare_model.h"
 #include "compare_where.h"
-#include "time_units.h"
 #include "json_reader.h"
+#include "time_units.h"
 
 typedef struct hist {
   double *lo;  /* bucket lower bounds */
@@ -28,9 +28,12 @@ typedef struct hist {
   double count;
 } hist;
 
-static const char *const percentiles[] = {"p50", "p90", "p99", "p99_9"};
+const char *const cmp_percentiles[CMP_NPCT] = {"p50", "p90", "p99", "p99_9"};
+const char *const cmp_verdict_names[4] = {"no significant change", "better", "worse",
+                                          "inconclusive"};
 static const double quantiles[] = {0.50, 0.90, 0.99, 0.999};
-#define NPCT 4
+#define NPCT CMP_NPCT
+#define percentiles cmp_percentiles
 
 double compare_min_samples(double q) { return ceil(10.0 / (1.0 - q) - 1e-9); }
 
@@ -234,68 +237,61 @@ static int walk_fields(const json_value *oa, const json_value *ob, const char *s
 /* A `lal doctor` check ("tuning_<check>") that one side's OS does not have
  * (cstates on Linux, the power plan on Windows): not a difference between the
  * machines' settings, so all of them go on one line instead of a warning each. */
+static int one_os_check(const char *key, int only) {
+  return strncmp(key, "tuning_", 7) == 0 && only != 0;
+}
+
 typedef struct env_ctx {
-  FILE *f;
-  text_list only[2]; /* tuning_* keys present on A only / B only */
-  int folded;
+  cmp_model *m;
+  size_t cap;
+  int failed;
 } env_ctx;
 
-static int one_os_check(env_ctx *e, const char *key, int only) {
-  if (strncmp(key, "tuning_", 7) != 0 || only == 0)
-    return 0;
-  list_add(&e->only[only - 1], key + 7);
-  e->folded++;
-  return 1;
-}
-
-static void env_warn(void *ctx, const char *key, const char *a, const char *b, int differs,
-                     int only) {
+static void env_row(void *ctx, const char *key, const char *a, const char *b, int differs,
+                    int only) {
   env_ctx *e = ctx;
-  if (differs && !one_os_check(e, key, only))
-    fprintf(e->f, "warning: fingerprint %s differs: A %s, B %s\n", key, a, b);
-}
-
-static void env_html_row(void *ctx, const char *key, const char *a, const char *b, int differs,
-                         int only) {
-  env_ctx *e = ctx;
-  if (!one_os_check(e, key, only))
-    html_env_row(e->f, key, a, b, differs);
-}
-
-/* "N checks exist on one side only: A: cstates, smt; B: power_plan". */
-static void env_folded_line(const env_ctx *e, char *line, size_t size) {
-  snprintf(line, size, "%d lal doctor checks exist on one side only (another OS): A: %s; B: %s",
-           e->folded, e->only[0].used ? e->only[0].buf : "none",
-           e->only[1].used ? e->only[1].buf : "none");
-}
-
-/* One warning per fingerprint field that differs or exists on one side only;
- * the HTML report shows every field side by side. clock_reason is not
- * compared: it quotes this run's measurements (ppm); the choice it explains
- * is clock_source. */
-static int compare_env(const json_value *a, const json_value *b, FILE *out, FILE *html) {
-  const json_value *ea = json_get(a, "env"), *eb = json_get(b, "env");
-  int total = 0;
-  char only_a[1024], only_b[1024], line[2200];
-  env_ctx e = {out, {{only_a, sizeof only_a, 0}, {only_b, sizeof only_b, 0}}, 0};
-  only_a[0] = only_b[0] = '\0';
-  int differing = walk_fields(ea, eb, "clock_reason", &total, env_warn, &e);
-  if (e.folded) {
-    env_folded_line(&e, line, sizeof line);
-    fprintf(out, "note: %s\n", line);
-  }
-  if (html) { /* the header gives the counts, so the rows are a second pass */
-    html_env_begin(html, differing - e.folded, total - e.folded);
-    env_ctx h = {html, {{only_a, sizeof only_a, 0}, {only_b, sizeof only_b, 0}}, 0};
-    only_a[0] = only_b[0] = '\0';
-    walk_fields(ea, eb, "clock_reason", NULL, env_html_row, &h);
-    if (h.folded) {
-      env_folded_line(&h, line, sizeof line);
-      html_env_row(html, "one OS only", line, "", 0);
+  cmp_model *m = e->m;
+  if (m->n_env == e->cap) {
+    size_t cap = e->cap ? 2 * e->cap : 64;
+    cmp_env_row *grown = realloc(m->env, cap * sizeof *grown);
+    if (!grown) {
+      e->failed = 1;
+      return;
     }
-    html_env_end(html);
+    m->env = grown;
+    e->cap = cap;
   }
-  return differing;
+  cmp_env_row *r = &m->env[m->n_env++];
+  snprintf(r->key, sizeof r->key, "%s", key);
+  snprintf(r->a, sizeof r->a, "%s", a);
+  snprintf(r->b, sizeof r->b, "%s", b);
+  r->differs = differs;
+  r->only = only;
+  r->folded = differs && one_os_check(key, only);
+}
+
+/* Every fingerprint field side by side, and the line that folds the checks
+ * only one OS has ("N checks exist on one side only: A: cstates; B: ...").
+ * clock_reason is not compared: it quotes this run's measurements (ppm); the
+ * choice it explains is clock_source. */
+static int model_env(const json_value *a, const json_value *b, cmp_model *m) {
+  env_ctx e = {m, 0, 0};
+  m->env_differing = walk_fields(json_get(a, "env"), json_get(b, "env"), "clock_reason",
+                                 &m->env_total, env_row, &e);
+  if (e.failed)
+    return -1;
+  char only_a[1024] = "", only_b[1024] = "";
+  text_list only[2] = {{only_a, sizeof only_a, 0}, {only_b, sizeof only_b, 0}};
+  for (size_t i = 0; i < m->n_env; i++)
+    if (m->env[i].folded) {
+      list_add(&only[m->env[i].only - 1], m->env[i].key + 7);
+      m->env_folded++;
+    }
+  if (m->env_folded)
+    snprintf(m->env_folded_line, sizeof m->env_folded_line,
+             "%d lal doctor checks exist on one side only (another OS): A: %s; B: %s",
+             m->env_folded, only[0].used ? only_a : "none", only[1].used ? only_b : "none");
+  return 0;
 }
 
 /* The load a run saw: the higher of before and after (-1 if unknown). */
@@ -311,27 +307,25 @@ static void run_load(const json_value *run, double *loadavg, double *psi) {
   }
 }
 
+static char *next_run_warning(cmp_model *m) {
+  return m->n_run_warnings < 4 ? m->run_warnings[m->n_run_warnings++] : NULL;
+}
+
 /* Warnings about the runs themselves (lal-bench's "run" object): another
  * build type (a Debug harness is 2.5x slower), a materially different load
  * (one busy run alone made "42 better, 0 worse" between two runs of the same
- * build), a run stopped before the end. Returns how many. */
-static int compare_runs(const json_value *a, const json_value *b, const compare_opts *opts,
-                        FILE *out, FILE *html) {
+ * build), a run stopped before the end. */
+static void model_runs(const json_value *a, const json_value *b, cmp_model *m) {
+  const compare_opts *opts = m->opts;
   const json_value *ra = json_get(a, "run"), *rb = json_get(b, "run");
-  char line[400];
-  int n = 0;
   const char *ta = json_get_string(ra, "build_type", NULL),
              *tb = json_get_string(rb, "build_type", NULL);
-  if (ta && tb && strcmp(ta, tb) != 0) {
-    snprintf(line, sizeof line,
+  char *w;
+  if (ta && tb && strcmp(ta, tb) != 0 && (w = next_run_warning(m)) != NULL)
+    snprintf(w, sizeof m->run_warnings[0],
              "warning: build types differ: %s %s, %s %s (a Debug lal-bench measures a slower "
              "harness)",
              opts->a_name, ta, opts->b_name, tb);
-    fprintf(out, "%s\n", line);
-    if (html)
-      html_warning(html, line);
-    n++;
-  }
   if (ra && rb) {
     double la, pa, lb, pb;
     run_load(ra, &la, &pa);
@@ -341,31 +335,20 @@ static int compare_runs(const json_value *a, const json_value *b, const compare_
      * 0.5), or PSI cpu "some" apart by 10 points. */
     int load_differs = la >= 0 && lb >= 0 && fabs(la - lb) > fmax(0.5, 0.25 * cpus);
     int psi_differs = pa >= 0 && pb >= 0 && fabs(pa - pb) > 10.0;
-    if (load_differs || psi_differs) {
-      snprintf(line, sizeof line,
+    if ((load_differs || psi_differs) && (w = next_run_warning(m)) != NULL)
+      snprintf(w, sizeof m->run_warnings[0],
                "warning: load differs: %s load average %.2f, PSI cpu %.1f%%; %s load average "
                "%.2f, PSI cpu %.1f%% (load alone moves every series)",
                opts->a_name, la, pa, opts->b_name, lb, pb);
-      fprintf(out, "%s\n", line);
-      if (html)
-        html_warning(html, line);
-      n++;
-    }
   }
   const json_value *runs[2] = {ra, rb};
   const char *names[2] = {opts->a_name, opts->b_name};
   for (int i = 0; i < 2; i++) {
     const json_value *c = json_get(runs[i], "complete");
-    if (c && c->type == JSON_BOOL && !c->number) {
-      snprintf(line, sizeof line, "warning: %s is incomplete (stopped by %s)", names[i],
+    if (c && c->type == JSON_BOOL && !c->number && (w = next_run_warning(m)) != NULL)
+      snprintf(w, sizeof m->run_warnings[0], "warning: %s is incomplete (stopped by %s)", names[i],
                json_get_string(runs[i], "interrupted_by", "a signal"));
-      fprintf(out, "%s\n", line);
-      if (html)
-        html_warning(html, line);
-      n++;
-    }
   }
-  return n;
 }
 
 static void param_append(void *ctx, const char *key, const char *a, const char *b, int differs,
@@ -388,32 +371,16 @@ static int params_differ(const json_value *pa, const json_value *pb, char *buf, 
   return walk_fields(pa, pb, NULL, NULL, param_append, &t);
 }
 
-typedef struct pct_row {
-  double a, b, ratio, lo, hi;
-  int verdict; /* VERDICT_* */
-  int regressed;
-} pct_row;
-
-enum { VERDICT_SAME, VERDICT_BETTER, VERDICT_WORSE, VERDICT_INCONCLUSIVE };
-static const char *const verdict_names[] = {"no significant change", "better", "worse",
-                                            "inconclusive"};
-
-/* One series: each percentile's ratio, interval and verdict, printed (and
- * written to the report as section `index`); sets *status on a gated
- * regression and *row to its summary at the gate percentile. Returns the
- * verdict at the gate percentile. */
-static int compare_series(const json_value *sa, const json_value *sb, const hist *ha,
-                          const hist *hb, const char *workload, const char *series,
-                          const compare_opts *opts, int gate, double *ratios, FILE *out,
-                          int *status, int index, summary_row *row) {
-  pct_row rows[NPCT];
+/* Each percentile's ratio, bootstrap interval and verdict. */
+static void model_percentiles(const json_value *sa, const json_value *sb, const hist *ha,
+                              const hist *hb, const cmp_model *m, double *ratios, cmp_item *it) {
+  const compare_opts *opts = m->opts;
   double eps = opts->min_effect_pct / 100.0;
-  int worst = VERDICT_SAME;
+  int worst = CMP_SAME;
   double n = ha->count < hb->count ? ha->count : hb->count;
-  char why_inconclusive[NPCT][96];
   for (int p = 0; p < NPCT; p++) {
-    pct_row *r = &rows[p];
-    why_inconclusive[p][0] = '\0';
+    cmp_pct *r = &it->pct[p];
+    r->why[0] = '\0';
     r->a = json_get_number(sa, percentiles[p], 0);
     r->b = json_get_number(sb, percentiles[p], 0);
     for (unsigned k = 0; k < opts->resamples; k++) {
@@ -434,114 +401,61 @@ static int compare_series(const json_value *sa, const json_value *sb, const hist
     if (r->ratio > r->hi)
       r->hi = r->ratio;
     /* Significant: the interval clears 1 by more than the minimum effect. */
-    r->verdict = r->lo > 1.0 + eps   ? VERDICT_WORSE
-                 : r->hi < 1.0 - eps ? VERDICT_BETTER
-                                     : VERDICT_SAME;
+    r->verdict = r->lo > 1.0 + eps ? CMP_WORSE : r->hi < 1.0 - eps ? CMP_BETTER : CMP_SAME;
     double need = compare_min_samples(quantiles[p]);
     if (n < need) {
-      r->verdict = VERDICT_INCONCLUSIVE;
-      snprintf(why_inconclusive[p], sizeof why_inconclusive[p], " (n=%.0f < %.0f for %s)", n, need,
-               percentiles[p]);
+      r->verdict = CMP_INCONCLUSIVE;
+      snprintf(r->why, sizeof r->why, " (n=%.0f < %.0f for %s)", n, need, percentiles[p]);
     }
     r->regressed =
-        p == gate && r->verdict == VERDICT_WORSE && r->ratio > 1.0 + opts->threshold_pct / 100.0;
-    if (r->regressed)
-      *status = 1;
-    if (r->verdict == VERDICT_WORSE || (r->verdict == VERDICT_BETTER && worst == VERDICT_SAME))
+        p == m->gate && r->verdict == CMP_WORSE && r->ratio > 1.0 + opts->threshold_pct / 100.0;
+    if (r->verdict == CMP_WORSE || (r->verdict == CMP_BETTER && worst == CMP_SAME))
       worst = r->verdict;
-    if (p == gate && r->verdict == VERDICT_INCONCLUSIVE && worst == VERDICT_SAME)
-      worst = VERDICT_INCONCLUSIVE;
+    if (p == m->gate && r->verdict == CMP_INCONCLUSIVE && worst == CMP_SAME)
+      worst = CMP_INCONCLUSIVE;
   }
+  it->worst = worst;
+  /* Values in one scaled time unit each (the series' unit says ps or ns). */
+  for (int p = 0; p < NPCT; p++) {
+    time_format(it->pct[p].a_text, sizeof it->pct[p].a_text, it->pct[p].a, it->unit);
+    time_format(it->pct[p].b_text, sizeof it->pct[p].b_text, it->pct[p].b, it->unit);
+  }
+}
+
+/* What else a reader must know to trust the comparison of one series. */
+static void model_series_warnings(const json_value *sa, const json_value *sb, cmp_item *it) {
+  const char *workload = it->workload, *series = it->series;
   /* The same series may have obtained different things (a priority
    * profile: SCHED_FIFO 80 on one machine, nice -10 on another), or have
    * been run with other parameters (CPUs, rounds). */
   const char *ga = json_get_string(sa, "obtained", NULL),
              *gb = json_get_string(sb, "obtained", NULL);
-  char warning[480] = "", params[480] = "", params_line[600] = "";
-  if ((ga || gb) && (!ga || !gb || strcmp(ga, gb) != 0)) {
-    snprintf(warning, sizeof warning, "warning: %s %s obtained differs: A %s, B %s", workload,
-             series, ga ? ga : "(absent)", gb ? gb : "(absent)");
-    fprintf(out, "%s\n", warning);
-  }
-  if (params_differ(json_get(sa, "params"), json_get(sb, "params"), params, sizeof params)) {
-    snprintf(params_line, sizeof params_line, "warning: %s %s parameters differ: %s", workload,
-             series, params);
-    fprintf(out, "%s\n", params_line);
-  }
+  if ((ga || gb) && (!ga || !gb || strcmp(ga, gb) != 0))
+    snprintf(it->warnings[0], sizeof it->warnings[0], "warning: %s %s obtained differs: A %s, B %s",
+             workload, series, ga ? ga : "(absent)", gb ? gb : "(absent)");
+  char params[480];
+  if (params_differ(json_get(sa, "params"), json_get(sb, "params"), params, sizeof params))
+    snprintf(it->warnings[1], sizeof it->warnings[1], "warning: %s %s parameters differ: %s",
+             workload, series, params);
   /* Where each run's thread woke: a "same" verdict means little if one run
    * woke on P-cores and the other on E-cores. */
-  char where_a[200], where_b[200], where_line[480] = "", kinds_line[300] = "";
+  char where_a[200], where_b[200];
   double fast_a, fast_b;
   int has_a = compare_where_text(sa, where_a, sizeof where_a, &fast_a),
       has_b = compare_where_text(sb, where_b, sizeof where_b, &fast_b);
-  if (has_a || has_b) {
-    snprintf(where_line, sizeof where_line, "where: %s %s: A %s | B %s", workload, series,
+  if (has_a || has_b)
+    snprintf(it->warnings[2], sizeof it->warnings[2], "where: %s %s: A %s | B %s", workload, series,
              has_a ? where_a : "(not recorded)", has_b ? where_b : "(not recorded)");
-    fprintf(out, "%s\n", where_line);
-  }
   /* What the calls cost in CPU (sleep_cost): accuracy bought with spinning. */
   double cpu_a = json_get_number(sa, "cpu_pct", -1), cpu_b = json_get_number(sb, "cpu_pct", -1);
-  char cpu_line[300] = "";
-  if (cpu_a >= 0 || cpu_b >= 0) {
-    snprintf(cpu_line, sizeof cpu_line, "cpu: %s %s: A %.1f%% | B %.1f%% of the calls' wall time",
-             workload, series, cpu_a, cpu_b);
-    fprintf(out, "%s\n", cpu_line);
-  }
-  if (fast_a >= 0 && fast_b >= 0 && fabs(fast_a - fast_b) >= 10) {
-    snprintf(kinds_line, sizeof kinds_line,
+  if (cpu_a >= 0 || cpu_b >= 0)
+    snprintf(it->warnings[3], sizeof it->warnings[3],
+             "cpu: %s %s: A %.1f%% | B %.1f%% of the calls' wall time", workload, series, cpu_a,
+             cpu_b);
+  if (fast_a >= 0 && fast_b >= 0 && fabs(fast_a - fast_b) >= 10)
+    snprintf(it->warnings[4], sizeof it->warnings[4],
              "warning: %s %s woke on other CPU kinds: A %.0f%% on the fastest kind, B %.0f%%",
              workload, series, fast_a, fast_b);
-    fprintf(out, "%s\n", kinds_line);
-  }
-  /* Values in one scaled time unit each (the series' unit says ps or ns). */
-  const char *unit = json_get_string(sb, "unit", "");
-  char va[NPCT][24], vb[NPCT][24];
-  for (int p = 0; p < NPCT; p++) {
-    time_format(va[p], sizeof va[p], rows[p].a, unit);
-    time_format(vb[p], sizeof vb[p], rows[p].b, unit);
-  }
-  for (int p = 0; p < NPCT; p++)
-    fprintf(out, "%-22s %-36s %-6s %12s %12s %7.3f [%6.3f, %6.3f]  %s%s%s\n", workload, series,
-            percentiles[p], va[p], vb[p], rows[p].ratio, rows[p].lo, rows[p].hi,
-            verdict_names[rows[p].verdict], why_inconclusive[p],
-            rows[p].regressed ? " (GATE: beyond the threshold)" : "");
-  FILE *html = opts->html;
-  if (html) {
-    html_series_begin(html, index, workload, series, verdict_names[worst]);
-    if (warning[0])
-      html_warning(html, warning);
-    if (params_line[0])
-      html_warning(html, params_line);
-    if (where_line[0])
-      html_warning(html, where_line);
-    if (cpu_line[0])
-      html_warning(html, cpu_line);
-    if (kinds_line[0])
-      html_warning(html, kinds_line);
-    html_table_begin(html);
-    double pa[NPCT], pb[NPCT];
-    for (int p = 0; p < NPCT; p++) {
-      html_row(html, percentiles[p], va[p], vb[p], rows[p].ratio, rows[p].lo, rows[p].hi,
-               verdict_names[rows[p].verdict]);
-      pa[p] = rows[p].a, pb[p] = rows[p].b;
-    }
-    html_table_end(html);
-    char title[160];
-    snprintf(title, sizeof title, "%s: %s", workload, series);
-    html_plot(html, title, json_get_string(sb, "unit", ""), ha->lo, ha->cum, ha->nbuckets, hb->lo,
-              hb->cum, hb->nbuckets, pa, pb);
-    html_series_end(html);
-  }
-  memset(row, 0, sizeof *row);
-  snprintf(row->workload, sizeof row->workload, "%s", workload);
-  snprintf(row->series, sizeof row->series, "%s", series);
-  row->a = rows[gate].a, row->b = rows[gate].b;
-  row->ratio = rows[gate].ratio, row->lo = rows[gate].lo, row->hi = rows[gate].hi;
-  row->verdict = verdict_names[rows[gate].verdict];
-  row->regressed = rows[gate].regressed;
-  row->index = index;
-  snprintf(row->unit, sizeof row->unit, "%s", unit);
-  return rows[gate].verdict;
 }
 
 /* The first result of `workload` without a series (a set of single numbers). */
@@ -557,41 +471,183 @@ static const json_value *find_single(const json_value *results, const char *work
 
 /* clock_accuracy is single numbers, not a distribution: shown side by side,
  * with no interval and no verdict. */
-static void compare_single_measurements(const json_value *ra, const json_value *rb, FILE *out,
-                                        FILE *html) {
+static void model_single_measurements(const json_value *ra, const json_value *rb, cmp_model *m) {
   static const char *const fields[] = {"drift_ppb", "backward_steps", "migrations",
                                        "calibration_us"};
   const json_value *a = find_single(ra, "clock_accuracy"), *b = find_single(rb, "clock_accuracy");
   if (!a || !b)
     return;
-  char line[400];
-  int used = snprintf(line, sizeof line, "%-22s", "clock_accuracy");
-  for (int i = 0; i < 4 && used > 0 && (size_t)used < sizeof line; i++)
-    used += snprintf(line + used, sizeof line - (size_t)used, "%s %s A %.0f, B %.0f", i ? ";" : "",
+  char *line = m->single_line;
+  size_t size = sizeof m->single_line;
+  int used = snprintf(line, size, "%-22s", "clock_accuracy");
+  for (int i = 0; i < 4 && used > 0 && (size_t)used < size; i++)
+    used += snprintf(line + used, size - (size_t)used, "%s %s A %.0f, B %.0f", i ? ";" : "",
                      fields[i], json_get_number(a, fields[i], 0), json_get_number(b, fields[i], 0));
-  fprintf(out, "%s\n", line);
-  if (html)
-    html_note(html, line);
 }
 
-/* core_to_core pairs collected for the heatmaps (p50 of each side). */
-typedef struct heat_list {
-  heat_cell *cells;
-  size_t n, cap;
-  char unit[64];
-} heat_list;
-
-static void heat_add(heat_list *h, const heat_cell *cell, const char *unit) {
-  if (h->n == h->cap) {
-    size_t cap = h->cap ? 2 * h->cap : 64;
-    heat_cell *grown = realloc(h->cells, cap * sizeof *grown);
+static int heat_add(cmp_model *m, size_t *cap, const heat_cell *cell, const char *unit) {
+  if (m->n_heat == *cap) {
+    size_t grown_cap = *cap ? 2 * *cap : 64;
+    heat_cell *grown = realloc(m->heat, grown_cap * sizeof *grown);
     if (!grown)
-      return; /* out of memory: the pair is left out of the heatmaps */
-    h->cells = grown;
-    h->cap = cap;
+      return -1;
+    m->heat = grown;
+    *cap = grown_cap;
   }
-  h->cells[h->n++] = *cell;
-  snprintf(h->unit, sizeof h->unit, "%s", unit);
+  m->heat[m->n_heat++] = *cell;
+  snprintf(m->heat_unit, sizeof m->heat_unit, "%s", unit);
+  return 0;
+}
+
+/* The item for result sb of B: a compared series, or a note saying why not. */
+static int model_item(const json_value *ra, const json_value *sb, cmp_model *m, double *ratios,
+                      size_t *heat_cap, cmp_item *it) {
+  const char *workload = json_get_string(sb, "workload", "?");
+  const char *series = json_get_string(sb, "series", "?");
+  memset(it, 0, sizeof *it);
+  snprintf(it->workload, sizeof it->workload, "%s", workload);
+  snprintf(it->series, sizeof it->series, "%s", series);
+  snprintf(it->unit, sizeof it->unit, "%s", json_get_string(sb, "unit", ""));
+  const json_value *sa = find_series(ra, workload, series);
+  hist ha, hb;
+  memset(&ha, 0, sizeof ha);
+  memset(&hb, 0, sizeof hb);
+  if (!sa || load_hist(sa, &ha) != 0 || load_hist(sb, &hb) != 0) {
+    it->kind = CMP_ITEM_NOTE;
+    snprintf(it->note, sizeof it->note, "%-22s %-36s %s", workload, series,
+             sa ? "no usable histogram (not compared)" : "only in B (new)");
+    free_hist(&ha), free_hist(&hb);
+    return 0;
+  }
+  it->kind = CMP_ITEM_SERIES;
+  it->index = m->compared;
+  model_percentiles(sa, sb, &ha, &hb, m, ratios, it);
+  model_series_warnings(sa, sb, it);
+  /* core_to_core pairs become cells of the report's heatmaps, not sections. */
+  int ci, cj;
+  it->heat =
+      strcmp(workload, "core_to_core") == 0 && sscanf(series, "cpu %d <-> cpu %d", &ci, &cj) == 2;
+  if (it->heat) {
+    heat_cell c = {ci, cj, json_get_number(sa, "p50", 0), json_get_number(sb, "p50", 0)};
+    heat_add(m, heat_cap, &c, it->unit); /* out of memory: the pair is left out */
+    free_hist(&ha), free_hist(&hb);
+  } else { /* the CDFs go to the report */
+    it->a_lo = ha.lo, it->a_cum = ha.cum, it->a_n = ha.nbuckets;
+    it->b_lo = hb.lo, it->b_cum = hb.cum, it->b_n = hb.nbuckets;
+  }
+  const cmp_pct *g = &it->pct[m->gate];
+  summary_row row;
+  memset(&row, 0, sizeof row);
+  snprintf(row.workload, sizeof row.workload, "%s", workload);
+  snprintf(row.series, sizeof row.series, "%s", series);
+  row.a = g->a, row.b = g->b;
+  row.ratio = g->ratio, row.lo = g->lo, row.hi = g->hi;
+  row.verdict = cmp_verdict_names[g->verdict];
+  row.regressed = g->regressed;
+  row.index = it->heat ? -1 : it->index;
+  snprintf(row.unit, sizeof row.unit, "%s", it->unit);
+  summary_add(&m->summary, &row); /* out of memory: the row is left out */
+  if (g->regressed)
+    m->status = 1;
+  m->compared++;
+  m->verdicts[g->verdict]++;
+  return 0;
+}
+
+/* Series of A that B lacks: each a line, and the list in the summary. */
+static int model_missing(const json_value *ra, const json_value *rb, cmp_model *m, char *list,
+                         size_t size) {
+  size_t cap = 0;
+  list[0] = '\0';
+  for (size_t i = 0; i < ra->count; i++) {
+    const json_value *sa = &ra->items[i];
+    const char *workload = json_get_string(sa, "workload", "?");
+    const char *series = json_get_string(sa, "series", NULL);
+    if (!series || find_series(rb, json_get_string(sa, "workload", ""), series))
+      continue;
+    if ((size_t)m->missing == cap) {
+      size_t grown_cap = cap ? 2 * cap : 16;
+      char(*grown)[200] = realloc(m->missing_lines, grown_cap * sizeof *grown);
+      if (!grown)
+        return -1;
+      m->missing_lines = grown;
+      cap = grown_cap;
+    }
+    snprintf(m->missing_lines[m->missing], sizeof m->missing_lines[0],
+             "%-22s %-36s only in A (missing from B)", workload, series);
+    size_t used = strlen(list);
+    snprintf(list + used, size - used, "%s%s %s", m->missing ? ", " : "", workload, series);
+    m->missing++;
+  }
+  return 0;
+}
+
+int cmp_model_build(const json_value *a, const json_value *b, const compare_opts *opts, int gate,
+                    cmp_model *m) {
+  memset(m, 0, sizeof *m);
+  m->opts = opts;
+  m->gate = gate;
+  rng_state = (uint64_t)opts->seed * 0x9E3779B97F4A7C15u + 1;
+  const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
+  double *ratios = malloc(opts->resamples * sizeof *ratios); /* >= 1: compare_texts */
+  m->items = calloc(rb->count ? rb->count : 1, sizeof *m->items);
+  char missing_list[400];
+  size_t heat_cap = 0;
+  int rc = ratios && m->items ? model_env(a, b, m) : -1;
+  if (rc == 0)
+    model_runs(a, b, m);
+  for (size_t i = 0; rc == 0 && i < rb->count; i++) {
+    const json_value *sb = &rb->items[i];
+    if (!json_get_string(sb, "series", NULL))
+      continue; /* a single measurement (clock_accuracy), not a distribution */
+    rc = model_item(ra, sb, m, ratios, &heat_cap, &m->items[m->n_items]);
+    m->n_items++;
+  }
+  if (rc == 0)
+    rc = model_missing(ra, rb, m, missing_list, sizeof missing_list);
+  free(ratios);
+  if (rc != 0) {
+    cmp_model_free(m);
+    return -1;
+  }
+  model_single_measurements(ra, rb, m);
+  /* A series A measured and B lost fails the gate: a workload that crashed
+   * or was dropped must not pass as "no regression". */
+  if (m->missing && !opts->allow_missing)
+    m->status = 1;
+  int inconclusive = m->verdicts[CMP_INCONCLUSIVE];
+  char *summary = m->summary_line;
+  size_t size = sizeof m->summary_line;
+  int w = snprintf(summary, size, "%d series compared", m->compared);
+  if (inconclusive)
+    w +=
+        snprintf(summary + w, size - (size_t)w, ", %d inconclusive at %s (fewer than %.0f samples)",
+                 inconclusive, percentiles[gate], compare_min_samples(quantiles[gate]));
+  if (m->missing)
+    w += snprintf(summary + w, size - (size_t)w, ", %d missing from B%s: %s", m->missing,
+                  opts->allow_missing ? " (allowed)" : "", missing_list);
+  const char *result = m->status ? "FAIL" : "pass";
+  if (m->compared == 0 || m->compared == inconclusive) {
+    result = "nothing to gate";
+    m->status = 2;
+  }
+  snprintf(summary + w, size - (size_t)w, "; gate: %s regression beyond %.1f%% -> %s",
+           percentiles[gate], opts->threshold_pct, result);
+  summary_sort(&m->summary);
+  return 0;
+}
+
+void cmp_model_free(cmp_model *m) {
+  for (size_t i = 0; m->items && i < m->n_items; i++) {
+    free(m->items[i].a_lo), free(m->items[i].a_cum);
+    free(m->items[i].b_lo), free(m->items[i].b_cum);
+  }
+  free(m->items);
+  free(m->env);
+  free(m->missing_lines);
+  free(m->heat);
+  summary_free(&m->summary);
+  memset(m, 0, sizeof *m);
 }
 
 int compare_texts(const char *a_text, const char *b_text, const compare_opts *opts, FILE *out,
@@ -608,122 +664,29 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
     json_free(a), json_free(b);
     return 2;
   }
-  rng_state = (uint64_t)opts->seed * 0x9E3779B97F4A7C15u + 1;
-  if (opts->html)
-    html_begin(opts->html, opts->a_name, opts->b_name);
-  compare_env(a, b, out, opts->html);
-  compare_runs(a, b, opts, out, opts->html);
-  fprintf(out, "%-22s %-36s %-6s %12s %12s %7s %17s  %s\n", "workload", "series", "pct", "A", "B",
-          "B/A", "95% CI", "verdict");
-  const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
-  double *ratios = malloc(opts->resamples * sizeof *ratios);
-  int status = 0, compared = 0, verdicts[4] = {0, 0, 0, 0}, missing = 0;
-  summary_table sum = {NULL, 0, 0};
-  heat_list heat;
-  memset(&heat, 0, sizeof heat);
-  char missing_list[400] = "";
-  for (size_t i = 0; ratios && i < rb->count; i++) {
-    const json_value *sb = &rb->items[i];
-    const char *workload = json_get_string(sb, "workload", "?");
-    const char *series = json_get_string(sb, "series", NULL);
-    if (!series)
-      continue; /* a single measurement (clock_accuracy), not a distribution */
-    const json_value *sa = find_series(ra, workload, series);
-    hist ha, hb;
-    memset(&ha, 0, sizeof ha);
-    memset(&hb, 0, sizeof hb);
-    char line[200];
-    if (!sa || load_hist(sa, &ha) != 0 || load_hist(sb, &hb) != 0) {
-      snprintf(line, sizeof line, "%-22s %-36s %s", workload, series,
-               sa ? "no usable histogram (not compared)" : "only in B (new)");
-      fprintf(out, "%s\n", line);
-      if (opts->html)
-        html_note(opts->html, line);
-      free_hist(&ha), free_hist(&hb);
-      continue;
-    }
-    /* core_to_core pairs become cells of the report's heatmaps, not sections. */
-    int ci, cj;
-    int cell =
-        strcmp(workload, "core_to_core") == 0 && sscanf(series, "cpu %d <-> cpu %d", &ci, &cj) == 2;
-    compare_opts local = *opts;
-    if (cell)
-      local.html = NULL;
-    summary_row row;
-    int verdict = compare_series(sa, sb, &ha, &hb, workload, series, &local, gate, ratios, out,
-                                 &status, compared, &row);
-    if (cell) {
-      row.index = -1;
-      heat_cell c = {ci, cj, json_get_number(sa, "p50", 0), json_get_number(sb, "p50", 0)};
-      heat_add(&heat, &c, json_get_string(sb, "unit", ""));
-    }
-    compared++;
-    verdicts[verdict]++;
-    summary_add(&sum, &row);
-    free_hist(&ha), free_hist(&hb);
+  if (opts->resamples == 0) {
+    fprintf(err, "lal-compare: no bootstrap resamples: no interval can be computed\n");
+    json_free(a), json_free(b);
+    return 2;
   }
-  for (size_t i = 0; i < ra->count; i++) {
-    const json_value *sa = &ra->items[i];
-    if (json_get_string(sa, "series", NULL) &&
-        !find_series(rb, json_get_string(sa, "workload", ""), json_get_string(sa, "series", ""))) {
-      char line[200];
-      snprintf(line, sizeof line, "%-22s %-36s only in A (missing from B)",
-               json_get_string(sa, "workload", "?"), json_get_string(sa, "series", "?"));
-      fprintf(out, "%s\n", line);
-      size_t used = strlen(missing_list);
-      snprintf(missing_list + used, sizeof missing_list - used, "%s%s %s", missing ? ", " : "",
-               json_get_string(sa, "workload", "?"), json_get_string(sa, "series", "?"));
-      missing++;
-      if (opts->html)
-        html_note(opts->html, line);
-    }
-  }
-  compare_single_measurements(ra, rb, out, opts->html);
-  /* A series A measured and B lost fails the gate: a workload that crashed
-   * or was dropped must not pass as "no regression". */
-  if (missing && !opts->allow_missing)
-    status = 1;
-  int inconclusive = verdicts[VERDICT_INCONCLUSIVE];
-  char summary[640];
-  int w = snprintf(summary, sizeof summary, "%d series compared", compared);
-  if (inconclusive)
-    w += snprintf(summary + w, sizeof summary - (size_t)w,
-                  ", %d inconclusive at %s (fewer than %.0f samples)", inconclusive,
-                  percentiles[gate], compare_min_samples(quantiles[gate]));
-  if (missing)
-    w += snprintf(summary + w, sizeof summary - (size_t)w, ", %d missing from B%s: %s", missing,
-                  opts->allow_missing ? " (allowed)" : "", missing_list);
-  const char *result = status ? "FAIL" : "pass";
-  if (compared == 0 || compared == inconclusive) {
-    result = "nothing to gate";
-    status = 2;
-  }
-  snprintf(summary + w, sizeof summary - (size_t)w, "; gate: %s regression beyond %.1f%% -> %s",
-           percentiles[gate], opts->threshold_pct, result);
-  fprintf(out, "%s\n", summary);
-  if (status == 2)
-    fprintf(err, "lal-compare: %s and %s have %s: nothing was gated\n", opts->a_name, opts->b_name,
-            compared == 0 ? "no series in common"
-                          : "no series with enough samples for the gate percentile");
-  summary_sort(&sum);
-  if (opts->html)
-    html_heatmaps(opts->html, heat.cells, heat.n, heat.unit);
-  free(heat.cells);
-  if (opts->html) {
-    html_summary_begin(opts->html, percentiles[gate]);
-    for (size_t i = 0; i < sum.n; i++) {
-      const summary_row *r = &sum.rows[i];
-      html_summary_row(opts->html, r->index, r->workload, r->series, r->ratio, r->lo, r->hi,
-                       r->verdict, r->regressed);
-    }
-    html_summary_end(opts->html);
-    html_end(opts->html, summary, status, verdicts[VERDICT_BETTER], verdicts[VERDICT_WORSE],
-             verdicts[VERDICT_SAME], verdicts[VERDICT_INCONCLUSIVE], percentiles[gate]);
-  }
-  if (opts->markdown)
-    summary_markdown(opts->markdown, &sum, opts->a_name, opts->b_name, percentiles[gate], summary);
-  summary_free(&sum);
-  free(ratios);
+  cmp_model m;
+  int rc = cmp_model_build(a, b, opts, gate, &m);
   json_free(a), json_free(b);
+  if (rc != 0) {
+    fprintf(err, "lal-compare: out of memory\n");
+    return 2;
+  }
+  cmp_render_text(&m, out);
+  if (m.status == 2)
+    fprintf(err, "lal-compare: %s and %s have %s: nothing was gated\n", opts->a_name, opts->b_name,
+            m.compared == 0 ? "no series in common"
+                            : "no series with enough samples for the gate percentile");
+  if (opts->html)
+    cmp_render_html(&m, opts->html);
+  if (opts->markdown)
+    summary_markdown(opts->markdown, &m.summary, opts->a_name, opts->b_name, percentiles[gate],
+                     m.summary_line);
+  int status = m.status;
+  cmp_model_free(&m);
   return status;
 }
