@@ -199,15 +199,7 @@ static void query_caps_reports_no_privilege_for_an_unprivileged_user(void **stat
 }
 
 int main(int argc, char **argv) {
-#ifdef _WIN32
-  static const lal_test_child_entry children[] = {{"caps", unprivileged_caps}};
-  int child = lal_test_child_main(argc, argv, children, 1);
-  if (child >= 0)
-    return child;
-#else
-  (void)argc;
-  (void)argv;
-#endif
+  LAL_TEST_CHILDREN(argc, argv, {"caps", unprivileged_caps});
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(query_caps_rejects_null_and_bad_sizes_without_writing),
       cmocka_unit_test(query_caps_zeroes_the_tail_of_a_newer_larger_struct),

@@ -544,15 +544,7 @@ static void numa_binding_is_verified(void **state) {
 }
 
 int main(int argc, char **argv) {
-#ifdef _WIN32
-  static const lal_test_child_entry children[] = {{"lock_all", unprivileged_lock_all}};
-  int child = lal_test_child_main(argc, argv, children, 1);
-  if (child >= 0)
-    return child;
-#else
-  (void)argc;
-  (void)argv;
-#endif
+  LAL_TEST_CHILDREN(argc, argv, {"lock_all", unprivileged_lock_all});
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(default_pages_are_zeroed_writable_and_verified),
       cmocka_unit_test(lock_option_locks),

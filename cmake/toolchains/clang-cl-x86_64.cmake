@@ -73,11 +73,5 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# The tests run under Wine 8's 64-bit loader, as in the mingw-w64 build.
-find_program(LAL_WINE64 NAMES wine64 PATHS /usr/lib/wine NO_DEFAULT_PATH)
-if(NOT LAL_WINE64)
-  find_program(LAL_WINE64 NAMES wine64 wine)
-endif()
-if(LAL_WINE64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${LAL_WINE64})
-endif()
+# The tests run under Wine, as in the mingw-w64 build.
+include(${CMAKE_CURRENT_LIST_DIR}/wine-emulator.cmake)

@@ -19,12 +19,4 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# Wine 8's 64-bit loader; `wine64` itself is not on PATH on Debian 12.
-# The prefix and the environment are set per test in tests/CMakeLists.txt.
-find_program(LAL_WINE64 NAMES wine64 PATHS /usr/lib/wine NO_DEFAULT_PATH)
-if(NOT LAL_WINE64)
-  find_program(LAL_WINE64 NAMES wine64 wine)
-endif()
-if(LAL_WINE64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${LAL_WINE64})
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/wine-emulator.cmake)

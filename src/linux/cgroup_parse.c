@@ -55,6 +55,19 @@ static void unescape(const char *s, size_t n, char *out, size_t size) {
   out[o] = '\0';
 }
 
+/* The mount point field of a mountinfo line (proc(5): id parent major:minor
+ * root mountpoint ...): its start, and *end just past it; NULL if absent. */
+static const char *mount_point(const char *line, const char **end) {
+  const char *f = line;
+  for (int field = 0; field < 4 && f; field++) {
+    f = strchr(f, ' ');
+    if (f)
+      f++;
+  }
+  *end = f ? strchr(f, ' ') : NULL;
+  return *end ? f : NULL;
+}
+
 int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int *hybrid) {
   int found = 0;
   *hybrid = 0;
@@ -66,14 +79,8 @@ int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int 
     if (sep && sep < line + len) {
       const char *fstype = sep + 3;
       if (strncmp(fstype, "cgroup2 ", 8) == 0 && !found) {
-        const char *f = line;
-        for (int field = 0; field < 4 && f; field++) {
-          f = strchr(f, ' ');
-          if (f)
-            f++;
-        }
-        const char *end = f ? strchr(f, ' ') : NULL;
-        if (f && end) {
+        const char *end, *f = mount_point(line, &end);
+        if (f) {
           unescape(f, (size_t)(end - f), mount, size);
           found = 1;
         }
@@ -111,14 +118,8 @@ int lal__cgroup1_find_mount(const char *mountinfo, const char *controller, char 
       const char *opts = line + len; /* the super options: the last field */
       while (opts > sep && opts[-1] != ' ')
         opts--;
-      const char *f = line;
-      for (int field = 0; field < 4 && f; field++) {
-        f = strchr(f, ' ');
-        if (f)
-          f++;
-      }
-      const char *end = f ? strchr(f, ' ') : NULL;
-      if (f && end && end <= sep && in_comma_list(opts, (size_t)(line + len - opts), controller)) {
+      const char *end, *f = mount_point(line, &end);
+      if (f && end <= sep && in_comma_list(opts, (size_t)(line + len - opts), controller)) {
         unescape(f, (size_t)(end - f), mount, size);
         return LAL_OK;
       }

@@ -77,6 +77,16 @@ static inline int lal_test_child_main(int argc, char **argv, const lal_test_chil
   return 1;
 }
 
+/* main's first lines in a test with children: hand `--child NAME` to its check. */
+#  define LAL_TEST_CHILDREN(argc, argv, ...)                                                       \
+    do {                                                                                           \
+      static const lal_test_child_entry lal__children[] = {__VA_ARGS__};                           \
+      int lal__child = lal_test_child_main(argc, argv, lal__children,                              \
+                                           sizeof lal__children / sizeof lal__children[0]);        \
+      if (lal__child >= 0)                                                                         \
+        return lal__child;                                                                         \
+    } while (0)
+
 /* Runs `this.exe --child name` with every privilege but SeChangeNotify
  * deleted from a copy of our token (CreateRestrictedToken with the list:
  * Wine ignores DISABLE_MAX_PRIVILEGE but honours the list); a restricted copy
@@ -146,6 +156,9 @@ static inline void lal_test_in_restricted_child(const char *name) {
 #else
 #  include <sys/wait.h>
 #  include <unistd.h>
+
+/* Linux forks its children: nothing to hand over. */
+#  define LAL_TEST_CHILDREN(argc, argv, ...) ((void)(argc), (void)(argv))
 
 static inline void lal_test_in_child(lal_test_child_fn check, void *ctx) {
   int fds[2];
