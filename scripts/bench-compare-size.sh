@@ -4,9 +4,9 @@
 # 50 MB (1,494 series of 2,000 [bound, count] buckets), then compares it with
 # itself and prints the wall time and the peak memory (GNU time's maximum
 # resident set), with 100 resamples (reading dominates) and the default 2,000.
-#   bash scripts/bench-compare-size.sh [LAL_COMPARE]   (default build/release/bench/lal-compare)
+#   bash scripts/bench-compare-size.sh [LAL_COMPARE]   (default build/release/compare/lal-compare)
 set -euo pipefail
-compare=${1:-build/release/bench/lal-compare}
+compare=${1:-build/release/compare/lal-compare}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 python3 - "$out/big.json" <<'PY'

@@ -42,9 +42,9 @@ timers through Linux's). It shows what a Windows build does on this machine
 under Wine, not what it does on Windows. To compare with real Windows, run
 build/windows-release/bench/lal-bench.exe --json win.json on the Windows
 machine (a static binary: copy it alone) and then here:
-  build/release/bench/lal-compare build/release/lal-bench.json win.json --html report.html
+  build/release/compare/lal-compare build/release/lal-bench.json win.json --html report.html
 EOF
 # Informational: a slower B is the finding, not a failure of the job.
-build/release/bench/lal-compare "$linux_json" "$wine_json" --html build/linux-vs-wine.html ||
+build/release/compare/lal-compare "$linux_json" "$wine_json" --html build/linux-vs-wine.html ||
   true
 echo "report: build/linux-vs-wine.html"
