@@ -4,7 +4,8 @@
 # every *_INIT macro (every_init.cpp) with warnings as errors, as C++11, 14,
 # 17 and 20 with g++ and clang++ (-Wall -Wextra -Wpedantic), as C11 with gcc
 # and clang (-Wpedantic), with the mingw-w64 compilers for Windows, and with
-# clang-cl in MSVC mode (/W4 /WX, C++14 and C++17, dllimport and LAL_STATIC).
+# clang-cl in MSVC mode (/W4 /WX, C++14 and C++17, dllimport and LAL_STATIC;
+# and C for arm64, whose counter read is checked in the object code).
 # A compiler that is not installed is reported as skipped, not passed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,6 +59,18 @@ if [[ -n $clang_cl ]]; then
         $mode /W4 /WX $linkage /DLAL_HEADERS_LINUX_MODULES=0 /I"$inc" -- "$src" # -- : a /path is not an option
     done
   done
+  # arm64 MSVC: the counter read is _ReadStatusReg(CNTVCT_EL0) with lal's own
+  # register constant (winnt.h's ARM64_CNTVCT is not included by lal.h). No
+  # SDK for arm64 here: freestanding, so only the compiler's own headers.
+  arm=$(mktemp -d)
+  printf '#include <lal.h>\nuint64_t f(void) { return lal_tsc() + lal_now_ns(); }\n' >"$arm/t.c"
+  objdump_llvm=$(command -v llvm-objdump || ls /usr/lib/llvm-*/bin/llvm-objdump 2>/dev/null | tail -n1)
+  try "clang-cl arm64 /TC" "$clang_cl" /nologo /c --target=aarch64-pc-windows-msvc /W4 /WX \
+    -Xclang -ffreestanding /I"$inc" "/Fo$arm/t.obj" -- "$arm/t.c"
+  if [[ -f $arm/t.obj && -n $objdump_llvm ]]; then
+    try "clang-cl arm64 reads CNTVCT_EL0" grep -q "mrs.*CNTVCT_EL0" <("$objdump_llvm" -d "$arm/t.obj")
+  fi
+  rm -rf "$arm"
 else
   echo "  header check clang-cl: skipped (clang-cl not installed)"
 fi
