@@ -343,15 +343,11 @@ static void check_rt_throttling(ctx *c) {
 }
 
 static void check_rlimits(ctx *c) {
-  uint64_t caps = 0;
-  if (dl_rd(c, "/proc/self/status"))
-    caps = lal__linux_status_cap_eff(c->text);
-  int cap_nice = (int)(caps >> LAL__CAP_SYS_NICE & 1),
-      cap_lock = (int)(caps >> LAL__CAP_IPC_LOCK & 1);
-  if (!dl_rd(c, "/proc/self/limits"))
+  int cap_nice = (int)(c->cap_eff >> LAL__CAP_SYS_NICE & 1),
+      cap_lock = (int)(c->cap_eff >> LAL__CAP_IPC_LOCK & 1);
+  if (!c->has_limits)
     return;
-  int64_t rt = lal__linux_limit_soft(c->text, "Max realtime priority");
-  int64_t lock = lal__linux_limit_soft(c->text, "Max locked memory");
+  int64_t rt = c->rtprio, lock = c->memlock;
   finding *f = dl_add(c, "rlimit_rtprio", rt != 0 || cap_nice ? DOCTOR_OK : DOCTOR_WARN,
                       "without RLIMIT_RTPRIO (or CAP_SYS_NICE) AUDIO/REALTIME profiles degrade to "
                       "nice levels");
@@ -655,6 +651,14 @@ int doctor_run_opts(const doctor_opts *o, finding *out, int max) {
   c->list = (doctor_list){out, 0, max};
   if (dl_rd(c, "/proc/cmdline"))
     snprintf(c->cmdline, sizeof c->cmdline, "%s", c->text);
+  if (dl_rd(c, "/proc/self/status"))
+    c->cap_eff = lal__linux_status_cap_eff(c->text);
+  c->rtprio = c->rttime = c->memlock = -2;
+  if ((c->has_limits = dl_rd(c, "/proc/self/limits")) != 0) {
+    c->rtprio = lal__linux_limit_soft(c->text, "Max realtime priority");
+    c->rttime = lal__linux_limit_soft(c->text, "Max realtime timeout");
+    c->memlock = lal__linux_limit_soft(c->text, "Max locked memory");
+  }
   check_governor(c);
   check_cstates(c);
   check_smt(c);

@@ -15,6 +15,12 @@ typedef struct ctx {
   const char *root;      /* prefix of /proc and /sys: "" live, a recorded tree in tests */
   uint64_t memlock_need; /* bytes the app will lock (--memlock), 0 = not stated */
   doctor_list list;
+  /* The audited process's CapEff and soft limits, read once (/proc/self/status
+   * and /proc/self/limits): -1 unlimited, -2 not reported; has_limits 0 when
+   * the tree has no limits file. */
+  uint64_t cap_eff;
+  int has_limits;
+  int64_t rtprio, rttime, memlock;
   char cmdline[4096];
   lal_cpuset isolated;
   char text[TEXT_MAX]; /* scratch */

@@ -113,8 +113,7 @@ static void check_rlimit_rttime(ctx *c) {
   static const char why[] =
       "RLIMIT_RTTIME bounds the CPU a realtime thread may use without blocking: past the "
       "soft limit it gets SIGXCPU, past the hard limit SIGKILL (rtkit requires one)";
-  long long v =
-      dl_rd(c, "/proc/self/limits") ? lal__linux_limit_soft(c->text, "Max realtime timeout") : -2;
+  long long v = c->rttime;
   if (v == -2) {
     snprintf(dl_add(c, "rlimit_rttime", DOCTOR_NA, why)->value, 160, "not reported");
     return;
@@ -143,10 +142,7 @@ static void check_rtkit(ctx *c) {
       "without CAP_SYS_NICE or RLIMIT_RTPRIO, realtime comes from rtkit over the system bus "
       "(or the Realtime portal in Flatpak); without either AUDIO/REALTIME fall to the slice "
       "hint and nice";
-  uint64_t caps = dl_rd(c, "/proc/self/status") ? lal__linux_status_cap_eff(c->text) : 0;
-  long long rtprio =
-      dl_rd(c, "/proc/self/limits") ? lal__linux_limit_soft(c->text, "Max realtime priority") : -2;
-  int direct = (caps >> LAL__CAP_SYS_NICE & 1) || rtprio == -1 || rtprio > 0;
+  int direct = (c->cap_eff >> LAL__CAP_SYS_NICE & 1) || c->rtprio == -1 || c->rtprio > 0;
   if (!direct && exists(c, "/.flatpak-info")) {
     snprintf(dl_add(c, "rtkit", DOCTOR_NA, why)->value, 160,
              "in Flatpak: the Realtime portal asks the host's rtkit (see flatpak)");
@@ -204,9 +200,7 @@ static void check_memlock_budget(ctx *c) {
                             "leave memory pageable) once the locked set passes RLIMIT_MEMLOCK";
   if (!c->memlock_need)
     return; /* not stated: rlimit_memlock reports the limit alone */
-  uint64_t caps = dl_rd(c, "/proc/self/status") ? lal__linux_status_cap_eff(c->text) : 0;
-  int64_t limit =
-      dl_rd(c, "/proc/self/limits") ? lal__linux_limit_soft(c->text, "Max locked memory") : -2;
+  int64_t limit = c->memlock;
   char need[32], have[32];
   size_text(c->memlock_need, need, sizeof need);
   if (limit == -2) {
@@ -214,7 +208,7 @@ static void check_memlock_budget(ctx *c) {
              "need %s; RLIMIT_MEMLOCK unknown (no /proc/self/limits)", need);
     return;
   }
-  int cap = (int)(caps >> LAL__CAP_IPC_LOCK & 1);
+  int cap = (int)(c->cap_eff >> LAL__CAP_IPC_LOCK & 1);
   int fits = cap || limit == -1 || (uint64_t)limit >= c->memlock_need;
   finding *f = dl_add(c, "memlock_budget", fits ? DOCTOR_OK : DOCTOR_FAIL, why);
   if (limit == -1)
