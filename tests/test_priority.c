@@ -391,14 +391,6 @@ static void in_unprivileged_child(long rtprio, long nice_limit, int (*check)(cha
   lal_test_in_child(drop_and_check, &l);
 }
 
-#  define CHILD_EXPECT(cond)                                                                       \
-    do {                                                                                           \
-      if (!(cond)) {                                                                               \
-        snprintf(msg, size, "%s failed; reason: %s", #cond, res.reason);                           \
-        return 0;                                                                                  \
-      }                                                                                            \
-    } while (0)
-
 /* No RT, no nice below 0: strict fails with EPERM and changes nothing;
  * fallback ends at "unchanged" and says why. */
 static int denied_everything(char *msg, size_t size) {

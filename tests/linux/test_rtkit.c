@@ -21,15 +21,6 @@
 #include "lal_test.h"
 #include "lal_test_child.h"
 
-/* In a child check: on failure, the condition and what lal said. */
-#define CHILD_EXPECT(cond)                                                                         \
-  do {                                                                                             \
-    if (!(cond)) {                                                                                 \
-      snprintf(msg, size, "%s failed; reason: %s", #cond, res.reason);                             \
-      return 0;                                                                                    \
-    }                                                                                              \
-  } while (0)
-
 static int rtkit_running(void) {
   char cmd[512];
   snprintf(cmd, sizeof cmd,

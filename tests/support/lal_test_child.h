@@ -17,6 +17,16 @@
 /* check(ctx, msg, size) returns 1 on success, or 0 with msg filled. */
 typedef int (*lal_test_child_fn)(void *ctx, char *msg, size_t size);
 
+/* In a child check about a priority request (a `res` with a reason in scope):
+ * on failure, the condition and what lal said. */
+#define CHILD_EXPECT(cond)                                                                         \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      snprintf(msg, size, "%s failed; reason: %s", #cond, res.reason);                             \
+      return 0;                                                                                    \
+    }                                                                                              \
+  } while (0)
+
 #ifdef _WIN32
 #  include <windows.h>
 
