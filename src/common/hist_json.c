@@ -8,49 +8,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_string.h"
 #include "lal_internal.h"
-
-/* A JSON string: escapes, and every byte that is not well-formed UTF-8 as
- * U+FFFD, so the document always parses. */
-static void put_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p;) {
-    unsigned char c = *p;
-    int n = c < 0x80                 ? 1
-            : c >= 0xc2 && c <= 0xdf ? 2
-            : c >= 0xe0 && c <= 0xef ? 3
-            : c >= 0xf0 && c <= 0xf4 ? 4
-                                     : 0;
-    for (int i = 1; i < n; i++)
-      if ((p[i] & 0xc0) != 0x80)
-        n = 0;
-    if (n == 0) {
-      fputs("\\ufffd", f);
-      p++;
-    } else if (n > 1) {
-      fwrite(p, 1, (size_t)n, f);
-      p += n;
-    } else {
-      if (c == '"' || c == '\\')
-        fprintf(f, "\\%c", c);
-      else if (c < 0x20)
-        fprintf(f, "\\u%04x", c);
-      else
-        fputc(c, f);
-      p++;
-    }
-  }
-  fputc('"', f);
-}
 
 static void put_series(FILE *f, const lal_hist_series *s) {
   const lal_hist *h = s->hist;
   fputs("    {\"workload\": ", f);
-  put_string(f, s->workload);
+  lal__json_put_string(f, s->workload);
   fputs(", \"series\": ", f);
-  put_string(f, s->series);
+  lal__json_put_string(f, s->series);
   fputs(", \"unit\": ", f);
-  put_string(f, s->unit);
+  lal__json_put_string(f, s->unit);
   fprintf(f, ", \"count\": %llu, \"min\": %llu, \"max\": %llu, \"mean\": %.1f",
           (unsigned long long)h->count, (unsigned long long)(h->count ? h->min : 0),
           (unsigned long long)h->max, h->count ? h->sum / (double)h->count : 0.0);
@@ -75,11 +43,11 @@ static void put_env(FILE *f) {
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   lal_clock_get_info(&clock);
   fputs("  \"env\": {\"lal_version\": ", f);
-  put_string(f, lal_version_string());
+  lal__json_put_string(f, lal_version_string());
   fputs(", \"os\": ", f);
-  put_string(f, caps.os_name);
+  lal__json_put_string(f, caps.os_name);
   fputs(", \"os_release\": ", f);
-  put_string(f, caps.os_release);
+  lal__json_put_string(f, caps.os_release);
   fprintf(f, ", \"cpu_count\": %d, \"clock_source\": \"%s\", \"tsc_hz\": %llu,", caps.cpu_count,
           clock.source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os", (unsigned long long)clock.tsc_hz);
   fputs(" \"recorded_by\": \"lal_hist_write_json\"},\n", f);
