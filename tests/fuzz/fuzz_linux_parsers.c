@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
+#include "fuzz_text.h"
 #include "lal_internal.h"
 #include "procfs.h"
 
@@ -54,11 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   unsigned which = data[0];
   size_t len = size - 1;
-  char *text = malloc(len + 1);
+  char *text = fuzz_text(data + 1, len);
   if (!text)
     return 0;
-  memcpy(text, data + 1, len);
-  text[len] = '\0';
   char out[512];
   memset(out, 0x5c, sizeof out);
   int hybrid = -1;
