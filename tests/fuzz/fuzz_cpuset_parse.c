@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lal.h"
-
 #include "fuzz_text.h"
+#include "lal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
