@@ -530,10 +530,12 @@ static int model_item(const json_value *ra, const json_value *sb, cmp_model *m, 
   if (it->heat) {
     heat_cell c = {ci, cj, json_get_number(sa, "p50", 0), json_get_number(sb, "p50", 0)};
     heat_add(m, heat_cap, &c, it->unit); /* out of memory: the pair is left out */
-    free_hist(&ha), free_hist(&hb);
-  } else { /* the CDFs go to the report */
+  }
+  if (!it->heat && m->opts->html) { /* the CDFs go to the report's plots */
     it->a_lo = ha.lo, it->a_cum = ha.cum, it->a_n = ha.nbuckets;
     it->b_lo = hb.lo, it->b_cum = hb.cum, it->b_n = hb.nbuckets;
+  } else { /* kept only for a report: 32 bytes a bucket a side */
+    free_hist(&ha), free_hist(&hb);
   }
   const cmp_pct *g = &it->pct[m->gate];
   summary_row row;

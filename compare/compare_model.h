@@ -53,7 +53,7 @@ typedef struct cmp_item {
   int heat;              /* a core_to_core pair: a heatmap cell, no section of its own */
   int index;             /* its section ("series-<index>") */
   char warnings[5][800]; /* obtained, parameters, where, cpu, CPU kinds ("" = none) */
-  double *a_lo, *a_cum, *b_lo, *b_cum; /* each side's CDF, owned */
+  double *a_lo, *a_cum, *b_lo, *b_cum; /* each side's CDF, owned; NULL without --html */
   size_t a_n, b_n;
 } cmp_item;
 

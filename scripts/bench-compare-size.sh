@@ -3,7 +3,8 @@
 # lal-compare on a large result: writes a valid lal-bench/1 document of about
 # 50 MB (1,494 series of 2,000 [bound, count] buckets), then compares it with
 # itself and prints the wall time and the peak memory (GNU time's maximum
-# resident set), with 100 resamples (reading dominates) and the default 2,000.
+# resident set), with 100 resamples (reading dominates) and the default 2,000,
+# and once more writing the HTML report.
 #   bash scripts/bench-compare-size.sh [LAL_COMPARE]   (default build/release/compare/lal-compare)
 set -euo pipefail
 compare=${1:-build/release/compare/lal-compare}
@@ -30,3 +31,8 @@ for resamples in 100 2000; do
   read -r secs kib <"$out/time"
   echo "lal-compare A A (both ~50 MB), $resamples resamples: $secs s, peak $((kib / 1024)) MiB"
 done
+# With the HTML report the model also keeps every series' CDF for its plots.
+/usr/bin/time -f "%e %M" -o "$out/time" "$compare" "$out/big.json" "$out/big.json" \
+  --resamples 100 --html "$out/report.html" >/dev/null
+read -r secs kib <"$out/time"
+echo "lal-compare A A --html, 100 resamples: $secs s, peak $((kib / 1024)) MiB"
