@@ -220,7 +220,9 @@ LAL_API int lal_cpuset_format(const lal_cpuset *set, char *buf, size_t size);
 /* May use a realtime class: SCHED_FIFO/RR (root, CAP_SYS_NICE or RLIMIT_RTPRIO > 0),
  * or Windows REALTIME_PRIORITY_CLASS (SeIncreaseBasePriorityPrivilege held). */
 #define LAL_CAP_RT_PRIORITY (1u << 0)
-/* May lock memory beyond the limit: CAP_IPC_LOCK / SeLockMemoryPrivilege held. */
+/* May lock memory beyond the limit: Linux CAP_IPC_LOCK held; Windows
+ * SeIncreaseWorkingSetPrivilege held, which lets the process raise the
+ * working-set minimum that bounds VirtualLock (lal enables it when needed). */
 #define LAL_CAP_MEMLOCK_ANY (1u << 1)
 /* Large pages can be had now: Linux hugetlb pages free or THP not "never";
  * Windows SeLockMemoryPrivilege held and GetLargePageMinimum() > 0. */
@@ -1177,7 +1179,8 @@ typedef struct lal_lock_result {
   uint64_t limit_bytes;  /* Linux RLIMIT_MEMLOCK soft limit (UINT64_MAX = unlimited);
                             Windows: the working-set minimum now (VirtualLock's limit) */
   uint64_t locked_bytes; /* Linux VmLck after the call; Windows bytes VirtualLock'ed */
-  int privileged;        /* CAP_IPC_LOCK held (no limit) / SeLockMemoryPrivilege held */
+  int privileged;        /* CAP_IPC_LOCK held (no limit) / SeIncreaseWorkingSetPrivilege
+                            enabled (the working-set minimum, VirtualLock's limit, may grow) */
   char reason[192];
 } lal_lock_result;
 #define LAL_LOCK_RESULT_INIT LAL__SIZED_INIT(lal_lock_result)
@@ -1194,10 +1197,13 @@ typedef struct lal_lock_result {
  * are LAL_ENOTSUP without FALLBACK (use lal_mem_lock or LAL_MEM_LOCK for later
  * allocations). result (may be NULL) says what is in force. LAL_EINVAL: no
  * CURRENT/FUTURE bit, unknown bits. Cost: the faults of every mapped page.
+ * A refused request changes nothing: on Windows a failure part-way unlocks
+ * only what this call locked (buffers lal_mem_lock locked before, and pages
+ * the OS reports locked, stay locked) and puts the working-set size back.
  * lal_mem_unlock_all: munlockall(2); Windows: unlocks what lal_mem_lock_all
- * locked and restores the working-set size. LAL_OK also when nothing was
- * locked; otherwise only munlockall / VirtualUnlock / SetProcessWorkingSetSizeEx
- * failing (LAL_EPERM, LAL_ENOMEM as the OS says).
+ * locked (not what lal_mem_lock locked) and restores the working-set size. LAL_OK also when nothing
+ * was locked; otherwise only munlockall / VirtualUnlock / SetProcessWorkingSetSizeEx failing
+ * (LAL_EPERM, LAL_ENOMEM as the OS says).
  */
 LAL_API int lal_mem_lock_all(unsigned flags, lal_lock_result *result);
 LAL_API int lal_mem_unlock_all(void);

@@ -33,8 +33,23 @@
  * thread at a time, manages thread stacks itself and has its own address-space
  * limits, so tests of those behaviours skip there with that reason. */
 static inline int lal_test_under_valgrind(void) {
+#ifdef _WIN32
+  return 0;
+#else
   const char *preload = getenv("LD_PRELOAD");
   return preload && strstr(preload, "vgpreload") != NULL;
+#endif
+}
+
+/* fopen, which the Microsoft compiler's C runtime deprecates (C4996, an
+ * error under /W4 /WX) in favour of fopen_s. */
+static inline FILE *lal_test_fopen(const char *path, const char *mode) {
+#if defined(_MSC_VER)
+  FILE *f = NULL;
+  return fopen_s(&f, path, mode) == 0 ? f : NULL;
+#else
+  return fopen(path, mode);
+#endif
 }
 
 /* Handing a flag or a pointer between threads in a test: acquire/release

@@ -53,7 +53,7 @@ static lal__tsc_evidence healthy(void) {
   ev.cpu.invariant = 1;
   ev.os.kernel_clocksource_tsc = 1;
   ev.os.kernel_tsc_unstable = 0;
-  strcpy(ev.os.clocksource, "tsc");
+  snprintf(ev.os.clocksource, sizeof ev.os.clocksource, "tsc");
   ev.measured_hz = ev.measured_hz_first = ev.measured_hz_second = 3000000000u;
   ev.cpu_skew_ns = 40;
   ev.cpus_checked = 8;
@@ -83,7 +83,7 @@ static void trust_decision_follows_each_forced_input(void **state) {
 
   ev = healthy(); /* a VM: reported, trusted by default, refused under STRICT */
   ev.cpu.hypervisor = 1;
-  strcpy(ev.cpu.hypervisor_name, "KVMKVMKVM");
+  snprintf(ev.cpu.hypervisor_name, sizeof ev.cpu.hypervisor_name, "KVMKVMKVM");
   assert_int_equal(decide(&ev, 0, &c), LAL_CLOCK_SOURCE_TSC);
   assert_non_null(strstr(c.reason, "KVMKVMKVM"));
   assert_int_equal(decide(&ev, LAL_INIT_CLOCK_STRICT, &c), LAL_CLOCK_SOURCE_OS);
@@ -91,7 +91,7 @@ static void trust_decision_follows_each_forced_input(void **state) {
   ev = healthy(); /* tsc=unstable, clocksource kvm-clock */
   ev.os.kernel_tsc_unstable = 1;
   ev.os.kernel_clocksource_tsc = 0;
-  strcpy(ev.os.clocksource, "kvm-clock");
+  snprintf(ev.os.clocksource, sizeof ev.os.clocksource, "kvm-clock");
   assert_int_equal(decide(&ev, 0, &c), LAL_CLOCK_SOURCE_TSC);
   assert_true(c.failed & LAL_TSC_CHECK_KERNEL_STABLE);
   assert_int_equal(decide(&ev, LAL_INIT_CLOCK_STRICT, &c), LAL_CLOCK_SOURCE_OS);
@@ -297,6 +297,77 @@ static void raw_counters_and_os_clocks_advance(void **state) {
   assert_true(m0 > 0 && r0 > 0 && b0 > 0);
 }
 
+/* Calibration moves between CPUs on a helper thread, never on the caller's:
+ * the caller's affinity is neither read nor set, and is the same after.
+ * Today's OS calls, counted by which thread makes them. */
+static _Thread_local int on_helper;
+static struct {
+  int caller_calls, helper_sets, refuse_start;
+  void (*entry)(void *);
+  void *arg;
+} visits;
+static int counted_get(void *ctx, lal_cpuset *out) {
+  (void)ctx;
+  if (!on_helper)
+    visits.caller_calls++;
+  return lal__os_thread_affinity_get(out);
+}
+static int counted_set(void *ctx, const lal_cpuset *set) {
+  (void)ctx;
+  if (on_helper)
+    visits.helper_sets++;
+  else
+    visits.caller_calls++;
+  return lal__os_thread_affinity_set(set);
+}
+static void helper_entry(void *arg) {
+  (void)arg;
+  on_helper = 1;
+  visits.entry(visits.arg);
+}
+static int counted_start(void *ctx, lal__os_thread **out, void (*entry)(void *), void *arg) {
+  (void)ctx;
+  if (visits.refuse_start)
+    return LAL_EAGAIN;
+  visits.entry = entry;
+  visits.arg = arg;
+  return lal__os_thread_start(out, 0, helper_entry, NULL);
+}
+static int counted_join(void *ctx, lal__os_thread *thread) {
+  (void)ctx;
+  return lal__os_thread_join(thread);
+}
+
+static void calibration_never_touches_the_callers_affinity(void **state) {
+  (void)state;
+  static const lal__clock_visit_os os = {NULL, counted_get, counted_set, counted_start,
+                                         counted_join};
+  lal_cpuset before, after;
+  assert_status(LAL_OK, lal_thread_get_affinity(&before));
+  memset(&visits, 0, sizeof visits);
+  lal__tsc_evidence ev;
+  memset(&ev, 0, sizeof ev);
+  lal__clock_measure_with(&os, &ev);
+  assert_int_equal(visits.caller_calls, 0);
+  assert_true(visits.helper_sets >= 2); /* home, then at least one visit */
+  assert_true(ev.measured_hz > 0);
+  assert_true(ev.cpus_checked >= 1);
+  assert_status(LAL_OK, lal_thread_get_affinity(&after));
+  assert_int_equal(lal_cpuset_equal(&before, &after), 1);
+
+  /* No helper thread to be had: the rate is still measured, on the caller,
+   * without a single affinity call, and the sync checks say "not measured". */
+  memset(&visits, 0, sizeof visits);
+  visits.refuse_start = 1;
+  memset(&ev, 0, sizeof ev);
+  lal__clock_measure_with(&os, &ev);
+  assert_int_equal(visits.caller_calls + visits.helper_sets, 0);
+  assert_true(ev.measured_hz > 0);
+  assert_int_equal(ev.cpus_checked, 0);
+  assert_int_equal(ev.backward_steps, -1);
+  assert_true(ev.cpu_skew_ns == -1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mul_shift_matches_128_bit_reference_for_extreme_rates_and_uptimes),
@@ -311,6 +382,7 @@ int main(void) {
       cmocka_unit_test(init_after_first_use_accepts_the_same_choice_only),
       cmocka_unit_test(recalibration_is_continuous),
       cmocka_unit_test(raw_counters_and_os_clocks_advance),
+      cmocka_unit_test(calibration_never_touches_the_callers_affinity),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

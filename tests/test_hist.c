@@ -93,7 +93,7 @@ static void one_histogram_per_thread_then_merge(void **state) {
 }
 
 static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
+  FILE *f = lal_test_fopen(path, "rb");
   if (!f)
     return NULL;
   static char buf[1 << 20];

@@ -16,6 +16,11 @@
 #  include <sys/wait.h>
 #  include <unistd.h>
 #endif
+#ifdef _WIN32
+#  include <windows.h>
+
+#  include "mem_lock.h"
+#endif
 
 #define MIB ((size_t)1 << 20)
 
@@ -513,6 +518,103 @@ static int unprivileged_lock_all(void *ctx, char *msg, size_t size) {
 }
 #endif
 
+#ifdef _WIN32
+/* A replay of VirtualLock / VirtualUnlock: the pages it holds locked (Wine
+ * locks nothing and reports no Locked bit, so the real calls cannot show
+ * what a refused lal_mem_lock_all undoes). It refuses from the third lock on,
+ * as a working set the OS will not grow further does. */
+#  define FAKE_PAGES 65536
+static uintptr_t fake_locked[FAKE_PAGES];
+static size_t fake_count;
+static int lock_calls, unlock_calls;
+
+static int fake_find(uintptr_t page) {
+  for (size_t i = 0; i < fake_count; i++)
+    if (fake_locked[i] == page)
+      return (int)i;
+  return -1;
+}
+static void fake_mark(void *p, SIZE_T n, int lock) {
+  for (uintptr_t a = (uintptr_t)p / 4096 * 4096; a < (uintptr_t)p + n; a += 4096) {
+    int at = fake_find(a);
+    if (lock && at < 0 && fake_count < FAKE_PAGES)
+      fake_locked[fake_count++] = a;
+    else if (!lock && at >= 0)
+      fake_locked[at] = fake_locked[--fake_count];
+  }
+}
+static BOOL WINAPI fake_lock(LPVOID p, SIZE_T n) {
+  if (++lock_calls > 2) {
+    SetLastError(ERROR_WORKING_SET_QUOTA);
+    return FALSE;
+  }
+  fake_mark(p, n, 1);
+  return TRUE;
+}
+static BOOL WINAPI fake_unlock(LPVOID p, SIZE_T n) {
+  unlock_calls++;
+  fake_mark(p, n, 0);
+  return TRUE;
+}
+static size_t fake_locked_in(void *p, size_t n) {
+  size_t pages = 0;
+  for (uintptr_t a = (uintptr_t)p; a < (uintptr_t)p + n; a += 4096)
+    pages += fake_find(a) >= 0;
+  return pages;
+}
+
+/* A refused lal_mem_lock_all changes nothing: VirtualLock does not count, so
+ * unlocking everything it walked over would also unlock a buffer
+ * lal_mem_lock locked before; what it locked itself is unlocked, and the
+ * working-set size goes back. */
+static void refused_lock_all_changes_nothing(void **state) {
+  (void)state;
+  void *buf = NULL;
+  alloc_ok(MIB, LAL_PAGE_DEFAULT, LAL_MEM_PREFAULT, &buf);
+  assert_status(LAL_OK, lal_mem_lock(buf, MIB)); /* the real call: lal records it */
+  fake_count = 0;
+  fake_mark(buf, MIB, 1); /* and the replay holds it locked, as Windows would */
+  SIZE_T lo0, hi0, lo1, hi1;
+  DWORD f0, f1;
+  assert_true(GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo0, &hi0, &f0));
+
+  lock_calls = unlock_calls = 0;
+  static const lal__win_lock_os os = {fake_lock, fake_unlock};
+  lal_lock_result res = LAL_LOCK_RESULT_INIT;
+  assert_status(LAL_ENOMEM, lal__win_mem_lock_all_with(&os, LAL_MEM_LOCK_CURRENT, &res));
+  assert_int_equal(res.denied, LAL_ENOMEM);
+  assert_int_equal(res.applied, 0);
+  assert_true(res.locked_bytes == 0);
+  assert_non_null(strstr(res.reason, "nothing changed"));
+  assert_int_equal(lock_calls, 3);                        /* two regions locked, then the refusal */
+  assert_true(unlock_calls > 0);                          /* ...and those two unlocked again */
+  assert_int_equal(fake_locked_in(buf, MIB), MIB / 4096); /* the earlier lock stands */
+  assert_int_equal(fake_count, MIB / 4096);               /* and nothing else is locked */
+  assert_true(GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo1, &hi1, &f1));
+  assert_true(lo1 == lo0 && hi1 == hi0);
+
+  /* FALLBACK keeps what was locked and says so. */
+  lock_calls = 0;
+  lal_lock_result part = LAL_LOCK_RESULT_INIT;
+  assert_status(
+      LAL_OK, lal__win_mem_lock_all_with(&os, LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FALLBACK, &part));
+  assert_true(part.degraded && part.denied == LAL_ENOMEM && part.locked_bytes > 0);
+  assert_non_null(strstr(part.reason, "what was locked stays locked"));
+  assert_true(fake_count > MIB / 4096);
+
+  /* What bounds VirtualLock is the working set; what lets it grow is
+   * SeIncreaseWorkingSetPrivilege, reported as such. */
+  lal_caps caps = LAL_CAPS_INIT;
+  assert_status(LAL_OK, lal_query_caps(&caps));
+  assert_int_equal(res.privileged, (caps.machine_features & LAL_CAP_MEMLOCK_ANY) != 0);
+  if (!res.privileged)
+    assert_non_null(strstr(res.reason, "SeIncreaseWorkingSetPrivilege not held"));
+  assert_status(LAL_OK, lal_mem_unlock_all());
+  assert_status(LAL_OK, lal_mem_unlock(buf, MIB));
+  assert_status(LAL_OK, lal_mem_free(buf, MIB));
+}
+#endif
+
 static void lock_all_without_privilege(void **state) {
   (void)state;
   SKIP_IF_LOCKING_IS_FAKED();
@@ -558,6 +660,9 @@ int main(int argc, char **argv) {
 #endif
       cmocka_unit_test(lock_all_leaves_no_faults),
       cmocka_unit_test(lock_all_without_privilege),
+#ifdef _WIN32
+      cmocka_unit_test(refused_lock_all_changes_nothing),
+#endif
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

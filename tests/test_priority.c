@@ -18,6 +18,9 @@
 #  include <sys/wait.h>
 #  include <unistd.h>
 #endif
+#ifdef _WIN32
+#  include "mmcss_service.h"
+#endif
 
 static lal_thread_state saved;
 
@@ -187,8 +190,8 @@ static void every_profile_obtains_its_table_entry(void **state) {
   assert_int_equal(res.policy, LAL_POLICY_DEADLINE);
   assert_true(res.runtime_ns == 1000000 && res.period_ns == 10000000);
 #else
-  if (!under_wine())
-    LAL_SKIP("checked on Windows by hand; CI runs Wine");
+  /* What "SetThreadPriority" and "Scheduling Priorities" document, on
+   * Windows and under Wine alike: relative priorities need no privilege. */
   lal_priority_result res;
   set_profile(LAL_PRIORITY_INTERACTIVE, &res);
   assert_int_equal(res.win_thread_priority, 2); /* THREAD_PRIORITY_HIGHEST */
@@ -196,9 +199,14 @@ static void every_profile_obtains_its_table_entry(void **state) {
   req.profile = LAL_PRIORITY_REALTIME;
   req.flags = LAL_PRIORITY_FALLBACK;
   assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
-  assert_int_equal(res.win_thread_priority, 15); /* TIME_CRITICAL, with or without MMCSS */
-  if (res.flags & LAL_PRIORITY_MMCSS)
+  if (res.flags & LAL_PRIORITY_MMCSS) {
+    /* MMCSS schedules the thread from here on; its base stays TIME_CRITICAL. */
     assert_string_equal(res.mmcss_task, "Pro Audio");
+    assert_int_equal(res.mmcss_priority, 2); /* AVRT_PRIORITY_CRITICAL */
+  } else {
+    assert_true(res.flags & LAL_PRIORITY_DEGRADED);
+    assert_int_equal(res.win_thread_priority, 15); /* TIME_CRITICAL instead */
+  }
   req.profile = LAL_PRIORITY_EXPLICIT;
   req.policy = LAL_POLICY_DEADLINE;
   req.runtime_ns = 1000000, req.deadline_ns = 10000000;
@@ -476,7 +484,7 @@ static void without_privilege_strict_fails_and_fallback_reports(void **state) {
   req.profile = LAL_PRIORITY_EXPLICIT;
   req.policy = LAL_POLICY_WINDOWS;
   req.win_thread_priority = 1;
-  strcpy(req.mmcss_task, "lal no such task");
+  snprintf(req.mmcss_task, sizeof req.mmcss_task, "lal no such task");
   lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
   int rc = lal_thread_set_priority(&req, &res);
   if (rc == LAL_OK)
@@ -570,6 +578,46 @@ static void priority_chain_degrades(void **state) {
 }
 #endif
 
+#ifdef _WIN32
+/* avrt accepts "Pro Audio" whether or not the MMCSS service runs (Wine's is
+ * a stub that accepts anything); without the service a registration does
+ * nothing, so it must not be reported as applied: strict requests fail and
+ * change nothing, FALLBACK ones get the explicit priority and say why. */
+static void mmcss_without_its_service_is_not_reported_as_applied(void **state) {
+  (void)state;
+  lal_priority_result before;
+  get_now(&before);
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_AUDIO;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  int rc = lal_thread_set_priority(&req, &res);
+  if (lal__win_mmcss_service_state() != 0) {
+    if (rc != LAL_OK)
+      LAL_SKIP("MMCSS runs here but refused the task: %s", res.reason);
+    assert_true(res.flags & LAL_PRIORITY_MMCSS);
+    assert_string_equal(res.mmcss_task, "Pro Audio");
+    return; /* with the service, what it applied is what is reported */
+  }
+  assert_status(LAL_ENOTSUP, rc);
+  assert_non_null(strstr(res.reason, "MMCSS service is not running"));
+  expect_unchanged(&before);
+  assert_false(res.flags & LAL_PRIORITY_MMCSS);
+
+  req.flags = LAL_PRIORITY_FALLBACK;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  assert_true(res.flags & LAL_PRIORITY_DEGRADED);
+  assert_false(res.flags & LAL_PRIORITY_MMCSS);
+  assert_string_equal(res.mmcss_task, "");
+  assert_int_equal(res.win_thread_priority, 15); /* THREAD_PRIORITY_TIME_CRITICAL */
+  assert_int_equal(res.denied, LAL_ENOTSUP);
+  assert_non_null(strstr(res.reason, "thread priority 15 instead"));
+  lal_priority_result now;
+  get_now(&now);
+  assert_int_equal(now.win_thread_priority, 15); /* read back, not assumed */
+  assert_false(now.flags & LAL_PRIORITY_MMCSS);
+}
+#endif
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(bad_requests_change_nothing, restore),
@@ -580,6 +628,7 @@ int main(void) {
       cmocka_unit_test_teardown(explicit_slice, restore),
 #ifdef _WIN32
       cmocka_unit_test_teardown(restore_brings_back_mmcss_priority, restore),
+      cmocka_unit_test_teardown(mmcss_without_its_service_is_not_reported_as_applied, restore),
 #endif
       cmocka_unit_test_teardown(without_privilege_strict_fails_and_fallback_reports, restore),
 #ifdef __linux__ /* rlimits and sched_setattr chains are Linux's */

@@ -93,10 +93,15 @@ static void timer_slack_reports_what_the_os_applied(void **state) {
   (void)state;
   uint64_t applied = 0;
 #ifdef _WIN32
+  /* What is reported is the resolution in force (NtQueryTimerResolution),
+   * in Windows' own steps: a 1 ms request gives 0.9766 or 0.997 ms on many
+   * machines, and 0.5 ms while another process holds that; Wine reports
+   * 1 ms. Never coarser than asked ("timeBeginPeriod": the resolution in
+   * force is the finest any process requested). */
   assert_status(LAL_OK, lal_timer_slack_set(1000000u, &applied));
-  assert_true(applied >= 1000000u);
-  assert_status(LAL_OK, lal_timer_slack_set(0, &applied)); /* rounds up to the minimum */
-  assert_true(applied >= 1000000u);
+  assert_true(applied > 0 && applied <= 1000000u);
+  assert_status(LAL_OK, lal_timer_slack_set(0, &applied)); /* rounds up to wPeriodMin, 1 ms */
+  assert_true(applied > 0 && applied <= 1000000u);
 #else
   assert_status(LAL_OK, lal_timer_slack_set(1000u, &applied));
   assert_true(applied == 1000u);
@@ -117,7 +122,7 @@ static void timer_slack_reports_what_the_os_applied(void **state) {
   /* Huge requests clamp to the largest period the timer offers instead of
    * overflowing the rounding to a tiny one. */
   assert_status(LAL_OK, lal_timer_slack_set(UINT64_MAX, &applied));
-  assert_true(applied >= 1000000u);
+  assert_true(applied > 0);
   uint64_t at_max = applied;
   assert_status(LAL_OK, lal_timer_slack_set(UINT64_MAX - 999999u, &applied));
   assert_true(applied == at_max);

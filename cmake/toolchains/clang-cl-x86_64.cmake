@@ -27,10 +27,13 @@ set(CMAKE_C_COMPILER_TARGET x86_64-pc-windows-msvc)
 set(CMAKE_CXX_COMPILER_TARGET x86_64-pc-windows-msvc)
 
 set(lal_prelude ${CMAKE_CURRENT_LIST_DIR}/clang-cl-mingw-prelude.h)
+# The UCRT's C4996 deprecations, which mingw-w64's headers lack: without them
+# this build would accept code a real MSVC /W4 /WX build refuses.
+set(lal_ucrt ${CMAKE_CURRENT_LIST_DIR}/clang-cl-ucrt-deprecations.h)
 # /GS-: the buffer-security cookie (__security_cookie) lives in MSVC's CRT,
 # which this build does not have; a studio's MSVC build keeps /GS.
-set(CMAKE_C_FLAGS_INIT "/imsvc ${LAL_MINGW_ROOT}/include /FI${lal_prelude} /GS-")
-set(CMAKE_CXX_FLAGS_INIT "/imsvc ${LAL_MINGW_ROOT}/include /FI${lal_prelude} /GS-")
+set(CMAKE_C_FLAGS_INIT "/imsvc ${LAL_MINGW_ROOT}/include /FI${lal_prelude} /FI${lal_ucrt} /GS-")
+set(CMAKE_CXX_FLAGS_INIT "/imsvc ${LAL_MINGW_ROOT}/include /FI${lal_prelude} /FI${lal_ucrt} /GS-")
 # The SDK's names (advapi32.lib, ...) as links to mingw-w64's archives, in the
 # build tree, on the linker's search path: target_link_libraries(advapi32)
 # then works as it does with the SDK.

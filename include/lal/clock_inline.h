@@ -8,13 +8,21 @@
 #ifndef LAL_CLOCK_INLINE_H
 #define LAL_CLOCK_INLINE_H
 
-#if defined(_MSC_VER) && !defined(__clang__)
+/* Which intrinsics: MSVC's for the Microsoft compiler, the GNU builtins for
+ * gcc and clang (clang-cl included). LAL__CHECK_MSVC_PATHS, for lal's own
+ * header check only, makes clang-cl take the MSVC branches so they are
+ * compiled for real (tests/headers/check.sh). */
+#if defined(_MSC_VER) && (!defined(__clang__) || defined(LAL__CHECK_MSVC_PATHS))
+#  define LAL__MSVC_PATHS 1
 #  include <intrin.h>
 #endif
 #if defined(_M_ARM64)
 /* CNTVCT_EL0 as _ReadStatusReg's operand: winnt.h's ARM64_SYSREG(3, 3, 14, 0,
- * 2), spelt out so this header needs only <intrin.h>, not <windows.h>. */
+ * 2), spelt out so this header needs only <intrin.h>, not <windows.h>. The
+ * barrier domains are those of arm64intr.h (_ARM64_BARRIER_ISH / _SY). */
 #  define LAL__ARM64_CNTVCT 0x5F02
+#  define LAL__ARM64_ISH 0xB
+#  define LAL__ARM64_SY 0xF
 #endif
 #if defined(__SIZEOF_INT128__)
 /* __extension__: ISO C and C++ have no 128-bit integer, and -Wpedantic users
@@ -22,20 +30,31 @@
 __extension__ typedef unsigned __int128 lal__u128;
 #endif
 
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(LAL__MSVC_PATHS)
+#  define LAL__LIKELY(x) (x)
+/* Plain loads (__iso_volatile_load*: no /volatile:ms acquire semantics, which
+ * is not the arm64 default) ordered by an explicit barrier: on arm64 a DMB
+ * ISH after the load makes it an acquire (the mapping MSVC's own <atomic>
+ * uses there); x64 is TSO, so a compiler barrier is enough. */
+#  if defined(_M_ARM64)
+#    define LAL__FENCE_ACQUIRE() __dmb(LAL__ARM64_ISH)
+#  else
+#    define LAL__FENCE_ACQUIRE() _ReadWriteBarrier()
+#  endif
+#  define LAL__LOAD_RELAXED(p) ((uint32_t)__iso_volatile_load32((const volatile __int32 *)(p)))
+#  define LAL__LOAD_RELAXED64(p) ((uint64_t)__iso_volatile_load64((const volatile __int64 *)(p)))
+static __forceinline uint32_t lal__load_acquire32(const volatile uint32_t *p) {
+  uint32_t v = LAL__LOAD_RELAXED(p);
+  LAL__FENCE_ACQUIRE();
+  return v;
+}
+#  define LAL__LOAD_ACQUIRE(p) lal__load_acquire32(p)
+#elif defined(__GNUC__) || defined(__clang__)
 #  define LAL__LIKELY(x) __builtin_expect(!!(x), 1)
 #  define LAL__LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #  define LAL__LOAD_RELAXED(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #  define LAL__LOAD_RELAXED64(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #  define LAL__FENCE_ACQUIRE() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#elif defined(_MSC_VER)
-#  define LAL__LIKELY(x) (x)
-/* x64 and arm64 MSVC: volatile loads have acquire semantics under /volatile:ms
- * (the x64 default); arm64 builds must keep /volatile:ms. */
-#  define LAL__LOAD_ACQUIRE(p) (*(const volatile uint32_t *)(p))
-#  define LAL__LOAD_RELAXED(p) (*(const volatile uint32_t *)(p))
-#  define LAL__LOAD_RELAXED64(p) (*(const volatile uint64_t *)(p))
-#  define LAL__FENCE_ACQUIRE() _ReadWriteBarrier()
 #else
 #  error "lal.h needs GCC, clang or MSVC for its inline clock reads"
 #endif
@@ -57,19 +76,19 @@ LAL_API uint64_t lal__now_ns_slow(void);
 
 static inline uint64_t lal_tsc(void) {
 #if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
-#  if defined(_MSC_VER) && !defined(__clang__)
+#  if defined(LAL__MSVC_PATHS)
   return __rdtsc();
 #  else
   uint32_t lo, hi;
   __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
   return ((uint64_t)hi << 32) | lo;
 #  endif
+#elif defined(_M_ARM64) && defined(LAL__MSVC_PATHS)
+  return (uint64_t)_ReadStatusReg(LAL__ARM64_CNTVCT);
 #elif defined(__aarch64__)
   uint64_t v;
   __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
   return v;
-#elif defined(_M_ARM64)
-  return (uint64_t)_ReadStatusReg(LAL__ARM64_CNTVCT);
 #else
 #  error "lal_tsc: unsupported architecture"
 #endif
@@ -77,7 +96,7 @@ static inline uint64_t lal_tsc(void) {
 
 static inline uint64_t lal_tsc_ordered(void) {
 #if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
-#  if defined(_MSC_VER) && !defined(__clang__)
+#  if defined(LAL__MSVC_PATHS)
   _mm_lfence(); /* Intel SDM: LFENCE; RDTSC waits for earlier instructions */
   return __rdtsc();
 #  else
@@ -85,20 +104,20 @@ static inline uint64_t lal_tsc_ordered(void) {
   __asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi)::"memory");
   return ((uint64_t)hi << 32) | lo;
 #  endif
+#elif defined(_M_ARM64) && defined(LAL__MSVC_PATHS)
+  __isb(LAL__ARM64_SY);
+  return (uint64_t)_ReadStatusReg(LAL__ARM64_CNTVCT);
 #elif defined(__aarch64__)
   uint64_t v;
   __asm__ __volatile__("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
   return v;
-#elif defined(_M_ARM64)
-  __isb(_ARM64_BARRIER_SY);
-  return (uint64_t)_ReadStatusReg(LAL__ARM64_CNTVCT);
 #endif
 }
 
 static inline uint64_t lal_tscp(uint32_t *aux) {
 #if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
   if (LAL__LOAD_RELAXED(&lal__clock.has_rdtscp)) {
-#  if defined(_MSC_VER) && !defined(__clang__)
+#  if defined(LAL__MSVC_PATHS)
     unsigned int a;
     uint64_t t = __rdtscp(&a);
 #  else
@@ -121,7 +140,7 @@ static inline uint64_t lal_tscp(uint32_t *aux) {
 static inline uint64_t lal__mul_shift(uint64_t a, uint64_t mult, uint32_t shift) {
 #if defined(__SIZEOF_INT128__)
   return (uint64_t)(((lal__u128)a * mult) >> shift);
-#elif defined(_MSC_VER) && defined(_M_X64)
+#elif defined(LAL__MSVC_PATHS) && defined(_M_X64)
   uint64_t hi, lo = _umul128(a, mult, &hi);
   return shift == 0    ? lo
          : shift >= 64 ? hi >> (shift - 64)

@@ -53,19 +53,35 @@ struct cpu_sample {
   uint64_t tsc, ns;
 };
 
-void lal__clock_measure(lal__tsc_evidence *ev) {
+/* The CPU visits of one calibration. They run on a short-lived helper thread,
+ * never on the caller's: pinning the caller and restoring it afterwards is
+ * not invisible. On Windows 11 / Server 2022 a thread spans every group of its
+ * process until SetThreadGroupAffinity confines it to one, and nothing widens
+ * it again ("Processor Groups"), so a visit-and-restore on the caller would
+ * leave a game's main thread in one group for good; on Linux another thread
+ * watching the caller would see its affinity narrowed during lal_init. */
+typedef struct measure_job {
+  const lal__clock_visit_os *os;
+  lal__tsc_evidence *ev;
+  int visits; /* 1: the helper may move itself between CPUs */
+} measure_job;
+
+static void measure(const lal__clock_visit_os *os, lal__tsc_evidence *ev, int visits) {
   ev->measured_hz = ev->measured_hz_first = ev->measured_hz_second = 0;
   ev->cpu_skew_ns = -1;
   ev->cpus_checked = 0;
   ev->backward_steps = -1;
 
+  /* The helper's own affinity is the set to visit: a new thread inherits its
+   * creator's mask on Linux (pthread_create(3)) and gets the process's on
+   * Windows (CreateThread), so these are the CPUs the caller may use. */
   lal_cpuset saved, one;
-  int have_affinity = lal__os_thread_affinity_get(&saved) == LAL_OK;
+  int have_affinity = visits && os->affinity_get(os->ctx, &saved) == LAL_OK;
   int home = have_affinity ? lal_cpuset_first(&saved) : -1;
   if (home >= 0) {
     lal_cpuset_zero(&one);
     lal_cpuset_set(&one, home);
-    if (lal__os_thread_affinity_set(&one) != LAL_OK)
+    if (os->affinity_set(os->ctx, &one) != LAL_OK)
       home = -1;
   }
 
@@ -85,7 +101,7 @@ void lal__clock_measure(lal__tsc_evidence *ev) {
            cpu = lal_cpuset_next(&saved, cpu)) {
         lal_cpuset_zero(&one);
         lal_cpuset_set(&one, cpu);
-        if (lal__os_thread_affinity_set(&one) != LAL_OK)
+        if (os->affinity_set(os->ctx, &one) != LAL_OK)
           continue;
         uint64_t first = lal_tsc_ordered();
         if (first < last)
@@ -101,7 +117,7 @@ void lal__clock_measure(lal__tsc_evidence *ev) {
     }
     lal_cpuset_zero(&one);
     lal_cpuset_set(&one, home);
-    lal__os_thread_affinity_set(&one);
+    os->affinity_set(os->ctx, &one);
   }
 
   /* Each window is at least CALIBRATION_HALF_NS long, the second measured
@@ -113,8 +129,7 @@ void lal__clock_measure(lal__tsc_evidence *ev) {
   lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_m, &ns_m);
   wait_raw_until(ns_m + CALIBRATION_HALF_NS);
   lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_b, &ns_b);
-  if (have_affinity)
-    lal__os_thread_affinity_set(&saved);
+  /* The helper ends right after this: its affinity is not restored. */
 
   ev->measured_hz = hz_between(tsc_a, ns_a, tsc_b, ns_b);
   ev->measured_hz_first = hz_between(tsc_a, ns_a, tsc_m, ns_m);
@@ -138,4 +153,46 @@ void lal__clock_measure(lal__tsc_evidence *ev) {
   ev->cpus_checked = cpus;
   ev->backward_steps = backward;
   ev->cpu_skew_ns = n_samples ? (int64_t)(hi - lo + 0.5) : -1;
+}
+
+static void measure_entry(void *arg) {
+  measure_job *job = arg;
+  measure(job->os, job->ev, job->visits);
+}
+
+void lal__clock_measure_with(const lal__clock_visit_os *os, lal__tsc_evidence *ev) {
+  measure_job job = {os, ev, 1};
+  lal__os_thread *helper;
+  if (os->thread_start(os->ctx, &helper, measure_entry, &job) == LAL_OK) {
+    os->thread_join(os->ctx, helper);
+    return;
+  }
+  /* No helper thread (the process is at its thread limit): measure the rate
+   * here without the CPU visits, which would move the caller. The sync
+   * checks then read "not measured" and the trust decision says so. */
+  job.visits = 0;
+  measure_entry(&job);
+}
+
+static int os_affinity_get(void *ctx, lal_cpuset *out) {
+  (void)ctx;
+  return lal__os_thread_affinity_get(out);
+}
+static int os_affinity_set(void *ctx, const lal_cpuset *set) {
+  (void)ctx;
+  return lal__os_thread_affinity_set(set);
+}
+static int os_thread_start(void *ctx, lal__os_thread **out, void (*entry)(void *), void *arg) {
+  (void)ctx;
+  return lal__os_thread_start(out, 0, entry, arg);
+}
+static int os_thread_join(void *ctx, lal__os_thread *thread) {
+  (void)ctx;
+  return lal__os_thread_join(thread);
+}
+
+void lal__clock_measure(lal__tsc_evidence *ev) {
+  static const lal__clock_visit_os os = {NULL, os_affinity_get, os_affinity_set, os_thread_start,
+                                         os_thread_join};
+  lal__clock_measure_with(&os, ev);
 }

@@ -40,8 +40,21 @@ typedef struct lal__clock_choice {
 void lal__clock_decide(const lal__tsc_evidence *ev, unsigned init_flags, lal__clock_choice *out);
 
 /* Measures frequency, cross-CPU sync and monotonicity (clock_calibrate.c);
- * about 20 ms. Fills the measured fields of *ev. */
+ * about 20 ms. Fills the measured fields of *ev. The CPU visits happen on a
+ * helper thread: the caller's affinity is never read or changed. */
 void lal__clock_measure(lal__tsc_evidence *ev);
+
+/* The OS calls the measurement makes, so tests can replay it on machines we
+ * do not have (a Windows 11 machine with two processor groups). affinity_*
+ * act on the calling thread, as lal__os_thread_affinity_* do. */
+typedef struct lal__clock_visit_os {
+  void *ctx;
+  int (*affinity_get)(void *ctx, lal_cpuset *out);
+  int (*affinity_set)(void *ctx, const lal_cpuset *set);
+  int (*thread_start)(void *ctx, lal__os_thread **out, void (*entry)(void *), void *arg);
+  int (*thread_join)(void *ctx, lal__os_thread *thread);
+} lal__clock_visit_os;
+void lal__clock_measure_with(const lal__clock_visit_os *os, lal__tsc_evidence *ev);
 
 /* One (tsc, ns) pair from `clock`, taken where the two reads were closest;
  * returns the bracketing window in TSC ticks. */

@@ -53,6 +53,17 @@ static void put_env(FILE *f) {
   fputs(" \"recorded_by\": \"lal_hist_write_json\"},\n", f);
 }
 
+/* The Microsoft compiler's C runtime deprecates fopen (C4996, an error under
+ * /W4 /WX) in favour of fopen_s; other compilers may lack fopen_s. */
+static FILE *open_for_writing(const char *path) {
+#if defined(_MSC_VER)
+  FILE *f = NULL;
+  return fopen_s(&f, path, "w") == 0 ? f : NULL;
+#else
+  return fopen(path, "w");
+#endif
+}
+
 int lal_hist_write_json(const char *path, const lal_hist_series *series, size_t count) {
   if (!path || !series || count == 0)
     return LAL_EINVAL;
@@ -62,7 +73,7 @@ int lal_hist_write_json(const char *path, const lal_hist_series *series, size_t 
   char tmp[4096];
   if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
     return LAL_EINVAL;
-  FILE *f = fopen(tmp, "w");
+  FILE *f = open_for_writing(tmp);
   if (!f)
     return LAL_EIO;
   fputs("{\n  \"schema\": \"lal-bench/1\",\n", f);

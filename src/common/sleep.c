@@ -116,7 +116,7 @@ int lal_power_throttling_opt_out(unsigned policies, unsigned *applied) {
   int rc = lal__os_power_throttling_opt_out(policies, &got);
   if (applied)
     *applied = got;
-  if (rc == LAL_OK && got != policies)
+  if (rc == LAL_OK && (policies & ~got)) /* got also holds earlier opt-outs */
     rc = LAL_ENOTSUP;
   return rc;
 }

@@ -153,13 +153,33 @@ int lal__win_thread_affinity_set(const lal__win_affinity_os *os, const lal_cpuse
     ZeroMemory(&ga, sizeof ga);
     ga.Group = (WORD)group;
     ga.Mask = group_mask(set, group);
+    /* A CPU-set selection made earlier would still steer the thread, and a
+     * process default CPU set steers every thread without its own: the
+     * thread would run on set & default. A thread selection overrides the
+     * process default ("SetThreadSelectedCpuSets"), so with a default the
+     * thread selects exactly set; without one its selection is cleared.
+     * The selection goes first because it can be put back: confining the
+     * thread cannot be undone on Windows 11. */
+    lal_cpuset process_default, own;
+    int has_default = os->selection_get(os->ctx, 1, &process_default) == LAL_OK &&
+                      lal_cpuset_count(&process_default) > 0;
+    int has_own = os->selection_get(os->ctx, 0, &own) == LAL_OK && lal_cpuset_count(&own) > 0;
+    if (has_default) {
+      int rc = os->selection_set(os->ctx, 0, set);
+      if (rc != LAL_OK)
+        return rc;
+    }
     /* Fails with ERROR_INVALID_PARAMETER, changing nothing, outside the
      * process's affinity ("SetThreadGroupAffinity"). */
-    if (!os->thread_group_set(os->ctx, &ga))
-      return lal__fail_os();
+    if (!os->thread_group_set(os->ctx, &ga)) {
+      int rc = lal__fail_os();
+      if (has_default)
+        os->selection_set(os->ctx, 0, has_own ? &own : NULL);
+      return rc;
+    }
     os->thread_confine_mark(os->ctx);
-    /* A CPU-set selection made earlier would still steer the thread. */
-    os->selection_set(os->ctx, 0, NULL);
+    if (!has_default && has_own)
+      os->selection_set(os->ctx, 0, NULL);
     return LAL_OK;
   }
   /* Spanning groups takes a thread that spans them (Windows 11, never

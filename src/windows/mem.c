@@ -7,8 +7,7 @@
  * account *and* enabled in the token; they are always locked, non-pageable,
  * committed in GetLargePageMinimum() units, and fail with
  * ERROR_NO_SYSTEM_RESOURCES when physical memory is too fragmented.
- * VirtualLock counts against the working-set minimum
- * (SetProcessWorkingSetSizeEx), not against a separate limit.
+ * Locking (VirtualLock and the working set) is mem_lock.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +19,6 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 #include "privilege.h"
-
-#define WS_HEADROOM ((SIZE_T)64 << 20)
 
 typedef BOOL(WINAPI *query_ws_ex_fn)(HANDLE, PVOID, DWORD);
 typedef LPVOID(WINAPI *virtual_alloc_ex_numa_fn)(HANDLE, LPVOID, SIZE_T, DWORD, DWORD, DWORD);
@@ -156,84 +153,6 @@ int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
   return LAL_OK;
 }
 
-/* Bytes lal_mem_lock added to the working-set minimum, given back by
- * lal_mem_unlock: "the maximum number of pages that a process can lock is
- * equal to the number of pages in its minimum working set minus a small
- * overhead" ("VirtualLock"), so the minimum is what a lock needs, and only
- * what lal locked should keep it raised. */
-static volatile LONG64 ws_grown;
-static CRITICAL_SECTION ws_lock; /* the get-then-set of the working-set sizes */
-static INIT_ONCE ws_lock_once = INIT_ONCE_STATIC_INIT;
-
-static BOOL CALLBACK init_ws_lock(PINIT_ONCE once, PVOID param, PVOID *ctx) {
-  (void)once, (void)param, (void)ctx;
-  InitializeCriticalSection(&ws_lock);
-  return TRUE;
-}
-
-/* The page-rounded length of [p, p + size). */
-static SIZE_T pages_of(const void *p, size_t size) {
-  size_t page = lal__os_page_size();
-  uintptr_t lo = (uintptr_t)p / page * page;
-  return (SIZE_T)(round_up((uintptr_t)p + size, page) - lo);
-}
-
-/* Raises the minimum by `extra` (the maximum only when the minimum would pass
- * it, as SetProcessWorkingSetSizeEx requires min <= max). */
-static int grow_working_set(SIZE_T extra) {
-  SIZE_T lo, hi;
-  DWORD flags;
-  int rc = LAL_OK;
-  InitOnceExecuteOnce(&ws_lock_once, init_ws_lock, NULL, NULL);
-  EnterCriticalSection(&ws_lock);
-  if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &flags))
-    rc = lal__fail_os();
-  else if (!SetProcessWorkingSetSizeEx(GetCurrentProcess(), lo + extra,
-                                       hi < lo + extra ? lo + extra : hi, flags))
-    rc = lal__fail_os();
-  else
-    ws_grown += (LONG64)extra;
-  LeaveCriticalSection(&ws_lock);
-  return rc;
-}
-
-/* Gives back up to `bytes` of what grow_working_set added. */
-static void shrink_working_set(SIZE_T bytes) {
-  SIZE_T lo, hi;
-  DWORD flags;
-  InitOnceExecuteOnce(&ws_lock_once, init_ws_lock, NULL, NULL);
-  EnterCriticalSection(&ws_lock);
-  SIZE_T give = (SIZE_T)ws_grown < bytes ? (SIZE_T)ws_grown : bytes;
-  if (give && GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &flags) && lo > give &&
-      SetProcessWorkingSetSizeEx(GetCurrentProcess(), lo - give, hi, flags))
-    ws_grown -= (LONG64)give;
-  LeaveCriticalSection(&ws_lock);
-}
-
-int lal__os_mem_lock(void *p, size_t size) {
-  if (VirtualLock(p, size))
-    return LAL_OK;
-  if (GetLastError() != ERROR_WORKING_SET_QUOTA)
-    return lal__fail_os();
-  /* The pages, plus headroom for the overhead the first time lal grows it. */
-  SIZE_T extra = pages_of(p, size) + (ws_grown == 0 ? WS_HEADROOM : 0);
-  int rc = grow_working_set(extra);
-  if (rc != LAL_OK)
-    return rc;
-  if (VirtualLock(p, size))
-    return LAL_OK;
-  rc = lal__fail_os();
-  shrink_working_set(extra); /* nothing locked: nothing to keep room for */
-  return rc;
-}
-
-int lal__os_mem_unlock(void *p, size_t size) {
-  if (!VirtualUnlock(p, size))
-    return lal__fail_os();
-  shrink_working_set(pages_of(p, size));
-  return LAL_OK;
-}
-
 /* Page protections a write may go to (VirtualQuery's Protect, "Memory
  * Protection Constants"): read-write and copy-on-write, executable or not. A
  * guard page raises STATUS_GUARD_PAGE_VIOLATION on the first touch, so it
@@ -272,111 +191,5 @@ int lal__os_mem_prefault(void *p, size_t size) {
     volatile char *c = (volatile char *)(a < (uintptr_t)p ? (uintptr_t)p : a);
     *c = *c;
   }
-  return LAL_OK;
-}
-
-/* The committed, private, read-write regions: what a process's own data is. */
-static int lockable(const MEMORY_BASIC_INFORMATION *m) {
-  DWORD prot = m->Protect & 0xff;
-  return m->State == MEM_COMMIT && m->Type == MEM_PRIVATE && !(m->Protect & PAGE_GUARD) &&
-         (prot == PAGE_READWRITE || prot == PAGE_EXECUTE_READWRITE);
-}
-
-typedef int (*region_fn)(MEMORY_BASIC_INFORMATION *m, void *ctx);
-static int each_region(region_fn fn, void *ctx) {
-  SYSTEM_INFO si;
-  GetSystemInfo(&si);
-  char *a = si.lpMinimumApplicationAddress;
-  MEMORY_BASIC_INFORMATION m;
-  while (a < (char *)si.lpMaximumApplicationAddress && VirtualQuery(a, &m, sizeof m) == sizeof m) {
-    if (lockable(&m)) {
-      int rc = fn(&m, ctx);
-      if (rc != LAL_OK)
-        return rc;
-    }
-    a = (char *)m.BaseAddress + m.RegionSize;
-  }
-  return LAL_OK;
-}
-
-static int add_size(MEMORY_BASIC_INFORMATION *m, void *ctx) {
-  *(uint64_t *)ctx += m->RegionSize;
-  return LAL_OK;
-}
-
-static int lock_region(MEMORY_BASIC_INFORMATION *m, void *ctx) {
-  if (!VirtualLock(m->BaseAddress, m->RegionSize))
-    return lal__fail_os();
-  *(uint64_t *)ctx += m->RegionSize;
-  return LAL_OK;
-}
-
-static int unlock_region(MEMORY_BASIC_INFORMATION *m, void *ctx) {
-  (void)ctx;
-  VirtualUnlock(m->BaseAddress, m->RegionSize); /* fails on pages not locked: fine */
-  return LAL_OK;
-}
-
-static SIZE_T saved_ws_min, saved_ws_max;
-static DWORD saved_ws_flags;
-static int ws_saved;
-
-int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
-  SIZE_T lo, hi;
-  DWORD wsflags;
-  if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &wsflags))
-    return lal__fail_os();
-  res->limit_bytes = lo; /* VirtualLock's limit is the minimum working set */
-  res->privileged = enable_lock_memory_privilege() == LAL_OK;
-  unsigned unsupported = flags & (LAL_MEM_LOCK_FUTURE | LAL_MEM_LOCK_ONFAULT);
-  if (unsupported && !(flags & LAL_MEM_LOCK_FALLBACK)) {
-    lal__copy_string(res->reason, sizeof res->reason,
-                     "FUTURE/ONFAULT: Windows has no mlockall; lock allocations as they are made");
-    res->denied = LAL_ENOTSUP;
-    return LAL_ENOTSUP;
-  }
-  int rc = LAL_OK;
-  if (flags & LAL_MEM_LOCK_CURRENT) {
-    uint64_t committed = 0, locked = 0;
-    each_region(add_size, &committed);
-    if (!ws_saved) {
-      saved_ws_min = lo, saved_ws_max = hi, saved_ws_flags = wsflags;
-      ws_saved = 1;
-    }
-    SIZE_T want = (SIZE_T)committed + WS_HEADROOM;
-    if (want > lo && !SetProcessWorkingSetSizeEx(GetCurrentProcess(), want,
-                                                 want > hi ? want + WS_HEADROOM : hi, wsflags))
-      rc = lal__fail_os();
-    if (rc == LAL_OK)
-      rc = each_region(lock_region, &locked);
-    res->locked_bytes = locked;
-    if (GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &wsflags))
-      res->limit_bytes = lo;
-  }
-  char text[192];
-  if (rc == LAL_OK) {
-    res->applied = flags & LAL_MEM_LOCK_CURRENT;
-    res->degraded = unsupported != 0;
-    snprintf(text, sizeof text, "working set sized and %llu bytes locked%s",
-             (unsigned long long)res->locked_bytes,
-             unsupported ? "; FUTURE/ONFAULT not available on Windows" : "");
-  } else {
-    res->denied = rc;
-    res->degraded = 1;
-    if (!(flags & LAL_MEM_LOCK_FALLBACK)) /* a refused request changes nothing */
-      lal__os_mem_unlock_all();
-    snprintf(text, sizeof text, "VirtualLock: %s (error %d) after %llu bytes", lal_err_name(rc),
-             lal_last_os_error(), (unsigned long long)res->locked_bytes);
-  }
-  lal__copy_string(res->reason, sizeof res->reason, text);
-  return rc == LAL_OK || (flags & LAL_MEM_LOCK_FALLBACK) ? LAL_OK : rc;
-}
-
-int lal__os_mem_unlock_all(void) {
-  each_region(unlock_region, NULL);
-  if (ws_saved &&
-      !SetProcessWorkingSetSizeEx(GetCurrentProcess(), saved_ws_min, saved_ws_max, saved_ws_flags))
-    return lal__fail_os();
-  ws_saved = 0;
   return LAL_OK;
 }

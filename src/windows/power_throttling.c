@@ -7,10 +7,16 @@
  * Windows 10 before 1709 refuses the class itself the same way. Our
  * arguments are valid by construction, so that error means "not on this
  * Windows".
+ *
+ * The call replaces the process's whole state: a ControlMask without a bit
+ * hands that policy back to the system. So lal keeps the union of what this
+ * process opted out of and sends all of it every time; a second opt-out
+ * never undoes the first.
  */
 #include "power_throttling.h"
 
 #include "lal.h"
+#include "lal_atomic.h"
 #include "lal_internal.h"
 #include "lal_os.h"
 
@@ -32,23 +38,32 @@ static int opt_out(lal_set_process_information_fn set_info, HANDLE process, unsi
 }
 
 int lal__win_power_throttling_apply(lal_set_process_information_fn set_info, HANDLE process,
-                                    unsigned policies, unsigned *applied) {
+                                    unsigned *opted_out, unsigned policies, unsigned *applied) {
   *applied = 0;
   if (!set_info)
     return LAL_ENOTSUP; /* before Windows 8 */
-  int rc = opt_out(set_info, process, policies);
-  if (rc == LAL_ENOTSUP && (policies & LAL_THROTTLE_TIMER_RESOLUTION) &&
-      (policies & ~LAL_THROTTLE_TIMER_RESOLUTION)) {
-    policies &= ~LAL_THROTTLE_TIMER_RESOLUTION; /* Windows 10: the rest alone */
-    rc = opt_out(set_info, process, policies);
+  unsigned send = *opted_out | policies;
+  int rc = opt_out(set_info, process, send);
+  if (rc == LAL_ENOTSUP && (send & LAL_THROTTLE_TIMER_RESOLUTION) &&
+      (send & ~LAL_THROTTLE_TIMER_RESOLUTION)) {
+    send &= ~LAL_THROTTLE_TIMER_RESOLUTION; /* Windows 10: the rest alone */
+    rc = opt_out(set_info, process, send);
   }
-  if (rc == LAL_OK)
-    *applied = policies;
-  return rc;
+  if (rc != LAL_OK)
+    return rc;
+  *opted_out = send;
+  *applied = send; /* the caller compares it with what it asked */
+  return LAL_OK;
 }
 
 int lal__os_power_throttling_opt_out(unsigned policies, unsigned *applied) {
+  static lal__spinlock lock = LAL__SPINLOCK_INIT;
+  static unsigned opted_out; /* what the process's state holds, under lock */
   lal_set_process_information_fn set_info =
       (lal_set_process_information_fn)lal__win_proc(L"kernel32.dll", "SetProcessInformation");
-  return lal__win_power_throttling_apply(set_info, GetCurrentProcess(), policies, applied);
+  lal__spin_lock(&lock);
+  int rc =
+      lal__win_power_throttling_apply(set_info, GetCurrentProcess(), &opted_out, policies, applied);
+  lal__spin_unlock(&lock);
+  return rc;
 }

@@ -21,6 +21,7 @@
 #include "compat.h"
 #include "lal_internal.h"
 #include "lal_os.h"
+#include "mmcss_service.h"
 #include "privilege.h"
 #include "priority_internal.h"
 
@@ -293,11 +294,22 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     rc = mmcss_join(p.mmcss, p.mmcss_prio);
     if (rc != LAL_OK) {
       note_failure(res, "MMCSS", rc);
+    } else if (lal__win_mmcss_service_state() == 0) {
+      /* avrt accepted the task, but no service will ever raise the thread
+       * (stopped, or a stub avrt as under Wine): not applied, so not kept
+       * and not reported. */
+      mmcss_leave();
+      rc = LAL_ENOTSUP;
+      note_failure(res, "MMCSS (avrt accepted the task, but the MMCSS service is not running)", rc);
+    }
+    if (rc != LAL_OK) {
       if (!fallback)
         goto undo;
       degraded = 1;
       rc = SetThreadPriority(GetCurrentThread(), p.fallback_prio) ? LAL_OK : lal__fail_os();
-      lal__priority_note(res, "THREAD_PRIORITY_TIME_CRITICAL instead");
+      char text[64];
+      snprintf(text, sizeof text, "thread priority %d instead", p.fallback_prio);
+      lal__priority_note(res, text);
     }
   } else {
     mmcss_leave();

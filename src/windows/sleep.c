@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "lal_internal.h"
 #include "lal_os.h"
+#include "unload.h"
 
 /* One timer per thread, cached in fiber-local storage whose destructor closes
  * it when the thread exits (FlsAlloc: unlike TlsAlloc it has a callback). */
@@ -53,6 +54,16 @@ static HANDLE thread_timer(int *owned) {
     *owned = h && (fls_state != 2 || !FlsSetValue(fls_index, h));
   }
   return h;
+}
+
+/* The state goes back to "none": a static library's user may call this
+ * nowhere, and a DLL loaded again starts afresh. */
+void lal__win_sleep_unload(void) {
+  if (InterlockedCompareExchange(&fls_state, 1, 2) == 2) {
+    FlsFree(fls_index);
+    fls_index = FLS_OUT_OF_INDEXES;
+    InterlockedExchange(&fls_state, 0);
+  }
 }
 
 /* Process-wide count of sleeps that hold timeBeginPeriod(1). */

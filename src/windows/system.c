@@ -52,6 +52,9 @@ static int token_holds(HANDLE token, const wchar_t *name) {
   return 0;
 }
 
+/* Not a public capability: SeLockMemoryPrivilege held, for LAL_CAP_LARGE_PAGES. */
+#define LAL__CAP_LOCK_MEMORY_PRIVILEGE (1u << 31)
+
 static unsigned privilege_caps(void) {
   HANDLE token;
   unsigned caps = 0;
@@ -66,10 +69,14 @@ static unsigned privilege_caps(void) {
    * ("Scheduling Priorities", SetPriorityClass). */
   if (token_holds(token, L"SeIncreaseBasePriorityPrivilege"))
     caps |= LAL_CAP_RT_PRIORITY;
-  /* MEM_LARGE_PAGES and locking beyond the working set need "Lock pages in
-   * memory" ("Large-Page Support"). */
-  if (token_holds(token, L"SeLockMemoryPrivilege"))
+  /* VirtualLock is bounded by the working-set minimum, which a process may
+   * raise when it holds SeIncreaseWorkingSetPrivilege ("VirtualLock",
+   * "SetProcessWorkingSetSizeEx"); lal enables it when it grows the set. */
+  if (token_holds(token, L"SeIncreaseWorkingSetPrivilege"))
     caps |= LAL_CAP_MEMLOCK_ANY;
+  /* MEM_LARGE_PAGES needs "Lock pages in memory" ("Large-Page Support"). */
+  if (token_holds(token, L"SeLockMemoryPrivilege"))
+    caps |= LAL__CAP_LOCK_MEMORY_PRIVILEGE;
   CloseHandle(token);
   return caps;
 }
@@ -80,10 +87,10 @@ void lal__os_query_caps(lal_caps *caps) {
   caps->cpu_count = cpus > 0 ? cpus : 0;
   lal__copy_string(caps->os_name, sizeof caps->os_name, "Windows");
   os_release(caps);
-  caps->machine_features |= privilege_caps();
-
+  unsigned privileges = privilege_caps();
+  caps->machine_features |= privileges & ~LAL__CAP_LOCK_MEMORY_PRIVILEGE;
   caps->large_page_size = GetLargePageMinimum();
-  if ((caps->machine_features & LAL_CAP_MEMLOCK_ANY) && caps->large_page_size)
+  if ((privileges & LAL__CAP_LOCK_MEMORY_PRIVILEGE) && caps->large_page_size)
     caps->machine_features |= LAL_CAP_LARGE_PAGES;
 
   /* "The maximum number of pages that a process can lock is equal to the

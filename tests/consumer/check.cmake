@@ -2,6 +2,8 @@
 # ctest script: install the lal build tree into a scratch prefix, then build and
 # run tests/consumer against it with find_package and with pkg-config.
 # Variables: SOURCE_DIR LAL_BUILD_DIR WORK_DIR GENERATOR TOOLCHAIN EMULATOR C_COMPILER
+#            CONFIG (the configuration ctest runs, $<CONFIG>: a multi-config build tree
+#            installs Release without --config, which a Debug build never built)
 #            MSVC_STYLE (clang-cl/cl: no hand-driven gcc-style pkg-config link)
 #            TARGET_WINDOWS (the consumer is a Windows program, native or under Wine)
 set(prefix ${WORK_DIR}/install)
@@ -15,9 +17,12 @@ function(run)
   endif()
 endfunction()
 
-run(${CMAKE_COMMAND} --install ${LAL_BUILD_DIR} --prefix ${prefix})
+if(NOT CONFIG)
+  set(CONFIG Release)
+endif()
+run(${CMAKE_COMMAND} --install ${LAL_BUILD_DIR} --prefix ${prefix} --config ${CONFIG})
 
-set(common_args -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release)
+set(common_args -G ${GENERATOR} -DCMAKE_BUILD_TYPE=${CONFIG})
 if(TOOLCHAIN)
   list(APPEND common_args -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN})
 else()
@@ -31,7 +36,7 @@ endif()
 # so the prefix is also given as a find root.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/cmake ${common_args}
     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix})
-run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake --config Release)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake --config ${CONFIG})
 
 # An unknown component is an error naming it, not a silent success.
 file(WRITE ${WORK_DIR}/bad-component/CMakeLists.txt
@@ -50,27 +55,34 @@ list(GET pc_files 0 pc_file)
 get_filename_component(pc_dir ${pc_file} DIRECTORY)
 get_filename_component(lib_dir ${pc_dir} DIRECTORY)
 
-# With pkg-config: our prefix first; on Linux also the system's own .pc
-# directories, where lal.pc's Requires.private (hwloc, liburing...) live.
-set(pc_libdir ${pc_dir})
-if(NOT TARGET_WINDOWS)
-  execute_process(COMMAND pkg-config --variable pc_path pkg-config OUTPUT_VARIABLE system_pc
-                  OUTPUT_STRIP_TRAILING_WHITESPACE)
-  string(APPEND pc_libdir ":${system_pc}")
+# With pkg-config, where there is one (a Windows runner may have none: the
+# CMake consumers above are then what is checked, and this says so).
+find_program(PKG_CONFIG_EXECUTABLE NAMES pkg-config pkgconf)
+if(NOT PKG_CONFIG_EXECUTABLE)
+  message(STATUS "pkg-config not found: the pkg-config consumers are not built here")
+else()
+  # With pkg-config: our prefix first; on Linux also the system's own .pc
+  # directories, where lal.pc's Requires.private (hwloc, liburing...) live.
+  set(pc_libdir ${pc_dir})
+  if(NOT TARGET_WINDOWS)
+    execute_process(COMMAND ${PKG_CONFIG_EXECUTABLE} --variable pc_path pkg-config
+                    OUTPUT_VARIABLE system_pc OUTPUT_STRIP_TRAILING_WHITESPACE)
+    string(APPEND pc_libdir ":${system_pc}")
+  endif()
+  set(ENV{PKG_CONFIG_LIBDIR} ${pc_libdir})
+  unset(ENV{PKG_CONFIG_PATH})
+  # (pkg_check_modules resolves -L/-l with find_library, re-rooted like the above.)
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/pkgconfig ${common_args} -DUSE_PKGCONFIG=ON
+      -DCMAKE_FIND_ROOT_PATH=${prefix})
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig --config ${CONFIG})
 endif()
-set(ENV{PKG_CONFIG_LIBDIR} ${pc_libdir})
-unset(ENV{PKG_CONFIG_PATH})
-# (pkg_check_modules resolves -L/-l with find_library, re-rooted like the above.)
-run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/pkgconfig ${common_args} -DUSE_PKGCONFIG=ON
-    -DCMAKE_FIND_ROOT_PATH=${prefix})
-run(${CMAKE_COMMAND} --build ${WORK_DIR}/pkgconfig --config Release)
 
 # Static through pkg-config, as a Makefile would: the compiler driven by hand
 # with `pkg-config --cflags --libs lal-static` (the archive by path,
 # -DLAL_STATIC, the OS libraries), and with --static for their own
 # dependencies. Windows programs link -static (no libgcc DLL under Wine).
 set(pc_modes plain static)
-if(MSVC_STYLE)
+if(MSVC_STYLE OR NOT PKG_CONFIG_EXECUTABLE)
   set(pc_modes "") # pkg-config's -l flags are gcc-style; MSVC users link the CMake targets
 endif()
 foreach(mode IN LISTS pc_modes)
@@ -78,7 +90,7 @@ foreach(mode IN LISTS pc_modes)
   if(mode STREQUAL "static")
     list(PREPEND pc_args --static)
   endif()
-  execute_process(COMMAND pkg-config ${pc_args} OUTPUT_VARIABLE flags RESULT_VARIABLE rc
+  execute_process(COMMAND ${PKG_CONFIG_EXECUTABLE} ${pc_args} OUTPUT_VARIABLE flags RESULT_VARIABLE rc
                   OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(NOT rc EQUAL 0 OR NOT flags MATCHES "LAL_STATIC")
     message(FATAL_ERROR "pkg-config ${pc_args}: ${rc} '${flags}'")
@@ -107,18 +119,20 @@ else()
   set(ENV{LD_LIBRARY_PATH} ${lib_dir})
   set(exe_suffix "")
 endif()
-set(exes cmake/consumer cmake/consumer_static cmake/consumer_cxx pkgconfig/consumer
-         pkgconfig/consumer_cxx)
+set(exes cmake/consumer cmake/consumer_static cmake/consumer_cxx)
+if(PKG_CONFIG_EXECUTABLE)
+  list(APPEND exes pkgconfig/consumer pkgconfig/consumer_cxx)
+endif()
 foreach(mode IN LISTS pc_modes)
   list(APPEND exes pc-static/consumer_${mode})
 endforeach()
 foreach(exe IN LISTS exes)
-  # Multi-config generators (Visual Studio) put it under Release/.
+  # Multi-config generators (Visual Studio) put it under <config>/.
   get_filename_component(dir ${exe} DIRECTORY)
   get_filename_component(name ${exe} NAME)
   set(path ${WORK_DIR}/${exe}${exe_suffix})
   if(NOT EXISTS ${path})
-    set(path ${WORK_DIR}/${dir}/Release/${name}${exe_suffix})
+    set(path ${WORK_DIR}/${dir}/${CONFIG}/${name}${exe_suffix})
   endif()
   run(${EMULATOR} ${path})
 endforeach()

@@ -62,14 +62,34 @@ if [[ -n $clang_cl ]]; then
   # arm64 MSVC: the counter read is _ReadStatusReg(CNTVCT_EL0) with lal's own
   # register constant (winnt.h's ARM64_CNTVCT is not included by lal.h). No
   # SDK for arm64 here: freestanding, so only the compiler's own headers.
+  # clang-cl takes the GNU branches by default (it defines __clang__ and
+  # __aarch64__); LAL__CHECK_MSVC_PATHS makes it compile the branches the
+  # Microsoft compiler takes, and the seqlock's loads there must be ordered by
+  # a DMB ISH (arm64 volatile loads are not acquires without /volatile:ms).
   arm=$(mktemp -d)
   printf '#include <lal.h>\nuint64_t f(void) { return lal_tsc() + lal_now_ns(); }\n' >"$arm/t.c"
   objdump_llvm=$(command -v llvm-objdump || ls /usr/lib/llvm-*/bin/llvm-objdump 2>/dev/null | tail -n1)
-  try "clang-cl arm64 /TC" "$clang_cl" /nologo /c --target=aarch64-pc-windows-msvc /W4 /WX \
-    -Xclang -ffreestanding /I"$inc" "/Fo$arm/t.obj" -- "$arm/t.c"
-  if [[ -f $arm/t.obj && -n $objdump_llvm ]]; then
-    try "clang-cl arm64 reads CNTVCT_EL0" grep -q "mrs.*CNTVCT_EL0" <("$objdump_llvm" -d "$arm/t.obj")
-  fi
+  for branch in gnu msvc; do
+    def=()
+    [[ $branch == msvc ]] && def=(/DLAL__CHECK_MSVC_PATHS)
+    rm -f "$arm/t.obj"
+    try "clang-cl arm64 /TC ($branch branch)" "$clang_cl" /nologo /c --target=aarch64-pc-windows-msvc \
+      /W4 /WX "${def[@]}" -Xclang -ffreestanding /I"$inc" "/Fo$arm/t.obj" -- "$arm/t.c"
+    if [[ -f $arm/t.obj && -n $objdump_llvm ]]; then
+      "$objdump_llvm" -d "$arm/t.obj" >"$arm/t.s"
+      try "clang-cl arm64 ($branch branch) reads CNTVCT_EL0" grep -q "mrs.*CNTVCT_EL0" "$arm/t.s"
+      [[ $branch == msvc ]] &&
+        try "clang-cl arm64 (msvc branch) orders the seqlock loads" grep -q "dmb.*ish" "$arm/t.s"
+    fi
+  done
+  # The x64 MSVC branch too (C and C++; clang's intrin.h marks
+  # _ReadWriteBarrier deprecated, which MSVC does not).
+  for mode in "/TC /std:c11" /std:c++17; do
+    # shellcheck disable=SC2086
+    try "clang-cl x64 $mode (msvc branch)" "$clang_cl" /nologo /Zs --target=x86_64-pc-windows-msvc \
+      $mode /W4 /WX /DLAL__CHECK_MSVC_PATHS -Wno-deprecated-declarations -Xclang -ffreestanding \
+      /DLAL_HEADERS_LINUX_MODULES=0 /I"$inc" -- "$src"
+  done
   rm -rf "$arm"
 else
   echo "  header check clang-cl: skipped (clang-cl not installed)"

@@ -126,7 +126,7 @@ static inline void lal_test_in_restricted_child(const char *name) {
   SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
   wchar_t exe[MAX_PATH], cmd[2 * MAX_PATH + 64];
   assert_true(GetModuleFileNameW(NULL, exe, MAX_PATH) > 0);
-  _snwprintf(cmd, sizeof cmd / sizeof *cmd, L"\"%ls\" --child %hs", exe, name);
+  swprintf(cmd, sizeof cmd / sizeof *cmd, L"\"%ls\" --child %hs", exe, name);
   STARTUPINFOW si;
   PROCESS_INFORMATION pi;
   ZeroMemory(&si, sizeof si);

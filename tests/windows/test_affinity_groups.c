@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "affinity_groups.h"
+#include "clock_internal.h"
 #include "lal_test.h"
 
 typedef struct fake {
@@ -305,6 +306,92 @@ static void bad_sets_change_nothing(void **state) {
   expect_thread("0-71");
 }
 
+/* A process default CPU set steers every thread without its own selection:
+ * a one-group set must still read back as asked (the thread selects exactly
+ * it), and a refused hard set leaves the selection as it was. */
+static void single_group_set_overrides_a_process_default(void **state) {
+  (void)state;
+  machine(0, 1, 8, 1);
+  f.selection[1] = cpus("0-3");
+  expect_thread("0-3");
+  lal_cpuset want = cpus("2-5");
+  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &want));
+  assert_true(f.thread.Mask == 0x3c);
+  expect_set(&f.selection[0], "2-5");
+  expect_thread("2-5");
+
+  f.selection[0] = cpus("6");
+  f.fail_group_set = ERROR_ACCESS_DENIED;
+  lal_cpuset other = cpus("1");
+  assert_status(LAL_EPERM, lal__win_thread_affinity_set(&os, &other));
+  expect_set(&f.selection[0], "6");
+  assert_true(f.thread.Mask == 0x3c);
+
+  /* Without a default, the thread's own selection is cleared. */
+  f.fail_group_set = 0;
+  lal_cpuset_zero(&f.selection[1]);
+  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &other));
+  assert_int_equal(lal_cpuset_count(&f.selection[0]), 0);
+  expect_thread("1");
+}
+
+/* Clock calibration replayed on a Windows 11 machine with 2 x 64 CPUs: the
+ * CPU visits confine whichever thread makes them to one group for good, so
+ * they must happen on a helper thread. The fake gives each thread its own
+ * affinity state; the helper starts as a new thread does (spanning). */
+static struct { int on_helper, caller_calls, helper_confined; } replay;
+static int replay_get(void *ctx, lal_cpuset *out) {
+  (void)ctx;
+  replay.caller_calls += !replay.on_helper;
+  return lal__win_thread_affinity_get(&os, out);
+}
+static int replay_set(void *ctx, const lal_cpuset *set) {
+  (void)ctx;
+  replay.caller_calls += !replay.on_helper;
+  return lal__win_thread_affinity_set(&os, set);
+}
+static int replay_start(void *ctx, lal__os_thread **out, void (*entry)(void *), void *arg) {
+  (void)ctx;
+  GROUP_AFFINITY caller = f.thread;
+  int caller_confined = f.confined;
+  lal_cpuset caller_selection = f.selection[0];
+  f.thread.Group = 0;
+  f.thread.Mask = os.active[0];
+  f.confined = 0;
+  lal_cpuset_zero(&f.selection[0]);
+  replay.on_helper = 1;
+  entry(arg); /* the caller waits in join meanwhile: run it here */
+  replay.on_helper = 0;
+  replay.helper_confined = f.confined;
+  f.thread = caller;
+  f.confined = caller_confined;
+  f.selection[0] = caller_selection;
+  *out = NULL;
+  return LAL_OK;
+}
+static int replay_join(void *ctx, lal__os_thread *thread) {
+  (void)ctx;
+  (void)thread;
+  return LAL_OK;
+}
+
+static void clock_calibration_leaves_a_spanning_caller_spanning(void **state) {
+  (void)state;
+  machine(1, 2, 64, 2);
+  expect_thread("0-127");
+  memset(&replay, 0, sizeof replay);
+  static const lal__clock_visit_os visit = {NULL, replay_get, replay_set, replay_start,
+                                            replay_join};
+  lal__tsc_evidence ev;
+  memset(&ev, 0, sizeof ev);
+  lal__clock_measure_with(&visit, &ev);
+  assert_int_equal(replay.caller_calls, 0);
+  assert_int_equal(replay.helper_confined, 1); /* the visits did confine the helper */
+  assert_true(ev.cpus_checked >= 1);
+  assert_int_equal(f.confined, 0);
+  expect_thread("0-127");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(windows10_thread_stays_in_one_group),
@@ -312,6 +399,8 @@ int main(void) {
       cmocka_unit_test(confinement_and_job_limits),
       cmocka_unit_test(process_affinity_by_group_count),
       cmocka_unit_test(bad_sets_change_nothing),
+      cmocka_unit_test(single_group_set_overrides_a_process_default),
+      cmocka_unit_test(clock_calibration_leaves_a_spanning_caller_spanning),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
