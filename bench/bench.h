@@ -8,12 +8,16 @@
 #include "lal.h"
 
 typedef struct bench_opts {
-  double duration_s;  /* per timed workload */
+  double duration_s;  /* per timed workload and round (--duration / --rounds) */
+  int rounds;         /* how many times each workload runs (rounds.h) */
   int quick;          /* CI smoke: short runs */
   lal_cpuset allowed; /* the CPUs the process could use at start (before --cpu) */
   int home_cpu;       /* --cpu, else the first allowed CPU: where measuring threads run */
 } bench_opts;
 
+/* A fixed-size workload's share of one round: n / rounds, at least min, so a
+ * run's total work does not grow with --rounds. */
+int bench_share(const bench_opts *opts, int n, int min);
 /* The home CPU and another allowed one (-1 if there is none). */
 void bench_two_cpus(const bench_opts *opts, int *home, int *other);
 /* Starts fn(arg) in a thread pinned to cpu; LAL_OK or lal_thread_create's status. */

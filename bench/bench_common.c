@@ -7,6 +7,7 @@
 #include "bench_os.h"
 #include "doctor.h"
 #include "lal.h"
+#include "result_format.h"
 #include "time_units.h"
 #include "where.h"
 
@@ -91,6 +92,7 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h, const bench_opts
   snprintf(duration, sizeof duration, "%g", opts->duration_s);
   json_string(jw, "run_duration_s", duration);
   json_bool(jw, "run_quick", opts->quick);
+  json_int(jw, "run_rounds", opts->rounds);
   char cpus[LAL_CPUSET_FORMAT_MAX];
   if (lal_cpuset_format(&opts->allowed, cpus, sizeof cpus) != LAL_OK)
     cpus[0] = '\0';
@@ -108,6 +110,11 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h, const bench_opts
     json_string(jw, key, value);
   }
   json_object_end(jw);
+}
+
+int bench_share(const bench_opts *opts, int n, int min) {
+  int share = opts->rounds > 1 ? n / opts->rounds : n;
+  return share > min ? share : (n < min ? n : min);
 }
 
 void bench_emit(json_writer *jw, const char *workload_name, const char *series, const char *unit,
@@ -143,24 +150,7 @@ void bench_emit_series_ex(json_writer *jw, const char *workload_name, const char
     where_emit(jw, extra->where);
   if (extra && extra->cpu_pct >= 0)
     json_double(jw, "cpu_pct", extra->cpu_pct);
-  json_uint(jw, "count", h->count);
-  json_uint(jw, "min", h->count ? h->min : 0);
-  json_uint(jw, "p50", hist_quantile(h, 0.50));
-  json_uint(jw, "p90", hist_quantile(h, 0.90));
-  json_uint(jw, "p99", hist_quantile(h, 0.99));
-  json_uint(jw, "p99_9", hist_quantile(h, 0.999));
-  json_uint(jw, "p99_99", hist_quantile(h, 0.9999));
-  json_uint(jw, "max", h->max);
-  json_array_begin(jw, "buckets"); /* [lowest value, count] of each non-empty bucket */
-  for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-    if (!h->buckets[i])
-      continue;
-    json_array_begin(jw, NULL);
-    json_uint(jw, NULL, hist_bucket_low(i));
-    json_uint(jw, NULL, h->buckets[i]);
-    json_array_end(jw);
-  }
-  json_array_end(jw);
+  result_write_distribution(jw, h);
   json_object_end(jw);
 }
 

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The OS monotonic clock read directly: clock_gettime(CLOCK_MONOTONIC) / QPC. */
 uint64_t bench_os_clock_ns(void);
@@ -40,6 +41,14 @@ FILE *bench_os_take_stdout(void);
 /* Renames from over to, replacing to if it exists (POSIX rename(2) does;
  * Windows MoveFileEx with MOVEFILE_REPLACE_EXISTING). 0 or -1. */
 int bench_os_replace_file(const char *from, const char *to);
+/* An anonymous temporary file, open for writing and reading back, deleted
+ * when closed: tmpfile(3) / a file in GetTempPath opened with
+ * FILE_FLAG_DELETE_ON_CLOSE (the C runtime's tmpfile writes to the root of
+ * the current drive, which a standard user may not). NULL on failure. */
+FILE *bench_os_temp_file(void);
+/* Writes text to standard error from a signal handler (write(2), which is
+ * async-signal-safe; WriteFile: Windows runs the handler on its own thread). */
+void bench_os_signal_safe_write(const char *text, size_t len);
 /* The time now as ISO 8601 UTC, "2026-11-29T19:41:06Z". */
 void bench_os_utc_now(char *buf, size_t size);
 /* This machine's host name ("" if unknown). */

@@ -73,6 +73,17 @@ FILE *bench_os_take_stdout(void) {
 
 int bench_os_replace_file(const char *from, const char *to) { return rename(from, to); }
 
+FILE *bench_os_temp_file(void) { return tmpfile(); }
+
+void bench_os_signal_safe_write(const char *text, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(2, text, len);
+    if (n <= 0)
+      return;
+    text += n, len -= (size_t)n;
+  }
+}
+
 void bench_os_host_name(char *buf, size_t size) {
   if (gethostname(buf, size) != 0 && size)
     buf[0] = '\0';

@@ -95,6 +95,33 @@ FILE *bench_os_take_stdout(void) {
   return _fdopen(fd, "w");
 }
 
+FILE *bench_os_temp_file(void) {
+  wchar_t dir[MAX_PATH], path[MAX_PATH];
+  DWORD n = GetTempPathW(MAX_PATH, dir);
+  if (n == 0 || n >= MAX_PATH || !GetTempFileNameW(dir, L"lal", 0, path))
+    return NULL;
+  HANDLE h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                         FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+  if (h == INVALID_HANDLE_VALUE) {
+    DeleteFileW(path);
+    return NULL;
+  }
+  int fd = _open_osfhandle((intptr_t)h, 0);
+  if (fd < 0) {
+    CloseHandle(h);
+    return NULL;
+  }
+  FILE *f = _fdopen(fd, "w+b");
+  if (!f)
+    _close(fd);
+  return f;
+}
+
+void bench_os_signal_safe_write(const char *text, size_t len) {
+  DWORD written;
+  WriteFile(GetStdHandle(STD_ERROR_HANDLE), text, (DWORD)len, &written, NULL);
+}
+
 /* rename() fails on Windows when the target exists ("MoveFileExW":
  * MOVEFILE_REPLACE_EXISTING replaces it in one step). */
 int bench_os_replace_file(const char *from, const char *to) {

@@ -65,7 +65,7 @@ int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw) {
     lal_cgroup_close(home);
     return 0;
   }
-  int iterations = opts->quick ? 100 : 1000;
+  int iterations = bench_share(opts, opts->quick ? 100 : 1000, 100);
   histogram *h[2] = {malloc(sizeof(histogram)), malloc(sizeof(histogram))};
   const char *names[2] = {"no quota", "cpu.max 20 ms / 100 ms"};
   for (int s = 0; s < 2 && h[0] && h[1]; s++) {

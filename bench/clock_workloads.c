@@ -39,7 +39,7 @@ int wl_clock_read(const bench_opts *opts, json_writer *jw) {
   /* The reference: the same conversion as lal_now_ns without its checks. */
   const uint64_t mult = lal__clock.mult, base = lal__clock.tsc_base, nsb = lal__clock.ns_base;
   const uint32_t shift = lal__clock.shift;
-  int rounds = opts->quick ? 3000 : 30000;
+  int rounds = bench_share(opts, opts->quick ? 3000 : 30000, 1000);
   volatile uint64_t sink = 0;
   for (int r = 0; r < rounds + 100; r++) {
     for (int s = 0; s < SRC_COUNT; s++) {
@@ -206,7 +206,7 @@ int wl_sleep(const bench_opts *opts, json_writer *jw) {
 /* ---- pacer */
 
 int wl_pacer(const bench_opts *opts, json_writer *jw) {
-  uint64_t periods = opts->quick ? 1000 : 10000;
+  uint64_t periods = (uint64_t)bench_share(opts, opts->quick ? 1000 : 10000, 300);
   histogram *h = new_hist();
   if (!h)
     return 1;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lal-bench: identical workloads on Linux and Windows, as latency
- * distributions, written as JSON (schema lal-bench/1, bench/SCHEMA.md).
- *   lal-bench [--list] [--workload NAME]... [--duration S] [--quick] [--json FILE]
- *             [--cpu N] [--cpus LIST] [--priority PROFILE] [--lock]
+ * distributions, written as JSON (schema lal-bench/2, bench/SCHEMA.md).
+ *   lal-bench [--list] [--workload NAME]... [--duration S] [--rounds K] [--seed N]
+ *             [--quick] [--json FILE] [--cpu N] [--cpus LIST] [--priority PROFILE] [--lock]
  * The method follows rt-tests' cyclictest/oslat: absolute deadlines, warm-up,
  * no allocation or I/O inside the measured loops, histograms not averages.
  */
@@ -18,6 +18,8 @@
 #include "json_writer.h"
 #include "lal.h"
 #include "priority_text.h"
+#include "result_format.h"
+#include "rounds.h"
 
 static const workload workloads[] = {
     {"clock_read", "cost of one clock read: lal_now_ns, lal_tsc, bare rdtsc+mult/shift, OS clock",
@@ -117,13 +119,25 @@ static int choose_cpus(bench_opts *opts, const bench_harness *h, const char *cpu
   return 0;
 }
 
-/* SIGINT / SIGTERM: the workload running finishes, the results so far are
- * written (marked incomplete) and lal-bench exits 130. A second signal
- * kills at once (the handler is one-shot: signal(3) resets it). */
+/* SIGINT / SIGTERM: the workload running finishes (a round is a fifth of a
+ * workload's time, so that is a second or two), no other starts, the
+ * results so far are written (marked incomplete) and lal-bench exits 130. A
+ * second signal stops at once: the handler removes the unfinished
+ * FILE.tmp itself (remove() is what the C library offers for it) and ends
+ * the process, so no temporary file is ever left behind. */
 static volatile sig_atomic_t stop_signal;
+static char tmp_to_remove[4096];
 static void on_stop(int sig) {
+  if (stop_signal) {
+    if (tmp_to_remove[0])
+      remove(tmp_to_remove);
+    _Exit(130);
+  }
   stop_signal = sig;
-  signal(sig, SIG_DFL);
+  static const char msg[] = "\nlal-bench: stopping after the running workload, then writing "
+                            "what completed (Ctrl-C again to stop now, writing nothing)\n";
+  bench_os_signal_safe_write(msg, sizeof msg - 1);
+  signal(sig, on_stop); /* Windows resets the handler before calling it */
 }
 
 static void load_object(json_writer *jw, const char *key, double loadavg, double psi) {
@@ -157,21 +171,26 @@ static void load_object(json_writer *jw, const char *key, double loadavg, double
 static void usage(FILE *out) {
   fprintf(
       out,
-      "usage: lal-bench [--list] [--workload NAME]... [--duration S] [--quick] "
-      "[--json FILE]\n"
+      "usage: lal-bench [--list] [--workload NAME]... [--duration S] [--rounds K] [--seed N] "
+      "[--quick] [--json FILE]\n"
       "                 [--cpu N] [--cpus LIST] [--priority background|normal|interactive|audio|"
       "realtime] [--lock]\n"
-      "  --duration S  seconds per timed workload (default 10; --quick: at most 1)\n"
+      "  --duration S  seconds per timed workload, over all its rounds (default 10; --quick:\n"
+      "                at most 1)\n"
+      "  --rounds K    run every workload K times, each round in a random order, keeping\n"
+      "                each round (default 5, --quick 3; 1..100): lal-compare measures the\n"
+      "                run-to-run noise from them. 1 round cannot show that noise\n"
+      "  --seed N      the rounds' order (default: from the clock; recorded in the run)\n"
       "  --cpu N       pin the measuring thread to CPU N\n"
       "  --cpus LIST   CPUs the cross-core workloads may use (default: all allowed)\n"
       "  --priority P  give it profile P (with fallback; what it got is recorded)\n"
       "  --lock        lock current and future memory (with fallback; recorded)\n"
       "  --pm-qos US   hold a CPU idle-state limit of US microseconds for the run (Linux\n"
       "                /dev/cpu_dma_latency, as cyclictest does; recorded)\n"
-      "  --json FILE   write the results as JSON (lal-bench/1) to FILE, replaced only once\n"
+      "  --json FILE   write the results as JSON (lal-bench/2) to FILE, replaced only once\n"
       "                complete; '-' writes them to standard output (progress to stderr)\n"
-      "Ctrl-C (SIGINT/SIGTERM) ends the running workload, writes what completed (marked\n"
-      "incomplete) and exits 130.\n");
+      "Ctrl-C (SIGINT/SIGTERM) stops after the running workload, writes what completed\n"
+      "(marked incomplete) and exits 130; a second Ctrl-C stops at once and writes nothing.\n");
 }
 
 int main(int argc, char **argv) {
@@ -182,6 +201,8 @@ int main(int argc, char **argv) {
   bench_opts opts;
   memset(&opts, 0, sizeof opts);
   opts.duration_s = 10.0;
+  int rounds = 0; /* 0: the default for the mode */
+  unsigned long long seed = 0;
   bench_harness harness = {-1, 0, 0, -1, NULL, "", "", "", ""};
   const char *json_path = NULL, *cpus_arg = NULL;
   int selected[N_WORKLOADS] = {0}, any_selected = 0;
@@ -197,6 +218,22 @@ int main(int argc, char **argv) {
       opts.duration_s = strtod(argv[++i], &end);
       if (*end || end == argv[i] || !(opts.duration_s > 0 && opts.duration_s <= 3600)) {
         fprintf(stderr, "lal-bench: --duration takes seconds in (0, 3600], not '%s'\n", argv[i]);
+        return 2;
+      }
+    } else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
+      char *end;
+      long k = strtol(argv[++i], &end, 10);
+      if (*end || end == argv[i] || k < 1 || k > BENCH_ROUNDS_MAX) {
+        fprintf(stderr, "lal-bench: --rounds takes a count in 1..%d, not '%s'\n", BENCH_ROUNDS_MAX,
+                argv[i]);
+        return 2;
+      }
+      rounds = (int)k;
+    } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+      char *end;
+      seed = strtoull(argv[++i], &end, 10);
+      if (*end || end == argv[i] || argv[i][0] == '-' || seed == 0) {
+        fprintf(stderr, "lal-bench: --seed takes a positive number, not '%s'\n", argv[i]);
         return 2;
       }
     } else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
@@ -232,7 +269,7 @@ int main(int argc, char **argv) {
       usage(stdout);
       return 0;
     } else if (!strcmp(argv[i], "--version")) {
-      printf("lal-bench %s (writes lal-bench/1)\n", lal_version_string());
+      printf("lal-bench %s (writes %s)\n", lal_version_string(), RESULT_SCHEMA);
       return 0;
     } else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
       json_path = argv[++i];
@@ -256,6 +293,9 @@ int main(int argc, char **argv) {
   }
   if (opts.quick)
     opts.duration_s = opts.duration_s < 1.0 ? opts.duration_s : 1.0;
+  opts.rounds = rounds ? rounds : opts.quick ? BENCH_ROUNDS_QUICK : BENCH_ROUNDS_DEFAULT;
+  if (!seed)
+    seed = (unsigned long long)lal_mono_ns() ^ 0x9E3779B97F4A7C15ull;
 
   /* `--json -`: standard output is the JSON's before anything is printed. */
   FILE *json_file = NULL;
@@ -264,6 +304,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "lal-bench: cannot hand standard output to the JSON\n");
     return 1;
   }
+  if (opts.quick)
+    printf("lal-bench --quick: a smoke run (%d rounds of short workloads). Its tails (p99 and "
+           "beyond) rest on few samples and most will read inconclusive; use a full run to "
+           "judge a change.\n",
+           opts.rounds);
   if (choose_cpus(&opts, &harness, cpus_arg) != 0)
     return 2;
   if (bench_harness_apply(&harness) != 0)
@@ -274,6 +319,7 @@ int main(int argc, char **argv) {
   char json_tmp[4096] = "";
   if (json_path && !to_stdout) {
     snprintf(json_tmp, sizeof json_tmp, "%s.tmp", json_path);
+    snprintf(tmp_to_remove, sizeof tmp_to_remove, "%s", json_tmp);
     if (!(json_file = fopen(json_tmp, "w"))) {
       fprintf(stderr, "lal-bench: cannot write %s\n", json_tmp);
       return 1;
@@ -289,28 +335,21 @@ int main(int argc, char **argv) {
   json_writer jw;
   json_init(&jw, json_file ? json_file : bench_null_sink());
   json_object_begin(&jw, NULL);
-  json_string(&jw, "schema", "lal-bench/1");
+  json_string(&jw, "schema", RESULT_SCHEMA);
   bench_fingerprint(&jw, &harness, &opts);
   json_array_begin(&jw, "results");
-  int status = 0;
-  for (size_t w = 0; w < N_WORKLOADS && !stop_signal; w++) {
-    if (any_selected && !selected[w])
-      continue;
-    printf("== %s: %s\n", workloads[w].name, workloads[w].description);
-    fflush(stdout);
-    /* Each workload starts from the harness's state, whatever the previous
-     * one did to the thread's affinity or scheduling. */
-    lal_thread_state state;
-    int saved = lal_thread_state_save(&state) == LAL_OK;
-    uint64_t t0 = lal_now_ns();
-    if (workloads[w].run(&opts, &jw) != 0) {
-      printf("  %s: FAILED\n", workloads[w].name);
-      status = 1;
-    }
-    printf("  (%.1f s)\n", (double)(lal_now_ns() - t0) / 1e9);
-    if (saved)
-      lal_thread_state_restore(&state);
-  }
+  workload chosen[N_WORKLOADS];
+  size_t n_chosen = 0;
+  for (size_t w = 0; w < N_WORKLOADS; w++)
+    if (!any_selected || selected[w])
+      chosen[n_chosen++] = workloads[w];
+  /* Each round gets its share of the time: the run takes as long as one
+   * round of the whole duration would. */
+  bench_opts per_round = opts;
+  per_round.duration_s = opts.duration_s / opts.rounds;
+  rounds_plan plan = {chosen, n_chosen, opts.rounds, seed, &stop_signal};
+  int rounds_done = 0;
+  int status = bench_run_rounds(&plan, &per_round, &jw, &rounds_done);
   json_array_end(&jw);
   /* The run itself: when, what, where, with which build, under what load.
    * lal-compare warns when two runs differ in build type or load. */
@@ -330,6 +369,11 @@ int main(int argc, char **argv) {
   json_string(&jw, "lal_version", lal_version_string());
   json_string(&jw, "build_type", LAL_BENCH_BUILD_TYPE);
   json_string(&jw, "compiler", BENCH_COMPILER);
+  json_int(&jw, "rounds", opts.rounds);
+  json_int(&jw, "rounds_completed", rounds_done);
+  char seed_text[32];
+  snprintf(seed_text, sizeof seed_text, "%llu", seed);
+  json_string(&jw, "rounds_seed", seed_text); /* text: JSON numbers lose 64-bit integers */
   load_object(&jw, "load_before", load_before, psi_before);
   load_object(&jw, "load_after", load_after, psi_after);
   json_bool(&jw, "complete", !stop_signal);

@@ -45,7 +45,7 @@ int wl_page_fault(const bench_opts *opts, json_writer *jw) {
     if (!(h[s] = new_hist()))
       return 1;
   uint64_t prefault_ns = 0;
-  int rounds = opts->quick ? 1 : 3;
+  int rounds = bench_share(opts, opts->quick ? 1 : 3, 1);
   for (int r = 0; r < rounds; r++)
     for (int s = 0; s < 3; s++) {
       lal_mem_opts o = LAL_MEM_OPTS_INIT;
@@ -124,7 +124,7 @@ static uint64_t chase(char *start, size_t steps, histogram *h) {
 
 int wl_tlb_walk(const bench_opts *opts, json_writer *jw) {
   size_t size = (opts->quick ? 64 : 1024) * MIB, pages = size / PAGE;
-  size_t steps = opts->quick ? (size_t)1 << 20 : (size_t)8 << 20;
+  size_t steps = (size_t)bench_share(opts, opts->quick ? 1 << 20 : 8 << 20, 1 << 18);
   const char *names[2] = {"base pages", "large pages"};
   histogram *h[2] = {new_hist(), new_hist()};
   if (!h[0] || !h[1])

@@ -28,7 +28,7 @@ int wl_syscall(const bench_opts *opts, json_writer *jw) {
   if (!h[0] || !h[1])
     return 1;
   hist_init(h[0]), hist_init(h[1]);
-  int rounds = opts->quick ? 2000 : 20000;
+  int rounds = bench_share(opts, opts->quick ? 2000 : 20000, 1000);
   volatile int sink = 0;
   /* Interleaved rounds, stopped early when the budget runs out (a kernel
    * entry under Wine costs ~60 us). */
@@ -205,7 +205,7 @@ int wl_harness(const bench_opts *opts, json_writer *jw) {
     free(h), free(cost[0]), free(cost[1]);
     return 0;
   }
-  int rounds = opts->quick ? 200 : 2000;
+  int rounds = bench_share(opts, opts->quick ? 200 : 2000, 100);
   uint64_t x = 88172645463325252u;
   enum { N = 4096 };
   for (int r = 0; r < rounds; r++)

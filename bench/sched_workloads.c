@@ -74,7 +74,7 @@ int wl_sched_calls(const bench_opts *opts, json_writer *jw) {
   lal_thread_state saved;
   lal_thread_state_save(&saved);
   int cpu = lal_current_cpu();
-  int rounds = opts->quick ? 200 : 2000;
+  int rounds = bench_share(opts, opts->quick ? 200 : 2000, 100);
   /* Rounds interleave every call, so stopping early (slow kernels, Wine)
    * keeps the ratios fair; the budget is the workload's duration. */
   uint64_t stop = lal_now_ns() + (uint64_t)(opts->duration_s * 1e9);

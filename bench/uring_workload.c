@@ -155,7 +155,7 @@ int wl_uring_pingpong(const bench_opts *opts, json_writer *jw) {
   int cpu_a = lal_cpuset_first(&mine), cpu_b = lal_cpuset_next(&mine, cpu_a);
   if (cpu_b < 0)
     cpu_b = cpu_a;
-  int iterations = opts->quick ? 2000 : 50000;
+  int iterations = bench_share(opts, opts->quick ? 2000 : 50000, 1000);
   for (int transport = 0; transport < 2; transport++) {
     double p50[M_COUNT] = {0};
     for (int m = 0; m < M_COUNT; m++) {

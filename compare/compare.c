@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lal-compare: B against A, per workload series and percentile, with a
- * bootstrap confidence interval for the ratio B/A computed from the
- * histograms themselves. A quantile of n draws from a histogram is the k-th
- * order statistic, k = ceil(q n); its position in the distribution is
- * Beta(k, n - k + 1)-distributed, so one resample costs one Beta draw and one
- * inverse-CDF lookup instead of n draws (the classical order-statistic view of
- * the bootstrap of a quantile). This file computes lal-compare's result model
+ * bootstrap confidence interval for the ratio B/A that resamples each side's
+ * rounds and then the samples within them, and each side's noise floor
+ * (compare_stats.h). This file computes lal-compare's result model
  * (compare_model.h); it prints nothing but the messages of unusable input.
  */
 #include "compare.h"
@@ -17,16 +14,11 @@
 #include <string.h>
 
 #include "compare_model.h"
+#include "compare_stats.h"
 #include "compare_where.h"
 #include "json_reader.h"
+#include "result_format.h"
 #include "time_units.h"
-
-typedef struct hist {
-  double *lo;  /* bucket lower bounds */
-  double *cum; /* cumulative counts */
-  size_t nbuckets;
-  double count;
-} hist;
 
 const char *const cmp_percentiles[CMP_NPCT] = {"p50", "p90", "p99", "p99_9"};
 const char *const cmp_verdict_names[4] = {"no significant change", "better", "worse",
@@ -51,89 +43,6 @@ static int gate_index(const char *name) {
   return -1;
 }
 
-/* ---- random numbers: xorshift64*, Marsaglia-Tsang gamma, beta from gammas */
-
-static uint64_t rng_state;
-static double uniform(void) {
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (double)((rng_state * UINT64_C(2685821657736338717)) >> 11) * 0x1.0p-53;
-}
-static double normal(void) {
-  double u = uniform(), v = uniform();
-  return sqrt(-2.0 * log(u > 0 ? u : 1e-300)) * cos(6.283185307179586 * v);
-}
-static double gamma_draw(double shape) { /* shape >= 1 */
-  double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
-  for (;;) {
-    double x = normal(), v = 1.0 + c * x;
-    if (v <= 0)
-      continue;
-    v = v * v * v;
-    double u = uniform();
-    if (u < 1.0 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
-      return d * v;
-  }
-}
-static double beta_draw(double a, double b) {
-  double x = gamma_draw(a), y = gamma_draw(b);
-  return x / (x + y);
-}
-
-/* The value at cumulative position u (0..1) of the histogram. */
-static double inverse_cdf(const hist *h, double u) {
-  double target = u * h->count;
-  size_t lo = 0, hi = h->nbuckets - 1;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (h->cum[mid] >= target)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return h->lo[lo];
-}
-
-static double resampled_quantile(const hist *h, double q) {
-  double k = ceil(q * h->count);
-  if (k < 1)
-    k = 1;
-  return inverse_cdf(h, beta_draw(k, h->count - k + 1));
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static int load_hist(const json_value *result, hist *h) {
-  const json_value *b = json_get(result, "buckets");
-  memset(h, 0, sizeof *h);
-  if (!b || b->type != JSON_ARRAY || b->count == 0)
-    return -1;
-  /* [[lo, count], ...]: every element a pair of numbers. */
-  for (size_t i = 0; i < b->count; i++)
-    if (json_row_width(b, i) != 2)
-      return -1;
-  h->lo = malloc(b->count * sizeof *h->lo);
-  h->cum = malloc(b->count * sizeof *h->cum);
-  if (!h->lo || !h->cum)
-    return -1;
-  for (size_t i = 0; i < b->count; i++) {
-    h->lo[i] = json_number_at(b, i, 0, 0);
-    h->count += json_number_at(b, i, 1, 0);
-    h->cum[i] = h->count;
-  }
-  h->nbuckets = b->count;
-  return h->count > 0 ? 0 : -1;
-}
-
-static void free_hist(hist *h) {
-  free(h->lo);
-  free(h->cum);
-}
-
 /* Parses and checks one document; NULL with a message on err. */
 static json_value *load(const char *name, const char *text, FILE *err) {
   char msg[160];
@@ -143,9 +52,11 @@ static json_value *load(const char *name, const char *text, FILE *err) {
     return NULL;
   }
   const char *schema = json_get_string(doc, "schema", "");
-  if (strcmp(schema, "lal-bench/1") != 0) {
-    fprintf(err, "lal-compare: %s has schema \"%s\"; this lal-compare reads lal-bench/1\n", name,
-            schema);
+  if (!result_schema_version(schema)) {
+    fprintf(err,
+            "lal-compare: %s has schema \"%s\"; this lal-compare reads " RESULT_SCHEMA_V1
+            " and " RESULT_SCHEMA_V2 "\n",
+            name, schema);
     json_free(doc);
     return NULL;
   }
@@ -155,6 +66,18 @@ static json_value *load(const char *name, const char *text, FILE *err) {
     fprintf(err, "lal-compare: %s has no \"results\" array\n", name);
     json_free(doc);
     return NULL;
+  }
+  /* A series twice: which one is meant? Refused, named. */
+  for (size_t i = 0; i < results->count; i++) {
+    const char *w = json_get_string(&results->items[i], "workload", ""),
+               *s = json_get_string(&results->items[i], "series", NULL);
+    for (size_t j = 0; s && j < i; j++)
+      if (strcmp(json_get_string(&results->items[j], "workload", ""), w) == 0 &&
+          strcmp(json_get_string(&results->items[j], "series", ""), s) == 0) {
+        fprintf(err, "lal-compare: %s has the series \"%s\" \"%s\" twice\n", name, w, s);
+        json_free(doc);
+        return NULL;
+      }
   }
   return doc;
 }
@@ -371,37 +294,57 @@ static int params_differ(const json_value *pa, const json_value *pb, char *buf, 
   return walk_fields(pa, pb, NULL, NULL, param_append, &t);
 }
 
-/* Each percentile's ratio, bootstrap interval and verdict. */
-static void model_percentiles(const json_value *sa, const json_value *sb, const hist *ha,
-                              const hist *hb, const cmp_model *m, double *ratios, cmp_item *it) {
+/* Each round's value of percentile q, as text, for the report. */
+static void rounds_text(const stats_rounds *s, double q, const char *unit, char *buf, size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t r = 0; r < s->n && used + 16 < size; r++) {
+    char v[24];
+    time_format(v, sizeof v, stats_round_quantile(s, r, q), unit);
+    int w = snprintf(buf + used, size - used, "%s%s", r ? " " : "", v);
+    if (w < 0 || (size_t)w >= size - used)
+      break;
+    used += (size_t)w;
+  }
+}
+
+/* Each percentile's ratio, interval, noise floor and verdict. */
+static void model_percentiles(const json_value *sa, const json_value *sb, const stats_rounds *ra,
+                              const stats_rounds *rb, double pooled_a, double pooled_b,
+                              cmp_model *m, double *scratch, cmp_item *it) {
   const compare_opts *opts = m->opts;
   double eps = opts->min_effect_pct / 100.0;
   int worst = CMP_SAME;
-  double n = ha->count < hb->count ? ha->count : hb->count;
+  double n = pooled_a < pooled_b ? pooled_a : pooled_b;
   for (int p = 0; p < NPCT; p++) {
     cmp_pct *r = &it->pct[p];
     r->why[0] = '\0';
     r->a = json_get_number(sa, percentiles[p], 0);
     r->b = json_get_number(sb, percentiles[p], 0);
-    for (unsigned k = 0; k < opts->resamples; k++) {
-      double x = resampled_quantile(ha, quantiles[p]), y = resampled_quantile(hb, quantiles[p]);
-      ratios[k] = x > 0 ? y / x : (y > 0 ? INFINITY : 1.0);
-    }
-    qsort(ratios, opts->resamples, sizeof *ratios, cmp_double);
-    r->lo = ratios[(size_t)(0.025 * opts->resamples)];
-    r->hi = ratios[(size_t)(0.975 * opts->resamples)];
+    stats_ratio st;
+    stats_ratio_compute(ra, rb, quantiles[p], opts->resamples, &m->rng, scratch, &st);
+    r->lo = st.lo, r->hi = st.hi;
     r->ratio = r->a > 0 ? r->b / r->a : 1.0;
-    /* The estimate is the ratio of the recorded percentiles; the resamples
-     * are drawn from the bucketed histograms, whose bucket bounds can sit a
-     * fraction of a percent beside them (and give a zero-width interval when
-     * every draw lands in one bucket). The interval is the resampled one
-     * widened to include the estimate, so it contains it by construction. */
+    /* The estimate is the ratio of the recorded (pooled) percentiles; the
+     * resamples are drawn from the bucketed histograms, whose bucket bounds
+     * can sit a fraction of a percent beside them (and give a zero-width
+     * interval when every draw lands in one bucket). The interval is the
+     * resampled one widened to include the estimate. */
     if (r->ratio < r->lo)
       r->lo = r->ratio;
     if (r->ratio > r->hi)
       r->hi = r->ratio;
-    /* Significant: the interval clears 1 by more than the minimum effect. */
-    r->verdict = r->lo > 1.0 + eps ? CMP_WORSE : r->hi < 1.0 - eps ? CMP_BETTER : CMP_SAME;
+    r->floor = st.floor_a > st.floor_b ? st.floor_a : st.floor_b;
+    r->floor_measured = st.floor_a_measured && st.floor_b_measured;
+    /* The smallest change this comparison could call: past the floor, and
+     * far enough from 1 that the interval clears the minimum effect. */
+    double half = (r->hi - r->lo) / 2;
+    r->detectable = eps + half > r->floor ? eps + half : r->floor;
+    /* Significant: the interval clears 1 by more than the minimum effect and
+     * the change is larger than what identical runs differ by. */
+    int up = r->lo > 1.0 + eps && r->ratio - 1.0 > r->floor;
+    int down = r->hi < 1.0 - eps && 1.0 / r->ratio - 1.0 > r->floor;
+    r->verdict = up ? CMP_WORSE : down ? CMP_BETTER : CMP_SAME;
     double need = compare_min_samples(quantiles[p]);
     if (n < need) {
       r->verdict = CMP_INCONCLUSIVE;
@@ -420,6 +363,9 @@ static void model_percentiles(const json_value *sa, const json_value *sb, const 
     time_format(it->pct[p].a_text, sizeof it->pct[p].a_text, it->pct[p].a, it->unit);
     time_format(it->pct[p].b_text, sizeof it->pct[p].b_text, it->pct[p].b, it->unit);
   }
+  it->a_rounds = ra->n, it->b_rounds = rb->n;
+  rounds_text(ra, quantiles[m->gate], it->unit, it->a_rounds_text, sizeof it->a_rounds_text);
+  rounds_text(rb, quantiles[m->gate], it->unit, it->b_rounds_text, sizeof it->b_rounds_text);
 }
 
 /* What else a reader must know to trust the comparison of one series. */
@@ -499,8 +445,9 @@ static int heat_add(cmp_model *m, size_t *cap, const heat_cell *cell, const char
   return 0;
 }
 
-/* The item for result sb of B: a compared series, or a note saying why not. */
-static int model_item(const json_value *ra, const json_value *sb, cmp_model *m, double *ratios,
+/* The item for result sb of B: a compared series, or a note saying why not.
+ * -1 out of memory; -2 a series unusable on either side (m->unusable). */
+static int model_item(const json_value *ra, const json_value *sb, cmp_model *m, double *scratch,
                       size_t *heat_cap, cmp_item *it) {
   const char *workload = json_get_string(sb, "workload", "?");
   const char *series = json_get_string(sb, "series", "?");
@@ -509,19 +456,45 @@ static int model_item(const json_value *ra, const json_value *sb, cmp_model *m, 
   snprintf(it->series, sizeof it->series, "%s", series);
   snprintf(it->unit, sizeof it->unit, "%s", json_get_string(sb, "unit", ""));
   const json_value *sa = find_series(ra, workload, series);
-  hist ha, hb;
-  memset(&ha, 0, sizeof ha);
-  memset(&hb, 0, sizeof hb);
-  if (!sa || load_hist(sa, &ha) != 0 || load_hist(sb, &hb) != 0) {
+  if (!sa) {
     it->kind = CMP_ITEM_NOTE;
-    snprintf(it->note, sizeof it->note, "%-22s %-36s %s", workload, series,
-             sa ? "no usable histogram (not compared)" : "only in B (new)");
-    free_hist(&ha), free_hist(&hb);
+    snprintf(it->note, sizeof it->note, "%-22s %-36s only in B (new)", workload, series);
     return 0;
+  }
+  /* A series that cannot be read on either side is unusable input, not a
+   * line to skip past: a corrupted result must not pass a gate. */
+  result_series xa, xb;
+  char why[160];
+  const json_value *bad = NULL;
+  const char *bad_name = NULL;
+  if (result_series_load(sa, m->version_a, &xa, why, sizeof why) != 0)
+    bad = sa, bad_name = m->opts->a_name;
+  else if (result_series_load(sb, m->version_b, &xb, why, sizeof why) != 0) {
+    bad = sb, bad_name = m->opts->b_name;
+    result_series_free(&xa);
+  }
+  if (bad) {
+    snprintf(m->unusable, sizeof m->unusable, "%s: \"%s\" \"%s\": %s", bad_name, workload, series,
+             why);
+    return -2;
+  }
+  stats_rounds ra_, rb_;
+  int rc = 0;
+  if (stats_rounds_build(xa.rounds, xa.n_rounds, &ra_) != 0)
+    rc = -1;
+  else if (stats_rounds_build(xb.rounds, xb.n_rounds, &rb_) != 0) {
+    stats_rounds_free(&ra_);
+    rc = -1;
+  }
+  if (rc != 0) {
+    result_series_free(&xa), result_series_free(&xb);
+    return rc;
   }
   it->kind = CMP_ITEM_SERIES;
   it->index = m->compared;
-  model_percentiles(sa, sb, &ha, &hb, m, ratios, it);
+  it->a_empty_rounds = xa.empty_rounds, it->b_empty_rounds = xb.empty_rounds;
+  model_percentiles(sa, sb, &ra_, &rb_, xa.pooled.count, xb.pooled.count, m, scratch, it);
+  stats_rounds_free(&ra_), stats_rounds_free(&rb_);
   model_series_warnings(sa, sb, it);
   /* core_to_core pairs become cells of the report's heatmaps, not sections. */
   int ci, cj;
@@ -531,12 +504,13 @@ static int model_item(const json_value *ra, const json_value *sb, cmp_model *m, 
     heat_cell c = {ci, cj, json_get_number(sa, "p50", 0), json_get_number(sb, "p50", 0)};
     heat_add(m, heat_cap, &c, it->unit); /* out of memory: the pair is left out */
   }
-  if (!it->heat && m->opts->html) { /* the CDFs go to the report's plots */
-    it->a_lo = ha.lo, it->a_cum = ha.cum, it->a_n = ha.nbuckets;
-    it->b_lo = hb.lo, it->b_cum = hb.cum, it->b_n = hb.nbuckets;
-  } else { /* kept only for a report: 32 bytes a bucket a side */
-    free_hist(&ha), free_hist(&hb);
-  }
+  if (!it->heat && m->opts->html) { /* the pooled CDFs go to the report's plots */
+    it->a_lo = xa.pooled.lo, it->a_cum = xa.pooled.cum, it->a_n = xa.pooled.n;
+    it->b_lo = xb.pooled.lo, it->b_cum = xb.pooled.cum, it->b_n = xb.pooled.n;
+    memset(&xa.pooled, 0, sizeof xa.pooled);
+    memset(&xb.pooled, 0, sizeof xb.pooled);
+  } /* else kept only for a report: 32 bytes a bucket a side */
+  result_series_free(&xa), result_series_free(&xb);
   const cmp_pct *g = &it->pct[m->gate];
   summary_row row;
   memset(&row, 0, sizeof row);
@@ -546,6 +520,9 @@ static int model_item(const json_value *ra, const json_value *sb, cmp_model *m, 
   row.ratio = g->ratio, row.lo = g->lo, row.hi = g->hi;
   row.verdict = cmp_verdict_names[g->verdict];
   row.regressed = g->regressed;
+  row.floor_pct = 100.0 * g->floor;
+  row.floor_measured = g->floor_measured;
+  row.detectable_pct = 100.0 * g->detectable;
   row.index = it->heat ? -1 : it->index;
   snprintf(row.unit, sizeof row.unit, "%s", it->unit);
   summary_add(&m->summary, &row); /* out of memory: the row is left out */
@@ -584,14 +561,53 @@ static int model_missing(const json_value *ra, const json_value *rb, cmp_model *
   return 0;
 }
 
+static int cmp_pct_value(const void *x, const void *y) {
+  double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+/* How much noise the gate percentile had to see past, and how small a change
+ * the comparison could call: the median over the compared series, and what
+ * one-round inputs mean for the gate. */
+static void noise_summary(const cmp_model *m, char *out, size_t size) {
+  size_t n = m->summary.n, one_round = 0;
+  if (n == 0 || size == 0)
+    return;
+  double *floor = malloc(n * sizeof *floor), *detect = malloc(n * sizeof *detect);
+  if (!floor || !detect) {
+    free(floor), free(detect);
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    floor[i] = m->summary.rows[i].floor_pct;
+    detect[i] = m->summary.rows[i].detectable_pct;
+    one_round += !m->summary.rows[i].floor_measured;
+  }
+  qsort(floor, n, sizeof *floor, cmp_pct_value);
+  qsort(detect, n, sizeof *detect, cmp_pct_value);
+  int w = snprintf(out, size,
+                   "noise at %s: median floor %.1f%%, median smallest detectable change "
+                   "%.1f%%",
+                   percentiles[m->gate], floor[n / 2], detect[n / 2]);
+  if (one_round && w > 0 && (size_t)w < size)
+    snprintf(out + w, size - (size_t)w,
+             "; %zu series had one round on a side: run-to-run noise not measured there, "
+             "the default floor (%.0f%% at %s) applied, so no verdict or gate failure rests on a "
+             "smaller difference (lal-bench --rounds 3 or more measures it)",
+             one_round, 100.0 * stats_default_floor(quantiles[m->gate]), percentiles[m->gate]);
+  free(floor), free(detect);
+}
+
 int cmp_model_build(const json_value *a, const json_value *b, const compare_opts *opts, int gate,
                     cmp_model *m) {
   memset(m, 0, sizeof *m);
   m->opts = opts;
   m->gate = gate;
-  rng_state = (uint64_t)opts->seed * 0x9E3779B97F4A7C15u + 1;
+  stats_rng_seed(&m->rng, opts->seed);
+  m->version_a = result_schema_version(json_get_string(a, "schema", ""));
+  m->version_b = result_schema_version(json_get_string(b, "schema", ""));
   const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
-  double *ratios = malloc(opts->resamples * sizeof *ratios); /* >= 1: compare_texts */
+  double *ratios = malloc(2 * (size_t)opts->resamples * sizeof *ratios); /* >= 1: compare_texts */
   m->items = calloc(rb->count ? rb->count : 1, sizeof *m->items);
   char missing_list[400];
   size_t heat_cap = 0;
@@ -609,8 +625,11 @@ int cmp_model_build(const json_value *a, const json_value *b, const compare_opts
     rc = model_missing(ra, rb, m, missing_list, sizeof missing_list);
   free(ratios);
   if (rc != 0) {
+    char unusable[sizeof m->unusable];
+    snprintf(unusable, sizeof unusable, "%s", m->unusable);
     cmp_model_free(m);
-    return -1;
+    snprintf(m->unusable, sizeof m->unusable, "%s", unusable);
+    return rc == -2 ? -2 : -1;
   }
   model_single_measurements(ra, rb, m);
   /* A series A measured and B lost fails the gate: a workload that crashed
@@ -633,8 +652,9 @@ int cmp_model_build(const json_value *a, const json_value *b, const compare_opts
     result = "nothing to gate";
     m->status = 2;
   }
-  snprintf(summary + w, size - (size_t)w, "; gate: %s regression beyond %.1f%% -> %s",
-           percentiles[gate], opts->threshold_pct, result);
+  w += snprintf(summary + w, size - (size_t)w, "; gate: %s regression beyond %.1f%% -> %s",
+                percentiles[gate], opts->threshold_pct, result);
+  noise_summary(m, m->noise_line, sizeof m->noise_line);
   summary_sort(&m->summary);
   return 0;
 }
@@ -674,6 +694,10 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
   cmp_model m;
   int rc = cmp_model_build(a, b, opts, gate, &m);
   json_free(a), json_free(b);
+  if (rc == -2) {
+    fprintf(err, "lal-compare: unusable input: %s\n", m.unusable);
+    return 2;
+  }
   if (rc != 0) {
     fprintf(err, "lal-compare: out of memory\n");
     return 2;
@@ -687,7 +711,7 @@ int compare_texts(const char *a_text, const char *b_text, const compare_opts *op
     cmp_render_html(&m, opts->html);
   if (opts->markdown)
     summary_markdown(opts->markdown, &m.summary, opts->a_name, opts->b_name, percentiles[gate],
-                     m.summary_line);
+                     m.summary_line, m.noise_line);
   int status = m.status;
   cmp_model_free(&m);
   return status;

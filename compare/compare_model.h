@@ -12,6 +12,7 @@
 
 #include "compare.h"
 #include "compare_html.h"
+#include "compare_stats.h"
 #include "compare_summary.h"
 #include "json_reader.h"
 
@@ -35,6 +36,9 @@ typedef struct cmp_pct {
   double a, b;                 /* the recorded percentile of each side */
   char a_text[24], b_text[24]; /* the same in the series' scaled time unit */
   double ratio, lo, hi;        /* B/A and its 95 % interval (which contains it) */
+  double floor;                /* the larger side's noise floor (0.05 = 5 %) */
+  int floor_measured;          /* 0: a side with one round, the default floor stood in */
+  double detectable;           /* the smallest change this comparison could call */
   int verdict;                 /* CMP_* */
   int regressed;               /* the gate percentile, worse beyond the threshold */
   char why[96];                /* " (n=100 < 1000 for p99)" when inconclusive, else "" */
@@ -55,6 +59,9 @@ typedef struct cmp_item {
   char warnings[5][800]; /* obtained, parameters, where, cpu, CPU kinds ("" = none) */
   double *a_lo, *a_cum, *b_lo, *b_cum; /* each side's CDF, owned; NULL without --html */
   size_t a_n, b_n;
+  size_t a_rounds, b_rounds;                   /* rounds with samples on each side */
+  size_t a_empty_rounds, b_empty_rounds;       /* rounds without (left out) */
+  char a_rounds_text[400], b_rounds_text[400]; /* each round's gate percentile */
 } cmp_item;
 
 typedef struct cmp_model {
@@ -77,12 +84,17 @@ typedef struct cmp_model {
   summary_table summary; /* one row per compared series, worst first */
   int verdicts[4];       /* compared series per CMP_* at their section verdict */
   int compared;
-  char summary_line[640];
-  int status; /* the exit status: 0 pass, 1 fail, 2 nothing to gate */
+  char summary_line[1400];
+  char noise_line[800]; /* the gate percentile's noise floors and detectable changes */
+  int status;           /* the exit status: 0 pass, 1 fail, 2 nothing to gate */
+  stats_rng rng;
+  int version_a, version_b; /* each document's schema version */
+  char unusable[400];       /* why the input is unusable (cmp_model_build returned -2) */
 } cmp_model;
 
-/* Builds the model of B against A (parsed lal-bench/1 documents checked by
- * compare_texts). 0, or -1 out of memory (the model is then freed). */
+/* Builds the model of B against A (parsed lal-bench/1 or /2 documents checked
+ * by compare_texts). 0; -1 out of memory; -2 a series unusable on one side
+ * (m->unusable says which and why; the model is freed but for that). */
 int cmp_model_build(const json_value *a, const json_value *b, const compare_opts *opts, int gate,
                     cmp_model *m);
 void cmp_model_free(cmp_model *m);

@@ -17,7 +17,7 @@ static void env_table(const cmp_model *m, FILE *html) {
   html_env_end(html);
 }
 
-static void series_section(const cmp_item *it, FILE *html) {
+static void series_section(const cmp_model *m, const cmp_item *it, FILE *html) {
   html_series_begin(html, it->index, it->workload, it->series, cmp_verdict_names[it->worst]);
   for (int w = 0; w < 5; w++)
     if (it->warnings[w][0])
@@ -31,6 +31,16 @@ static void series_section(const cmp_item *it, FILE *html) {
     pa[p] = r->a, pb[p] = r->b;
   }
   html_table_end(html);
+  char rounds[1100];
+  const cmp_pct *g = &it->pct[m->gate];
+  snprintf(rounds, sizeof rounds,
+           "rounds at %s: A %zu [%s], B %zu [%s]; noise floor %.1f%%%s; smallest detectable "
+           "change %.1f%%",
+           cmp_percentiles[m->gate], it->a_rounds, it->a_rounds_text, it->b_rounds,
+           it->b_rounds_text, 100.0 * g->floor,
+           g->floor_measured ? " (A against A from the rounds)" : " (one round: the default)",
+           100.0 * g->detectable);
+  html_note(html, rounds);
   char title[200];
   snprintf(title, sizeof title, "%s: %s", it->workload, it->series);
   html_plot(html, title, it->unit, it->a_lo, it->a_cum, it->a_n, it->b_lo, it->b_cum, it->b_n, pa,
@@ -49,7 +59,7 @@ void cmp_render_html(const cmp_model *m, FILE *html) {
     if (it->kind == CMP_ITEM_NOTE)
       html_note(html, it->note);
     else if (!it->heat)
-      series_section(it, html);
+      series_section(m, it, html);
   }
   for (int i = 0; i < m->missing; i++)
     html_note(html, m->missing_lines[i]);
@@ -63,6 +73,8 @@ void cmp_render_html(const cmp_model *m, FILE *html) {
                      r->regressed);
   }
   html_summary_end(html);
+  if (m->noise_line[0])
+    html_note(html, m->noise_line);
   html_end(html, m->summary_line, m->status, m->verdicts[CMP_BETTER], m->verdicts[CMP_WORSE],
            m->verdicts[CMP_SAME], m->verdicts[CMP_INCONCLUSIVE], cmp_percentiles[m->gate]);
 }

@@ -65,7 +65,7 @@ static void cell(FILE *f, const char *text) {
 }
 
 void summary_markdown(FILE *f, const summary_table *s, const char *a_name, const char *b_name,
-                      const char *gate, const char *gate_line) {
+                      const char *gate, const char *gate_line, const char *noise_line) {
   fputs("### lal-compare: ", f);
   cell(f, b_name);
   fputs(" against ", f);
@@ -73,8 +73,15 @@ void summary_markdown(FILE *f, const summary_table *s, const char *a_name, const
   fputs("\n\n**", f);
   cell(f, gate_line);
   fputs("**\n\n", f);
-  fprintf(f, "| workload | series | A %s | B %s | B/A | 95%% interval | verdict |\n", gate, gate);
-  fputs("|---|---|---:|---:|---:|---|---|\n", f);
+  if (noise_line && noise_line[0]) {
+    cell(f, noise_line);
+    fputs("\n\n", f);
+  }
+  fprintf(f,
+          "| workload | series | A %s | B %s | B/A | 95%% interval | noise floor | detectable | "
+          "verdict |\n",
+          gate, gate);
+  fputs("|---|---|---:|---:|---:|---|---:|---:|---|\n", f);
   for (size_t i = 0; i < s->n; i++) {
     const summary_row *r = &s->rows[i];
     fputs("| ", f);
@@ -84,7 +91,8 @@ void summary_markdown(FILE *f, const summary_table *s, const char *a_name, const
     char a[24], b[24];
     time_format(a, sizeof a, r->a, r->unit);
     time_format(b, sizeof b, r->b, r->unit);
-    fprintf(f, " | %s | %s | %.3f | [%.3f, %.3f] | %s%s |\n", a, b, r->ratio, r->lo, r->hi,
-            r->regressed ? "**GATE** " : "", r->verdict);
+    fprintf(f, " | %s | %s | %.3f | [%.3f, %.3f] | %.1f%%%s | %.1f%% | %s%s |\n", a, b, r->ratio,
+            r->lo, r->hi, r->floor_pct, r->floor_measured ? "" : " (1 round: default)",
+            r->detectable_pct, r->regressed ? "**GATE** " : "", r->verdict);
   }
 }

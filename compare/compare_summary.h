@@ -11,12 +11,15 @@
 typedef struct summary_row {
   char workload[64];
   char series[128];
-  double a, b;          /* the gate percentile of each side */
-  double ratio, lo, hi; /* B/A and its 95 % interval */
-  const char *verdict;  /* "worse", "better", "no significant change", "inconclusive" */
-  int regressed;        /* fails the gate */
-  int index;            /* its section in the HTML report ("series-<index>") */
-  char unit[48];        /* the series' unit ("ns late", "ps/call") */
+  double a, b;           /* the gate percentile of each side */
+  double ratio, lo, hi;  /* B/A and its 95 % interval */
+  const char *verdict;   /* "worse", "better", "no significant change", "inconclusive" */
+  int regressed;         /* fails the gate */
+  double floor_pct;      /* the noise floor (the larger side's), in % */
+  int floor_measured;    /* 0: a side had one round: the default floor */
+  double detectable_pct; /* the smallest change this comparison could call, in % */
+  int index;             /* its section in the HTML report ("series-<index>") */
+  char unit[48];         /* the series' unit ("ns late", "ps/call") */
 } summary_row;
 
 typedef struct summary_table {
@@ -32,6 +35,6 @@ void summary_sort(summary_table *s);
 void summary_free(summary_table *s);
 /* The Markdown: a heading with the gate line, then one table row per series. */
 void summary_markdown(FILE *f, const summary_table *s, const char *a_name, const char *b_name,
-                      const char *gate, const char *gate_line);
+                      const char *gate, const char *gate_line, const char *noise_line);
 
 #endif

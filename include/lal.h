@@ -824,7 +824,11 @@ LAL_API int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cp
  * (SetThreadSelectedCpuSets: the scheduler keeps the thread on them unless
  * they are all busy), or no selection when it is every CPU the thread may
  * use. Before Windows 11, or once confined, Windows would ignore the other
- * groups: LAL_ENOTSUP, nothing changed.
+ * groups: LAL_ENOTSUP, nothing changed. With a process default CPU set in
+ * force, a one-group set is also selected for the thread (a thread selection
+ * overrides the default), so it runs on exactly *set, not *set & default.
+ * lal itself never moves a caller's thread: clock calibration visits CPUs on
+ * a helper thread of its own.
  * Returns LAL_OK; LAL_EINVAL if set is NULL or empty or holds a CPU this process
  * may not run on (absent, offline, outside its cgroup cpuset, processor
  * groups or job) — nothing is changed (Linux would silently drop such CPUs: lal
@@ -1077,7 +1081,13 @@ LAL_API int lal_thread_get_priority(lal_priority_result *out);
  * and when a step fails the thread is put back as it was. Restore on the
  * thread that saved. LAL_EINVAL for NULL. Windows 11 with several processor
  * groups: restoring a state that spanned groups on a thread confined since
- * (lal_thread_set_affinity to one group) is LAL_ENOTSUP, nothing changed.
+ * (lal_thread_set_affinity to one group) is LAL_ENOTSUP, nothing changed:
+ * Windows never widens a confined thread again, so a scoped pin to one group
+ * is not reversible there; pin within the groups with a spanning set (a CPU
+ * selection) when the thread must span them afterwards. A state saved while
+ * only a process default CPU set steered the thread comes back as a hard
+ * mask plus a thread selection of the same CPUs: the thread runs where it
+ * did, but no longer follows later changes of the process default.
  */
 typedef struct lal_thread_state {
   lal_cpuset affinity;

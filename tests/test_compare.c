@@ -105,8 +105,9 @@ static void summary_is_rendered_as_markdown_and_html(void **state) {
   text[fread(text, 1, sizeof text - 1, md)] = '\0';
   assert_non_null(strstr(text, "### lal-compare: B against base\\|line.json"));
   assert_non_null(strstr(text, "-> FAIL**"));
-  assert_non_null(
-      strstr(text, "| workload | series | A p50 | B p50 | B/A | 95% interval | verdict |"));
+  assert_non_null(strstr(text,
+                         "| workload | series | A p50 | B p50 | B/A | 95% interval | noise floor | "
+                         "detectable | verdict |"));
   assert_non_null(strstr(text, "| w | s | "));
   assert_non_null(strstr(text, "| **GATE** worse |"));
   rewind(html);
@@ -463,10 +464,10 @@ static void single_measurements_are_shown_side_by_side(void **state) {
 static void bad_input_is_refused(void **state) {
   (void)state;
   char *a = doc("lal-bench/1", "Linux", 1000, 1000),
-       *other = doc("lal-bench/2", "Linux", 1000, 1000);
+       *other = doc("lal-bench/9", "Linux", 1000, 1000);
   char out[8192];
   assert_int_equal(run(a, other, "p99", 10, out, sizeof out), 2);
-  assert_non_null(strstr(out, "this lal-compare reads lal-bench/1"));
+  assert_non_null(strstr(out, "this lal-compare reads lal-bench/1 and lal-bench/2"));
   char *cut = strdup(a);
   cut[strlen(cut) / 2] = '\0'; /* truncated */
   assert_int_equal(run(cut, a, "p99", 10, out, sizeof out), 2);
@@ -479,7 +480,24 @@ static void bad_input_is_refused(void **state) {
       run(a, "{\"schema\": \"lal-bench/1\", \"results\": [1, 2]}", "p99", 10, out, sizeof out), 2);
   char *odd = replaced(strdup(a), "\"buckets\": [[", "\"buckets\": [[1, 2, 3], [");
   assert_int_equal(run(a, odd, "p99", 10, out, sizeof out), 2);
+  /* A corrupted histogram is unusable input, named, on either side: it
+   * must not pass a gate as "not compared". */
+  assert_non_null(strstr(out, "unusable input: B: \"w\" \"s\": its histogram: malformed buckets"));
+  assert_int_equal(run(odd, a, "p99", 10, out, sizeof out), 2);
+  assert_non_null(strstr(out, "unusable input: A:"));
   free(odd);
+  /* The same series twice: refused, named. */
+  char *twice = replaced(strdup(a), "\"results\": [{\"workload\": \"w\", \"series\": \"s\"",
+                         "\"results\": [{\"workload\": \"w\", \"series\": \"s\", \"buckets\": "
+                         "[[1, 1]]}, {\"workload\": \"w\", \"series\": \"s\"");
+  assert_int_equal(run(a, twice, "p99", 10, out, sizeof out), 2);
+  assert_non_null(strstr(out, "has the series \"w\" \"s\" twice"));
+  free(twice);
+  /* Rounds in a lal-bench/1 document: mixed formats, refused. */
+  char *mixed = replaced(strdup(a), "\"unit\": \"ns\",", "\"unit\": \"ns\", \"rounds\": [],");
+  assert_int_equal(run(a, mixed, "p99", 10, out, sizeof out), 2);
+  assert_non_null(strstr(out, "mixed formats"));
+  free(mixed);
   assert_int_equal(run(a, a, "p42", 10, out, sizeof out), 2);
   free(a), free(other), free(cut);
 }
