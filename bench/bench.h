@@ -3,6 +3,8 @@
 #ifndef LAL_BENCH_H
 #define LAL_BENCH_H
 
+#include <signal.h>
+
 #include "histogram.h"
 #include "json_writer.h"
 #include "lal.h"
@@ -13,8 +15,14 @@ typedef struct bench_opts {
   int quick;          /* CI smoke: short runs */
   lal_cpuset allowed; /* the CPUs the process could use at start (before --cpu) */
   int home_cpu;       /* --cpu, else the first allowed CPU: where measuring threads run */
+  double synthetic_slowdown_pct; /* --synthetic-slowdown: the synthetic workload's regression */
 } bench_opts;
 
+/* 1 once SIGINT/SIGTERM asked the run to stop: the long timed loops end
+ * early (what they measured so far is kept), so a stop takes a moment, not
+ * the rest of the round. lal_bench.c points it at its flag. */
+extern volatile sig_atomic_t *bench_stop_flag;
+static inline int bench_stopping(void) { return bench_stop_flag && *bench_stop_flag; }
 /* A fixed-size workload's share of one round: n / rounds, at least min, so a
  * run's total work does not grow with --rounds. */
 int bench_share(const bench_opts *opts, int n, int min);
@@ -46,6 +54,7 @@ int wl_ctx_switch(const bench_opts *opts, json_writer *jw);
 int wl_process_wakeup(const bench_opts *opts, json_writer *jw);
 int wl_signal(const bench_opts *opts, json_writer *jw);
 int wl_core_to_core(const bench_opts *opts, json_writer *jw);
+int wl_synthetic(const bench_opts *opts, json_writer *jw);
 #ifdef LAL_BENCH_CGROUP
 int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw);
 #endif

@@ -112,6 +112,8 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h, const bench_opts
   json_object_end(jw);
 }
 
+volatile sig_atomic_t *bench_stop_flag;
+
 int bench_share(const bench_opts *opts, int n, int min) {
   int share = opts->rounds > 1 ? n / opts->rounds : n;
   return share > min ? share : (n < min ? n : min);
@@ -156,7 +158,7 @@ void bench_emit_series_ex(json_writer *jw, const char *workload_name, const char
 
 void bench_periodic_wakeups(int iterations, uint64_t period_ns, histogram *h, bench_where *where) {
   uint64_t next = lal_now_ns() + period_ns;
-  for (int i = 0; i < iterations; i++) {
+  for (int i = 0; i < iterations && !bench_stopping(); i++) {
     lal_sleep_until(next, 0);
     uint64_t late = lal_now_ns() - next;
     if (i >= 10) {

@@ -150,7 +150,7 @@ static void sleep_run(const bench_opts *opts, json_writer *jw, const char *prior
   for (int i = 0; i < 100; i++) /* warm-up: let precise mode learn its margin */
     lal_sleep_ns(PERIOD_NS, LAL_SLEEP_PRECISE);
   uint64_t iterations = (uint64_t)(opts->duration_s * 1e9 / PERIOD_NS);
-  for (uint64_t k = 0; k < iterations; k++) {
+  for (uint64_t k = 0; k < iterations && !bench_stopping(); k++) {
     int m = (int)(k % M_COUNT);
     uint64_t c0 = bench_os_thread_cpu_ns(), err;
     if (m == M_OS) {
@@ -216,7 +216,7 @@ int wl_pacer(const bench_opts *opts, json_writer *jw) {
   uint64_t first_deadline = lal_pacer_deadline(&p, p.index), r0 = lal_mono_raw_ns();
   double early_late = 0, final_late = 0;
   uint64_t tenth = periods / 10;
-  for (uint64_t i = 0; i < periods; i++) {
+  for (uint64_t i = 0; i < periods && !bench_stopping(); i++) {
     uint64_t late = 0;
     lal_pacer_wait(&p, &late);
     if (i < tenth)

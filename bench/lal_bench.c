@@ -19,6 +19,7 @@
 #include "lal.h"
 #include "priority_text.h"
 #include "result_format.h"
+#include "experiment.h"
 #include "rounds.h"
 
 static const workload workloads[] = {
@@ -69,6 +70,10 @@ static const workload workloads[] = {
      wl_page_fault},
     {"tlb_walk", "random pointer chase, one access per 4 KiB page over 1 GiB: base vs large pages",
      wl_tlb_walk},
+    {"synthetic",
+     "a regression of known size for calibrating lal-compare: 1 ms sleep lateness x (1 + "
+     "--synthetic-slowdown %); runs only when named",
+     wl_synthetic},
 #ifdef LAL_BENCH_CGROUP
     {"cgroup_wakeup",
      "Linux: 1 ms wake-up lateness of a 2 ms-busy thread with and without a cpu.max quota",
@@ -131,6 +136,13 @@ static void on_stop(int sig) {
   if (stop_signal) {
     if (tmp_to_remove[0])
       remove(tmp_to_remove);
+    if (experiment_journal_hint[0]) {
+      static const char msg[] = "lal-bench: stopped inside an experiment: B may still be applied; "
+                                "revert it with: lal-bench --recover ";
+      bench_os_signal_safe_write(msg, sizeof msg - 1);
+      bench_os_signal_safe_write(experiment_journal_hint, strlen(experiment_journal_hint));
+      bench_os_signal_safe_write("\n", 1);
+    }
     _Exit(130);
   }
   stop_signal = sig;
@@ -168,6 +180,92 @@ static void load_object(json_writer *jw, const char *key, double loadavg, double
 #  define BENCH_COMPILER "unknown"
 #endif
 
+/* What every document's "run" object says, gathered once. */
+typedef struct doc_ctx {
+  const bench_harness *harness;
+  const bench_opts *opts;
+  int argc;
+  char **argv;
+  char started[32], host[256];
+  double load_before, psi_before;
+  unsigned long long seed;
+  int rounds_done;
+} doc_ctx;
+
+/* The run itself: when, what, where, with which build, under what load.
+ * lal-compare warns when two runs differ in build type or load. side and
+ * change: an experiment's side ("A"/"B") and B's change, else NULL. */
+static void emit_run(json_writer *jw, const doc_ctx *d, const char *side, const char *change) {
+  char ended[32], line[2048] = "";
+  bench_os_utc_now(ended, sizeof ended);
+  for (int i = 0; i < d->argc; i++) {
+    size_t used = strlen(line);
+    snprintf(line + used, sizeof line - used, "%s%s", i ? " " : "", d->argv[i]);
+  }
+  double load_after, psi_after;
+  bench_os_load(&load_after, &psi_after);
+  json_object_begin(jw, "run");
+  json_string(jw, "start_utc", d->started);
+  json_string(jw, "end_utc", ended);
+  json_string(jw, "command_line", line);
+  json_string(jw, "host", d->host);
+  json_string(jw, "lal_version", lal_version_string());
+  json_string(jw, "build_type", LAL_BENCH_BUILD_TYPE);
+  json_string(jw, "compiler", BENCH_COMPILER);
+  json_int(jw, "rounds", d->opts->rounds);
+  json_int(jw, "rounds_completed", d->rounds_done);
+  char seed_text[32];
+  snprintf(seed_text, sizeof seed_text, "%llu", d->seed);
+  json_string(jw, "rounds_seed", seed_text); /* text: JSON numbers lose 64-bit integers */
+  if (side) {
+    json_object_begin(jw, "experiment");
+    json_string(jw, "side", side);
+    json_string(jw, "b_change", change);
+    json_string(jw, "order", "A B B A");
+    json_object_end(jw);
+  }
+  load_object(jw, "load_before", d->load_before, d->psi_before);
+  load_object(jw, "load_after", load_after, psi_after);
+  json_bool(jw, "complete", !stop_signal);
+  if (stop_signal)
+    json_string(jw, "interrupted_by", stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+  json_object_end(jw);
+}
+
+/* An experiment side's document: written to PATH.tmp, renamed when whole. */
+static int write_side(void *ctx, const char *path, const rounds_collector *c, const char *side,
+                      const char *change, int rounds_done) {
+  doc_ctx *d = ctx;
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    fprintf(stderr, "lal-bench: cannot write %s\n", tmp);
+    return -1;
+  }
+  json_writer jw;
+  json_init(&jw, f);
+  json_object_begin(&jw, NULL);
+  json_string(&jw, "schema", RESULT_SCHEMA);
+  bench_fingerprint(&jw, d->harness, d->opts);
+  json_array_begin(&jw, "results");
+  int rc = rounds_collector_write(c, &jw);
+  json_array_end(&jw);
+  d->rounds_done = rounds_done;
+  emit_run(&jw, d, side, change);
+  json_object_end(&jw);
+  json_finish(&jw);
+  int failed = rc != 0 || fflush(f) != 0 || ferror(f);
+  failed |= fclose(f) != 0;
+  if (failed || bench_os_replace_file(tmp, path) != 0) {
+    fprintf(stderr, "lal-bench: writing %s failed\n", path);
+    remove(tmp);
+    return -1;
+  }
+  printf("experiment: side %s written to %s\n", side, path);
+  return 0;
+}
+
 static void usage(FILE *out) {
   fprintf(
       out,
@@ -181,6 +279,16 @@ static void usage(FILE *out) {
       "                each round (default 5, --quick 3; 1..100): lal-compare measures the\n"
       "                run-to-run noise from them. 1 round cannot show that noise\n"
       "  --seed N      the rounds' order (default: from the clock; recorded in the run)\n"
+      "  --experiment  before/after in one run: rounds of A (as is) and B (changed) alternate\n"
+      "                A B B A ...; writes PREFIX.a.json and PREFIX.b.json (--json PREFIX,\n"
+      "                default lal-experiment) and prints the comparison. B's change:\n"
+      "    --b-priority P, --b-cpu N, --b-lock, --b-pm-qos US   for the measuring thread\n"
+      "    --apply CMD ARGS... --  --revert CMD ARGS... --   run as given (no shell) before\n"
+      "                and after every B round; the machine is reverted on every exit path\n"
+      "    --journal F   where what is applied is recorded (default: $XDG_RUNTIME_DIR)\n"
+      "  --recover F   after a crash: run the journal's revert command, remove the journal\n"
+      "  --synthetic-slowdown PCT  the synthetic workload (run only when named) records\n"
+      "                each lateness x (1 + PCT/100): a regression of known size\n"
       "  --cpu N       pin the measuring thread to CPU N\n"
       "  --cpus LIST   CPUs the cross-core workloads may use (default: all allowed)\n"
       "  --priority P  give it profile P (with fallback; what it got is recorded)\n"
@@ -202,6 +310,10 @@ int main(int argc, char **argv) {
   memset(&opts, 0, sizeof opts);
   opts.duration_s = 10.0;
   int rounds = 0; /* 0: the default for the mode */
+  static char *apply_argv[256], *revert_argv[256];
+  experiment_opts xo = {NULL, NULL, NULL, 0, -1, 0, -1, NULL, NULL};
+  int experiment = 0, b_given = 0;
+  const char *recover = NULL;
   unsigned long long seed = 0;
   bench_harness harness = {-1, 0, 0, -1, NULL, "", "", "", ""};
   const char *json_path = NULL, *cpus_arg = NULL;
@@ -234,6 +346,71 @@ int main(int argc, char **argv) {
       seed = strtoull(argv[++i], &end, 10);
       if (*end || end == argv[i] || argv[i][0] == '-' || seed == 0) {
         fprintf(stderr, "lal-bench: --seed takes a positive number, not '%s'\n", argv[i]);
+        return 2;
+      }
+    } else if (!strcmp(argv[i], "--experiment")) {
+      experiment = 1;
+    } else if (!strcmp(argv[i], "--apply") || !strcmp(argv[i], "--revert")) {
+      /* The command's argument vector, up to "--": run as given, no shell. */
+      const char *opt = argv[i];
+      char **dst = opt[2] == 'a' ? apply_argv : revert_argv;
+      int n = 0;
+      for (i++; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (n >= 255 || strchr(argv[i], '\n')) {
+          fprintf(stderr, "lal-bench: %s: at most 255 arguments, none with a newline\n", opt);
+          return 2;
+        }
+        dst[n++] = argv[i];
+      }
+      if (i >= argc) {
+        fprintf(stderr, "lal-bench: %s: end the command with --\n", opt);
+        return 2;
+      }
+      if (n == 0) {
+        fprintf(stderr, "lal-bench: %s: no command given\n", opt);
+        return 2;
+      }
+      dst[n] = NULL;
+      if (dst == apply_argv)
+        xo.apply = apply_argv;
+      else
+        xo.revert = revert_argv;
+    } else if (!strcmp(argv[i], "--journal") && i + 1 < argc) {
+      xo.journal = argv[++i];
+    } else if (!strcmp(argv[i], "--recover") && i + 1 < argc) {
+      recover = argv[++i];
+    } else if (!strcmp(argv[i], "--b-priority") && i + 1 < argc) {
+      if ((xo.b_priority = priority_profile_parse(argv[++i])) < 0) {
+        fprintf(stderr, "lal-bench: --b-priority: no profile '%s'\n", argv[i]);
+        return 2;
+      }
+      b_given = 1;
+    } else if (!strcmp(argv[i], "--b-cpu") && i + 1 < argc) {
+      char *end;
+      long cpu = strtol(argv[++i], &end, 10);
+      if (*end || end == argv[i] || cpu < 0 || cpu >= LAL_CPUSET_MAX) {
+        fprintf(stderr, "lal-bench: --b-cpu takes a CPU number, not '%s'\n", argv[i]);
+        return 2;
+      }
+      xo.b_cpu = (int)cpu, b_given = 1;
+    } else if (!strcmp(argv[i], "--b-lock")) {
+      xo.b_lock = 1, b_given = 1;
+    } else if (!strcmp(argv[i], "--b-pm-qos") && i + 1 < argc) {
+      char *end;
+      long long us = strtoll(argv[++i], &end, 10);
+      if (*end || end == argv[i] || us < 0 || us > (long long)LAL_PM_QOS_LATENCY_MAX_US) {
+        fprintf(stderr, "lal-bench: --b-pm-qos takes a latency in us, 0..%u, not '%s'\n",
+                LAL_PM_QOS_LATENCY_MAX_US, argv[i]);
+        return 2;
+      }
+      xo.b_pm_qos = us, b_given = 1;
+    } else if (!strcmp(argv[i], "--synthetic-slowdown") && i + 1 < argc) {
+      char *end;
+      opts.synthetic_slowdown_pct = strtod(argv[++i], &end);
+      if (*end || end == argv[i] ||
+          !(opts.synthetic_slowdown_pct >= 0 && opts.synthetic_slowdown_pct <= 1000)) {
+        fprintf(stderr, "lal-bench: --synthetic-slowdown takes a percentage in 0..1000, not '%s'\n",
+                argv[i]);
         return 2;
       }
     } else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
@@ -291,6 +468,45 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  if (recover) {
+    if (experiment || xo.apply || xo.revert || b_given) {
+      fprintf(stderr, "lal-bench: --recover takes only the journal\n");
+      return 2;
+    }
+    return experiment_recover(recover);
+  }
+  if (!experiment && (xo.apply || xo.revert || xo.journal || b_given)) {
+    fprintf(stderr, "lal-bench: --apply, --revert, --journal and --b-* belong to --experiment\n");
+    return 2;
+  }
+  char json_a[4096], json_b[4096];
+  if (experiment) {
+    if (!xo.apply != !xo.revert) {
+      fprintf(stderr,
+              "lal-bench: --experiment: %s without %s: a change lal cannot undo is never "
+              "made\n",
+              xo.apply ? "--apply" : "--revert", xo.apply ? "--revert" : "--apply");
+      return 2;
+    }
+    if (!xo.apply && !b_given) {
+      fprintf(stderr, "lal-bench: --experiment: nothing differs between A and B (give --apply "
+                      "and --revert, or --b-priority/--b-cpu/--b-lock/--b-pm-qos)\n");
+      return 2;
+    }
+    if (xo.b_lock && harness.lock) {
+      fprintf(stderr, "lal-bench: --b-lock with --lock: both sides would be locked\n");
+      return 2;
+    }
+    if (json_path && strcmp(json_path, "-") == 0) {
+      fprintf(stderr, "lal-bench: --experiment writes two files: --json takes a prefix\n");
+      return 2;
+    }
+    const char *prefix = json_path ? json_path : "lal-experiment";
+    snprintf(json_a, sizeof json_a, "%s.a.json", prefix);
+    snprintf(json_b, sizeof json_b, "%s.b.json", prefix);
+    xo.json_a = json_a, xo.json_b = json_b;
+    json_path = NULL; /* the sides write their own */
+  }
   if (opts.quick)
     opts.duration_s = opts.duration_s < 1.0 ? opts.duration_s : 1.0;
   opts.rounds = rounds ? rounds : opts.quick ? BENCH_ROUNDS_QUICK : BENCH_ROUNDS_DEFAULT;
@@ -325,61 +541,42 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  char started[32], host[256];
-  bench_os_utc_now(started, sizeof started);
-  bench_os_host_name(host, sizeof host);
-  double load_before, psi_before;
-  bench_os_load(&load_before, &psi_before);
+  doc_ctx doc = {&harness, &opts, argc, argv, "", "", 0, 0, seed, 0};
+  bench_os_utc_now(doc.started, sizeof doc.started);
+  bench_os_host_name(doc.host, sizeof doc.host);
+  bench_os_load(&doc.load_before, &doc.psi_before);
   signal(SIGINT, on_stop);
   signal(SIGTERM, on_stop);
-  json_writer jw;
-  json_init(&jw, json_file ? json_file : bench_null_sink());
-  json_object_begin(&jw, NULL);
-  json_string(&jw, "schema", RESULT_SCHEMA);
-  bench_fingerprint(&jw, &harness, &opts);
-  json_array_begin(&jw, "results");
+  bench_stop_flag = &stop_signal;
   workload chosen[N_WORKLOADS];
   size_t n_chosen = 0;
   for (size_t w = 0; w < N_WORKLOADS; w++)
-    if (!any_selected || selected[w])
+    if ((!any_selected && strcmp(workloads[w].name, "synthetic") != 0) || selected[w])
       chosen[n_chosen++] = workloads[w];
   /* Each round gets its share of the time: the run takes as long as one
    * round of the whole duration would. */
   bench_opts per_round = opts;
   per_round.duration_s = opts.duration_s / opts.rounds;
   rounds_plan plan = {chosen, n_chosen, opts.rounds, seed, &stop_signal};
+  if (experiment) {
+    int rc = experiment_run(&xo, &plan, &per_round, write_side, &doc);
+    bench_harness_release(&harness);
+    if (rc == 130)
+      fprintf(stderr, "lal-bench: stopped by %s: B reverted; the sides hold what completed\n",
+              stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    return rc;
+  }
+  json_writer jw;
+  json_init(&jw, json_file ? json_file : bench_null_sink());
+  json_object_begin(&jw, NULL);
+  json_string(&jw, "schema", RESULT_SCHEMA);
+  bench_fingerprint(&jw, &harness, &opts);
+  json_array_begin(&jw, "results");
   int rounds_done = 0;
   int status = bench_run_rounds(&plan, &per_round, &jw, &rounds_done);
   json_array_end(&jw);
-  /* The run itself: when, what, where, with which build, under what load.
-   * lal-compare warns when two runs differ in build type or load. */
-  char ended[32], line[2048] = "";
-  bench_os_utc_now(ended, sizeof ended);
-  for (int i = 0; i < argc; i++) {
-    size_t used = strlen(line);
-    snprintf(line + used, sizeof line - used, "%s%s", i ? " " : "", argv[i]);
-  }
-  double load_after, psi_after;
-  bench_os_load(&load_after, &psi_after);
-  json_object_begin(&jw, "run");
-  json_string(&jw, "start_utc", started);
-  json_string(&jw, "end_utc", ended);
-  json_string(&jw, "command_line", line);
-  json_string(&jw, "host", host);
-  json_string(&jw, "lal_version", lal_version_string());
-  json_string(&jw, "build_type", LAL_BENCH_BUILD_TYPE);
-  json_string(&jw, "compiler", BENCH_COMPILER);
-  json_int(&jw, "rounds", opts.rounds);
-  json_int(&jw, "rounds_completed", rounds_done);
-  char seed_text[32];
-  snprintf(seed_text, sizeof seed_text, "%llu", seed);
-  json_string(&jw, "rounds_seed", seed_text); /* text: JSON numbers lose 64-bit integers */
-  load_object(&jw, "load_before", load_before, psi_before);
-  load_object(&jw, "load_after", load_after, psi_after);
-  json_bool(&jw, "complete", !stop_signal);
-  if (stop_signal)
-    json_string(&jw, "interrupted_by", stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
-  json_object_end(&jw);
+  doc.rounds_done = rounds_done;
+  emit_run(&jw, &doc, NULL, NULL);
   json_object_end(&jw);
   json_finish(&jw);
   bench_harness_release(&harness);

@@ -279,50 +279,94 @@ static int write_workload(json_writer *jw, const run_output *runs, int n) {
   return rc;
 }
 
+struct rounds_collector {
+  const workload *workloads;
+  size_t count;
+  int rounds;
+  run_output *runs; /* count x rounds: runs[w * rounds + r] */
+};
+
+rounds_collector *rounds_collector_new(const workload *workloads, size_t count, int rounds) {
+  rounds_collector *c = calloc(1, sizeof *c);
+  if (!c)
+    return NULL;
+  c->workloads = workloads, c->count = count, c->rounds = rounds;
+  size_t n = count * (size_t)rounds;
+  c->runs = calloc(n > 0 ? n : 1, sizeof *c->runs);
+  if (!c->runs) {
+    free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void rounds_collector_free(rounds_collector *c) {
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->count * (size_t)c->rounds; i++)
+    json_free(c->runs[i].doc);
+  free(c->runs);
+  free(c);
+}
+
+int rounds_collector_run(rounds_collector *c, int round, const char *label, const bench_opts *opts,
+                         uint64_t *seed, volatile sig_atomic_t *stop, int *failed) {
+  size_t m = c->count;
+  size_t *order = calloc(m ? m : 1, sizeof *order);
+  if (!order)
+    return 2;
+  for (size_t i = 0; i < m; i++)
+    order[i] = i;
+  for (size_t i = m; i > 1; i--) { /* Fisher-Yates */
+    size_t j = (size_t)(next_random(seed) % i), t = order[i - 1];
+    order[i - 1] = order[j], order[j] = t;
+  }
+  int position = 0, status = 0;
+  for (size_t i = 0; i < m && status == 0; i++) {
+    if (*stop) {
+      status = 1;
+      break;
+    }
+    const workload *w = &c->workloads[order[i]];
+    if (round > 0 && measures_once(w))
+      continue;
+    printf("== %s (%sround %d of %d): %s\n", w->name, label, round + 1, c->rounds, w->description);
+    fflush(stdout);
+    run_output *o = &c->runs[order[i] * (size_t)c->rounds + (size_t)round];
+    o->position = ++position;
+    if (run_one(w, opts, o, failed) != 0)
+      status = 2;
+  }
+  free(order);
+  return status == 2 ? 2 : (*stop ? 1 : 0);
+}
+
+int rounds_collector_write(const rounds_collector *c, json_writer *out) {
+  for (size_t w = 0; w < c->count; w++)
+    if (write_workload(out, &c->runs[w * (size_t)c->rounds], c->rounds) != 0) {
+      fprintf(stderr, "lal-bench: %s's rounds could not be merged\n", c->workloads[w].name);
+      return 2;
+    }
+  return 0;
+}
+
 int bench_run_rounds(const rounds_plan *plan, const bench_opts *opts, json_writer *out,
                      int *rounds_done) {
-  size_t m = plan->count;
-  int k = plan->rounds;
-  run_output *runs = calloc(m * (size_t)k, sizeof *runs);
-  size_t *order = calloc(m ? m : 1, sizeof *order);
-  if (!runs || !order) {
-    free(runs), free(order);
+  rounds_collector *c = rounds_collector_new(plan->workloads, plan->count, plan->rounds);
+  if (!c)
     return 2;
-  }
   uint64_t s = plan->seed ? plan->seed : 1;
   int failed = 0, status = 0;
   *rounds_done = 0;
-  for (int r = 0; r < k && !*plan->stop && status == 0; r++) {
-    for (size_t i = 0; i < m; i++)
-      order[i] = i;
-    for (size_t i = m; i > 1; i--) { /* Fisher-Yates */
-      size_t j = (size_t)(next_random(&s) % i), t = order[i - 1];
-      order[i - 1] = order[j], order[j] = t;
-    }
-    int position = 0;
-    for (size_t i = 0; i < m && status == 0; i++) {
-      if (*plan->stop)
-        break;
-      const workload *w = &plan->workloads[order[i]];
-      if (r > 0 && measures_once(w))
-        continue;
-      printf("== %s (round %d of %d): %s\n", w->name, r + 1, k, w->description);
-      fflush(stdout);
-      run_output *o = &runs[order[i] * (size_t)k + (size_t)r];
-      o->position = ++position;
-      if (run_one(w, opts, o, &failed) != 0)
-        status = 2;
-    }
-    if (!*plan->stop && status == 0)
+  for (int r = 0; r < plan->rounds && !*plan->stop && status == 0; r++) {
+    int rc = rounds_collector_run(c, r, "", opts, &s, plan->stop, &failed);
+    if (rc == 2)
+      status = 2;
+    else if (rc == 0)
       ++*rounds_done;
   }
-  for (size_t w = 0; w < m && status == 0; w++)
-    if (write_workload(out, &runs[w * (size_t)k], k) != 0) {
-      fprintf(stderr, "lal-bench: %s's rounds could not be merged\n", plan->workloads[w].name);
-      status = 2;
-    }
-  for (size_t i = 0; i < m * (size_t)k; i++)
-    json_free(runs[i].doc);
-  free(runs), free(order);
+  if (status == 0)
+    status = rounds_collector_write(c, out);
+  rounds_collector_free(c);
   return status ? status : failed;
 }

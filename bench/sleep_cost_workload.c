@@ -93,7 +93,7 @@ int wl_sleep_cost(const bench_opts *opts, json_writer *jw) {
     printf("  the thread CPU clock moves in steps of %.1f ms here: the CPU shares below are "
            "sampled, not measured (unbiased over many calls, noisy over few)\n",
            (double)step / 1e6);
-  for (uint64_t k = 0; k < calls && !failed; k++) {
+  for (uint64_t k = 0; k < calls && !failed && !bench_stopping(); k++) {
     int m = (int)(k % NMODES);
     uint64_t c0 = bench_os_thread_cpu_ns();
     uint64_t late = one_sleep(m, &wall[m]);

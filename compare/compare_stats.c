@@ -146,8 +146,8 @@ static double floor_of(const stats_rounds *s, double q, unsigned resamples, stat
   return isfinite(d) ? exp(d) - 1.0 : 1.0;
 }
 
-void stats_ratio_compute(const stats_rounds *a, const stats_rounds *b, double q,
-                         unsigned resamples, stats_rng *rng, double *scratch, stats_ratio *out) {
+void stats_ratio_compute(const stats_rounds *a, const stats_rounds *b, double q, unsigned resamples,
+                         stats_rng *rng, double *scratch, stats_ratio *out) {
   size_t nmax = a->n > b->n ? a->n : b->n;
   size_t *idx = malloc((nmax ? nmax : 1) * sizeof *idx);
   memset(out, 0, sizeof *out);

@@ -53,9 +53,9 @@ double stats_round_quantile(const stats_rounds *s, size_t r, double q);
 
 /* The result for one percentile. */
 typedef struct stats_ratio {
-  double lo, hi;            /* the 95 % interval of B/A */
-  double floor_a, floor_b;  /* each side's noise floor, a fraction (0.05 = 5 %) */
-  int floor_a_measured;     /* 0: one round, the default floor stands in */
+  double lo, hi;           /* the 95 % interval of B/A */
+  double floor_a, floor_b; /* each side's noise floor, a fraction (0.05 = 5 %) */
+  int floor_a_measured;    /* 0: one round, the default floor stands in */
   int floor_b_measured;
 } stats_ratio;
 
@@ -65,7 +65,7 @@ double stats_default_floor(double q);
 
 /* Interval and floors of B/A for quantile q with `resamples` resamples;
  * scratch holds 2 * resamples doubles. */
-void stats_ratio_compute(const stats_rounds *a, const stats_rounds *b, double q,
-                         unsigned resamples, stats_rng *rng, double *scratch, stats_ratio *out);
+void stats_ratio_compute(const stats_rounds *a, const stats_rounds *b, double q, unsigned resamples,
+                         stats_rng *rng, double *scratch, stats_ratio *out);
 
 #endif

@@ -144,7 +144,7 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (strcmp(flag, "--version") == 0) {
-      printf("lal-compare %s (reads lal-bench/1)\n", LAL_COMPARE_VERSION);
+      printf("lal-compare %s (reads lal-bench/1 and lal-bench/2)\n", LAL_COMPARE_VERSION);
       return 0;
     }
     if (strcmp(flag, "--allow-missing") == 0) {

@@ -24,7 +24,9 @@ static double uniform(void) {
   rng ^= rng >> 27;
   return (double)((rng * UINT64_C(2685821657736338717)) >> 11) * 0x1.0p-53 + 1e-12;
 }
-static double normal(void) { return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform()); }
+static double normal(void) {
+  return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform());
+}
 
 typedef struct side {
   int rounds;
