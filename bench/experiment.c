@@ -56,8 +56,9 @@ static int journal_parse(FILE *f, journal *j) {
     p = eol + 1;
   }
   int args = -1;
-  if (lines < 4 || strcmp(line[0], JOURNAL_MAGIC) != 0 || sscanf(line[1], "pid %ld", &j->pid) != 1 ||
-      sscanf(line[3], "args %d", &args) != 1 || args < 1 || args > 255 || lines != 4 + args)
+  if (lines < 4 || strcmp(line[0], JOURNAL_MAGIC) != 0 ||
+      sscanf(line[1], "pid %ld", &j->pid) != 1 || sscanf(line[3], "args %d", &args) != 1 ||
+      args < 1 || args > 255 || lines != 4 + args)
     return -1;
   if (strcmp(line[2], "state applied") == 0)
     j->applied = 1;
@@ -217,7 +218,8 @@ int experiment_run(const experiment_opts *x, const rounds_plan *plan, const benc
   rounds_collector *cb = rounds_collector_new(plan->workloads, plan->count, plan->rounds);
   b_change b;
   memset(&b, 0, sizeof b);
-  b.harness = (bench_harness){x->b_cpu, x->b_priority, x->b_lock, x->b_pm_qos, NULL, "", "", "", ""};
+  b.harness =
+      (bench_harness){x->b_cpu, x->b_priority, x->b_lock, x->b_pm_qos, NULL, "", "", "", ""};
   int status = ca && cb ? 0 : 2, failed = 0, done[2] = {0, 0};
   uint64_t seed = plan->seed ? plan->seed : 1;
   /* A B B A, A B B A, ...: each side leads and trails equally often. */

@@ -32,9 +32,9 @@ int wl_synthetic(const bench_opts *opts, json_writer *jw) {
       next = now + PERIOD_NS;
   }
   bench_print("1 ms sleep lateness, scaled", "ns", h);
-  bench_param params[] = {BENCH_NUM("interval_ns", PERIOD_NS),
-                          BENCH_NUM("slowdown_pct_x100",
-                                    (long long)(opts->synthetic_slowdown_pct * 100.0))};
+  bench_param params[] = {
+      BENCH_NUM("interval_ns", PERIOD_NS),
+      BENCH_NUM("slowdown_pct_x100", (long long)(opts->synthetic_slowdown_pct * 100.0))};
   bench_emit_series(jw, "synthetic", "1 ms sleep lateness, scaled", "ns late", NULL, params, 2, h);
   free(h);
   return 0;

@@ -294,6 +294,22 @@ static int params_differ(const json_value *pa, const json_value *pb, char *buf, 
   return walk_fields(pa, pb, NULL, NULL, param_append, &t);
 }
 
+/* "lowest-highest" of the rounds' percentile q ("12.1 us-15.3 us"). */
+static void spread_text(const stats_rounds *s, double q, const char *unit, char *buf, size_t size) {
+  double lo = 0, hi = 0;
+  for (size_t r = 0; r < s->n; r++) {
+    double v = stats_round_quantile(s, r, q);
+    if (r == 0 || v < lo)
+      lo = v;
+    if (r == 0 || v > hi)
+      hi = v;
+  }
+  char a[24], b[24];
+  time_format(a, sizeof a, lo, unit);
+  time_format(b, sizeof b, hi, unit);
+  snprintf(buf, size, "%zu: %s-%s", s->n, a, b);
+}
+
 /* Each round's value of percentile q, as text, for the report. */
 static void rounds_text(const stats_rounds *s, double q, const char *unit, char *buf, size_t size) {
   size_t used = 0;
@@ -366,6 +382,10 @@ static void model_percentiles(const json_value *sa, const json_value *sb, const 
   it->a_rounds = ra->n, it->b_rounds = rb->n;
   rounds_text(ra, quantiles[m->gate], it->unit, it->a_rounds_text, sizeof it->a_rounds_text);
   rounds_text(rb, quantiles[m->gate], it->unit, it->b_rounds_text, sizeof it->b_rounds_text);
+  char a[64], b[64];
+  spread_text(ra, quantiles[m->gate], it->unit, a, sizeof a);
+  spread_text(rb, quantiles[m->gate], it->unit, b, sizeof b);
+  snprintf(it->spread, sizeof it->spread, "A %s; B %s", a, b);
 }
 
 /* What else a reader must know to trust the comparison of one series. */
@@ -523,6 +543,7 @@ static int model_item(const json_value *ra, const json_value *sb, cmp_model *m, 
   row.floor_pct = 100.0 * g->floor;
   row.floor_measured = g->floor_measured;
   row.detectable_pct = 100.0 * g->detectable;
+  snprintf(row.spread, sizeof row.spread, "%s", it->spread);
   row.index = it->heat ? -1 : it->index;
   snprintf(row.unit, sizeof row.unit, "%s", it->unit);
   summary_add(&m->summary, &row); /* out of memory: the row is left out */
@@ -639,7 +660,11 @@ int cmp_model_build(const json_value *a, const json_value *b, const compare_opts
   int inconclusive = m->verdicts[CMP_INCONCLUSIVE];
   char *summary = m->summary_line;
   size_t size = sizeof m->summary_line;
-  int w = snprintf(summary, size, "%d series compared", m->compared);
+  int w = snprintf(summary, size,
+                   "%d series compared; at %s, B beyond the run-to-run noise: %d higher, %d lower, "
+                   "%d within it",
+                   m->compared, percentiles[gate], m->verdicts[CMP_WORSE], m->verdicts[CMP_BETTER],
+                   m->verdicts[CMP_SAME]);
   if (inconclusive)
     w +=
         snprintf(summary + w, size - (size_t)w, ", %d inconclusive at %s (fewer than %.0f samples)",

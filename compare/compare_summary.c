@@ -79,9 +79,9 @@ void summary_markdown(FILE *f, const summary_table *s, const char *a_name, const
   }
   fprintf(f,
           "| workload | series | A %s | B %s | B/A | 95%% interval | noise floor | detectable | "
-          "verdict |\n",
+          "rounds (count: lowest-highest) | verdict |\n",
           gate, gate);
-  fputs("|---|---|---:|---:|---:|---|---:|---:|---|\n", f);
+  fputs("|---|---|---:|---:|---:|---|---:|---:|---|---|\n", f);
   for (size_t i = 0; i < s->n; i++) {
     const summary_row *r = &s->rows[i];
     fputs("| ", f);
@@ -91,8 +91,9 @@ void summary_markdown(FILE *f, const summary_table *s, const char *a_name, const
     char a[24], b[24];
     time_format(a, sizeof a, r->a, r->unit);
     time_format(b, sizeof b, r->b, r->unit);
-    fprintf(f, " | %s | %s | %.3f | [%.3f, %.3f] | %.1f%%%s | %.1f%% | %s%s |\n", a, b, r->ratio,
-            r->lo, r->hi, r->floor_pct, r->floor_measured ? "" : " (1 round: default)",
-            r->detectable_pct, r->regressed ? "**GATE** " : "", r->verdict);
+    fprintf(f, " | %s | %s | %.3f | [%.3f, %.3f] | %.1f%%%s | %.1f%% | ", a, b, r->ratio, r->lo,
+            r->hi, r->floor_pct, r->floor_measured ? "" : " (1 round: default)", r->detectable_pct);
+    cell(f, r->spread);
+    fprintf(f, " | %s%s |\n", r->regressed ? "**GATE** " : "", r->verdict);
   }
 }

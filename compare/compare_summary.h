@@ -18,6 +18,7 @@ typedef struct summary_row {
   double floor_pct;      /* the noise floor (the larger side's), in % */
   int floor_measured;    /* 0: a side had one round: the default floor */
   double detectable_pct; /* the smallest change this comparison could call, in % */
+  char spread[140];      /* the rounds at the gate percentile: "A 5: lo-hi; B 5: lo-hi" */
   int index;             /* its section in the HTML report ("series-<index>") */
   char unit[48];         /* the series' unit ("ns late", "ps/call") */
 } summary_row;

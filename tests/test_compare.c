@@ -107,7 +107,7 @@ static void summary_is_rendered_as_markdown_and_html(void **state) {
   assert_non_null(strstr(text, "-> FAIL**"));
   assert_non_null(strstr(text,
                          "| workload | series | A p50 | B p50 | B/A | 95% interval | noise floor | "
-                         "detectable | verdict |"));
+                         "detectable | rounds (count: lowest-highest) | verdict |"));
   assert_non_null(strstr(text, "| w | s | "));
   assert_non_null(strstr(text, "| **GATE** worse |"));
   rewind(html);
