@@ -18,6 +18,9 @@ typedef struct bench_opts {
   double synthetic_slowdown_pct; /* --synthetic-slowdown: the synthetic workload's regression */
 } bench_opts;
 
+/* A fixed time budget's share of one round, in seconds: total / rounds, at
+ * least min (a budget per mode or per page-size setup). */
+double bench_share_s(const bench_opts *opts, double total_s, double min_s);
 /* 1 once SIGINT/SIGTERM asked the run to stop: the long timed loops end
  * early (what they measured so far is kept), so a stop takes a moment, not
  * the rest of the round. lal_bench.c points it at its flag. */

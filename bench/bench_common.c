@@ -114,6 +114,11 @@ void bench_fingerprint(json_writer *jw, const bench_harness *h, const bench_opts
 
 volatile sig_atomic_t *bench_stop_flag;
 
+double bench_share_s(const bench_opts *opts, double total_s, double min_s) {
+  double share = opts->rounds > 1 ? total_s / opts->rounds : total_s;
+  return share > min_s ? share : (total_s < min_s ? total_s : min_s);
+}
+
 int bench_share(const bench_opts *opts, int n, int min) {
   int share = opts->rounds > 1 ? n / opts->rounds : n;
   return share > min ? share : (n < min ? n : min);

@@ -150,7 +150,26 @@ else
   echo "journal as a symlink: refused (another user's: needs root to make one)"
 fi
 
-# 8. Bad options: exit 2, nothing applied.
+# 8. A built-in change: --b-timer-slack on the measuring (main) thread, seen
+#    from outside in /proc/PID/timerslack_ns: B's value in B rounds, the old
+#    one back in the A rounds after them (A B B A: the run ends on A).
+reset
+"$bench" --experiment --rounds 2 --duration 4 --workload synthetic --b-timer-slack 123456 \
+  --json "$dir/slack" >/dev/null 2>&1 &
+pid=$!
+seen=()
+while kill -0 $pid 2>/dev/null; do
+  v=$(cat /proc/$pid/timerslack_ns 2>/dev/null) && seen+=("$v")
+  sleep 0.05
+done
+wait $pid || true
+before=${seen[0]:-}
+[[ " ${seen[*]} " == *" 123456 "* ]] || fail "--b-timer-slack: B's slack never seen (${seen[*]})"
+last=${seen[-1]:-}
+[[ -n $before && $last == "$before" ]] || fail "--b-timer-slack: not restored ($before, then $last)"
+echo "--b-timer-slack: 123456 ns in B's rounds, $before ns again after them"
+
+# 9. Bad options: exit 2, nothing applied.
 reset
 for args in "--apply --" "--apply sh -c true" "--revert sh -c true --" "--b-cpu x" \
   "--b-priority nope"; do

@@ -149,16 +149,38 @@ typedef struct b_change {
   bench_harness harness;
   lal_thread_state saved;
   int saved_ok;
+  long long timer_slack; /* -1: unchanged */
+  unsigned long long slack_before;
+  int slack_set; /* this round changed it: put slack_before back */
+  char slack_got[96];
 } b_change;
 
 static int b_apply(b_change *b) {
   b->saved_ok = lal_thread_state_save(&b->saved) == LAL_OK;
+  if (b->timer_slack >= 0) {
+    /* Only where the old value can be put back (Linux). */
+    if (experiment_os_timer_slack_get(&b->slack_before) != 0) {
+      fprintf(stderr, "lal-bench: --b-timer-slack: this OS's timer setting cannot be read back "
+                      "and restored: not applied\n");
+      return 2;
+    }
+    uint64_t applied = 0;
+    int rc = lal_timer_slack_set((uint64_t)b->timer_slack, &applied);
+    b->slack_set = rc == LAL_OK;
+    snprintf(b->slack_got, sizeof b->slack_got, "%s %llu ns", rc == LAL_OK ? "" : lal_err_name(rc),
+             (unsigned long long)applied);
+  }
   return bench_harness_apply(&b->harness);
 }
 
 static void b_revert(b_change *b) {
   if (b->saved_ok)
     lal_thread_state_restore(&b->saved);
+  if (b->slack_set) {
+    uint64_t applied;
+    lal_timer_slack_set(b->slack_before, &applied);
+    b->slack_set = 0;
+  }
   if (b->harness.lock)
     lal_mem_unlock_all();
   bench_harness_release(&b->harness);
@@ -181,6 +203,10 @@ static void describe(const experiment_opts *x, const b_change *b, char *buf, siz
     ADD("%smemory %s", used ? "; " : "", b->harness.lock_got);
   if (x->b_pm_qos >= 0)
     ADD("%spm qos %s", used ? "; " : "", b->harness.pm_qos_got);
+  if (x->b_synthetic >= 0)
+    ADD("%ssynthetic slowdown %g%%", used ? "; " : "", x->b_synthetic);
+  if (x->b_timer_slack >= 0)
+    ADD("%stimer slack%s", used ? "; " : "", b->slack_got);
   if (x->apply) {
     ADD("%sapply:", used ? "; " : "");
     for (int i = 0; x->apply[i]; i++)
@@ -220,7 +246,11 @@ int experiment_run(const experiment_opts *x, const rounds_plan *plan, const benc
   memset(&b, 0, sizeof b);
   b.harness =
       (bench_harness){x->b_cpu, x->b_priority, x->b_lock, x->b_pm_qos, NULL, "", "", "", ""};
+  b.timer_slack = x->b_timer_slack;
   int status = ca && cb ? 0 : 2, failed = 0, done[2] = {0, 0};
+  bench_opts opts_b = *opts;
+  if (x->b_synthetic >= 0)
+    opts_b.synthetic_slowdown_pct = x->b_synthetic;
   uint64_t seed = plan->seed ? plan->seed : 1;
   /* A B B A, A B B A, ...: each side leads and trails equally often. */
   for (int slot = 0; slot < 2 * plan->rounds && status == 0 && !*plan->stop; slot++) {
@@ -243,7 +273,7 @@ int experiment_run(const experiment_opts *x, const rounds_plan *plan, const benc
     int builtin_rc = apply_rc == 0 ? b_apply(&b) : 0;
     int rc = 1;
     if (apply_rc == 0 && builtin_rc == 0)
-      rc = rounds_collector_run(cb, round, "B, ", opts, &seed, plan->stop, &failed);
+      rc = rounds_collector_run(cb, round, "B, ", &opts_b, &seed, plan->stop, &failed);
     if (apply_rc == 0)
       b_revert(&b);
     if (rc == 0)

@@ -33,12 +33,14 @@
 #define EXPERIMENT_REVERT_FAILED 4
 
 typedef struct experiment_opts {
-  char **apply, **revert; /* NULL-terminated argument vectors, or NULL */
-  const char *journal;    /* NULL: experiment_os_default_journal */
-  int b_priority;         /* LAL_PRIORITY_* for B's measuring thread, 0: unchanged */
-  int b_cpu;              /* pin B's measuring thread here, -1: unchanged */
-  int b_lock;             /* lock B's memory (current and future) */
-  long long b_pm_qos;     /* hold this CPU latency limit in B, -1: none */
+  char **apply, **revert;  /* NULL-terminated argument vectors, or NULL */
+  const char *journal;     /* NULL: experiment_os_default_journal */
+  int b_priority;          /* LAL_PRIORITY_* for B's measuring thread, 0: unchanged */
+  int b_cpu;               /* pin B's measuring thread here, -1: unchanged */
+  int b_lock;              /* lock B's memory (current and future) */
+  long long b_pm_qos;      /* hold this CPU latency limit in B, -1: none */
+  double b_synthetic;      /* the synthetic workload's slowdown in B (a known change), -1: none */
+  long long b_timer_slack; /* the measuring thread's timer slack in B, ns, -1: unchanged */
   const char *json_a, *json_b;
 } experiment_opts;
 

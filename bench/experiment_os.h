@@ -28,6 +28,11 @@ FILE *experiment_os_journal_open(const char *path, char *why, size_t why_size);
  * (a crash must find the state that was true). 0 or -1. */
 int experiment_os_journal_rewrite(FILE *f, const char *text);
 
+/* The calling thread's timer slack now, in ns (Linux PR_GET_TIMERSLACK), to
+ * put back after B's --b-timer-slack: 0, or -1 where there is none to read
+ * (Windows: lal's timer-resolution request cannot be withdrawn to what it was). */
+int experiment_os_timer_slack_get(unsigned long long *ns);
+
 /* This process's id, and whether process pid is alive. */
 long experiment_os_pid(void);
 int experiment_os_alive(long pid);

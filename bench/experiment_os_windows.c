@@ -131,6 +131,11 @@ int experiment_os_journal_rewrite(FILE *f, const char *text) {
   return 0;
 }
 
+int experiment_os_timer_slack_get(unsigned long long *ns) {
+  (void)ns;
+  return -1;
+}
+
 long experiment_os_pid(void) { return (long)GetCurrentProcessId(); }
 
 int experiment_os_alive(long pid) {

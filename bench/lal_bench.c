@@ -283,6 +283,8 @@ static void usage(FILE *out) {
       "                A B B A ...; writes PREFIX.a.json and PREFIX.b.json (--json PREFIX,\n"
       "                default lal-experiment) and prints the comparison. B's change:\n"
       "    --b-priority P, --b-cpu N, --b-lock, --b-pm-qos US   for the measuring thread\n"
+      "    --b-timer-slack NS   the measuring thread's timer slack (Linux: restored after)\n"
+      "    --b-synthetic-slowdown PCT   the synthetic workload's known change (calibration)\n"
       "    --apply CMD ARGS... --  --revert CMD ARGS... --   run as given (no shell) before\n"
       "                and after every B round; the machine is reverted on every exit path\n"
       "    --journal F   where what is applied is recorded (default: $XDG_RUNTIME_DIR)\n"
@@ -311,7 +313,7 @@ int main(int argc, char **argv) {
   opts.duration_s = 10.0;
   int rounds = 0; /* 0: the default for the mode */
   static char *apply_argv[256], *revert_argv[256];
-  experiment_opts xo = {NULL, NULL, NULL, 0, -1, 0, -1, NULL, NULL};
+  experiment_opts xo = {NULL, NULL, NULL, 0, -1, 0, -1, -1, -1, NULL, NULL};
   int experiment = 0, b_given = 0;
   const char *recover = NULL;
   unsigned long long seed = 0;
@@ -404,6 +406,26 @@ int main(int argc, char **argv) {
         return 2;
       }
       xo.b_pm_qos = us, b_given = 1;
+    } else if (!strcmp(argv[i], "--b-timer-slack") && i + 1 < argc) {
+      char *end;
+      xo.b_timer_slack = strtoll(argv[++i], &end, 10);
+      if (*end || end == argv[i] || xo.b_timer_slack < 0 || xo.b_timer_slack > 2147483647LL) {
+        fprintf(stderr, "lal-bench: --b-timer-slack takes ns in 0..2147483647, not '%s'\n",
+                argv[i]);
+        return 2;
+      }
+      b_given = 1;
+    } else if (!strcmp(argv[i], "--b-synthetic-slowdown") && i + 1 < argc) {
+      char *end;
+      xo.b_synthetic = strtod(argv[++i], &end);
+      if (*end || end == argv[i] || !(xo.b_synthetic >= 0 && xo.b_synthetic <= 1000)) {
+        fprintf(stderr,
+                "lal-bench: --b-synthetic-slowdown takes a percentage in 0..1000, not "
+                "'%s'\n",
+                argv[i]);
+        return 2;
+      }
+      b_given = 1;
     } else if (!strcmp(argv[i], "--synthetic-slowdown") && i + 1 < argc) {
       char *end;
       opts.synthetic_slowdown_pct = strtod(argv[++i], &end);

@@ -123,7 +123,10 @@ static uint64_t chase(char *start, size_t steps, histogram *h) {
 }
 
 int wl_tlb_walk(const bench_opts *opts, json_writer *jw) {
-  size_t size = (opts->quick ? 64 : 1024) * MIB, pages = size / PAGE;
+  /* 1 GiB over the run (256 MiB a round at least): past the base-page TLB's
+   * reach (a few MiB) and within the large-page one either way. */
+  size_t size = (size_t)bench_share(opts, opts->quick ? 64 : 1024, opts->quick ? 64 : 256) * MIB,
+         pages = size / PAGE;
   size_t steps = (size_t)bench_share(opts, opts->quick ? 1 << 20 : 8 << 20, 1 << 18);
   const char *names[2] = {"base pages", "large pages"};
   histogram *h[2] = {new_hist(), new_hist()};

@@ -165,7 +165,10 @@ int wl_jitter(const bench_opts *opts, json_writer *jw) {
   if (!h)
     return 1;
   hist_init(h);
-  double seconds = opts->quick ? 0.5 : (opts->duration_s > 5 ? 5 : opts->duration_s);
+  /* At most 5 s over the run (duration_s is one round's share). */
+  double total = opts->duration_s * (opts->rounds > 1 ? opts->rounds : 1);
+  double seconds =
+      opts->quick ? bench_share_s(opts, 0.5, 0.2) : bench_share_s(opts, total > 5 ? 5 : total, 0.2);
   jitter_job j = {(uint64_t)(seconds * 1e9), h, 0};
   lal_cpuset pin;
   lal_cpuset_zero(&pin);

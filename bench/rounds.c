@@ -334,7 +334,10 @@ int rounds_collector_run(rounds_collector *c, int round, const char *label, cons
     fflush(stdout);
     run_output *o = &c->runs[order[i] * (size_t)c->rounds + (size_t)round];
     o->position = ++position;
-    if (run_one(w, opts, o, failed) != 0)
+    /* What measures once gets the whole duration, not a round's share. */
+    bench_opts whole = *opts;
+    whole.duration_s *= c->rounds;
+    if (run_one(w, measures_once(w) ? &whole : opts, o, failed) != 0)
       status = 2;
   }
   free(order);

@@ -168,7 +168,7 @@ int wl_uring_pingpong(const bench_opts *opts, json_writer *jw) {
       if (!h)
         return 1;
       hist_init(h);
-      uint64_t budget = (uint64_t)((opts->quick ? 0.5 : 2.0) * 1e9);
+      uint64_t budget = (uint64_t)(bench_share_s(opts, opts->quick ? 0.5 : 2.0, 0.3) * 1e9);
       side a = {fds[0], fds[1], transport, m, iterations, budget, h, LAL_OK, ""};
       side b = {fds[2], fds[3], transport, m, iterations, budget, NULL, LAL_OK, ""};
       lal_cpuset ca, cb;

@@ -161,9 +161,13 @@ int wl_xdp_pingpong(const bench_opts *opts, json_writer *jw) {
     if (!h)
       break;
     hist_init(h);
-    run r = {
-        e, opts->quick ? 500 : 20000, (uint64_t)((opts->quick ? 0.5 : 2.0) * 1e9), h, 0, LAL_OK,
-        ""};
+    run r = {e,
+             opts->quick ? 500 : 20000,
+             (uint64_t)(bench_share_s(opts, opts->quick ? 0.5 : 2.0, 0.3) * 1e9),
+             h,
+             0,
+             LAL_OK,
+             ""};
     lal_cpuset ca, cb;
     lal_cpuset_zero(&ca), lal_cpuset_zero(&cb);
     lal_cpuset_set(&ca, cpu_a), lal_cpuset_set(&cb, cpu_b);

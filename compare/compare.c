@@ -324,6 +324,17 @@ static void rounds_text(const stats_rounds *s, double q, const char *unit, char 
   }
 }
 
+/* The fewest samples a round of either side has. */
+static double min_round(const stats_rounds *a, const stats_rounds *b) {
+  double least = -1;
+  const stats_rounds *sides[2] = {a, b};
+  for (int s = 0; s < 2; s++)
+    for (size_t r = 0; r < sides[s]->n; r++)
+      if (least < 0 || sides[s]->count[r] < least)
+        least = sides[s]->count[r];
+  return least;
+}
+
 /* Each percentile's ratio, interval, noise floor and verdict. */
 static void model_percentiles(const json_value *sa, const json_value *sb, const stats_rounds *ra,
                               const stats_rounds *rb, double pooled_a, double pooled_b,
@@ -351,6 +362,13 @@ static void model_percentiles(const json_value *sa, const json_value *sb, const 
     if (r->ratio > r->hi)
       r->hi = r->ratio;
     r->floor = st.floor_a > st.floor_b ? st.floor_a : st.floor_b;
+    /* Two separate runs: the machine changes between runs more than within
+     * one (identical runs on a 2-vCPU VM moved p99s by 20-30 % while each
+     * run's rounds agreed), which no run's own rounds can show. Unless both
+     * sides are one --experiment's (A B B A in one invocation), the default
+     * floor is the least the floor can be. */
+    if (!m->same_experiment && r->floor < stats_default_floor(quantiles[p]))
+      r->floor = stats_default_floor(quantiles[p]), r->floor_between_runs = 1;
     r->floor_measured = st.floor_a_measured && st.floor_b_measured;
     /* The smallest change this comparison could call: past the floor, and
      * far enough from 1 that the interval clears the minimum effect. */
@@ -358,13 +376,30 @@ static void model_percentiles(const json_value *sa, const json_value *sb, const 
     r->detectable = eps + half > r->floor ? eps + half : r->floor;
     /* Significant: the interval clears 1 by more than the minimum effect and
      * the change is larger than what identical runs differ by. */
-    int up = r->lo > 1.0 + eps && r->ratio - 1.0 > r->floor;
-    int down = r->hi < 1.0 - eps && 1.0 / r->ratio - 1.0 > r->floor;
+    /* Rounds on both sides: their ranks must agree too. Too few for a rank
+     * test (2 or 3): the default floor holds, as for one round. */
+    r->rank_p = -1;
+    if (ra->n >= STATS_RANK_MIN_ROUNDS && rb->n >= STATS_RANK_MIN_ROUNDS) {
+      r->rank_p = stats_rank_test(ra, rb, quantiles[p]);
+    } else if (r->floor < stats_default_floor(quantiles[p])) {
+      r->floor = stats_default_floor(quantiles[p]);
+      r->floor_measured = 0;
+      r->detectable = eps + half > r->floor ? eps + half : r->floor;
+    }
+    int ranks = r->rank_p < 0 || r->rank_p < STATS_RANK_ALPHA;
+    int up = r->lo > 1.0 + eps && r->ratio - 1.0 > r->floor && ranks;
+    int down = r->hi < 1.0 - eps && 1.0 / r->ratio - 1.0 > r->floor && ranks;
     r->verdict = up ? CMP_WORSE : down ? CMP_BETTER : CMP_SAME;
     double need = compare_min_samples(quantiles[p]);
     if (n < need) {
       r->verdict = CMP_INCONCLUSIVE;
       snprintf(r->why, sizeof r->why, " (n=%.0f < %.0f for %s)", n, need, percentiles[p]);
+    } else if (r->rank_p >= 0 && min_round(ra, rb) < need) {
+      /* Each round's percentile must rest on enough samples too, or the
+       * rounds' spread is the spread of a few worst samples. */
+      r->verdict = CMP_INCONCLUSIVE;
+      snprintf(r->why, sizeof r->why, " (%.0f a round < %.0f for %s)", min_round(ra, rb), need,
+               percentiles[p]);
     }
     r->regressed =
         p == m->gate && r->verdict == CMP_WORSE && r->ratio > 1.0 + opts->threshold_pct / 100.0;
@@ -627,6 +662,18 @@ int cmp_model_build(const json_value *a, const json_value *b, const compare_opts
   stats_rng_seed(&m->rng, opts->seed);
   m->version_a = result_schema_version(json_get_string(a, "schema", ""));
   m->version_b = result_schema_version(json_get_string(b, "schema", ""));
+  /* Both sides of one lal-bench --experiment: the same run, A and B rounds
+   * interleaved, so the rounds see every drift of the machine. */
+  const json_value *run_a = json_get(a, "run"), *run_b = json_get(b, "run");
+  const char *start_a = json_get_string(run_a, "start_utc", NULL),
+             *start_b = json_get_string(run_b, "start_utc", NULL),
+             *cmd_a = json_get_string(run_a, "command_line", NULL),
+             *cmd_b = json_get_string(run_b, "command_line", NULL);
+  m->same_experiment = json_get(run_a, "experiment") && json_get(run_b, "experiment") && start_a &&
+                       start_b && cmd_a && cmd_b && strcmp(start_a, start_b) == 0 &&
+                       strcmp(cmd_a, cmd_b) == 0 &&
+                       strcmp(json_get_string(json_get(run_a, "experiment"), "side", ""),
+                              json_get_string(json_get(run_b, "experiment"), "side", "")) != 0;
   const json_value *ra = json_get(a, "results"), *rb = json_get(b, "results");
   double *ratios = malloc(2 * (size_t)opts->resamples * sizeof *ratios); /* >= 1: compare_texts */
   m->items = calloc(rb->count ? rb->count : 1, sizeof *m->items);

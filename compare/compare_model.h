@@ -39,6 +39,8 @@ typedef struct cmp_pct {
   double floor;                /* the larger side's noise floor (0.05 = 5 %) */
   int floor_measured;          /* 0: a side with one round, the default floor stood in */
   double detectable;           /* the smallest change this comparison could call */
+  double rank_p;               /* the rank test across rounds, -1 when too few rounds */
+  int floor_between_runs;      /* the floor is the default: A and B are separate runs */
   int verdict;                 /* CMP_* */
   int regressed;               /* the gate percentile, worse beyond the threshold */
   char why[96];                /* " (n=100 < 1000 for p99)" when inconclusive, else "" */
@@ -90,6 +92,7 @@ typedef struct cmp_model {
   int status;           /* the exit status: 0 pass, 1 fail, 2 nothing to gate */
   stats_rng rng;
   int version_a, version_b; /* each document's schema version */
+  int same_experiment;      /* A and B are one --experiment's sides */
   char unusable[400];       /* why the input is unusable (cmp_model_build returned -2) */
 } cmp_model;
 

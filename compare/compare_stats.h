@@ -18,7 +18,9 @@
  * The noise floor of a side is A against A: the ratio of two independent
  * resamples of that side's own rounds; the floor is the 95th percentile of
  * its distance from 1. A change is called only when it exceeds the floor of
- * both sides and the minimum effect, and its interval excludes 1.
+ * both sides and the minimum effect, its interval excludes 1, and, with 4
+ * rounds or more a side, the rounds' ranks agree (stats_rank_test, p < 1 %);
+ * with 2 or 3 rounds the default floor holds, as with one.
  */
 #ifndef LAL_COMPARE_STATS_H
 #define LAL_COMPARE_STATS_H
@@ -62,6 +64,22 @@ typedef struct stats_ratio {
 /* The default noise floor for a side with one round, by quantile: what
  * identical runs on a small shared VM differ by (bench/SCHEMA.md). */
 double stats_default_floor(double q);
+
+/* The rank test's level, and the rounds a side needs before it can decide:
+ * a comparison gates some 30 series at once, so each is held to 1 % (with 5
+ * and 5 rounds that means every round of B beyond every round of A: the
+ * smallest two-sided p is 2/252 = 0.008; with 4 and 4 it is 0.029, so 4
+ * rounds can only call changes with 5 on the other side or more). */
+#define STATS_RANK_ALPHA 0.01
+#define STATS_RANK_MIN_ROUNDS 4
+
+/* The Mann-Whitney U test across rounds (as Google Benchmark's compare.py
+ * does across repetitions): each round's quantile q on each side, the
+ * two-sided p-value that the two sets come from one distribution (exact
+ * below 20 rounds a side, else the normal approximation with ties). A
+ * bootstrap over a few rounds trusts a single unlucky round (a host hiccup
+ * on one side only) too much; a rank test gives it one rank. */
+double stats_rank_test(const stats_rounds *a, const stats_rounds *b, double q);
 
 /* Interval and floors of B/A for quantile q with `resamples` resamples;
  * scratch holds 2 * resamples doubles. */

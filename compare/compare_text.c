@@ -31,22 +31,29 @@ void cmp_render_text(const cmp_model *m, FILE *out) {
       const cmp_pct *r = &it->pct[p];
       fprintf(out, "%-22s %-36s %-6s %12s %12s %7.3f [%6.3f, %6.3f] %6.1f%%%s %6.1f%%  %s%s%s\n",
               it->workload, it->series, cmp_percentiles[p], r->a_text, r->b_text, r->ratio, r->lo,
-              r->hi, 100.0 * r->floor, r->floor_measured ? " " : "*", 100.0 * r->detectable,
-              cmp_verdict_names[r->verdict], r->why,
+              r->hi, 100.0 * r->floor,
+              !r->floor_measured      ? "*"
+              : r->floor_between_runs ? "^"
+                                      : " ",
+              100.0 * r->detectable, cmp_verdict_names[r->verdict], r->why,
               r->regressed ? " (GATE: beyond the threshold)" : "");
     }
-    fprintf(out, "%-22s %-36s rounds at %s: A %zu [%s]%s | B %zu [%s]%s\n", "", "",
+    char rank[48] = "";
+    if (it->pct[m->gate].rank_p >= 0)
+      snprintf(rank, sizeof rank, "; rank test p=%.3f", it->pct[m->gate].rank_p);
+    fprintf(out, "%-22s %-36s rounds at %s: A %zu [%s]%s | B %zu [%s]%s%s\n", "", "",
             cmp_percentiles[m->gate], it->a_rounds, it->a_rounds_text,
             it->a_empty_rounds ? " (+ empty)" : "", it->b_rounds, it->b_rounds_text,
-            it->b_empty_rounds ? " (+ empty)" : "");
+            it->b_empty_rounds ? " (+ empty)" : "", rank);
   }
   for (int i = 0; i < m->missing; i++)
     fprintf(out, "%s\n", m->missing_lines[i]);
   if (m->single_line[0])
     fprintf(out, "%s\n", m->single_line);
   fprintf(out, "floor: what identical runs differ by (A against A from each side's rounds; * a "
-               "side with one round: the default); detect: the smallest change this comparison "
-               "could call\n");
+               "side with too few rounds, ^ two separate runs: the default floor, since runs "
+               "differ more than one run's rounds; one --experiment's sides need no such "
+               "floor); detect: the smallest change this comparison could call\n");
   if (m->noise_line[0])
     fprintf(out, "%s\n", m->noise_line);
   fprintf(out, "%s\n", m->summary_line);

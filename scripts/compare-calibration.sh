@@ -9,6 +9,13 @@
 #   - Power: the synthetic workload runs with --synthetic-slowdown 0 in A and
 #     25 or 10 in B (alternating pairs): each is a regression of known size,
 #     which must be called "worse" (+25 % at p99, +10 % at p50).
+# Two ways of making the pair, as a team would:
+#   LAL_CALIBRATION_MODE=runs (default): two separate lal-bench runs, compared
+#     afterwards (a CI job against a stored baseline);
+#   LAL_CALIBRATION_MODE=experiment: one `lal-bench --experiment` whose B
+#     rounds (A B B A) have --b-synthetic-slowdown: A and B then share every
+#     drift of the machine.
+# LAL_CALIBRATION_LOAD=none runs without the changing load.
 # Prints one line per pair and the table the README quotes.
 #   bash scripts/compare-calibration.sh [PAIRS] [DURATION_S] [ROUNDS]
 # (defaults 20, 5 and lal-bench's default rounds); ROUNDS=1 measures the
@@ -17,6 +24,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-20} duration=${2:-5} rounds=${3:-}
+mode=${LAL_CALIBRATION_MODE:-runs} load=${LAL_CALIBRATION_LOAD:-toggle}
+[[ $mode == runs || $mode == experiment ]] || { echo "LAL_CALIBRATION_MODE: runs or experiment" >&2; exit 2; }
 build=${LAL_BUILD_DIR:-build/release}
 bench=$build/bench/lal-bench compare=$build/compare/lal-compare
 [[ -x $bench && -x $compare ]] || {
@@ -38,18 +47,26 @@ toggler() {
     sleep 2
   done
 }
-toggler &
-toggle_pid=$!
-trap 'kill $toggle_pid 2>/dev/null; pkill -P $toggle_pid 2>/dev/null || true' EXIT
+toggle_pid=
+if [[ $load == toggle ]]; then
+  toggler &
+  toggle_pid=$!
+  trap 'kill $toggle_pid 2>/dev/null; pkill -P $toggle_pid 2>/dev/null || true' EXIT
+fi
 
 aa_series=0 aa_called=0 aa_gate=0 p99_n=0 p99_caught=0 p50_n=0 p50_caught=0
 for ((i = 1; i <= pairs; i++)); do
   slow=$((i % 2 ? 25 : 10))
-  "$bench" "${workloads[@]}" --duration "$duration" "${rounds_arg[@]}" --synthetic-slowdown 0 \
-    --json "$out/a$i.json" >/dev/null 2>&1
-  "$bench" "${workloads[@]}" --duration "$duration" "${rounds_arg[@]}" \
-    --synthetic-slowdown "$slow" --json "$out/b$i.json" >/dev/null 2>&1
-  "$compare" "$out/a$i.json" "$out/b$i.json" --gate p99 >"$out/cmp$i.txt" 2>&1 || true
+  if [[ $mode == runs ]]; then
+    "$bench" "${workloads[@]}" --duration "$duration" "${rounds_arg[@]}" --synthetic-slowdown 0 \
+      --json "$out/a$i.json" >/dev/null 2>&1
+    "$bench" "${workloads[@]}" --duration "$duration" "${rounds_arg[@]}" \
+      --synthetic-slowdown "$slow" --json "$out/b$i.json" >/dev/null 2>&1
+    "$compare" "$out/a$i.json" "$out/b$i.json" --gate p99 >"$out/cmp$i.txt" 2>&1 || true
+  else # the comparison is the experiment's own output
+    "$bench" --experiment "${workloads[@]}" --duration "$duration" "${rounds_arg[@]}" \
+      --b-synthetic-slowdown "$slow" --json "$out/e$i" >"$out/cmp$i.txt" 2>&1 || true
+  fi
   # Series lines: "<workload> <series...> <pct> <A> <B> <ratio> [lo, hi] floor detect verdict".
   read -r series called gate < <(awk '
     $1 != "synthetic" && $0 ~ / p(50|90|99|99_9) / && $0 ~ /(no significant change|better|worse|inconclusive)/ {
@@ -75,9 +92,10 @@ for ((i = 1; i <= pairs; i++)); do
     "$i" "$called" "$series" "$([[ $gate -gt 0 ]] && echo FAILED || echo passed)" "$slow" "$v"
 done
 echo
-echo "| rounds | pairs | A/A gate failures (p99) | A/A series-percentiles called better/worse | +25 % p99 caught | +10 % p50 caught |"
-echo "|---|---|---|---|---|---|"
-printf '| %s | %d | %d of %d | %d of %d (%.1f %%) | %d of %d | %d of %d |\n' "${rounds:-default}" \
+echo "| pairs made as | load | rounds | pairs | A/A gate failures (p99) | A/A series-percentiles called better/worse | +25 % p99 caught | +10 % p50 caught |"
+echo "|---|---|---|---|---|---|---|---|"
+printf '| %s | %s | %s | %d | %d of %d | %d of %d (%.1f %%) | %d of %d | %d of %d |\n' \
+  "$([[ $mode == runs ]] && echo "two runs" || echo "one --experiment")" "$load" "${rounds:-default}" \
   "$pairs" "$aa_gate" "$pairs" "$aa_called" "$aa_series" \
   "$(awk -v c=$aa_called -v n=$aa_series 'BEGIN { print n ? 100 * c / n : 0 }')" \
   "$p99_caught" "$p99_n" "$p50_caught" "$p50_n"
