@@ -76,7 +76,7 @@ echo "failing revert: exit 4, loud, journal kept; --recover of it exits 4 too"
 
 # 4. SIGINT inside a B round: the round stops, B is reverted, exit 130.
 reset
-"$bench" --experiment --rounds 2 --duration 6 --workload synthetic --journal "$journal" \
+"$bench" --experiment --rounds 2 --duration 3 --workload synthetic --journal "$journal" \
   --json "$dir/x" --apply sh -c "echo changed > '$state'" -- "${revert[@]}" >"$dir/int.txt" 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q changed "$state" && break; sleep 0.1; done
@@ -93,7 +93,7 @@ echo "SIGINT in a B round: exit 130, reverted"
 # 5. kill -9 inside a B round: the machine stays changed, the journal says
 #    so, and --recover reverts it.
 reset
-"$bench" --experiment --rounds 2 --duration 6 --workload synthetic --journal "$journal" \
+"$bench" --experiment --rounds 2 --duration 3 --workload synthetic --journal "$journal" \
   --json "$dir/x" --apply sh -c "echo changed > '$state'" -- "${revert[@]}" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q changed "$state" && break; sleep 0.1; done
@@ -109,7 +109,7 @@ echo "kill -9 in a B round: --recover reverted and removed the journal"
 
 # 6. Two experiments on one journal: the second refuses before changing anything.
 reset
-"$bench" --experiment --rounds 2 --duration 6 --workload synthetic --journal "$journal" \
+"$bench" --experiment --rounds 2 --duration 3 --workload synthetic --journal "$journal" \
   --json "$dir/x" "${apply[@]}" "${revert[@]}" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 100); do [[ -f $journal ]] && break; sleep 0.1; done
@@ -154,7 +154,7 @@ fi
 #    from outside in /proc/PID/timerslack_ns: B's value in B rounds, the old
 #    one back in the A rounds after them (A B B A: the run ends on A).
 reset
-"$bench" --experiment --rounds 2 --duration 4 --workload synthetic --b-timer-slack 123456 \
+"$bench" --experiment --rounds 2 --duration 2 --workload synthetic --b-timer-slack 123456 \
   --json "$dir/slack" >/dev/null 2>&1 &
 pid=$!
 seen=()

@@ -276,7 +276,7 @@ static void usage(FILE *out) {
       "  --duration S  seconds per timed workload, over all its rounds (default 10; --quick:\n"
       "                at most 1)\n"
       "  --rounds K    run every workload K times, each round in a random order, keeping\n"
-      "                each round (default 5, --quick 3; 1..100): lal-compare measures the\n"
+      "                each round (default 5, --quick 2; 1..100): lal-compare measures the\n"
       "                run-to-run noise from them. 1 round cannot show that noise\n"
       "  --seed N      the rounds' order (default: from the clock; recorded in the run)\n"
       "  --experiment  before/after in one run: rounds of A (as is) and B (changed) alternate\n"

@@ -18,7 +18,7 @@
 #include "bench.h"
 
 #define BENCH_ROUNDS_DEFAULT 5
-#define BENCH_ROUNDS_QUICK 3
+#define BENCH_ROUNDS_QUICK 2
 #define BENCH_ROUNDS_MAX 100
 
 typedef struct rounds_plan {

@@ -649,7 +649,7 @@ static void noise_summary(const cmp_model *m, char *out, size_t size) {
     snprintf(out + w, size - (size_t)w,
              "; %zu series had one round on a side: run-to-run noise not measured there, "
              "the default floor (%.0f%% at %s) applied, so no verdict or gate failure rests on a "
-             "smaller difference (lal-bench --rounds 3 or more measures it)",
+             "smaller difference (lal-bench --rounds 4 or more measures it)",
              one_round, 100.0 * stats_default_floor(quantiles[m->gate]), percentiles[m->gate]);
   free(floor), free(detect);
 }
