@@ -6,7 +6,8 @@
 #   2. Linux with AddressSanitizer + UndefinedBehaviorSanitizer
 #   1b. the same Linux test binaries under valgrind memcheck (scripts/valgrind-tests.sh)
 #   2b. Linux with clang + ThreadSanitizer: the threaded tests and the concurrency stress test
-#   3. Linux with clang: libFuzzer smoke run of the cpulist parser (ASan/UBSan)
+#   3. Linux with clang: libFuzzer smoke runs of the parsers (ASan/UBSan); the rest of
+#      the suite runs under gcc's ASan/UBSan (2) and clang's TSan (2b), not a third time
 #   4. Windows: mingw-w64 cross build, the same tests under Wine, consumer build
 #   4b. Windows in MSVC mode: clang-cl /W4 /WX build of lal.dll, lal.lib, lal_static.lib and
 #       the installed-tree consumers (C, static, C++14) run under Wine
