@@ -39,19 +39,45 @@ install(FILES ${PROJECT_SOURCE_DIR}/include/lal/clock_inline.h
               ${PROJECT_SOURCE_DIR}/include/lal/hist_inline.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal COMPONENT dev)
 if(LAL_OS_DIR STREQUAL "linux")
-  install(FILES ${PROJECT_SOURCE_DIR}/include/lal/uring.h ${PROJECT_SOURCE_DIR}/include/lal/xdp.h
-                ${PROJECT_SOURCE_DIR}/include/lal/cgroup.h
+  install(FILES ${PROJECT_SOURCE_DIR}/include/lal/cgroup.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal COMPONENT dev)
 endif()
 install(EXPORT lalTargets NAMESPACE lal:: DESTINATION ${LAL_CMAKE_DIR} COMPONENT dev)
 
+# The Linux modules (src/linux/modules.cmake), each in components of its own
+# (<m> the shared library -> liblal-<m>0; <m>-dev its header, links, archive,
+# CMake targets and pkg-config files -> liblal-<m>-dev), so that liblal0 and
+# liblal-dev name none of their libraries. lalConfig.cmake loads a module's
+# targets when its -dev files are installed (find_package(lal COMPONENTS uring)).
+foreach(m ${LAL_MODULES})
+  install(TARGETS lal_${m} EXPORT lal-${m}Targets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT ${m} NAMELINK_COMPONENT ${m}-dev)
+  install(TARGETS lal_${m}_static EXPORT lal-${m}Targets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT ${m}-dev)
+  install(FILES ${PROJECT_SOURCE_DIR}/include/lal/${m}.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/lal COMPONENT ${m}-dev)
+  install(EXPORT lal-${m}Targets NAMESPACE lal:: DESTINATION ${LAL_CMAKE_DIR} COMPONENT ${m}-dev)
+  set(LAL_MODULE_NAME ${m})
+  string(REPLACE ";" ", " LAL_MODULE_PC_TEXT "${LAL_MODULE_${m}_PC}")
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/lal-module.pc.in ${PROJECT_BINARY_DIR}/lal-${m}.pc
+                 @ONLY)
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/lal-module-static.pc.in
+                 ${PROJECT_BINARY_DIR}/lal-${m}-static.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/lal-${m}.pc ${PROJECT_BINARY_DIR}/lal-${m}-static.pc
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT ${m}-dev)
+endforeach()
+
 # What this build has, for lalConfig.cmake's lal_HAS_* variables.
-foreach(feature HWLOC NUMA URING)
+foreach(feature HWLOC URING)
   set(LAL_PKG_HAS_${feature} FALSE)
   if(LAL_FOUND_${feature})
     set(LAL_PKG_HAS_${feature} TRUE)
   endif()
 endforeach()
+set(LAL_PKG_HAS_NUMA FALSE)
+if(LAL_OS_DIR STREQUAL "linux")
+  set(LAL_PKG_HAS_NUMA TRUE)
+endif()
 set(LAL_PKG_HAS_XDP FALSE)
 if(LAL_BUILD_XDP)
   set(LAL_PKG_HAS_XDP TRUE)

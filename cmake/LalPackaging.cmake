@@ -3,8 +3,11 @@
 #   liblal0      the shared library (SONAME liblal.so.0, its versioned file and link)
 #   liblal-dev   headers, liblal.so, liblal.a, the CMake package, lal.pc, lal-static.pc
 #   lal-tools    lal, lal-bench, lal-compare, man pages, bash completions
-# Dependencies on shared libraries come from dpkg-shlibdeps; liblal-dev also
-# depends on the -dev packages its static library and pkg-config files name.
+#   liblal-uring0, liblal-uring-dev, liblal-xdp0, liblal-xdp-dev
+#                the Linux modules that need a library (src/linux/modules.cmake)
+# liblal0 depends on the C library alone (hwloc is loaded at run time when
+# present). Dependencies on shared libraries come from dpkg-shlibdeps; a -dev
+# package also depends on the -dev packages its archive and pkg-config files name.
 # Build: the `deb` preset (prefix /usr, so GNUInstallDirs picks the multiarch
 # libdir), then `cpack --config build/deb/CPackConfig.cmake` (scripts/deb-packages.sh).
 set(CPACK_GENERATOR DEB)
@@ -20,6 +23,9 @@ set(CPACK_COMPONENTS_ALL runtime dev)
 if(LAL_BUILD_TOOLS OR LAL_BUILD_BENCH)
   list(APPEND CPACK_COMPONENTS_ALL tools)
 endif()
+foreach(m ${LAL_MODULES})
+  list(APPEND CPACK_COMPONENTS_ALL ${m} ${m}-dev)
+endforeach()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://localhost/lal")
@@ -33,17 +39,40 @@ set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME liblal-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(lal_dev_depends "liblal0 (= ${PROJECT_VERSION})")
-foreach(pair "HWLOC;libhwloc-dev" "NUMA;libnuma-dev" "URING;liburing-dev")
-  list(GET pair 0 feature)
-  list(GET pair 1 package)
-  if(LAL_FOUND_${feature})
-    string(APPEND lal_dev_depends ", ${package}")
-  endif()
-endforeach()
-if(LAL_BUILD_XDP)
-  string(APPEND lal_dev_depends ", libxdp-dev, libbpf-dev")
+if(LAL_FOUND_HWLOC AND NOT LAL_HWLOC STREQUAL "dlopen")
+  string(APPEND lal_dev_depends ", libhwloc-dev") # linked: the archive needs it
 endif()
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "${lal_dev_depends}")
+if(LAL_FOUND_HWLOC AND LAL_HWLOC STREQUAL "dlopen")
+  # Loaded when present: suggested, not required (deb-src control Suggests).
+  set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "libhwloc15")
+endif()
+
+set(lal_module_summary_uring "io_uring rings (lal/uring.h, liburing)")
+set(lal_module_summary_xdp "XDP programs and AF_XDP sockets (lal/xdp.h, libxdp and libbpf)")
+set(lal_module_devpkgs_uring "liburing-dev")
+set(lal_module_devpkgs_xdp "libxdp-dev, libbpf-dev")
+foreach(m ${LAL_MODULES})
+  string(TOUPPER ${m} M)
+  string(TOUPPER ${m}-DEV MD)
+  set(CPACK_DEBIAN_${M}_PACKAGE_NAME liblal-${m}0)
+  set(CPACK_DEBIAN_${M}_PACKAGE_SECTION libs)
+  set(CPACK_DEBIAN_${M}_PACKAGE_DEPENDS "liblal0 (= ${PROJECT_VERSION})")
+  set(CPACK_COMPONENT_${M}_DESCRIPTION
+      "latency abstraction layer: ${lal_module_summary_${m}}
+"
+      " The Linux module as a library of its own, so liblal0 needs none of its libraries.")
+  set(CPACK_DEBIAN_${MD}_PACKAGE_NAME liblal-${m}-dev)
+  set(CPACK_DEBIAN_${MD}_PACKAGE_SECTION libdevel)
+  set(CPACK_DEBIAN_${MD}_PACKAGE_DEPENDS
+      "liblal-${m}0 (= ${PROJECT_VERSION}), liblal-dev (= ${PROJECT_VERSION}), ${lal_module_devpkgs_${m}}")
+  set(CPACK_COMPONENT_${MD}_DESCRIPTION
+      "latency abstraction layer: ${lal_module_summary_${m}}, development files
+"
+      " The header, the static library, CMake targets lal::${m} and lal::${m}_static,
+"
+      " and pkg-config files lal-${m} and lal-${m}-static.")
+endforeach()
 set(CPACK_COMPONENT_DEV_DESCRIPTION
     "latency abstraction layer: development files\n"
     " Headers, the static library, the CMake package (lal::lal, lal::lal_static)\n"

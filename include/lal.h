@@ -206,10 +206,15 @@ LAL_API int lal_cpuset_format(const lal_cpuset *set, char *buf, size_t size);
 /* ---------------------------------------------------------------- capabilities */
 
 /* What this build of lal compiled in (lal_caps.build_features). */
-#define LAL_FEATURE_HWLOC (1u << 0)  /* topology through hwloc (Linux) */
-#define LAL_FEATURE_NUMA (1u << 1)   /* NUMA binding through libnuma (Linux) */
-#define LAL_FEATURE_URING (1u << 2)  /* lal/uring.h (Linux, liburing) */
-#define LAL_FEATURE_XDP (1u << 3)    /* lal/xdp.h (Linux, libxdp + libbpf) */
+/* topology through hwloc (Linux): set when this build can use hwloc and, in
+ * the default run-time-loading build, libhwloc.so.15 loaded on this machine;
+ * without it lal_topology_load reads /sys (info.source "sysfs"). */
+#define LAL_FEATURE_HWLOC (1u << 0)
+#define LAL_FEATURE_NUMA (1u << 1) /* NUMA binding through mbind(2) (Linux) */
+#define LAL_FEATURE_URING                                                                          \
+  (1u << 2) /* this build made liblal-uring: lal/uring.h (Linux, liburing) */
+#define LAL_FEATURE_XDP                                                                            \
+  (1u << 3) /* this build made liblal-xdp: lal/xdp.h (Linux, libxdp + libbpf) */
 #define LAL_FEATURE_CGROUP (1u << 4) /* lal/cgroup.h (Linux) */
 
 /* The operating system lal was built for (lal_caps.os). */

@@ -6,11 +6,13 @@
 # compatible addition is reported. On a release, after bumping the version
 # (and the SONAME for an incompatible change), record the new baseline:
 #   bash scripts/check-abi.sh LIB --update
-# LIB: a liblal.so built with debug information (the Debug build's).
+# LIB: a liblal.so (or a module's liblal-uring.so / liblal-xdp.so) built with
+# debug information (the Debug build's); its baseline is abi/<name>.abi.
 set -uo pipefail
+lib=$(realpath "${1:?usage: check-abi.sh path/to/liblal.so.X.Y.Z [--update]}")
 cd "$(dirname "$0")/.."
-lib=${1:?usage: check-abi.sh path/to/liblal.so.X.Y.Z [--update]}
-baseline=abi/liblal.abi
+name=$(basename "$lib")
+baseline=abi/${name%%.so*}.abi
 dump() {
   abidw --headers-dir include --drop-private-types --no-show-locs --no-corpus-path "$lib" \
     --out-file "$1"

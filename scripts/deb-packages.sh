@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The Debian packages, as a user gets them: build liblal0, liblal-dev and
-# lal-tools (preset `deb`, CPack), install them with apt on this machine,
+# The Debian packages, as a user gets them: build liblal0, liblal-dev,
+# lal-tools and the module packages (liblal-uring0/-dev, liblal-xdp0/-dev)
+# (preset `deb`, CPack), check that liblal0 depends on the C library alone,
+# install them with apt on this machine,
 # build the consumer project against /usr through find_package and through
 # pkg-config (shared and static), run it and the tools, read a man page, and
 # purge the packages again. Needs root for apt; without it, says so and skips.
@@ -19,11 +21,18 @@ done
 listing=$(dpkg-deb -c "$build"/packages/liblal0_*.deb)
 grep -q 'liblal.so.0 -> liblal.so.0' <<<"$listing" ||
   { echo "deb: liblal0 lacks the SONAME link liblal.so.0"; exit 1; }
+# A game ships liblal.so.0: it must need nothing beyond the C runtime.
+runtime_deps=$(dpkg-deb -f "$build"/packages/liblal0_*.deb Depends | tr ',' '\n' | sed 's/^ *//')
+if grep -v '^libc6' <<<"$runtime_deps" | grep -q .; then
+  echo "deb: liblal0 depends on more than the C library: $runtime_deps"
+  exit 1
+fi
 if [[ $(id -u) != 0 ]]; then
   echo "deb: SKIPPED installing: apt needs root (the packages were built: ${debs[*]})"
   exit 0
 fi
-packages=(liblal0 liblal-dev lal-tools)
+packages=()
+for d in "${debs[@]}"; do packages+=("$(dpkg-deb -f "$d" Package)"); done
 cleanup() { apt-get purge -y -q "${packages[@]}" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 apt-get install -y -q --no-install-recommends "${debs[@]/#/./}" >/dev/null
@@ -42,6 +51,10 @@ cc tests/consumer/main.c $(pkg-config --cflags --libs lal-static) -o "$work/cons
 "$work/consumer_pc_static" >/dev/null
 deps=$(ldd "$work/consumer_pc_static")
 grep -q liblal <<<"$deps" && { echo "deb: lal-static.pc linked the .so"; exit 1; }
+# Statically linked, the program needs the C runtime alone (hwloc at run time
+# only when present).
+extra=$(grep -vE 'linux-vdso|libc\.so|ld-linux|libm\.so' <<<"$deps" || true)
+[[ -z $extra ]] || { echo "deb: a static lal program needs more than the C runtime: $extra"; exit 1; }
 lal version
 lal doctor >/dev/null
 lal-compare --version

@@ -49,9 +49,18 @@ int lal__input_struct_load(void *full, size_t full_size, const void *src, size_t
  * size (a caller that skipped the *_INIT macro is caught here). */
 int lal__output_struct_ok(const void *s, size_t min);
 
+/* Exported from liblal.so for lal's own Linux module libraries alone
+ * (liblal-uring, liblal-xdp: src/linux/modules.cmake), which share its error
+ * state; not part of the API, and versioned with the library. */
+#if defined(__GNUC__) && !defined(_WIN32)
+#  define LAL__MODULE_API __attribute__((visibility("default")))
+#else
+#  define LAL__MODULE_API
+#endif
+
 /* Records `native` as this thread's lal_last_os_error() and returns its
  * portable status. Every failed OS call inside lal ends here. */
-int lal__fail_native(int native);
+LAL__MODULE_API int lal__fail_native(int native);
 
 /* lal__fail_native(lal__os_native_error()): for calls that set errno /
  * GetLastError(). */

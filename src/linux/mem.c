@@ -10,17 +10,14 @@
  * fault time. Only the first is a promise; lal verifies both afterwards.
  */
 #include <errno.h>
+#include <linux/mempolicy.h>
 #include <linux/mman.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
-
-#ifdef LAL_HAVE_NUMA
-#  include <numa.h>
-#  include <numaif.h>
-#endif
 
 #include "lal_atomic.h"
 #include "lal_internal.h"
@@ -117,31 +114,36 @@ static int map_normal(size_t size, lal__mem_region *r) {
   return LAL_OK;
 }
 
+/* NUMA through the system calls themselves (mbind(2), get_mempolicy(2)),
+ * not libnuma: its wrappers are these calls, and liblal then needs no
+ * library a player's machine may lack. */
+static long sys_get_mempolicy(int *mode, unsigned long *mask, unsigned long maxnode, void *addr,
+                              unsigned long flags) {
+  return syscall(SYS_get_mempolicy, mode, mask, maxnode, addr, flags);
+}
+
 int lal__os_numa_node_check(int node) {
-#ifdef LAL_HAVE_NUMA
-  if (numa_available() < 0)
+  /* ENOSYS: a kernel built without CONFIG_NUMA (libnuma's numa_available). */
+  if (sys_get_mempolicy(NULL, NULL, 0, NULL, 0) != 0 && errno == ENOSYS)
     return LAL_ENOTSUP;
-  return node <= numa_max_node() ? LAL_OK : LAL_EINVAL;
-#else
-  (void)node;
-  return LAL_ENOTSUP; /* built without libnuma */
-#endif
+  char text[LAL_CPUSET_FORMAT_MAX];
+  lal_cpuset online;
+  if (lal__linux_read_text(lal__linux_root(), "/sys/devices/system/node/online", text,
+                           sizeof text) <= 0 ||
+      lal_cpuset_parse(&online, text) != LAL_OK)
+    return LAL_ENOTSUP;
+  return lal_cpuset_isset(&online, node) ? LAL_OK : LAL_EINVAL;
 }
 
 /* mbind(2) MPOL_BIND before the first touch: pages are placed when faulted. */
 static int bind_node(const lal__mem_region *r, int node) {
-#ifdef LAL_HAVE_NUMA
   unsigned long mask[16] = {0};
   if (node >= (int)(8 * sizeof mask))
     return LAL_EINVAL;
   mask[node / (8 * sizeof mask[0])] |= 1ul << (node % (8 * sizeof mask[0]));
-  if (mbind(r->p, r->mapped, MPOL_BIND, mask, 8 * sizeof mask, 0) != 0)
+  if (syscall(SYS_mbind, r->p, r->mapped, MPOL_BIND, mask, 8 * sizeof mask, 0) != 0)
     return lal__fail_os();
   return LAL_OK;
-#else
-  (void)r, (void)node;
-  return LAL_ENOTSUP;
-#endif
 }
 
 int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *r, lal_mem_info *info) {
@@ -205,13 +207,11 @@ int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
                     : info->page_bytes > base ? LAL_PAGE_LARGE
                                               : LAL_PAGE_DEFAULT;
   info->numa_node = -1;
-#ifdef LAL_HAVE_NUMA
   int node;
   /* MPOL_F_NODE | MPOL_F_ADDR: the node holding the page at addr. */
   if (info->resident_bytes > 0 &&
-      get_mempolicy(&node, NULL, 0, r->p, MPOL_F_NODE | MPOL_F_ADDR) == 0)
+      sys_get_mempolicy(&node, NULL, 0, r->p, MPOL_F_NODE | MPOL_F_ADDR) == 0)
     info->numa_node = node;
-#endif
   return LAL_OK;
 }
 

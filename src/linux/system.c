@@ -12,6 +12,7 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 #include "procfs.h"
+#include "topology_linux.h"
 
 int lal__os_cpu_count(void) {
   long n = sysconf(_SC_NPROCESSORS_CONF);
@@ -121,6 +122,8 @@ void lal__os_query_caps(lal_caps *caps) {
     lal__copy_string(caps->os_release, sizeof caps->os_release, uts.release);
   }
   caps->machine_features = privilege_caps() | memory_caps(caps) | cgroup2_caps();
+  if (!lal__linux_hwloc_present()) /* a run-time-loading build on a machine without hwloc */
+    caps->build_features &= ~LAL_FEATURE_HWLOC;
   lal__linux_container_from(lal__linux_root(), caps->container, sizeof caps->container);
   if (io_uring_allowed())
     caps->machine_features |= LAL_CAP_IO_URING;

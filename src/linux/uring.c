@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpu_relax.h"
 #include "lal/uring.h"
@@ -137,7 +138,7 @@ int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_resu
       (result && (result->size < LAL__OFFSETOF_END(lal_uring_result, reason) ||
                   result->size > LAL__STRUCT_SIZE_MAX)))
     return LAL_EINVAL;
-  int cpus = lal__os_cpu_count();
+  long cpus = sysconf(_SC_NPROCESSORS_CONF); /* what lal__os_cpu_count says */
   if (o->sqpoll_cpu >= 0 && cpus > 0 && o->sqpoll_cpu >= cpus)
     return LAL_EINVAL;
 
