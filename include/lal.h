@@ -690,7 +690,8 @@ typedef struct lal_topology_info {
   lal_cpuset affinity;  /* LAL_TOPO_PU_AFFINITY */
   lal_cpuset isolated;  /* LAL_TOPO_PU_ISOLATED */
   lal_cpuset nohz_full; /* LAL_TOPO_PU_NOHZ_FULL */
-  char source[24];      /* where it came from: "hwloc", "hwloc-xml", "windows", "windows-buffer" */
+  char source[24]; /* where it came from: "hwloc", "sysfs", "hwloc-xml", "windows", "windows-buffer"
+                    */
   /* Linux amd_x3d_vcache driver's amd_x3d_mode ("frequency" or "cache": which
    * CCD the kernel's scheduler prefers on a dual-CCD X3D part); "" elsewhere. */
   char amd_x3d_mode[16];
@@ -716,16 +717,24 @@ typedef enum lal_topo_domain {
 
 /*
  * lal_topology_load: reads this machine's topology into a new *out (free it
- * with lal_topology_free). Linux: hwloc (including disallowed PUs, so that
- * `allowed` can be reported), sched_getaffinity(2), and /sys/devices/system/cpu
- * isolated and nohz_full. Windows: GetLogicalProcessorInformationEx(RelationAll)
+ * with lal_topology_free). Linux: hwloc when this build can use it and the
+ * machine has libhwloc.so.15 (loaded at run time by default; including
+ * disallowed PUs, so that `allowed` can be reported), else /sys itself
+ * (cpuN/topology, cpuN/cache, node/nodeN, cpu_capacity, cpufreq, the Intel
+ * hybrid PMUs and the cgroup cpuset): info.source says "hwloc" or "sysfs".
+ * Both add sched_getaffinity(2) and /sys/devices/system/cpu isolated and
+ * nohz_full. Where they differ: a guest whose /sys has no cpuN/cache (some
+ * hypervisors) has no L2/L3 from /sys, where hwloc asks CPUID; kind names
+ * from /sys are "IntelCore"/"IntelAtom" on Intel hybrid parts and "kind N"
+ * elsewhere. Windows: GetLogicalProcessorInformationEx(RelationAll)
  * over every processor group, GetProcessGroupAffinity / GetProcessAffinityMask,
  * and GetSystemCpuSetInformation where the OS has it (Windows 10+).
- * Returns LAL_OK; LAL_EINVAL if out is NULL; LAL_ENOTSUP on a Linux build
- * without hwloc; LAL_ENOMEM; LAL_ERANGE for a machine with more CPUs (or CPU
- * numbers) than LAL_CPUSET_MAX; LAL_EIO if the OS's answer is malformed
- * (including an unreadable HWLOC_XMLFILE / HWLOC_SYNTHETIC given to hwloc).
- * Cost: about a millisecond (hwloc reads sysfs); load once, keep it.
+ * Returns LAL_OK; LAL_EINVAL if out is NULL; LAL_ENOMEM; LAL_ERANGE for a
+ * machine with more CPUs (or CPU numbers) than LAL_CPUSET_MAX; LAL_EIO if the
+ * OS's answer is malformed (including an unreadable HWLOC_XMLFILE /
+ * HWLOC_SYNTHETIC given to hwloc).
+ * Cost: about a millisecond (hwloc, or lal, reads sysfs: a few files per CPU);
+ * load once, keep it.
  */
 LAL_API int lal_topology_load(lal_topology **out);
 /* lal_topology_free: releases topo; NULL is a no-op. */

@@ -27,7 +27,9 @@ function(lal_add_module name)
                                                  ${CMAKE_CURRENT_SOURCE_DIR}/linux)
   target_compile_definitions(lal_${name} PRIVATE LAL_BUILDING _GNU_SOURCE)
   target_link_libraries(lal_${name} PUBLIC lal PRIVATE ${M_LIBS} lal_warnings)
-  target_link_options(lal_${name} PRIVATE -Wl,--no-undefined)
+  if(NOT LAL_SANITIZE) # a sanitizer's runtime comes with the program, not the library
+    target_link_options(lal_${name} PRIVATE -Wl,--no-undefined)
+  endif()
   set_target_properties(lal_${name} PROPERTIES OUTPUT_NAME lal-${name} EXPORT_NAME ${name}
                         VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
 

@@ -165,6 +165,25 @@ static void read_allowed(const char *root, const lal_cpuset *online, lal_cpuset 
   }
 }
 
+/* 1 if text is a cpulist (digits, ',', '-', newline) with a number past
+ * LAL_CPUSET_MAX - 1: well formed, but a bigger machine than a lal_cpuset. */
+static int names_cpu_past_max(const char *text) {
+  long v = 0;
+  int big = 0;
+  for (const char *c = text;; c++) {
+    if (*c >= '0' && *c <= '9') {
+      v = v < LAL_CPUSET_MAX ? v * 10 + (*c - '0') : v;
+      continue;
+    }
+    big |= v >= LAL_CPUSET_MAX;
+    v = 0;
+    if (!*c || *c == '\n')
+      return big;
+    if (*c != ',' && *c != '-')
+      return 0;
+  }
+}
+
 static int facts_cmp(const cpu_facts *a, const cpu_facts *b) {
   if (a->type != b->type)
     return a->type < b->type ? -1 : 1;
@@ -276,7 +295,7 @@ int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, cons
   lal_cpuset online, core_cpus, atom_cpus;
   char text[LAL_CPUSET_FORMAT_MAX];
   int rc = read_list(root, "/sys/devices/system/cpu/online", &online);
-  if (rc != LAL_OK)
+  if (rc == LAL_ENOENT) /* kernels before 2.6.26 */
     rc = read_list(root, "/sys/devices/system/cpu/present", &online);
   if (rc == LAL_ENOENT || (rc == LAL_OK && lal_cpuset_count(&online) == 0))
     return LAL_EIO; /* no /sys, or one that names no CPU */
@@ -284,7 +303,7 @@ int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, cons
     /* A list naming a CPU past LAL_CPUSET_MAX is a bigger machine, not a
      * malformed one. */
     if (lal__linux_read_text(root, "/sys/devices/system/cpu/online", text, sizeof text) > 0 &&
-        lal_cpuset_parse(&online, text) == LAL_ERANGE)
+        names_cpu_past_max(text))
       return LAL_ERANGE;
     return LAL_EIO;
   }

@@ -1,26 +1,55 @@
 /* SPDX-License-Identifier: MIT */
-/* Topology and lal_place on machines we do not have: hwloc XML recordings in
- * tests/data/topology (see its README for how each was made). */
+/* Topology and lal_place on machines we do not have, through both Linux
+ * sources: hwloc on the XML recordings in tests/data/topology (see its README
+ * for how each was made), and lal's own /sys reader on their /sys twins
+ * (make_sysfs_twins.py, written into the build tree). Every expectation runs
+ * against both; then the two are compared field by field, and hwloc's own
+ * Linux backend reads each twin too, so a twin is known to say what its XML
+ * says. */
+#include <unistd.h>
+
 #include "fake_tree.h"
 #include "topology_expect.h"
+#include "topology_internal.h"
 #include "topology_linux.h"
 
 #define TOPO_DIR LAL_TEST_DATA_DIR "/topology/"
 
+enum { FROM_XML, FROM_SYSFS };
+static int source = FROM_XML;
+
+/* The twin directory of "x3d-2ccd.xml"; "server-rt" for the tuned server. */
+static void twin_of(const char *xml, char *out, size_t size) {
+  snprintf(out, size, "%s/%.*s", LAL_TWIN_DIR, (int)(strlen(xml) - 4), xml);
+}
+
+/* xml: a file name in TOPO_DIR. sysroot: where isolated / nohz_full / the X3D
+ * mode are read for the XML; the twin holds its own. */
 static lal_topology *load(const char *xml, const char *sysroot) {
   lal_topology *t = NULL;
-  int rc = lal__linux_topology_from_xml(xml, sysroot, &t);
-  if (rc == LAL_ENOTSUP)
-    return NULL;
+  char path[512];
+  int rc;
+  if (source == FROM_SYSFS) {
+    twin_of(xml, path, sizeof path);
+    if (strcmp(sysroot, TOPO_DIR "server-rt-root") == 0)
+      snprintf(path, sizeof path, "%s/server-rt", LAL_TWIN_DIR);
+    rc = lal__linux_topology_sysfs(path, NULL, "sysfs", &t);
+  } else {
+    snprintf(path, sizeof path, "%s%s", TOPO_DIR, xml);
+    rc = lal__linux_topology_from_xml(path, sysroot, &t);
+    if (rc == LAL_ENOTSUP)
+      return NULL;
+  }
   if (rc != LAL_OK)
-    fail_msg("cannot load %s: %s", xml, lal_err_name(rc));
+    fail_msg("cannot load %s: %s", path, lal_err_name(rc));
   return t;
 }
 
 #define LOAD_OR_SKIP(var, xml, root)                                                               \
-  lal_topology *var = load(TOPO_DIR xml, root);                                                    \
+  lal_topology *var = load(xml, root);                                                             \
   if (!var)                                                                                        \
-  LAL_SKIP("this build has no hwloc (LAL_WITH_HWLOC=OFF or libhwloc-dev missing)")
+  LAL_SKIP("this build has no hwloc (LAL_HWLOC=off or libhwloc-dev missing) or this machine "      \
+           "no libhwloc.so.15")
 
 static void two_socket_server(void **state) {
   (void)state;
@@ -35,7 +64,7 @@ static void two_socket_server(void **state) {
   assert_int_equal(info.l2_domains, 16);
   assert_int_equal(info.kinds, 1);
   assert_int_equal(info.smt_max, 2);
-  assert_string_equal(info.source, "hwloc-xml");
+  assert_string_equal(info.source, source == FROM_SYSFS ? "sysfs" : "hwloc-xml");
   expect_set(&info.allowed, "0-31");
   expect_set(&info.isolated, "");
   expect_domain(t, LAL_TOPO_NUMA, 0, "0-7,16-23");
@@ -219,8 +248,11 @@ static void x3d_dual_ccd_cache_versus_clock(void **state) {
  * (its device name has a ':', which a Windows checkout of the repo refuses). */
 static void x3d_mode_is_reported(void **state) {
   (void)state;
-  char root[64];
-  fake_tree_make(root, sizeof root);
+  char root[512];
+  if (source == FROM_SYSFS)
+    twin_of("x3d-2ccd.xml", root, sizeof root); /* the twin holds the driver's file */
+  else
+    fake_tree_make(root, sizeof root);
   const char *mode_file = "/sys/bus/platform/drivers/amd_x3d_vcache/AMDI0101:00/amd_x3d_mode";
   const char *modes[] = {"cache\n", "frequency\n", "bogus\n"}, *want[] = {"cache", "frequency", ""};
   for (int m = 0; m < 3; m++) {
@@ -231,7 +263,13 @@ static void x3d_mode_is_reported(void **state) {
     assert_string_equal(info.amd_x3d_mode, want[m]);
     lal_topology_free(t);
   }
-  assert_int_equal(fake_tree_remove(root), 0);
+  if (source == FROM_SYSFS) {
+    char path[700];
+    snprintf(path, sizeof path, "%s%s", root, mode_file);
+    assert_int_equal(unlink(path), 0);
+  } else {
+    assert_int_equal(fake_tree_remove(root), 0);
+  }
 }
 
 static void x3d_single_ccd(void **state) {
@@ -334,11 +372,11 @@ static void bad_xml_is_an_error(void **state) {
 static void environment_machines_get_their_statuses(void **state) {
   (void)state;
   lal_topology *t = NULL;
+  if (!lal__linux_hwloc_present())
+    LAL_SKIP("no hwloc here: lal_topology_load reads /sys, which no hwloc variable changes");
   setenv("HWLOC_XMLFILE", TOPO_DIR "README.md", 1);
   int rc = lal_topology_load(&t);
   unsetenv("HWLOC_XMLFILE");
-  if (rc == LAL_ENOTSUP)
-    LAL_SKIP("this build has no hwloc");
   assert_status(LAL_EIO, rc);
   assert_null(t);
   setenv("HWLOC_SYNTHETIC", "pack:2 core:800 pu:2", 1); /* 3,200 PUs */
@@ -356,21 +394,230 @@ static void environment_machines_get_their_statuses(void **state) {
   lal_topology_free(t);
 }
 
+/* ---- the /sys reader against hwloc on the same machines */
+
+static const char *const machines[] = {
+    "vm-2cpu.xml",      "server-2s-16c-smt.xml", "server-container-cpuset.xml",
+    "hybrid-8p16e.xml", "x3d-2ccd.xml",          "x3d-1ccd.xml",
+    "strix-point.xml",  "meteor-lake.xml",       "threadripper-128.xml"};
+
+/* a and b describe one machine: the same counts, sets, and per PU the same
+ * domains (dense indexes, both numbered in CPU order), cache sizes and kind
+ * ranking. Kind names only when both have one from the core type (hwloc
+ * reading a twin has no CPUID to name them). */
+enum { SAME_CACHES = 1, SAME_ALLOWED = 2, SAME_ALL = 3 };
+static void expect_same_machine_but(const lal_topology *a, const lal_topology *b, const char *what,
+                                    int parts) {
+  int caches = parts & SAME_CACHES;
+  lal_topology_info ia = LAL_TOPOLOGY_INFO_INIT, ib = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(a, &ia));
+  assert_status(LAL_OK, lal_topology_get_info(b, &ib));
+#define SAME(field)                                                                                \
+  if (ia.field != ib.field)                                                                        \
+  fail_msg("%s: %s %d vs %d", what, #field, ia.field, ib.field)
+  SAME(pus);
+  SAME(cores);
+  SAME(packages);
+  SAME(numa_nodes);
+  if (caches) {
+    SAME(l2_domains);
+    SAME(l3_domains);
+  }
+  SAME(kinds);
+  SAME(smt_max);
+#undef SAME
+  assert_true(lal_cpuset_equal(&ia.all, &ib.all));
+  if ((parts & SAME_ALLOWED) && !lal_cpuset_equal(&ia.allowed, &ib.allowed))
+    fail_msg("%s: the allowed sets differ", what);
+  for (int i = 0; i < ia.pus; i++) {
+    lal_topo_pu pa = LAL_TOPO_PU_INIT, pb = LAL_TOPO_PU_INIT;
+    assert_status(LAL_OK, lal_topology_pu(a, i, &pa));
+    assert_status(LAL_OK, lal_topology_pu(b, i, &pb));
+    if (pa.cpu != pb.cpu || pa.core != pb.core || pa.package != pb.package ||
+        pa.numa_node != pb.numa_node || pa.smt_index != pb.smt_index ||
+        (caches && (pa.l2 != pb.l2 || pa.l3 != pb.l3 || pa.l2_bytes != pb.l2_bytes ||
+                    pa.l3_bytes != pb.l3_bytes)))
+      fail_msg("%s: CPU %d differs: core %d/%d package %d/%d node %d/%d l2 %d/%d (%llu/%llu) "
+               "l3 %d/%d (%llu/%llu)",
+               what, pa.cpu, pa.core, pb.core, pa.package, pb.package, pa.numa_node, pb.numa_node,
+               pa.l2, pb.l2, (unsigned long long)pa.l2_bytes, (unsigned long long)pb.l2_bytes,
+               pa.l3, pb.l3, (unsigned long long)pa.l3_bytes, (unsigned long long)pb.l3_bytes);
+    lal_topo_kind ka = LAL_TOPO_KIND_INIT, kb = LAL_TOPO_KIND_INIT;
+    assert_status(LAL_OK, lal_topology_kind(a, pa.kind, &ka));
+    assert_status(LAL_OK, lal_topology_kind(b, pb.kind, &kb));
+    if (ka.perf_rank != kb.perf_rank || ka.max_mhz != kb.max_mhz || ka.pus != kb.pus)
+      fail_msg("%s: CPU %d's kind: rank %d/%d, %d/%d MHz, %d/%d PUs", what, pa.cpu, ka.perf_rank,
+               kb.perf_rank, ka.max_mhz, kb.max_mhz, ka.pus, kb.pus);
+    if (strncmp(ka.name, "Intel", 5) == 0 && strncmp(kb.name, "Intel", 5) == 0)
+      assert_string_equal(ka.name, kb.name);
+  }
+  /* And the placement that follows from it. */
+  unsigned flags[] = {LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_FAST,
+                      LAL_PLACE_ONE_PER_CORE | LAL_PLACE_PREFER_CACHE, LAL_PLACE_SAME_L3,
+                      LAL_PLACE_ONE_PER_CORE | LAL_PLACE_SAME_NUMA};
+  /* (Placement depends on `allowed` too.) */
+  for (size_t f = caches ? 0 : 3; (parts & SAME_ALLOWED) && f < sizeof flags / sizeof flags[0]; f++)
+    for (int n = 1; n <= ia.pus; n *= 2) {
+      lal_cpuset oa[128], ob[128];
+      lal_place_req req = LAL_PLACE_REQ_INIT;
+      req.threads = n > 128 ? 128 : n;
+      req.flags = flags[f] | LAL_PLACE_BEST_EFFORT;
+      assert_status(LAL_OK, lal_place(a, &req, oa, NULL));
+      assert_status(LAL_OK, lal_place(b, &req, ob, NULL));
+      for (int k = 0; k < req.threads; k++)
+        if (!lal_cpuset_equal(&oa[k], &ob[k]))
+          fail_msg("%s: %d threads, flags %#x: thread %d placed differently", what, req.threads,
+                   req.flags, k);
+    }
+}
+
+static void expect_same_machine(const lal_topology *a, const lal_topology *b, const char *what) {
+  expect_same_machine_but(a, b, what, SAME_ALL);
+}
+
+static void sysfs_twins_agree_with_hwloc_xml(void **state) {
+  (void)state;
+  int compared = 0;
+  for (size_t m = 0; m < sizeof machines / sizeof machines[0]; m++) {
+    lal_topology *x = NULL, *s = NULL;
+    char twin[512], path[512];
+    twin_of(machines[m], twin, sizeof twin);
+    snprintf(path, sizeof path, "%s%s", TOPO_DIR, machines[m]);
+    assert_status(LAL_OK, lal__linux_topology_sysfs(twin, NULL, "sysfs", &s));
+    int rc = lal__linux_topology_from_xml(path, twin, &x);
+    if (rc == LAL_ENOTSUP) {
+      lal_topology_free(s);
+      LAL_SKIP("this build has no hwloc to compare with (the expectations ran on /sys alone)");
+    }
+    assert_status(LAL_OK, rc);
+    expect_same_machine(s, x, machines[m]);
+    compared++;
+    lal_topology_free(x);
+    lal_topology_free(s);
+  }
+  assert_int_equal(compared, (int)(sizeof machines / sizeof machines[0]));
+}
+
+/* hwloc's Linux backend on each twin (HWLOC_FSROOT, hwloc(7)): the twin is
+ * the machine its XML records, as hwloc itself reads /sys. */
+static void hwloc_reads_the_twins_as_their_xml(void **state) {
+  (void)state;
+  for (size_t m = 0; m < sizeof machines / sizeof machines[0]; m++) {
+    lal_topology *h = NULL, *s = NULL;
+    char twin[512];
+    twin_of(machines[m], twin, sizeof twin);
+    setenv("HWLOC_FSROOT", twin, 1);
+    setenv("HWLOC_COMPONENTS", "linux,no_os", 1); /* not the x86 CPUID of this machine */
+
+    int rc = lal__linux_topology_hwloc(NULL, twin, NULL, "hwloc", &h);
+    unsetenv("HWLOC_FSROOT");
+    unsetenv("HWLOC_COMPONENTS");
+    if (rc == LAL_ENOTSUP)
+      LAL_SKIP("this build has no hwloc, or this machine no libhwloc.so.15");
+    assert_status(LAL_OK, rc);
+    assert_status(LAL_OK, lal__linux_topology_sysfs(twin, NULL, "sysfs", &s));
+    /* Not `allowed`: hwloc reads a cgroup cpuset only on the live system
+     * (its allowed-resources hook), so under HWLOC_FSROOT it allows all;
+     * the XML comparison above checks the container's cpuset. */
+    expect_same_machine_but(s, h, machines[m], SAME_CACHES);
+    lal_topology_free(h);
+    lal_topology_free(s);
+  }
+}
+
+/* This machine, live: /sys and hwloc say the same. */
+static void sysfs_matches_hwloc_on_this_machine(void **state) {
+  (void)state;
+  lal_topology *h = NULL, *s = NULL;
+  int rc = lal__linux_topology_hwloc(NULL, "", NULL, "hwloc", &h);
+  if (rc == LAL_ENOTSUP)
+    LAL_SKIP("this build has no hwloc, or this machine no libhwloc.so.15");
+  assert_status(LAL_OK, rc);
+  assert_status(LAL_OK, lal__linux_topology_sysfs("", NULL, "sysfs", &s));
+  /* Some hypervisors' guests have no cache directory in /sys (this CI VM:
+   * KVM, no cpuN/cache); hwloc then takes the caches from CPUID, /sys has
+   * none to give. Everything else must still agree. */
+  struct stat st;
+  int caches = stat("/sys/devices/system/cpu/cpu0/cache/index0", &st) == 0;
+  if (!caches)
+    print_message("this machine's /sys has no cache directory: caches not compared\n");
+  expect_same_machine_but(s, h, "this machine", SAME_ALLOWED | (caches ? SAME_CACHES : 0));
+  lal_topology_free(h);
+  lal_topology_free(s);
+}
+
+static void malformed_sysfs_is_an_error(void **state) {
+  (void)state;
+  char root[64];
+  lal_topology *t = NULL;
+  fake_tree_make(root, sizeof root);
+  assert_status(LAL_EIO, lal__linux_topology_sysfs(root, NULL, "sysfs", &t)); /* no /sys */
+  FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "zero-3\n");
+  assert_status(LAL_EIO, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "\n");
+  assert_status(LAL_EIO, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "0-4095\n");
+  assert_status(LAL_ERANGE, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  assert_null(t);
+  /* CPUs and nothing else (a stripped container /sys): one core each, one
+   * node, one kind, no caches. */
+  FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "0-3\n");
+  assert_status(LAL_OK, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(t, &info));
+  assert_int_equal(info.pus, 4);
+  assert_int_equal(info.cores, 4);
+  assert_int_equal(info.numa_nodes, 1);
+  assert_int_equal(info.l3_domains, 0);
+  assert_int_equal(info.kinds, 1);
+  expect_set(&info.allowed, "0-3");
+  lal_topology_free(t);
+  t = NULL;
+  /* A malformed cache size or package id reads as unknown, not as a number. */
+  FAKE_TREE_PUT(root, "/sys/devices/system/cpu/cpu0/topology/physical_package_id", "x\n");
+  FAKE_TREE_PUT(root, "/sys/devices/system/cpu/cpu0/cache/index0/level", "3\n");
+  FAKE_TREE_PUT(root, "/sys/devices/system/cpu/cpu0/cache/index0/type", "Unified\n");
+  FAKE_TREE_PUT(root, "/sys/devices/system/cpu/cpu0/cache/index0/size", "lots\n");
+  assert_status(LAL_OK, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  lal_topo_pu pu = LAL_TOPO_PU_INIT;
+  assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 0, &pu));
+  assert_int_equal(pu.package, -1);
+  assert_true(pu.l3_bytes == 0);
+  lal_topology_free(t);
+  assert_status(LAL_EINVAL, lal__linux_topology_sysfs(NULL, NULL, "sysfs", &t));
+  assert_status(LAL_EINVAL, lal__linux_topology_sysfs(root, NULL, "sysfs", NULL));
+  assert_int_equal(fake_tree_remove(root), 0);
+}
+
+static int from_sysfs(void **state) {
+  (void)state;
+  source = FROM_SYSFS;
+  return 0;
+}
+
 int main(void) {
+  /* The expectations, first through hwloc on the XML, then through /sys. */
+#define EXPECTATIONS(setup)                                                                        \
+  cmocka_unit_test_setup(two_socket_server, setup),                                                \
+      cmocka_unit_test_setup(tuned_server_reports_isolated_and_nohz_full, setup),                  \
+      cmocka_unit_test_setup(container_cpuset_limits_candidates, setup),                           \
+      cmocka_unit_test_setup(hybrid_desktop_prefers_p_cores, setup),                               \
+      cmocka_unit_test_setup(two_cpu_vm, setup),                                                   \
+      cmocka_unit_test_setup(x3d_dual_ccd_cache_versus_clock, setup),                              \
+      cmocka_unit_test_setup(x3d_mode_is_reported, setup),                                         \
+      cmocka_unit_test_setup(x3d_single_ccd, setup),                                               \
+      cmocka_unit_test_setup(strix_point_zen5_before_zen5c, setup),                                \
+      cmocka_unit_test_setup(meteor_lake_three_kinds, setup),                                      \
+      cmocka_unit_test_setup(threadripper_eight_ccds, setup)
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(two_socket_server),
-      cmocka_unit_test(tuned_server_reports_isolated_and_nohz_full),
-      cmocka_unit_test(container_cpuset_limits_candidates),
-      cmocka_unit_test(hybrid_desktop_prefers_p_cores),
-      cmocka_unit_test(two_cpu_vm),
-      cmocka_unit_test(x3d_dual_ccd_cache_versus_clock),
-      cmocka_unit_test(x3d_mode_is_reported),
-      cmocka_unit_test(x3d_single_ccd),
-      cmocka_unit_test(strix_point_zen5_before_zen5c),
-      cmocka_unit_test(meteor_lake_three_kinds),
-      cmocka_unit_test(threadripper_eight_ccds),
+      EXPECTATIONS(NULL),
       cmocka_unit_test(bad_xml_is_an_error),
       cmocka_unit_test(environment_machines_get_their_statuses),
+      EXPECTATIONS(from_sysfs),
+      cmocka_unit_test(sysfs_twins_agree_with_hwloc_xml),
+      cmocka_unit_test(hwloc_reads_the_twins_as_their_xml),
+      cmocka_unit_test(sysfs_matches_hwloc_on_this_machine),
+      cmocka_unit_test(malformed_sysfs_is_an_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
