@@ -1,19 +1,50 @@
 # SPDX-License-Identifier: MIT
-# Cross-compile lal for 64-bit Windows with Debian's mingw-w64 (win32 thread model)
-# and run the resulting .exe files under Wine through ctest.
+# Cross-compile lal, or a C/C++ program using it, for 64-bit Windows with
+# Debian's mingw-w64, and run the .exe files under Wine through ctest:
 #   cmake -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/mingw-w64-x86_64.cmake ...
+# An installed lal is found by find_package through CMAKE_PREFIX_PATH (or
+# CMAKE_FIND_ROOT_PATH), with no other flag: its prefixes become search roots.
+#
+# Debian ships two thread models of each compiler. C uses -win32 (lal.dll then
+# needs no libwinpthread-1.dll); C++ uses -posix, the only one whose
+# libstdc++ has std::thread, std::mutex and std::condition_variable (GCC 12's
+# win32 model has none: an engine cannot build with it). Set
+# LAL_MINGW_CXX_THREADS=win32 to get the other.
+#
+# LAL_MINGW_STATIC_RUNTIME (ON): programs link libgcc, libstdc++ and
+# libwinpthread statically (-static), so an .exe runs with nothing beside it
+# but the DLLs it chose (lal.dll); DLLs built here link libgcc and libstdc++
+# statically. OFF leaves them as DLLs to ship beside the program.
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 set(LAL_MINGW_TRIPLE x86_64-w64-mingw32)
+set(LAL_MINGW_CXX_THREADS posix CACHE STRING "mingw-w64 C++ thread model: posix or win32")
+option(LAL_MINGW_STATIC_RUNTIME "Link libgcc, libstdc++ and winpthread statically" ON)
 
-# Debian ships -posix and -win32 variants; the win32 one needs no winpthread DLL.
 find_program(CMAKE_C_COMPILER NAMES ${LAL_MINGW_TRIPLE}-gcc-win32 ${LAL_MINGW_TRIPLE}-gcc REQUIRED)
-# C++ only for consumers (the C++ consumer test); lal itself is C.
-find_program(CMAKE_CXX_COMPILER NAMES ${LAL_MINGW_TRIPLE}-g++-win32 ${LAL_MINGW_TRIPLE}-g++)
+find_program(CMAKE_CXX_COMPILER NAMES ${LAL_MINGW_TRIPLE}-g++-${LAL_MINGW_CXX_THREADS}
+                                      ${LAL_MINGW_TRIPLE}-g++)
 find_program(CMAKE_RC_COMPILER NAMES ${LAL_MINGW_TRIPLE}-windres)
 
-# Appended, so roots given with -DCMAKE_FIND_ROOT_PATH (an installed lal) stay.
+if(LAL_MINGW_STATIC_RUNTIME)
+  set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
+  set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static-libgcc -static-libstdc++")
+  set(CMAKE_MODULE_LINKER_FLAGS_INIT "-static-libgcc -static-libstdc++")
+endif()
+
+# Appended, so roots given with -DCMAKE_FIND_ROOT_PATH (an installed lal) stay;
+# the prefixes of CMAKE_PREFIX_PATH (cache or environment) are roots too, as a
+# find_package user expects them to be.
 list(APPEND CMAKE_FIND_ROOT_PATH /usr/${LAL_MINGW_TRIPLE})
+set(lal_prefixes ${CMAKE_PREFIX_PATH})
+if(DEFINED ENV{CMAKE_PREFIX_PATH})
+  string(REPLACE ":" ";" lal_env_prefixes "$ENV{CMAKE_PREFIX_PATH}")
+  list(APPEND lal_prefixes ${lal_env_prefixes})
+endif()
+foreach(prefix ${lal_prefixes})
+  list(APPEND CMAKE_FIND_ROOT_PATH ${prefix})
+endforeach()
+list(REMOVE_DUPLICATES CMAKE_FIND_ROOT_PATH)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

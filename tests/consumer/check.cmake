@@ -32,10 +32,10 @@ else()
   endif()
 endif()
 
-# With find_package: the toolchain's ONLY find mode re-roots CMAKE_PREFIX_PATH,
-# so the prefix is also given as a find root.
+# With find_package and CMAKE_PREFIX_PATH alone, as a user does: lal's
+# cross toolchains make the prefix a find root themselves.
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/cmake ${common_args}
-    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix})
+    -DCMAKE_PREFIX_PATH=${prefix})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake --config ${CONFIG})
 
 # An unknown component is an error naming it, not a silent success.
@@ -123,6 +123,15 @@ set(exes cmake/consumer cmake/consumer_static cmake/consumer_cxx)
 if(PKG_CONFIG_EXECUTABLE)
   list(APPEND exes pkgconfig/consumer pkgconfig/consumer_cxx)
 endif()
+# The std::thread consumer: always on a GNU toolchain; with clang-cl only
+# where it found a C++ standard library.
+foreach(dir cmake pkgconfig)
+  if(EXISTS ${WORK_DIR}/${dir}/consumer_threads${exe_suffix} OR NOT MSVC_STYLE)
+    if(dir STREQUAL "cmake" OR PKG_CONFIG_EXECUTABLE)
+      list(APPEND exes ${dir}/consumer_threads)
+    endif()
+  endif()
+endforeach()
 foreach(mode IN LISTS pc_modes)
   list(APPEND exes pc-static/consumer_${mode})
 endforeach()
