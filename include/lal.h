@@ -1266,7 +1266,12 @@ typedef enum lal_page_kind {
 } lal_page_kind;
 
 /* lal_mem_opts.flags */
-#define LAL_MEM_FALLBACK (1u << 0) /* smaller pages if the asked kind cannot be had */
+/* Degrade rather than fail: smaller pages if the asked kind cannot be had,
+ * and with LAL_MEM_LOCK, a refused lock (RLIMIT_MEMLOCK, no CAP_IPC_LOCK, a
+ * Windows working-set quota) leaves the memory unlocked but prefaulted. Either
+ * way info->degraded is 1 and info->reason says what was given up; info->locked
+ * says whether the lock held. Without it, a refused lock fails the allocation. */
+#define LAL_MEM_FALLBACK (1u << 0)
 #define LAL_MEM_LOCK (1u << 1)     /* lal_mem_lock the allocation */
 #define LAL_MEM_PREFAULT (1u << 2) /* lal_mem_prefault it (implied by LOCK on Windows) */
 

@@ -8,11 +8,16 @@
 #                                      mingw-w64 cross compiler and Wine for its Windows run
 set -euo pipefail
 
+# libhwloc-dev: hwloc's headers (liblal loads libhwloc.so.15 at run time when
+# present; without it topology comes from /sys). liburing-dev, libxdp-dev,
+# libbpf-dev: the io_uring and XDP modules (liblal-uring, liblal-xdp).
 build_pkgs=(cmake ninja-build gcc g++ pkg-config python3
-            libhwloc-dev libnuma-dev liburing-dev libxdp-dev libbpf-dev)
-# Windows: mingw-w64 cross compiler (win32 threads) and Wine to run the tests
-# and the main job's Windows benchmark run.
-windows_pkgs=(gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64
+            libhwloc-dev liburing-dev libxdp-dev libbpf-dev)
+# Windows: mingw-w64 cross compilers (C with win32 threads, so lal.dll needs no
+# winpthread DLL; C++ with posix threads, the model whose libstdc++ has
+# std::thread) and Wine to run the tests and the main job's Windows run.
+windows_pkgs=(gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32
+              g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
               mingw-w64-x86-64-dev
               wine64 wine)
 test_pkgs=(libcmocka-dev clang clang-format

@@ -8,6 +8,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lal_atomic.h"
@@ -124,9 +125,23 @@ int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_inf
   e.requested = size;
   e.degraded = full.degraded;
   lal__copy_string(e.reason, sizeof e.reason, full.reason);
-  if (opts->flags & LAL_MEM_LOCK)
+  int prefault = (opts->flags & LAL_MEM_PREFAULT) != 0;
+  if (opts->flags & LAL_MEM_LOCK) {
     rc = lal__os_mem_lock(e.region.p, e.region.mapped);
-  if (rc == LAL_OK && (opts->flags & LAL_MEM_PREFAULT))
+    /* A player's machine refuses locks (RLIMIT_MEMLOCK of 8 MiB, no
+     * CAP_IPC_LOCK; a Windows working-set quota): with FALLBACK the memory
+     * stays, unlocked but prefaulted, and says so. */
+    if (rc != LAL_OK && (opts->flags & LAL_MEM_FALLBACK)) {
+      char note[96];
+      snprintf(note, sizeof note, "lock refused (%s, os error %d): unlocked, prefaulted",
+               lal_err_name(rc), lal_last_os_error());
+      lal__append_note(e.reason, sizeof e.reason, note);
+      e.degraded = 1;
+      prefault = 1;
+      rc = LAL_OK;
+    }
+  }
+  if (rc == LAL_OK && prefault)
     rc = lal__os_mem_prefault(e.region.p, e.region.mapped);
   if (rc == LAL_OK)
     rc = registry_add(&e);
