@@ -5,11 +5,13 @@
 # An installed lal is found by find_package through CMAKE_PREFIX_PATH (or
 # CMAKE_FIND_ROOT_PATH), with no other flag: its prefixes become search roots.
 #
-# Debian ships two thread models of each compiler. C uses -win32 (lal.dll then
-# needs no libwinpthread-1.dll); C++ uses -posix, the only one whose
-# libstdc++ has std::thread, std::mutex and std::condition_variable (GCC 12's
-# win32 model has none: an engine cannot build with it). Set
-# LAL_MINGW_CXX_THREADS=win32 to get the other.
+# Debian ships two thread models of each compiler. This uses -posix for C and
+# C++ alike: the only one whose libstdc++ has std::thread, std::mutex and
+# std::condition_variable (GCC 12's win32 model has none: an engine cannot
+# build with it), and one model for both, since a C++ program linking lal's
+# static library must not get the other model's libraries. lal.dll links
+# libgcc and libwinpthread statically, so it needs no DLL beside it either
+# way. LAL_MINGW_THREADS=win32 selects the other model.
 #
 # LAL_MINGW_STATIC_RUNTIME (ON): programs link libgcc, libstdc++ and
 # libwinpthread statically (-static), so an .exe runs with nothing beside it
@@ -18,11 +20,12 @@
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 set(LAL_MINGW_TRIPLE x86_64-w64-mingw32)
-set(LAL_MINGW_CXX_THREADS posix CACHE STRING "mingw-w64 C++ thread model: posix or win32")
+set(LAL_MINGW_THREADS posix CACHE STRING "mingw-w64 thread model: posix or win32")
 option(LAL_MINGW_STATIC_RUNTIME "Link libgcc, libstdc++ and winpthread statically" ON)
 
-find_program(CMAKE_C_COMPILER NAMES ${LAL_MINGW_TRIPLE}-gcc-win32 ${LAL_MINGW_TRIPLE}-gcc REQUIRED)
-find_program(CMAKE_CXX_COMPILER NAMES ${LAL_MINGW_TRIPLE}-g++-${LAL_MINGW_CXX_THREADS}
+find_program(CMAKE_C_COMPILER NAMES ${LAL_MINGW_TRIPLE}-gcc-${LAL_MINGW_THREADS}
+                                    ${LAL_MINGW_TRIPLE}-gcc REQUIRED)
+find_program(CMAKE_CXX_COMPILER NAMES ${LAL_MINGW_TRIPLE}-g++-${LAL_MINGW_THREADS}
                                       ${LAL_MINGW_TRIPLE}-g++)
 find_program(CMAKE_RC_COMPILER NAMES ${LAL_MINGW_TRIPLE}-windres)
 
