@@ -28,6 +28,10 @@ foreach(m ${LAL_MODULES})
 endforeach()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The modules need liblal.so.0 from liblal0, a package of the same build:
+# dpkg-shlibdeps finds it in the build tree, and their Depends name liblal0
+# with its exact version.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/src)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://localhost/lal")
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME liblal0)

@@ -43,7 +43,8 @@ cmake --build "$work/cmake" >/dev/null
 cmake -S tests/consumer -B "$work/pkgconfig" -G Ninja -DCMAKE_BUILD_TYPE=Release -DUSE_PKGCONFIG=ON \
   >/dev/null
 cmake --build "$work/pkgconfig" >/dev/null
-for exe in cmake/consumer cmake/consumer_static cmake/consumer_cxx pkgconfig/consumer \
+for exe in cmake/consumer cmake/consumer_static cmake/consumer_cxx cmake/consumer_threads \
+  cmake/consumer_uring cmake/consumer_uring_static pkgconfig/consumer \
   pkgconfig/consumer_cxx; do
   "$work/$exe" >/dev/null || { echo "deb: $exe failed against /usr"; exit 1; }
 done

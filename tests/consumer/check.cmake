@@ -123,6 +123,11 @@ set(exes cmake/consumer cmake/consumer_static cmake/consumer_cxx)
 if(PKG_CONFIG_EXECUTABLE)
   list(APPEND exes pkgconfig/consumer pkgconfig/consumer_cxx)
 endif()
+foreach(exe consumer_uring consumer_uring_static)
+  if(EXISTS ${WORK_DIR}/cmake/${exe}${exe_suffix})
+    list(APPEND exes cmake/${exe})
+  endif()
+endforeach()
 # The std::thread consumer: always on a GNU toolchain; with clang-cl only
 # where it found a C++ standard library.
 foreach(dir cmake pkgconfig)
