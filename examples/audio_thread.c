@@ -4,8 +4,8 @@
  *   - placed on a core of its own, the fastest kind first (lal_place),
  *   - the AUDIO priority profile (SCHED_FIFO / rtkit-level on Linux, MMCSS
  *     "Pro Audio" on Windows), degrading with a reason when not permitted,
- *   - a ring buffer on large pages, locked and prefaulted, so the callback
- *     never takes a page fault,
+ *   - a ring buffer on large pages, locked where the OS allows it and
+ *     prefaulted either way, so the callback never takes a page fault,
  *   - a 1 ms pacer on absolute deadlines (no drift), and its lateness
  *     distribution at the end.
  * Usage: audio_thread [periods]   (default 2000, i.e. 2 s)
@@ -72,17 +72,14 @@ int main(int argc, char **argv) {
     lal_topology_free(topo);
   }
 
-  /* The ring: large pages if any, locked and prefaulted either way. */
+  /* The ring: large pages if any, locked where allowed, prefaulted either way
+   * (LAL_MEM_FALLBACK covers the page kind and a refused lock). */
   lal_mem_opts mo = LAL_MEM_OPTS_INIT;
   mo.page_kind = LAL_PAGE_LARGE;
   mo.flags = LAL_MEM_FALLBACK | LAL_MEM_LOCK | LAL_MEM_PREFAULT;
   lal_mem_info mi = LAL_MEM_INFO_INIT;
   void *ring = NULL;
   int rc = lal_mem_alloc(RING_BYTES, &mo, &ring, &mi);
-  if (rc == LAL_ENOMEM || rc == LAL_EPERM) { /* no lock allowed: still prefaulted */
-    mo.flags &= ~LAL_MEM_LOCK;
-    rc = lal_mem_alloc(RING_BYTES, &mo, &ring, &mi);
-  }
   if (rc != LAL_OK) {
     fprintf(stderr, "ring buffer: %s\n", lal_strerror(rc));
     return 1;
