@@ -13,9 +13,10 @@
  *     without CONFIG_NUMA: then one node, as hwloc says)
  *   cpuN/cpu_capacity                                  arm64 and hybrid x86
  *     capacity (sched-capacity.rst): higher = more performant
- *   /sys/devices/cpu_core/cpus, /sys/devices/cpu_atom/cpus  Intel hybrid core
- *     types, from the perf PMUs the kernel registers per type
- *   cpuN/cpufreq/base_frequency, cpuinfo_max_freq      clocks in kHz
+ *   /sys/devices/cpu_core/cpus, cpu_atom/cpus, cpu_lowpower/cpus  Intel hybrid
+ *     core types, from the perf PMUs the kernel registers per type
+ *   cpuN/cpufreq/base_frequency (or acpi_cppc/nominal_freq), cpuinfo_max_freq
+ *     the clocks, in kHz (nominal_freq in MHz)
  * and for `allowed`, the cpuset of the process's cgroup
  * (cpuset.cpus.effective, or v1 cpuset.effective_cpus), as hwloc does.
  */
@@ -32,14 +33,17 @@
 
 #define CACHE_INDEXES 10 /* x86 has 4 (L1d, L1i, L2, L3), some arm64 parts 5 */
 
-enum { TYPE_UNKNOWN = 0, TYPE_ATOM = 1, TYPE_CORE = 2 };
+/* Intel's PMU names, least to most performant (hwloc's CoreType values). */
+enum { TYPE_UNKNOWN = 0, TYPE_LOWPOWER = 1, TYPE_ATOM = 2, TYPE_CORE = 3 };
+static const char *const type_names[] = {"", "IntelLowPower", "IntelAtom", "IntelCore"};
 
 typedef struct cpu_facts {
-  lal_topo_pu pu; /* raw keys, as lal__topology_add_pu takes them */
-  int type;       /* TYPE_* */
-  long capacity;  /* cpu_capacity, 0 if absent */
-  int kind_mhz;   /* the clock kinds are told apart by (base, else max), 0 if unknown */
-  int max_mhz;    /* cpuinfo_max_freq in MHz, 0 if unknown */
+  lal_topo_pu pu;   /* raw keys, as lal__topology_add_pu takes them */
+  int type;         /* TYPE_* */
+  long capacity;    /* cpu_capacity, 0 if absent */
+  int base_mhz;     /* base_frequency / nominal_freq in MHz, 0 if unknown */
+  int kind_max_mhz; /* cpuinfo_max_freq as kinds compare it (see adjust_max_clocks) */
+  int max_mhz;      /* cpuinfo_max_freq in MHz, 0 if unknown */
 } cpu_facts;
 
 static int read_cpu_text(const char *root, int cpu, const char *rel, char *buf, size_t size) {
@@ -189,18 +193,41 @@ static int facts_cmp(const cpu_facts *a, const cpu_facts *b) {
     return a->type < b->type ? -1 : 1;
   if (a->capacity != b->capacity)
     return a->capacity < b->capacity ? -1 : 1;
-  return (a->kind_mhz > b->kind_mhz) - (a->kind_mhz < b->kind_mhz);
+  if (a->base_mhz != b->base_mhz)
+    return a->base_mhz < b->base_mhz ? -1 : 1;
+  return (a->kind_max_mhz > b->kind_max_mhz) - (a->kind_max_mhz < b->kind_max_mhz);
 }
 
-/* CPU kinds: CPUs that differ in core type, capacity or clock, numbered from
+/* Turbo Boost Max 3.0 (and AMD's preferred cores) give a few cores of one
+ * kind a higher maximum. As hwloc does (topology-linux.c,
+ * hwloc_linux_cpukinds_adjust_maxfreqs): when every CPU has a base clock,
+ * maxima that differ by less than 10 % among CPUs of one base clock count as
+ * one, the lowest. Without base clocks the maxima are all there is. */
+static void adjust_max_clocks(cpu_facts *f, int n) {
+  for (int i = 0; i < n; i++)
+    if (f[i].max_mhz && !f[i].base_mhz)
+      return;
+  for (int i = 0; i < n; i++) {
+    int lo = f[i].max_mhz, hi = f[i].max_mhz;
+    for (int j = 0; j < n; j++)
+      if (f[j].base_mhz == f[i].base_mhz) {
+        lo = f[j].max_mhz < lo ? f[j].max_mhz : lo;
+        hi = f[j].max_mhz > hi ? f[j].max_mhz : hi;
+      }
+    if (lo > 0 && (hi - lo) * 10 < lo)
+      f[i].kind_max_mhz = lo;
+  }
+}
+
+/* CPU kinds: CPUs that differ in core type, capacity or clocks, numbered from
  * the least to the most performant as hwloc numbers them. `detail` 2 tells
- * kinds apart by all three, 1 by type and capacity, 0 not at all (past
+ * kinds apart by all of these, 1 by type and capacity, 0 not at all (past
  * LAL__TOPO_KINDS_MAX kinds lal keeps the coarser split). */
 static int count_kinds(cpu_facts *f, int n, int detail, const cpu_facts **reps) {
   int nk = 0;
   for (int i = 0; i < n; i++) {
     if (detail < 2)
-      f[i].kind_mhz = 0;
+      f[i].base_mhz = f[i].kind_max_mhz = 0;
     if (detail < 1)
       f[i].type = TYPE_UNKNOWN, f[i].capacity = 0;
     int k = 0;
@@ -242,7 +269,7 @@ static int add_kinds(lal_topology *t, cpu_facts *f, int n) {
   for (int k = 0; k < nk; k++) {
     char name[32];
     if (reps[k]->type != TYPE_UNKNOWN)
-      lal__copy_string(name, sizeof name, reps[k]->type == TYPE_CORE ? "IntelCore" : "IntelAtom");
+      lal__copy_string(name, sizeof name, type_names[reps[k]->type]);
     else
       snprintf(name, sizeof name, "kind %d", k);
     if (lal__topology_add_kind(t, k, name) != k)
@@ -259,8 +286,8 @@ static int add_kinds(lal_topology *t, cpu_facts *f, int n) {
   return LAL_OK;
 }
 
-static int read_facts(const char *root, int cpu, const int *numa, const lal_cpuset *core_cpus,
-                      const lal_cpuset *atom_cpus, cpu_facts *f) {
+static int read_facts(const char *root, int cpu, const int *numa, const lal_cpuset types[4],
+                      cpu_facts *f) {
   *f = (cpu_facts){.pu = {.size = sizeof f->pu, .cpu = cpu}};
   lal_topo_pu *pu = &f->pu;
   pu->package = (int)read_cpu_long(root, cpu, "topology/physical_package_id", -1);
@@ -274,17 +301,18 @@ static int read_facts(const char *root, int cpu, const int *numa, const lal_cpus
   pu->l2 = pu->l3 = -1;
   read_caches(root, cpu, pu);
   pu->numa_node = numa[cpu];
-  f->type = lal_cpuset_isset(core_cpus, cpu)   ? TYPE_CORE
-            : lal_cpuset_isset(atom_cpus, cpu) ? TYPE_ATOM
-                                               : TYPE_UNKNOWN;
+  f->type = TYPE_UNKNOWN;
+  for (int t = TYPE_LOWPOWER; t <= TYPE_CORE; t++)
+    if (lal_cpuset_isset(&types[t], cpu))
+      f->type = t;
   f->capacity = read_cpu_long(root, cpu, "cpu_capacity", 0);
   long max_khz = read_cpu_long(root, cpu, "cpufreq/cpuinfo_max_freq", 0);
+  /* intel_pstate's base_frequency, else ACPI CPPC's nominal frequency (MHz). */
   long base_khz = read_cpu_long(root, cpu, "cpufreq/base_frequency", 0);
-  f->max_mhz = max_khz > 0 ? (int)(max_khz / 1000) : 0;
-  /* intel_pstate's base_frequency when there is one: Turbo Boost Max 3.0
-   * gives a few cores of one type a higher maximum (hwloc 2.5 made the same
-   * choice), which is not another kind of core. */
-  f->kind_mhz = base_khz > 0 ? (int)(base_khz / 1000) : f->max_mhz;
+  if (base_khz <= 0)
+    base_khz = read_cpu_long(root, cpu, "acpi_cppc/nominal_freq", 0) * 1000;
+  f->max_mhz = f->kind_max_mhz = max_khz > 0 ? (int)(max_khz / 1000) : 0;
+  f->base_mhz = base_khz > 0 ? (int)(base_khz / 1000) : 0;
   return LAL_OK;
 }
 
@@ -292,7 +320,7 @@ int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, cons
                               lal_topology **out) {
   if (!root || !source || !out)
     return LAL_EINVAL;
-  lal_cpuset online, core_cpus, atom_cpus;
+  lal_cpuset online, types[4];
   char text[LAL_CPUSET_FORMAT_MAX];
   int rc = read_list(root, "/sys/devices/system/cpu/online", &online);
   if (rc == LAL_ENOENT) /* kernels before 2.6.26 */
@@ -307,10 +335,15 @@ int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, cons
       return LAL_ERANGE;
     return LAL_EIO;
   }
-  if (read_list(root, "/sys/devices/cpu_core/cpus", &core_cpus) != LAL_OK)
-    lal_cpuset_zero(&core_cpus);
-  if (read_list(root, "/sys/devices/cpu_atom/cpus", &atom_cpus) != LAL_OK)
-    lal_cpuset_zero(&atom_cpus);
+  for (int t = TYPE_UNKNOWN; t <= TYPE_CORE; t++) {
+    char path[64];
+    snprintf(path, sizeof path, "/sys/devices/%s/cpus",
+             t == TYPE_LOWPOWER ? "cpu_lowpower"
+             : t == TYPE_ATOM   ? "cpu_atom"
+                                : "cpu_core");
+    if (t == TYPE_UNKNOWN || read_list(root, path, &types[t]) != LAL_OK)
+      lal_cpuset_zero(&types[t]);
+  }
 
   int n = lal_cpuset_count(&online);
   int *numa = malloc(LAL_CPUSET_MAX * sizeof *numa);
@@ -325,7 +358,8 @@ int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, cons
   read_nodes(root, numa, LAL_CPUSET_MAX);
   int i = 0;
   for (int c = lal_cpuset_first(&online); c >= 0; c = lal_cpuset_next(&online, c))
-    read_facts(root, c, numa, &core_cpus, &atom_cpus, &f[i++]);
+    read_facts(root, c, numa, types, &f[i++]);
+  adjust_max_clocks(f, n);
   rc = add_kinds(t, f, n);
   for (i = 0; i < n && rc == LAL_OK; i++)
     rc = lal__topology_add_pu(t, &f[i].pu);

@@ -589,6 +589,54 @@ static void malformed_sysfs_is_an_error(void **state) {
   assert_int_equal(fake_tree_remove(root), 0);
 }
 
+/* Which clocks make kinds (hwloc's rules): a base clock shared by all with
+ * maxima within 10 % (Turbo Boost Max 3.0's favoured cores) is one kind;
+ * maxima alone (no base clock: acpi-cpufreq) make two, ranked by clock; an
+ * Intel PMU type beats any clock. */
+static void clocks_that_make_kinds(void **state) {
+  (void)state;
+  static const struct {
+    const char *base, *max, *pmu_core;
+    int kinds, rank_of_cpu3;
+  } cases[] = {
+      {"3000000", "5400000", NULL, 1, 0}, /* cpus 2-3 at 5800000: +7.4 % */
+      {NULL, "5400000", NULL, 2, 0},      /* no base: 5.8 GHz is another kind */
+      {"3000000", "4000000", NULL, 2, 0}, /* +45 %: not an adjustment */
+      {NULL, "5400000", "2-3", 2, 0},     /* PMU types, clocks aside */
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    char root[64], path[128];
+    fake_tree_make(root, sizeof root);
+    FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "0-3\n");
+    for (int cpu = 0; cpu < 4; cpu++) {
+      const char *max = cpu >= 2 ? "5800000" : cases[c].max;
+      snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cpufreq/cpuinfo_max_freq", cpu);
+      fake_tree_put(root, path, max, strlen(max));
+      if (cases[c].base) {
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cpufreq/base_frequency", cpu);
+        fake_tree_put(root, path, cases[c].base, strlen(cases[c].base));
+      }
+    }
+    if (cases[c].pmu_core) {
+      FAKE_TREE_PUT(root, "/sys/devices/cpu_core/cpus", "2-3\n");
+      FAKE_TREE_PUT(root, "/sys/devices/cpu_atom/cpus", "0-1\n");
+    }
+    lal_topology *t = NULL;
+    assert_status(LAL_OK, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+    lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+    assert_status(LAL_OK, lal_topology_get_info(t, &info));
+    if (info.kinds != cases[c].kinds)
+      fail_msg("case %zu: %d kinds, expected %d", c, info.kinds, cases[c].kinds);
+    lal_topo_kind k = LAL_TOPO_KIND_INIT;
+    kind_of(t, 3, &k);
+    assert_int_equal(k.perf_rank, cases[c].rank_of_cpu3);
+    if (cases[c].pmu_core)
+      assert_string_equal(k.name, "IntelCore");
+    lal_topology_free(t);
+    assert_int_equal(fake_tree_remove(root), 0);
+  }
+}
+
 static int from_sysfs(void **state) {
   (void)state;
   source = FROM_SYSFS;
@@ -618,6 +666,7 @@ int main(void) {
       cmocka_unit_test(hwloc_reads_the_twins_as_their_xml),
       cmocka_unit_test(sysfs_matches_hwloc_on_this_machine),
       cmocka_unit_test(malformed_sysfs_is_an_error),
+      cmocka_unit_test(clocks_that_make_kinds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
