@@ -662,13 +662,17 @@ typedef struct lal_topo_pu {
 /* A kind of core on a hybrid CPU (P-cores, E-cores); one kind elsewhere. */
 typedef struct lal_topo_kind {
   size_t size;
-  int perf_rank;        /* 0 = the most performant kind, then 1, ...: by efficiency class;
-                           when the OS gives none (AMD X3D: two kinds that differ only in
-                           clock), by max_mhz; 0 for every kind when neither is known */
+  int perf_rank;        /* 0 = the most performant kind: the number of kinds ranked above
+                           this one, by efficiency class; when the OS gives none (AMD X3D:
+                           two kinds that differ only in clock), by max_mhz; 0 for every
+                           kind when neither is known. Tied kinds share a rank, leaving a
+                           gap (0, 0, 2). The kind "unknown" (CPUs the OS put in no kind,
+                           e.g. one without cpufreq data) ranks after all the others. */
   int efficiency_class; /* the OS's own value (hwloc efficiency, Windows EfficiencyClass;
                            higher = more performant), -1 if the OS does not rank kinds */
   int pus;              /* PUs of this kind */
-  char name[32];        /* "IntelCore", "IntelAtom", "EfficiencyClass 1", "default" */
+  char name[32];        /* "IntelCore", "IntelAtom", "EfficiencyClass 1", "default", "kind N",
+                           "unknown" */
   lal_cpuset cpus;
   int max_mhz; /* the kind's highest clock (hwloc FrequencyMaxMHz), 0 if unknown */
 } lal_topo_kind;
@@ -690,8 +694,12 @@ typedef struct lal_topology_info {
   lal_cpuset affinity;  /* LAL_TOPO_PU_AFFINITY */
   lal_cpuset isolated;  /* LAL_TOPO_PU_ISOLATED */
   lal_cpuset nohz_full; /* LAL_TOPO_PU_NOHZ_FULL */
-  char source[24]; /* where it came from: "hwloc", "sysfs", "hwloc-xml", "windows", "windows-buffer"
-                    */
+  /* Where it came from: "hwloc", "sysfs", "windows"; "hwloc-recording" when
+   * hwloc was told to read another machine (HWLOC_XMLFILE, HWLOC_SYNTHETIC,
+   * HWLOC_FSROOT): then `affinity` is the recording's allowed set and
+   * isolated / nohz_full come from HWLOC_FSROOT's tree or are empty; the
+   * test-only loaders say "hwloc-xml", "windows-buffer". */
+  char source[24];
   /* Linux amd_x3d_vcache driver's amd_x3d_mode ("frequency" or "cache": which
    * CCD the kernel's scheduler prefers on a dual-CCD X3D part); "" elsewhere. */
   char amd_x3d_mode[16];

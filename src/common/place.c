@@ -81,7 +81,11 @@ static int core_excluded(const lal_topology *t, int core, const lal_cpuset *excl
  * part's two CCDs) are one type. */
 static int core_type_rank(const lal_topology *t, int kind) {
   int rank = 0;
+  if (t->unknown[kind])
+    return t->nkind; /* PUs the OS put in no kind: after every known type */
   for (int k = 0; k < t->nkind; k++) {
+    if (t->unknown[k])
+      continue;
     if (t->kinds[k].efficiency_class < 0 || t->class_from_clock[k])
       return 0;
     rank += t->kinds[k].efficiency_class > t->kinds[kind].efficiency_class;

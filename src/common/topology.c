@@ -51,6 +51,11 @@ void lal__topology_kind_set_clock(lal_topology *topo, int kind, int max_mhz, int
   topo->class_from_clock[kind] = class_from_clock != 0;
 }
 
+void lal__topology_kind_set_unknown(lal_topology *topo, int kind) {
+  if (kind >= 0 && kind < topo->nkind)
+    topo->unknown[kind] = 1;
+}
+
 static int by_cpu(const void *a, const void *b) {
   return ((const lal_topo_pu *)a)->cpu - ((const lal_topo_pu *)b)->cpu;
 }
@@ -83,15 +88,24 @@ static int densify(lal_topology *t, size_t field) {
  * differ), the higher clock ranks first. Otherwise every kind gets rank 0:
  * lal does not guess. */
 static void rank_kinds(lal_topology *t) {
-  int by_class = 1, by_clock = 1;
+  int by_class = 1, by_clock = 1, known = 0;
   for (int k = 0; k < t->nkind; k++) {
+    if (t->unknown[k])
+      continue; /* ranked after every known kind, below */
+    known++;
     by_class &= t->kinds[k].efficiency_class >= 0;
     by_clock &= t->kinds[k].max_mhz > 0;
   }
   for (int k = 0; k < t->nkind; k++) {
     int rank = 0;
+    if (t->unknown[k]) {
+      t->kinds[k].perf_rank = known;
+      continue;
+    }
     for (int o = 0; o < t->nkind; o++)
-      if (by_class)
+      if (t->unknown[o])
+        continue;
+      else if (by_class)
         rank += t->kinds[o].efficiency_class > t->kinds[k].efficiency_class;
       else if (by_clock)
         rank += t->kinds[o].max_mhz > t->kinds[k].max_mhz;

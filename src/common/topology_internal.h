@@ -21,6 +21,9 @@ struct lal_topology {
   /* 1 when a kind's efficiency class only ranks clocks (hwloc's frequency
    * heuristic, no CoreType): two CCDs of one core type, not two core types. */
   int class_from_clock[LAL__TOPO_KINDS_MAX];
+  /* 1 for the kind of PUs the OS put in no kind (hwloc: a CPU without
+   * cpufreq data among CPUs with it): "unknown", ranked after the others. */
+  int unknown[LAL__TOPO_KINDS_MAX];
   lal_topology_info info;
 };
 
@@ -40,6 +43,9 @@ int lal__topology_add_kind(lal_topology *topo, int efficiency_class, const char 
  * did not rank; class_from_clock: its efficiency class was derived from that
  * clock rather than from the core type. */
 void lal__topology_kind_set_clock(lal_topology *topo, int kind, int max_mhz, int class_from_clock);
+
+/* Marks a kind as the PUs no kind describes (see lal_topology.unknown). */
+void lal__topology_kind_set_unknown(lal_topology *topo, int kind);
 
 /* The process-specific sets, any of which may be NULL (= every PU for allowed
  * and affinity, none for isolated and nohz_full). */

@@ -46,6 +46,7 @@ static int load(void) {
   RESOLVE(topology_set_io_types_filter, "hwloc_topology_set_io_types_filter", 1);
   RESOLVE(topology_load, "hwloc_topology_load", 1);
   RESOLVE(topology_get_allowed_cpuset, "hwloc_topology_get_allowed_cpuset", 1);
+  RESOLVE(topology_is_thissystem, "hwloc_topology_is_thissystem", 1);
   RESOLVE(get_type_depth, "hwloc_get_type_depth", 1);
   RESOLVE(get_nbobjs_by_depth, "hwloc_get_nbobjs_by_depth", 1);
   RESOLVE(get_obj_by_depth, "hwloc_get_obj_by_depth", 1);
@@ -87,6 +88,7 @@ static const lal__hwloc_api table = {
     hwloc_topology_set_io_types_filter,
     hwloc_topology_load,
     hwloc_topology_get_allowed_cpuset,
+    hwloc_topology_is_thissystem,
     hwloc_get_type_depth,
     hwloc_get_nbobjs_by_depth,
     hwloc_get_obj_by_depth,

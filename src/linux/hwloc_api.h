@@ -21,6 +21,7 @@ typedef struct lal__hwloc_api {
   int (*topology_set_io_types_filter)(hwloc_topology_t, enum hwloc_type_filter_e);
   int (*topology_load)(hwloc_topology_t);
   hwloc_const_cpuset_t (*topology_get_allowed_cpuset)(hwloc_topology_t);
+  int (*topology_is_thissystem)(hwloc_topology_t);
   int (*get_type_depth)(hwloc_topology_t, hwloc_obj_type_t);
   unsigned (*get_nbobjs_by_depth)(hwloc_topology_t, int);
   hwloc_obj_t (*get_obj_by_depth)(hwloc_topology_t, int, unsigned);

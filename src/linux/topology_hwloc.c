@@ -92,7 +92,7 @@ static int build(const lal__hwloc_api *api, hwloc_topology_t h, const char *sysr
     return LAL_ENOMEM;
   int kind_map[LAL__TOPO_KINDS_MAX];
   int nk = add_kinds(api, h, t, kind_map, LAL__TOPO_KINDS_MAX);
-  int rc = nk < 0 ? nk : LAL_OK;
+  int rc = nk < 0 ? nk : LAL_OK, unknown_kind = -1;
   for (int i = 0; i < npu && rc == LAL_OK; i++) {
     hwloc_obj_t o = api->get_obj_by_depth(h, pu_depth, (unsigned)i);
     if (!o || o->os_index >= LAL_CPUSET_MAX) {
@@ -109,9 +109,19 @@ static int build(const lal__hwloc_api *api, hwloc_topology_t h, const char *sysr
     pu.numa_node = o->nodeset ? api->bitmap_first(o->nodeset) : -1;
     int kind = nk > 0 ? api->cpukinds_get_by_cpuset(h, o->cpuset, 0) : -1;
     pu.kind = kind >= 0 && kind < nk && kind < LAL__TOPO_KINDS_MAX ? kind_map[kind] : 0;
-    if (nk > 0 && kind < 0)
-      rc = LAL_EIO; /* a PU outside every kind: hwloc's answer is inconsistent */
-    else
+    if (nk > 0 && kind < 0) {
+      /* A PU in no kind: hwloc builds kinds from the CPUs that have cpufreq
+       * data and documents that others may belong to none (a real board's
+       * kernel can leave one CPU without it). It gets a kind of its own. */
+      if (unknown_kind < 0) {
+        unknown_kind = lal__topology_add_kind(t, -1, "unknown");
+        lal__topology_kind_set_unknown(t, unknown_kind);
+      }
+      /* (Past LAL__TOPO_KINDS_MAX kinds it joins the first, as a ninth
+       * hwloc kind does.) */
+      pu.kind = unknown_kind >= 0 ? unknown_kind : 0;
+    }
+    if (rc == LAL_OK)
       rc = lal__topology_add_pu(t, &pu);
   }
   lal_cpuset allowed;
@@ -144,6 +154,18 @@ int lal__linux_topology_hwloc(const char *xml_path, const char *sysroot, const l
      * XML named by HWLOC_XMLFILE or xml_path) was malformed: a malformed
      * answer, LAL_EIO, as lal.h says; only ENOMEM keeps its meaning. */
     rc = lal__fail_os() == LAL_ENOMEM ? LAL_ENOMEM : LAL_EIO;
+  }
+  /* This machine's load, but hwloc read another (HWLOC_XMLFILE,
+   * HWLOC_SYNTHETIC, HWLOC_FSROOT: hwloc(7)): this process's affinity and
+   * this host's isolcpus say nothing of it. The recording's allowed set
+   * stands for both, as for lal__linux_topology_from_xml; isolated and
+   * nohz_full come from HWLOC_FSROOT's tree when there is one, else none. */
+  if (rc == LAL_OK && !xml_path && !api->topology_is_thissystem(h)) {
+    const char *fsroot = getenv("HWLOC_FSROOT");
+    affinity = NULL;
+    sysroot = fsroot && fsroot[0] ? fsroot : "/nonexistent-lal-recording";
+    if (strcmp(source, "hwloc") == 0)
+      source = "hwloc-recording";
   }
   if (rc == LAL_OK)
     rc = build(api, h, sysroot, affinity, source, out);

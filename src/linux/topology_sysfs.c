@@ -268,6 +268,21 @@ static int add_kinds(lal_topology *t, cpu_facts *f, int n) {
       by_clock_only = 0;
   for (int k = 0; k < nk; k++) {
     char name[32];
+    /* CPUs with nothing to tell them apart (no type, capacity or clock)
+     * among CPUs that have it: hwloc puts them in no kind; lal gives them
+     * one, "unknown", ranked after the others. */
+    int unknown =
+        !reps[k]->type && !reps[k]->capacity && !reps[k]->base_mhz && !reps[k]->kind_max_mhz;
+    if (unknown) {
+      int k2 = lal__topology_add_kind(t, -1, "unknown");
+      if (k2 != k)
+        return LAL_EIO;
+      lal__topology_kind_set_unknown(t, k);
+      for (int i = 0; i < n; i++)
+        if (facts_cmp(&f[i], reps[k]) == 0)
+          f[i].pu.kind = k;
+      continue;
+    }
     if (reps[k]->type != TYPE_UNKNOWN)
       lal__copy_string(name, sizeof name, type_names[reps[k]->type]);
     else

@@ -391,6 +391,10 @@ static void environment_machines_get_their_statuses(void **state) {
   lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
   assert_status(LAL_OK, lal_topology_get_info(t, &info));
   assert_int_equal(info.pus, 16);
+  /* Not this machine: its affinity and isolcpus are the recording's, not ours. */
+  assert_string_equal(info.source, "hwloc-recording");
+  expect_set(&info.affinity, "0-15");
+  expect_set(&info.isolated, "");
   lal_topology_free(t);
 }
 
@@ -523,6 +527,40 @@ static void hwloc_reads_the_twins_as_their_xml(void **state) {
     lal_topology_free(h);
     lal_topology_free(s);
   }
+}
+
+/* One CPU without cpufreq data (a real board's kernel does this): hwloc puts
+ * it in no kind; lal gives it the kind "unknown", ranked last, from either
+ * source, and placement keeps working. */
+static void a_cpu_without_cpufreq_gets_an_unknown_kind(void **state) {
+  (void)state;
+  char twin[512];
+  snprintf(twin, sizeof twin, "%s/x3d-2ccd-cpu31-no-cpufreq", LAL_TWIN_DIR);
+  lal_topology *s = NULL, *h = NULL;
+  assert_status(LAL_OK, lal__linux_topology_sysfs(twin, NULL, "sysfs", &s));
+  lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
+  assert_status(LAL_OK, lal_topology_get_info(s, &info));
+  assert_int_equal(info.kinds, 3);
+  lal_topo_kind k = LAL_TOPO_KIND_INIT;
+  kind_of(s, 31, &k);
+  assert_string_equal(k.name, "unknown");
+  assert_int_equal(k.perf_rank, 2);
+  assert_int_equal(k.pus, 1);
+  kind_of(s, 8, &k);
+  assert_int_equal(k.perf_rank, 0); /* the known kinds keep their order */
+  expect_place(s, 2, ONE | FAST, "", "8,9", NULL);
+  expect_place(s, 16, ONE | FAST, "", "8,9,10,11,12,13,14,15,0,1,2,3,4,5,6,7", NULL);
+  setenv("HWLOC_FSROOT", twin, 1);
+  setenv("HWLOC_COMPONENTS", "linux,no_os", 1);
+  int rc = lal__linux_topology_hwloc(NULL, twin, NULL, "hwloc", &h);
+  unsetenv("HWLOC_FSROOT");
+  unsetenv("HWLOC_COMPONENTS");
+  if (rc != LAL_ENOTSUP) {
+    assert_status(LAL_OK, rc); /* it was LAL_EIO */
+    expect_same_machine_but(s, h, "x3d without cpufreq on CPU 31", SAME_CACHES);
+    lal_topology_free(h);
+  }
+  lal_topology_free(s);
 }
 
 /* This machine, live: /sys and hwloc say the same. */
@@ -667,6 +705,7 @@ int main(void) {
       cmocka_unit_test(sysfs_matches_hwloc_on_this_machine),
       cmocka_unit_test(malformed_sysfs_is_an_error),
       cmocka_unit_test(clocks_that_make_kinds),
+      cmocka_unit_test(a_cpu_without_cpufreq_gets_an_unknown_kind),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,7 @@ ABI/testing/sysfs-devices-system-cpu for caches, sysfs-devices-node):
 Run: python3 make_sysfs_twins.py OUTDIR [XML...] (default: every *.xml here);
 each twin is OUTDIR/<xml name without .xml>."""
 import os
+import shutil
 import sys
 import xml.etree.ElementTree as ET
 
@@ -200,6 +201,13 @@ def main(argv):
         for name in ("isolated", "nohz_full"):
             with open(os.path.join(rt, "sys/devices/system/cpu", name)) as f:
                 t.put("sys/devices/system/cpu/" + name, f.read().strip())
+    # A board whose kernel leaves one CPU without cpufreq data (hwloc then
+    # puts that CPU in no kind).
+    x3d = os.path.join(HERE, "x3d-2ccd.xml")
+    if x3d in xmls:
+        root = os.path.join(out, "x3d-2ccd-cpu31-no-cpufreq")
+        write_twin(x3d, root)
+        shutil.rmtree(os.path.join(root, "sys/devices/system/cpu/cpu31/cpufreq"))
     with open(os.path.join(out, "stamp"), "w") as f:
         f.write("written by make_sysfs_twins.py\n")
 
