@@ -441,10 +441,14 @@ LAL_API int lal_clock_recalibrate(void);
  * latency (tens of us to ~1 ms on Windows).
  * LAL_SLEEP_PRECISE: sleeps to deadline - margin, then spins with PAUSE. The
  * margin adapts, per thread, to the 95th percentile of the wake-up error this
- * thread has seen. The spin is bounded (at most 2 ms per call and at most a
- * quarter of the thread's wall time over the last ~100 ms), so a SCHED_FIFO
- * caller still blocks and is not frozen by RT throttling; past the bound lal
- * falls back to the OS sleep for the rest.
+ * thread has seen, from every OS sleep it makes; a call shorter than the
+ * margin (no OS sleep to learn from) lets it decay, so it comes back down
+ * after a burst of late wake-ups (within a second of 1 ms calls) and cannot
+ * stay stuck above every request. The spin is bounded (at most 2 ms per call
+ * and at most a fifth of the thread's wall time over the last ~100 ms: under
+ * a quarter over any run), so a SCHED_FIFO caller still blocks and is not
+ * frozen by RT throttling; the OS sleep then ends no earlier than the budget
+ * allows, and past it lal uses the OS sleep alone.
  * A deadline in the past returns LAL_OK at once. Returns LAL_EINVAL for unknown
  * flag bits; an OS failure -> its status (lal_last_os_error()).
  * lal_sleep_ns: lal_sleep_until(lal_now_ns() + ns, flags).

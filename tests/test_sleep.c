@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Waiting: never early, bad input, the adaptive margin, the spin bound,
  * timer slack and power throttling. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lal_test.h"
@@ -78,6 +79,174 @@ static void spin_is_bounded_per_call_and_per_window(void **state) {
   assert_int_equal(allowed,
                    LAL__SPIN_WINDOW_NS / LAL__SPIN_BUDGET_DIVISOR / LAL__SPIN_MAX_PER_CALL_NS);
   assert_int_equal(lal__spin_allowed(&st, now + LAL__SPIN_WINDOW_NS + 1, 1000), 1);
+}
+
+/* ---- the algorithm against hosts given by a fake clock (the OS seam) */
+
+typedef struct fake_host {
+  uint64_t t;         /* the clock, ns */
+  uint64_t spun;      /* ns spent spinning */
+  uint64_t min_sleep; /* every OS sleep lasts at least this (Wine: 1.09 ms) */
+  uint64_t extra;     /* added to every wake-up (a burst of load) */
+  uint64_t jitter;    /* wake-ups late by 0 .. jitter, uniformly */
+  uint32_t rng;
+  int os_sleeps;
+} fake_host;
+
+static uint64_t fake_now(void *c) { return ((fake_host *)c)->t; }
+
+static int fake_sleep(void *c, uint64_t deadline) {
+  fake_host *h = c;
+  uint64_t start = h->t, wake = deadline > h->t ? deadline : h->t;
+  h->rng = h->rng * 1664525u + 1013904223u;
+  wake += h->extra + (h->jitter ? (h->rng >> 8) % h->jitter : 0);
+  if (wake < start + h->min_sleep)
+    wake = start + h->min_sleep;
+  h->t = wake;
+  h->os_sleeps++;
+  return LAL_OK;
+}
+
+static void fake_relax(void *c) {
+  fake_host *h = c;
+  h->t += 50;
+  h->spun += 50;
+}
+
+typedef struct run_stats {
+  uint64_t late[4096];
+  int n;
+  uint64_t elapsed, spun;
+} run_stats;
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* `calls` precise sleeps of request_ns back to back (or until the clock
+ * passes until_ns, if not 0); lateness of each, CPU spent spinning. */
+static void run_calls(fake_host *h, lal__sleep_state *st, int calls, uint64_t until_ns,
+                      uint64_t request_ns, run_stats *out) {
+  lal__sleep_os os = {fake_now, fake_sleep, fake_relax, h};
+  memset(out, 0, sizeof *out);
+  uint64_t start = h->t, spun = h->spun;
+  for (int i = 0; (calls == 0 || i < calls) && (until_ns == 0 || h->t < until_ns); i++) {
+    uint64_t deadline = h->t + request_ns;
+    assert_status(LAL_OK, lal__sleep_precise_with(&os, st, deadline));
+    assert_true(h->t >= deadline); /* never early */
+    if (out->n < 4096)
+      out->late[out->n++] = h->t - deadline;
+  }
+  out->elapsed = h->t - start;
+  out->spun = h->spun - spun;
+}
+
+static uint64_t pct(run_stats *r, int p) {
+  qsort(r->late, (size_t)r->n, sizeof r->late[0], cmp_u64);
+  return r->late[(size_t)(r->n - 1) * (size_t)p / 100];
+}
+
+static double cpu_share(const run_stats *r) { return (double)r->spun / (double)r->elapsed; }
+
+/* A steady host (wake-ups up to 40 us late): the margin settles at their
+ * 95th percentile, sleeps end on time, a few per cent of CPU. */
+static void margin_on_a_steady_host(void **state) {
+  (void)state;
+  fake_host h = {.t = 1000000000u, .jitter = 40000u, .rng = 7};
+  lal__sleep_state st;
+  memset(&st, 0, sizeof st);
+  run_stats r;
+  run_calls(&h, &st, 3000, 0, 1000000u, &r);
+  run_calls(&h, &st, 2000, 0, 1000000u, &r);
+  assert_true(st.margin_ns > 30000u && st.margin_ns < 50000u);
+  /* p50 on time; p99: the 5 % of wake-ups past the margin, by a little. */
+  assert_true(pct(&r, 50) <= 1000u);
+  assert_true(pct(&r, 99) <= 5000u); /* the OS alone: up to 40 us */
+  assert_true(cpu_share(&r) < 0.06);
+}
+
+/* 50 ms of 2 ms oversleeps, then quiet again: the margin is back at its
+ * quiet value within a second of calls. */
+static void margin_recovers_after_a_burst(void **state) {
+  (void)state;
+  fake_host h = {.t = 1000000000u, .jitter = 40000u, .rng = 11};
+  lal__sleep_state st;
+  memset(&st, 0, sizeof st);
+  run_stats r;
+  run_calls(&h, &st, 3000, 0, 1000000u, &r);
+  uint64_t quiet = st.margin_ns;
+  h.extra = 2000000u;
+  run_calls(&h, &st, 0, h.t + 50000000u, 1000000u, &r);
+  assert_true(st.margin_ns > 10 * quiet); /* the burst was felt */
+  h.extra = 0;
+  uint64_t burst_end = h.t;
+  while (st.margin_ns > quiet + quiet / 2 && h.t - burst_end < 5000000000u)
+    run_calls(&h, &st, 1, 0, 1000000u, &r);
+  uint64_t took = h.t - burst_end;
+  print_message("margin %llu us after the burst, back to %llu us (quiet %llu us) in %llu ms\n",
+                (unsigned long long)LAL__MARGIN_MAX_NS / 1000,
+                (unsigned long long)st.margin_ns / 1000, (unsigned long long)quiet / 1000,
+                (unsigned long long)took / 1000000);
+  assert_true(took <= 1000000000u);
+  /* The margin also comes back when the burst pushed it past every request
+   * (a request shorter than the margin makes no OS sleep to learn from). */
+  st.margin_ns = LAL__MARGIN_MAX_NS;
+  burst_end = h.t;
+  while (st.margin_ns > quiet + quiet / 2 && h.t - burst_end < 5000000000u)
+    run_calls(&h, &st, 1, 0, 1000000u, &r);
+  assert_true(h.t - burst_end <= 1000000000u);
+}
+
+/* Wine: no OS sleep is shorter than 1.09 ms. 2,000 consecutive 1 ms sleeps
+ * stay within the spin budget (a quarter of the time), and are no later at
+ * p99 than the OS sleep alone. */
+static void margin_under_wines_long_sleeps(void **state) {
+  (void)state;
+  fake_host h = {.t = 1000000000u, .min_sleep = 1090000u, .jitter = 20000u, .rng = 3};
+  lal__sleep_state st;
+  memset(&st, 0, sizeof st);
+  run_stats r;
+  run_calls(&h, &st, 2000, 0, 1000000u, &r);
+  double cpu = cpu_share(&r);
+  uint64_t p99 = pct(&r, 99), p50 = pct(&r, 50);
+  /* The OS sleep alone, on the same host. */
+  fake_host plain = {.t = 1000000000u, .min_sleep = 1090000u, .jitter = 20000u, .rng = 3};
+  run_stats os;
+  memset(&os, 0, sizeof os);
+  for (int i = 0; i < 2000; i++) {
+    uint64_t deadline = plain.t + 1000000u;
+    fake_sleep(&plain, deadline);
+    os.late[os.n++ % 4096] = plain.t - deadline;
+  }
+  uint64_t os_p99 = pct(&os, 99);
+  print_message("Wine-like host: CPU %.1f %%, p50 %llu us, p99 %llu us (OS sleep p99 %llu us), "
+                "margin %llu us, %d OS sleeps\n",
+                100 * cpu, (unsigned long long)p50 / 1000, (unsigned long long)p99 / 1000,
+                (unsigned long long)os_p99 / 1000, (unsigned long long)st.margin_ns / 1000,
+                h.os_sleeps);
+  assert_true(cpu <= 0.25);
+  assert_true(p99 <= os_p99);
+  assert_true(st.margin_ns <= LAL__MARGIN_MAX_NS);
+}
+
+/* Bad durations through the same seam: a deadline in the past returns at
+ * once, an hour away costs one OS sleep and the final spin, not an hour of
+ * spinning. */
+static void precise_sleep_of_an_hour_is_an_os_sleep(void **state) {
+  (void)state;
+  fake_host h = {.t = 1000000000u, .jitter = 40000u, .rng = 5};
+  lal__sleep_state st;
+  memset(&st, 0, sizeof st);
+  lal__sleep_os os = {fake_now, fake_sleep, fake_relax, &h};
+  assert_status(LAL_OK, lal__sleep_precise_with(&os, &st, h.t - 1));
+  assert_status(LAL_OK, lal__sleep_precise_with(&os, &st, 0));
+  assert_int_equal(h.os_sleeps, 0);
+  uint64_t hour = 3600ull * 1000000000u, deadline = h.t + hour;
+  assert_status(LAL_OK, lal__sleep_precise_with(&os, &st, deadline));
+  assert_true(h.t >= deadline);
+  assert_true(h.spun <= LAL__MARGIN_MAX_NS);
+  assert_true(h.os_sleeps <= 2);
 }
 
 static void precise_sleep_adapts_this_threads_margin(void **state) {
@@ -166,6 +335,10 @@ int main(void) {
       cmocka_unit_test(margin_tracks_the_95th_percentile_of_wake_errors),
       cmocka_unit_test(spin_is_bounded_per_call_and_per_window),
       cmocka_unit_test(precise_sleep_adapts_this_threads_margin),
+      cmocka_unit_test(margin_on_a_steady_host),
+      cmocka_unit_test(margin_recovers_after_a_burst),
+      cmocka_unit_test(margin_under_wines_long_sleeps),
+      cmocka_unit_test(precise_sleep_of_an_hour_is_an_os_sleep),
       cmocka_unit_test(timer_slack_reports_what_the_os_applied),
       cmocka_unit_test(power_throttling_opt_out_where_the_os_has_it),
   };

@@ -2,6 +2,19 @@
 /*
  * lal_sleep_until: plain (OS sleep) and precise (OS sleep to deadline - margin,
  * then spin) waiting, with a per-thread adaptive margin and a bounded spin.
+ *
+ * The margin is the 95th percentile of how late the OS wakes this thread.
+ * It must come back down after a burst of late wake-ups, and a host whose
+ * sleeps are always long (Wine: no waitable timer wakes sooner than about a
+ * millisecond) must not leave it stuck above every request:
+ *   - every OS sleep is measured, including the plain sleep a call takes
+ *     when its spin budget is spent;
+ *   - a call shorter than the margin makes no OS sleep, hence no measurement,
+ *     and moves the margin as an on-time wake-up would: it decays until the
+ *     requests outgrow it and an OS sleep measures again (on a host that
+ *     stays slow, about one call in twenty: the tracker's 95th percentile);
+ *   - a call never spins more than the budget left in its window, so the
+ *     OS sleep stops that much before the deadline at most.
  */
 #include "cpu_relax.h"
 #include "lal_internal.h"
@@ -27,11 +40,22 @@ void lal__margin_observe(lal__sleep_state *st, uint64_t error_ns) {
     st->margin_ns = LAL__MARGIN_MAX_NS;
 }
 
-int lal__spin_allowed(lal__sleep_state *st, uint64_t now, uint64_t spin_ns) {
+static void refresh_window(lal__sleep_state *st, uint64_t now) {
   if (now - st->window_start_ns > LAL__SPIN_WINDOW_NS) {
     st->window_start_ns = now;
     st->window_spin_ns = 0;
   }
+}
+
+uint64_t lal__spin_budget_left(lal__sleep_state *st, uint64_t now) {
+  refresh_window(st, now);
+  uint64_t budget = LAL__SPIN_WINDOW_NS / LAL__SPIN_BUDGET_DIVISOR;
+  uint64_t left = st->window_spin_ns < budget ? budget - st->window_spin_ns : 0;
+  return left < LAL__SPIN_MAX_PER_CALL_NS ? left : LAL__SPIN_MAX_PER_CALL_NS;
+}
+
+int lal__spin_allowed(lal__sleep_state *st, uint64_t now, uint64_t spin_ns) {
+  refresh_window(st, now);
   if (spin_ns > LAL__SPIN_MAX_PER_CALL_NS ||
       st->window_spin_ns + spin_ns > LAL__SPIN_WINDOW_NS / LAL__SPIN_BUDGET_DIVISOR)
     return 0;
@@ -60,6 +84,59 @@ static int os_sleep_until(uint64_t deadline_ns) {
   return LAL_OK;
 }
 
+int lal__sleep_precise_with(const lal__sleep_os *os, lal__sleep_state *st, uint64_t deadline_ns) {
+  uint64_t now = os->now(os->ctx);
+  if (now >= deadline_ns)
+    return LAL_OK;
+  if (!st->margin_ns)
+    st->margin_ns = LAL__MARGIN_INITIAL_NS;
+  /* How long before the deadline the OS sleep ends: the margin, but never
+   * more spin than this window's budget has left. */
+  uint64_t budget = lal__spin_budget_left(st, now);
+  uint64_t lead = st->margin_ns < budget ? st->margin_ns : budget;
+  if (deadline_ns - now > lead) {
+    uint64_t target = deadline_ns - lead;
+    int rc = os->sleep_until(os->ctx, target);
+    if (rc != LAL_OK)
+      return rc;
+    now = os->now(os->ctx);
+    lal__margin_observe(st, now > target ? now - target : 0);
+  } else {
+    lal__margin_observe(st, 0); /* unmeasured: decays (see the top) */
+  }
+  while (now < deadline_ns) {
+    if (lal__spin_allowed(st, now, deadline_ns - now)) {
+      while (os->now(os->ctx) < deadline_ns)
+        os->relax(os->ctx);
+      return LAL_OK;
+    }
+    /* No budget left to spin (the OS woke earlier than the lead): the OS
+     * alone, measured like any other OS sleep. */
+    int rc = os->sleep_until(os->ctx, deadline_ns);
+    if (rc != LAL_OK)
+      return rc;
+    now = os->now(os->ctx);
+    if (now >= deadline_ns)
+      lal__margin_observe(st, now - deadline_ns);
+  }
+  return LAL_OK;
+}
+
+static uint64_t real_now(void *ctx) {
+  (void)ctx;
+  return lal_now_ns();
+}
+
+static int real_sleep_until(void *ctx, uint64_t deadline_ns) {
+  (void)ctx;
+  return os_sleep_once(deadline_ns);
+}
+
+static void real_relax(void *ctx) {
+  (void)ctx;
+  lal__cpu_relax();
+}
+
 int lal_sleep_until(uint64_t deadline_ns, unsigned flags) {
   if (flags & ~LAL_SLEEP_PRECISE)
     return LAL_EINVAL;
@@ -68,25 +145,8 @@ int lal_sleep_until(uint64_t deadline_ns, unsigned flags) {
     return LAL_OK;
   if (!(flags & LAL_SLEEP_PRECISE))
     return os_sleep_until(deadline_ns);
-
-  lal__sleep_state *st = &thread_state;
-  if (!st->margin_ns)
-    st->margin_ns = LAL__MARGIN_INITIAL_NS;
-  if (deadline_ns - now > st->margin_ns) {
-    uint64_t wake_target = deadline_ns - st->margin_ns;
-    int rc = os_sleep_once(wake_target);
-    if (rc != LAL_OK)
-      return rc;
-    now = lal_now_ns();
-    lal__margin_observe(st, now > wake_target ? now - wake_target : 0);
-  }
-  if (now >= deadline_ns)
-    return LAL_OK;
-  if (!lal__spin_allowed(st, now, deadline_ns - now))
-    return os_sleep_until(deadline_ns);
-  while (lal_now_ns() < deadline_ns)
-    lal__cpu_relax();
-  return LAL_OK;
+  static const lal__sleep_os real = {real_now, real_sleep_until, real_relax, NULL};
+  return lal__sleep_precise_with(&real, &thread_state, deadline_ns);
 }
 
 int lal_sleep_ns(uint64_t ns, unsigned flags) {
