@@ -545,8 +545,11 @@ static void priority_chain_degrades(void **state) {
                "SCHED_FIFO 60 > " BROKERS("60") "SCHED_OTHER nice -11");
   expect_chain(LAL_PRIORITY_AUDIO, 0, 95, 0,
                "SCHED_FIFO 60 > " BROKERS("60") "SCHED_OTHER nice -11");
-  expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 25, "SCHED_OTHER nice -10 > SCHED_OTHER nice -5");
-  expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 0, "SCHED_OTHER nice -10");
+  /* INTERACTIVE: the nice the limits allow, then the brokers for -10. */
+  expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 25,
+               "SCHED_OTHER nice -10 > SCHED_OTHER nice -5 > rtkit nice -10 > portal nice -10");
+  expect_chain(LAL_PRIORITY_INTERACTIVE, 0, 0, 0,
+               "SCHED_OTHER nice -10 > rtkit nice -10 > portal nice -10");
   expect_chain(LAL_PRIORITY_BACKGROUND, 0, 0, 0, "SCHED_BATCH nice 10");
   expect_chain(LAL_PRIORITY_EXPLICIT, LAL_POLICY_RR, 10, 0,
                "SCHED_RR 50 > SCHED_RR 10 > " BROKERS("50") "SCHED_OTHER nice -11");

@@ -78,7 +78,9 @@ static int is_broker(int how) { return how == LAL__STEP_RTKIT || how == LAL__STE
 
 void lal__linux_step_describe(const lal__sched_chain *c, int i, char *buf, size_t size) {
   const struct sched_attr_v1 *a = &c->steps[i];
-  if (is_broker(c->how[i]))
+  if (is_broker(c->how[i]) && a->policy == K_OTHER)
+    snprintf(buf, size, "%s nice %d", c->how[i] == LAL__STEP_RTKIT ? "rtkit" : "portal", a->nice);
+  else if (is_broker(c->how[i]))
     snprintf(buf, size, "%s SCHED_RR %u", c->how[i] == LAL__STEP_RTKIT ? "rtkit" : "portal",
              a->priority);
   else if (c->how[i] == LAL__STEP_SLICE)
@@ -212,6 +214,19 @@ static void degrade_nice(lal__sched_chain *c, int nice, uint64_t keep_flags, int
     push(c, K_OTHER, 0, lo, keep_flags);
 }
 
+/* A negative nice the limits refuse: ask the brokers for it, as a desktop
+ * grants a game's thread (rtkit's MakeThreadHighPriority, within its
+ * MinNiceLevel; the portal forwards to it), the portal first in Flatpak. */
+static void degrade_nice_brokers(lal__sched_chain *c, int nice, unsigned allow, int flatpak) {
+  int order[2] = {flatpak ? LAL__STEP_PORTAL : LAL__STEP_RTKIT,
+                  flatpak ? LAL__STEP_RTKIT : LAL__STEP_PORTAL};
+  for (int i = 0; i < 2 && nice < 0; i++) {
+    unsigned bit = order[i] == LAL__STEP_RTKIT ? LAL_PRIORITY_VIA_RTKIT : LAL_PRIORITY_VIA_PORTAL;
+    if (allow & bit)
+      push_how(c, order[i], K_OTHER, 0, nice, 0);
+  }
+}
+
 /* After the direct RT attempts: the brokers (the portal first inside
  * Flatpak, where rtkit is not reachable), the slice hint (its nice is set to
  * the thread's own when applied), then nice. */
@@ -251,7 +266,9 @@ int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, i
     return LAL_OK;
   case LAL_PRIORITY_INTERACTIVE:
     push(c, K_OTHER, 0, -10, keep);
-    degrade_nice(c, -10, keep, rl_nice);
+    if (allow & LAL_PRIORITY_VIA_NICE) /* the rlimit's own nice needs no broker */
+      degrade_nice(c, -10, keep, rl_nice);
+    degrade_nice_brokers(c, -10, allow, flatpak);
     return LAL_OK;
   case LAL_PRIORITY_AUDIO:
   case LAL_PRIORITY_REALTIME: {
@@ -312,12 +329,14 @@ static int apply_slice(struct sched_attr_v1 *step, const struct sched_attr_v1 *c
   return LAL_ENOTSUP;
 }
 
-/* A broker step: the grant, then what the thread really has. */
+/* A broker step: the grant, then what the thread really has. A SCHED_OTHER
+ * step asks for a nice value, the others for realtime. */
 static int apply_broker(int how, struct sched_attr_v1 *step, lal_priority_result *res, char *note,
                         size_t size) {
   lal__broker_grant g;
-  int rc = lal__linux_broker_realtime(
-      how == LAL__STEP_PORTAL ? LAL__BROKER_PORTAL : LAL__BROKER_RTKIT, step->priority, &g);
+  int which = how == LAL__STEP_PORTAL ? LAL__BROKER_PORTAL : LAL__BROKER_RTKIT;
+  int rc = step->policy == K_OTHER ? lal__linux_broker_nice(which, step->nice, &g)
+                                   : lal__linux_broker_realtime(which, step->priority, &g);
   snprintf(note, size, "%s", g.reason);
   if (rc != LAL_OK)
     return rc;

@@ -224,9 +224,13 @@ static int get_int_property(lal_dbus_connection *c, const broker *b, const char 
 /* RLIMIT_RTTIME no higher than the broker's RTTimeUSecMax, soft and hard:
  * rtkit refuses a thread that could run realtime without bound, and the
  * kernel then sends SIGXCPU at the soft limit of CPU time without blocking
- * and SIGKILL at the hard one (getrlimit(2)). Lowering is always allowed. */
-static int limit_rttime(long long max_us, char *reason, size_t size) {
+ * and SIGKILL at the hard one (getrlimit(2)). Lowering is always allowed;
+ * raising the hard limit back is not (without CAP_SYS_RESOURCE), which is why
+ * it is lowered only once a broker that can grant has answered. *lowered: 1
+ * if it changed. */
+static int limit_rttime(long long max_us, int *lowered, char *reason, size_t size) {
   struct rlimit rl;
+  *lowered = 0;
   if (getrlimit(RLIMIT_RTTIME, &rl) != 0)
     return lal__fail_os();
   if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= (rlim_t)max_us)
@@ -238,11 +242,13 @@ static int limit_rttime(long long max_us, char *reason, size_t size) {
              lal_last_os_error());
     return rc;
   }
+  *lowered = 1;
   return LAL_OK;
 }
 
-int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g) {
-  const broker *b = which == LAL__BROKER_PORTAL ? &portal_broker : &rtkit_broker;
+/* libdbus, the broker's bus and a private connection to it; LAL_ENOTSUP with
+ * g->reason when any is missing. */
+static int broker_connect(const broker *b, lal__broker_grant *g, lal_dbus_connection **out) {
   memset(g, 0, sizeof *g);
   g->rttime_us = -1;
   if (!load_api()) {
@@ -264,16 +270,60 @@ int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g) {
   lal_dbus_error err;
   api.error_init(&err);
   lal_dbus_connection *c = open_bus(b->bus, &err);
+  api.error_free(&err);
   if (!c) {
     snprintf(g->reason, sizeof g->reason, "%s: no %s bus", b->label,
              b->bus == BUS_SYSTEM ? "system" : "session");
-    api.error_free(&err);
     return LAL_ENOTSUP;
   }
   api.set_exit_on_disconnect(c, 0);
+  *out = c;
+  return LAL_OK;
+}
+
+static void broker_close(lal_dbus_connection *c) {
+  api.connection_close(c);
+  api.connection_unref(c);
+}
+
+/* Make<method>WithPID(t pid, t tid, <type> value) on the calling thread. */
+static int thread_method(lal_dbus_connection *c, const broker *b, const char *method, int type,
+                         const void *value, char *detail, size_t size) {
+  lal_dbus_message *m = api.message_new_method_call(b->name, b->path, b->iface, method);
+  if (!m)
+    return LAL_ENOMEM;
+  uint64_t pid = (uint64_t)getpid(), tid = (uint64_t)syscall(SYS_gettid);
+  api.message_append_args(m, TYPE_UINT64, &pid, TYPE_UINT64, &tid, type, value, TYPE_INVALID);
+  lal_dbus_error err;
+  api.error_init(&err);
+  lal_dbus_message *reply = api.send_with_reply_and_block(c, m, CALL_TIMEOUT_MS, &err);
+  api.message_unref(m);
+  if (reply) {
+    api.message_unref(reply);
+    return LAL_OK;
+  }
+  int rc = status_of_error(err.name);
+  describe_error(&err, detail, size);
+  api.error_free(&err);
+  return rc;
+}
+
+/* The calling thread's nice value (getpriority(2) on its tid). */
+static int32_t own_nice(void) {
+  errno = 0;
+  int n = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+  return errno ? 0 : n;
+}
+
+int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g) {
+  const broker *b = which == LAL__BROKER_PORTAL ? &portal_broker : &rtkit_broker;
+  lal_dbus_connection *c = NULL;
+  int rc = broker_connect(b, g, &c);
+  if (rc != LAL_OK)
+    return rc;
   long long max_prio = 0, min_nice = 0, rttime = 0;
   char detail[160] = "";
-  int rc = get_int_property(c, b, "MaxRealtimePriority", &max_prio, detail, sizeof detail);
+  rc = get_int_property(c, b, "MaxRealtimePriority", &max_prio, detail, sizeof detail);
   if (rc == LAL_OK)
     rc = get_int_property(c, b, "RTTimeUSecMax", &rttime, detail, sizeof detail);
   if (rc == LAL_OK)
@@ -282,7 +332,16 @@ int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g) {
     rc = LAL_EPERM;
     snprintf(detail, sizeof detail, "MaxRealtimePriority %lld", max_prio);
   }
+  /* The portal answers its properties itself, with rtkit stopped behind it
+   * too. Before lowering a limit that cannot be raised again, ask it for
+   * what the thread already has (its own nice): only rtkit can say yes. */
+  if (rc == LAL_OK && which == LAL__BROKER_PORTAL) {
+    int32_t nice = own_nice();
+    rc = thread_method(c, b, "MakeThreadHighPriorityWithPID", TYPE_INT32, &nice, detail,
+                       sizeof detail);
+  }
   uint32_t prio = want;
+  int lowered = 0;
   if (rc == LAL_OK) {
     g->max_priority = (int)max_prio;
     g->min_nice = (int)min_nice;
@@ -291,36 +350,55 @@ int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g) {
       prio = (uint32_t)max_prio;
       g->clamped = 1;
     }
-    rc = limit_rttime(rttime, detail, sizeof detail);
+    rc = limit_rttime(rttime, &lowered, detail, sizeof detail);
+    g->rttime_lowered = lowered;
   }
-  if (rc == LAL_OK) {
-    lal_dbus_message *m =
-        api.message_new_method_call(b->name, b->path, b->iface, "MakeThreadRealtimeWithPID");
-    if (!m) {
-      rc = LAL_ENOMEM;
-    } else {
-      uint64_t pid = (uint64_t)getpid(), tid = (uint64_t)syscall(SYS_gettid);
-      api.message_append_args(m, TYPE_UINT64, &pid, TYPE_UINT64, &tid, TYPE_UINT32, &prio,
-                              TYPE_INVALID);
-      lal_dbus_message *reply = api.send_with_reply_and_block(c, m, CALL_TIMEOUT_MS, &err);
-      api.message_unref(m);
-      if (reply) {
-        api.message_unref(reply);
-      } else {
-        rc = status_of_error(err.name);
-        describe_error(&err, detail, sizeof detail);
-        api.error_free(&err);
-      }
-    }
-  }
-  api.connection_close(c);
-  api.connection_unref(c);
+  if (rc == LAL_OK)
+    rc =
+        thread_method(c, b, "MakeThreadRealtimeWithPID", TYPE_UINT32, &prio, detail, sizeof detail);
+  broker_close(c);
   g->priority = rc == LAL_OK ? (int)prio : 0;
+  char lim[96] = "";
+  if (lowered)
+    snprintf(lim, sizeof lim, "; RLIMIT_RTTIME lowered to %lld us, soft and hard", rttime);
   if (rc == LAL_OK && g->clamped)
-    snprintf(g->reason, sizeof g->reason, "%s: SCHED_RR %u (asked %u; %s allows at most %lld)",
-             b->label, prio, want, b->label, max_prio);
+    snprintf(g->reason, sizeof g->reason,
+             "%.8s: SCHED_RR %u (asked %u; %.8s allows at most %lld)%.60s", b->label, prio, want,
+             b->label, max_prio, lim);
   else if (rc == LAL_OK)
-    snprintf(g->reason, sizeof g->reason, "%s: SCHED_RR %u", b->label, prio);
+    snprintf(g->reason, sizeof g->reason, "%.8s: SCHED_RR %u%.60s", b->label, prio, lim);
+  else
+    snprintf(g->reason, sizeof g->reason, "%.8s: %.16s (%.90s)%.60s", b->label, lal_err_name(rc),
+             detail, lim);
+  return rc;
+}
+
+int lal__linux_broker_nice(int which, int want, lal__broker_grant *g) {
+  const broker *b = which == LAL__BROKER_PORTAL ? &portal_broker : &rtkit_broker;
+  lal_dbus_connection *c = NULL;
+  int rc = broker_connect(b, g, &c);
+  if (rc != LAL_OK)
+    return rc;
+  long long min_nice = 0;
+  char detail[160] = "";
+  rc = get_int_property(c, b, "MinNiceLevel", &min_nice, detail, sizeof detail);
+  int32_t nice = want;
+  if (rc == LAL_OK) {
+    g->min_nice = (int)min_nice;
+    if (nice < min_nice) { /* rtkit refuses below its MinNiceLevel (default -15) */
+      nice = (int32_t)min_nice;
+      g->clamped = 1;
+    }
+    rc = thread_method(c, b, "MakeThreadHighPriorityWithPID", TYPE_INT32, &nice, detail,
+                       sizeof detail);
+  }
+  broker_close(c);
+  g->nice = rc == LAL_OK ? nice : 0;
+  if (rc == LAL_OK && g->clamped)
+    snprintf(g->reason, sizeof g->reason, "%s: nice %d (asked %d; %s allows at most %lld)",
+             b->label, nice, want, b->label, min_nice);
+  else if (rc == LAL_OK)
+    snprintf(g->reason, sizeof g->reason, "%s: nice %d", b->label, nice);
   else
     snprintf(g->reason, sizeof g->reason, "%s: %s (%s)", b->label, lal_err_name(rc), detail);
   return rc;

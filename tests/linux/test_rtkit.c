@@ -9,11 +9,13 @@
  * SCHED_RR too; with rtkit stopped, the chain goes on past the portal (no
  * session bus in the child) to the EEVDF slice hint.
  */
+#include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,6 +96,42 @@ static int audio_from_rtkit(void *ctx, char *msg, size_t size) {
   return 1;
 }
 
+/* The fixture's session bus (rtkit-services.sh start-portal). */
+static char portal_address[512];
+
+/* INTERACTIVE as nobody with RLIMIT_NICE 0: nice -10 is refused by the
+ * kernel, granted by rtkit (MakeThreadHighPriority, within its MinNiceLevel).
+ * Through the portal too, when it is up. */
+static int interactive_from_a_broker(void *ctx, char *msg, size_t size) {
+  const char *via = ctx;
+  struct rlimit zero = {0, 0};
+  if (setrlimit(RLIMIT_NICE, &zero) != 0 || !drop_to_nobody(msg, size))
+    return 0;
+  if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) {
+    snprintf(msg, size, "PR_SET_DUMPABLE failed");
+    return 0;
+  }
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_INTERACTIVE;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  if (strcmp(via, "portal") == 0) {
+    setenv("DBUS_SESSION_BUS_ADDRESS", portal_address, 1);
+    req.flags |= LAL_PRIORITY_VIA_PORTAL;
+  }
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  CHILD_EXPECT(lal_thread_set_priority(&req, &res) == LAL_OK);
+  CHILD_EXPECT(res.obtained_via == (strcmp(via, "portal") == 0 ? LAL_VIA_PORTAL : LAL_VIA_RTKIT));
+  CHILD_EXPECT(res.policy == LAL_POLICY_OTHER && res.nice < 0 && res.nice >= -10);
+  CHILD_EXPECT(strstr(res.reason, "SCHED_OTHER nice -10: LAL_EPERM") != NULL);
+  char want[32];
+  snprintf(want, sizeof want, "%s: nice %d", via, res.nice);
+  CHILD_EXPECT(strstr(res.reason, want) != NULL);
+  CHILD_EXPECT(res.flags & LAL_PRIORITY_DEGRADED); /* not the direct route */
+  errno = 0;
+  CHILD_EXPECT(getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)) == res.nice && errno == 0);
+  return 1;
+}
+
 static int audio_without_rtkit(void *ctx, char *msg, size_t size) {
   (void)ctx;
   if (!drop_to_nobody(msg, size))
@@ -114,9 +152,6 @@ static int audio_without_rtkit(void *ctx, char *msg, size_t size) {
   }
   return 1;
 }
-
-/* The fixture's session bus (rtkit-services.sh start-portal). */
-static char portal_address[512];
 
 static int audio_from_the_portal(void *ctx, char *msg, size_t size) {
   (void)ctx;
@@ -181,6 +216,60 @@ static void audio_obtains_rr_through_the_portal_as_nobody(void **state) {
   run_in_child(audio_from_the_portal);
 }
 
+/* A refused AUDIO request changes nothing: RLIMIT_RTTIME (soft and hard)
+ * and the scheduling policy are as they were, whether the portal is up with
+ * rtkit stopped behind it or there is no bus at all. */
+static int refused_audio_changes_nothing(void *ctx, char *msg, size_t size) {
+  const char *how = ctx;
+  if (!drop_to_nobody(msg, size))
+    return 0;
+  if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) {
+    snprintf(msg, size, "PR_SET_DUMPABLE failed");
+    return 0;
+  }
+  if (strcmp(how, "portal") == 0) {
+    setenv("DBUS_SESSION_BUS_ADDRESS", portal_address, 1);
+  } else { /* no bus at all */
+    unsetenv("DBUS_SESSION_BUS_ADDRESS");
+    unsetenv("XDG_RUNTIME_DIR");
+    setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/lal-no-bus", 1);
+  }
+  lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  req.profile = LAL_PRIORITY_AUDIO;
+  req.flags = LAL_PRIORITY_FALLBACK | LAL_PRIORITY_VIA_RTKIT | LAL_PRIORITY_VIA_PORTAL;
+  lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
+  struct rlimit before, after;
+  CHILD_EXPECT(getrlimit(RLIMIT_RTTIME, &before) == 0);
+  int policy = sched_getscheduler(0);
+  int rc = lal_thread_set_priority(&req, &res);
+  CHILD_EXPECT(getrlimit(RLIMIT_RTTIME, &after) == 0);
+  if (after.rlim_cur != before.rlim_cur || after.rlim_max != before.rlim_max) {
+    snprintf(msg, size, "%s: RLIMIT_RTTIME %lld/%lld became %lld/%lld (%s: %s)", how,
+             (long long)before.rlim_cur, (long long)before.rlim_max, (long long)after.rlim_cur,
+             (long long)after.rlim_max, lal_err_name(rc), res.reason);
+    return 0;
+  }
+  CHILD_EXPECT(sched_getscheduler(0) == policy);
+  CHILD_EXPECT(res.obtained_via == LAL_VIA_UNCHANGED);
+  return 1;
+}
+
+static void interactive_obtains_a_nice_boost_as_nobody(void **state) {
+  (void)state;
+  skip_unless_services();
+  lal_test_in_child(interactive_from_a_broker, (void *)"rtkit");
+  char path[600];
+  snprintf(path, sizeof path, "%s/portal.address", LAL_RTKIT_STATE);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    LAL_SKIP("rtkit granted it; xdg-desktop-portal is not running to try that route");
+  int got = fgets(portal_address, sizeof portal_address, f) != NULL;
+  fclose(f);
+  assert_true(got);
+  portal_address[strcspn(portal_address, "\n")] = '\0';
+  lal_test_in_child(interactive_from_a_broker, (void *)"portal");
+}
+
 static void without_rtkit_the_chain_goes_on(void **state) {
   (void)state;
   skip_unless_services();
@@ -192,6 +281,9 @@ static void without_rtkit_the_chain_goes_on(void **state) {
   services("stop-rtkit");
   assert_false(rtkit_running());
   run_in_child(audio_without_rtkit);
+  lal_test_in_child(refused_audio_changes_nothing, (void *)"no bus");
+  if (portal_address[0])
+    lal_test_in_child(refused_audio_changes_nothing, (void *)"portal");
   services("start-rtkit");
 }
 
@@ -199,6 +291,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(audio_obtains_rr_from_rtkit_as_nobody),
       cmocka_unit_test(audio_obtains_rr_through_the_portal_as_nobody),
+      cmocka_unit_test(interactive_obtains_a_nice_boost_as_nobody),
       cmocka_unit_test(without_rtkit_the_chain_goes_on),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
