@@ -1064,21 +1064,26 @@ typedef struct lal_priority_result {
  * clamp reported) -> the xdg Realtime portal (inside Flatpak it comes before
  * rtkit) -> an EEVDF slice hint (SCHED_OTHER, sched_runtime 1 ms; Linux 6.12+,
  * verified by reading it back) -> nice -11, then the lowest RLIMIT_NICE allows
- * -> unchanged; the LAL_PRIORITY_VIA_* flags restrict which of these steps are
- * allowed. Windows drops MMCSS for TIME_CRITICAL. `result` (may be NULL) always
+ * -> unchanged; for INTERACTIVE: nice -10 -> the lowest RLIMIT_NICE allows ->
+ * rtkit's MakeThreadHighPriority at -10 (raised to its MinNiceLevel, -15 on
+ * Debian, when below it) -> the same through the portal -> unchanged. The
+ * LAL_PRIORITY_VIA_* flags restrict which of these steps are allowed.
+ * Windows drops MMCSS for TIME_CRITICAL. `result` (may be NULL) always
  * says what the thread has afterwards, which step gave it (obtained_via) and
  * why each earlier one failed (reason, denied, rlimits).
- * rtkit and the portal: lal first lowers RLIMIT_RTTIME (soft and hard, for the
+ * rtkit and the portal, for realtime: once the broker has answered (its
+ * properties read; through the portal, rtkit behind it asked for the nice
+ * the thread already has), lal lowers RLIMIT_RTTIME (soft and hard, for the
  * whole process, irreversibly) to the broker's RTTimeUSecMax (200 ms on
- * Debian), as they require: from then on a realtime thread of the process that
- * runs that long without blocking gets SIGXCPU, and at the hard limit SIGKILL
- * (getrlimit(2)); the default SIGXCPU action ends the process. Threads that
- * block every period (audio callbacks, frame loops) never come near it. The
- * D-Bus client is libdbus-1, loaded at run time: without it these steps say so
- * and the chain goes on. They cost a D-Bus round trip or four (~1 ms).
- * LAL_EINVAL: NULL req, unknown profile/policy/flags, rt_priority outside 1..99,
- * nice outside -20..19, DEADLINE with runtime 0 or runtime > deadline > period,
- * an unterminated mmcss_task. Cost: a few syscalls (sched_setattr, getrlimit).
+ * Debian), as they require, and the reason says so ("RLIMIT_RTTIME lowered
+ * to 200000 us"); a broker that is absent or unreachable leaves it as it was: from then on a
+ * realtime thread of the process that runs that long without blocking gets SIGXCPU, and at the hard
+ * limit SIGKILL (getrlimit(2)); the default SIGXCPU action ends the process. Threads that block
+ * every period (audio callbacks, frame loops) never come near it. The D-Bus client is libdbus-1,
+ * loaded at run time: without it these steps say so and the chain goes on. They cost a D-Bus round
+ * trip or four (~1 ms). LAL_EINVAL: NULL req, unknown profile/policy/flags, rt_priority
+ * outside 1..99, nice outside -20..19, DEADLINE with runtime 0 or runtime > deadline > period, an
+ * unterminated mmcss_task. Cost: a few syscalls (sched_setattr, getrlimit).
  */
 LAL_API int lal_thread_set_priority(const lal_priority_req *req, lal_priority_result *result);
 
