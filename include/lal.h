@@ -1046,7 +1046,8 @@ typedef struct lal_priority_result {
  *   profile      Linux                                   Windows
  *   BACKGROUND   SCHED_BATCH nice 10                     THREAD_PRIORITY_LOWEST
  *   NORMAL       SCHED_OTHER nice 0                      THREAD_PRIORITY_NORMAL, MMCSS left
- *   INTERACTIVE  SCHED_OTHER nice -10                    THREAD_PRIORITY_HIGHEST
+ *   INTERACTIVE  SCHED_OTHER nice -10                    THREAD_PRIORITY_HIGHEST; with FALLBACK
+ *                                                        also MMCSS "Games" (else HIGHEST alone)
  *   AUDIO        SCHED_FIFO 60, reset-on-fork            MMCSS "Pro Audio" HIGH, else TIME_CRITICAL
  *   REALTIME     SCHED_FIFO 80, reset-on-fork            TIME_CRITICAL + MMCSS "Pro Audio" CRITICAL
  *   EXPLICIT     policy/rt_priority/nice/deadline        LAL_POLICY_WINDOWS fields; FIFO/RR ->

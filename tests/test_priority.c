@@ -195,7 +195,21 @@ static void every_profile_obtains_its_table_entry(void **state) {
   lal_priority_result res;
   set_profile(LAL_PRIORITY_INTERACTIVE, &res);
   assert_int_equal(res.win_thread_priority, 2); /* THREAD_PRIORITY_HIGHEST */
+  assert_false(res.flags & LAL_PRIORITY_MMCSS); /* strict: the plain priority */
   lal_priority_req req = LAL_PRIORITY_REQ_INIT;
+  /* With FALLBACK: the MMCSS "Games" task where the service runs, else
+   * HIGHEST, degraded, with the reason. */
+  req.profile = LAL_PRIORITY_INTERACTIVE;
+  req.flags = LAL_PRIORITY_FALLBACK;
+  assert_status(LAL_OK, lal_thread_set_priority(&req, &res));
+  if (res.flags & LAL_PRIORITY_MMCSS) {
+    assert_string_equal(res.mmcss_task, "Games");
+  } else {
+    assert_true(res.flags & LAL_PRIORITY_DEGRADED);
+    assert_int_equal(res.win_thread_priority, 2);
+    assert_non_null(strstr(res.reason, "MMCSS"));
+  }
+  req = (lal_priority_req)LAL_PRIORITY_REQ_INIT;
   req.profile = LAL_PRIORITY_REALTIME;
   req.flags = LAL_PRIORITY_FALLBACK;
   assert_status(LAL_OK, lal_thread_set_priority(&req, &res));

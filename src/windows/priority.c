@@ -188,6 +188,16 @@ static int make_plan(const lal_priority_req *req, plan *p) {
   case LAL_PRIORITY_INTERACTIVE:
     p->thread_prio = THREAD_PRIORITY_HIGHEST;
     p->boost = 1;
+    /* What Windows offers a game's threads: the MMCSS "Games" task (the
+     * registry's SystemProfile\Tasks\Games), as AUDIO gets "Pro Audio". Only
+     * where the caller allows degrading: without the MMCSS service (or under
+     * Wine's stub avrt) the thread keeps THREAD_PRIORITY_HIGHEST and the
+     * result says so; a strict INTERACTIVE stays the plain priority. */
+    if (req->flags & LAL_PRIORITY_FALLBACK) {
+      p->mmcss = "Games";
+      p->mmcss_prio = AVRT_PRIORITY_NORMAL;
+      p->fallback_prio = THREAD_PRIORITY_HIGHEST;
+    }
     return LAL_OK;
   case LAL_PRIORITY_AUDIO:
     p->thread_prio = THREAD_PRIORITY_NORMAL; /* MMCSS sets the effective priority */
