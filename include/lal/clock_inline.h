@@ -60,10 +60,14 @@ static __forceinline uint32_t lal__load_acquire32(const volatile uint32_t *p) {
 #endif
 
 /* The conversion state lal_now_ns() reads. Written only by the library, under
- * the sequence lock `seq` (odd while an update is in progress). */
+ * the sequence lock `seq`: odd while an update is in progress; bit 1 set
+ * while lal_now_ns() is not (yet) the TSC's, so that one load of `seq` says
+ * both "stable" and "TSC mode" (seq % 4 == 0) on the fast path, as TSCNS
+ * folds its state into one word. One 64-byte line: four words and three
+ * 64-bit fields. */
 typedef struct lal__clock_state {
   uint32_t seq;
-  uint32_t mode; /* 0: not initialised, LAL_CLOCK_SOURCE_TSC or _OS */
+  uint32_t mode; /* 0: not initialised, LAL_CLOCK_SOURCE_TSC or _OS (the slow path's) */
   uint32_t shift;
   uint32_t has_rdtscp;
   uint64_t mult;
@@ -159,7 +163,7 @@ static inline uint64_t lal__mul_shift(uint64_t a, uint64_t mult, uint32_t shift)
 static inline uint64_t lal_now_ns(void) {
   for (;;) {
     uint32_t seq = LAL__LOAD_ACQUIRE(&lal__clock.seq);
-    if (!LAL__LIKELY(LAL__LOAD_RELAXED(&lal__clock.mode) == 1 /* LAL_CLOCK_SOURCE_TSC */))
+    if (!LAL__LIKELY((seq & 3) == 0)) /* updating, not initialised, or the OS clock's */
       return lal__now_ns_slow();
     /* Relaxed atomic loads of the protected fields (the C11 seqlock pattern):
      * a torn or mixed read is possible and discarded by the sequence check,

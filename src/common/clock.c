@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "clock_internal.h"
+#include "cpu_relax.h"
 #include "lal_atomic.h"
 #include "lal_internal.h"
 
-lal__clock_state lal__clock;
+/* seq 2: "not the TSC's" until a TSC conversion is published (clock_inline.h). */
+lal__clock_state lal__clock = {.seq = 2};
 
 enum { INIT_NONE, INIT_RUNNING, INIT_DONE };
 static volatile int init_state = INIT_NONE;
@@ -44,12 +46,16 @@ static void store_params(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint6
   lal__store_relaxed(&lal__clock.ns_base, ns_base);
 }
 
+/* The sequence after an update of TSC parameters: the next multiple of 4,
+ * so bits 0 (updating) and 1 (not the TSC's) both read clear. */
+static uint32_t seq_done(uint32_t seq) { return (seq | 3u) + 1u; }
+
 static void publish(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint64_t ns_base) {
   uint32_t seq = lal__load_relaxed(&lal__clock.seq);
-  lal__store_relaxed(&lal__clock.seq, seq + 1);
+  lal__store_relaxed(&lal__clock.seq, seq | 1u);
   lal__fence_release();
   store_params(mult, shift, tsc_base, ns_base);
-  lal__store_release(&lal__clock.seq, seq + 2);
+  lal__store_release(&lal__clock.seq, seq_done(seq));
 }
 
 /* Switches to a new rate where the old conversion stands at the switch: the
@@ -57,7 +63,7 @@ static void publish(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint64_t n
  * old parameters was taken before it, and old(t) <= old(switch) = new(switch). */
 static void publish_continuous(uint64_t mult, uint32_t shift) {
   uint32_t seq = lal__load_relaxed(&lal__clock.seq);
-  lal__store_relaxed(&lal__clock.seq, seq + 1);
+  lal__store_relaxed(&lal__clock.seq, seq | 1u);
   lal__fence_seq_cst();
   uint64_t t = lal_tsc_ordered();
   uint64_t ns =
@@ -65,7 +71,7 @@ static void publish_continuous(uint64_t mult, uint32_t shift) {
       lal__mul_shift(t - lal__load_relaxed(&lal__clock.tsc_base),
                      lal__load_relaxed(&lal__clock.mult), lal__load_relaxed(&lal__clock.shift));
   store_params(mult, shift, t, ns);
-  lal__store_release(&lal__clock.seq, seq + 2);
+  lal__store_release(&lal__clock.seq, seq_done(seq));
 }
 
 /* Mean cost of `n` calls of fn, in picoseconds, timed with the TSC. */
@@ -157,13 +163,32 @@ static void ensure_init(unsigned flags) {
     lal__os_sleep_until_mono(lal__os_mono_ns() + 100000);
 }
 
+/* lal_now_ns() off its fast path: before initialisation (initialise, then
+ * read again), during an update of the TSC parameters (read again: the
+ * writer holds the sequence odd for a few ns), or in OS mode. */
 uint64_t lal__now_ns_slow(void) {
-  if (lal__load_acquire(&lal__clock.mode) == 0) {
+  if (lal__load_acquire(&lal__clock.mode) == 0)
     ensure_init(0);
-    if (lal__load_acquire(&lal__clock.mode) == LAL_CLOCK_SOURCE_TSC)
-      return lal_now_ns();
+  if (lal__load_acquire(&lal__clock.mode) != LAL_CLOCK_SOURCE_TSC)
+    return lal__os_mono_ns();
+  /* The fast path's read in a loop here, not a call back into lal_now_ns():
+   * a writer preempted with the sequence odd must not grow the stack. */
+  for (;;) {
+    uint32_t seq = lal__load_acquire(&lal__clock.seq);
+    if ((seq & 3u) != 0) {
+      lal__cpu_relax();
+      continue;
+    }
+    uint64_t mult = lal__load_relaxed(&lal__clock.mult);
+    uint64_t tsc_base = lal__load_relaxed(&lal__clock.tsc_base);
+    uint64_t ns_base = lal__load_relaxed(&lal__clock.ns_base);
+    uint32_t shift = lal__load_relaxed(&lal__clock.shift);
+    uint64_t t = lal_tsc();
+    LAL__FENCE_ACQUIRE(); /* clock_inline.h's, as the fast path */
+    if (lal__load_relaxed(&lal__clock.seq) == seq)
+      return t >= tsc_base ? ns_base + lal__mul_shift(t - tsc_base, mult, shift)
+                           : ns_base - lal__mul_shift(tsc_base - t, mult, shift);
   }
-  return lal__os_mono_ns();
 }
 
 #define CLOCK_CHOICE_FLAGS                                                                         \
