@@ -90,10 +90,19 @@ int lal__sleep_precise_with(const lal__sleep_os *os, lal__sleep_state *st, uint6
     return LAL_OK;
   if (!st->margin_ns)
     st->margin_ns = LAL__MARGIN_INITIAL_NS;
-  /* How long before the deadline the OS sleep ends: the margin, but never
-   * more spin than this window's budget has left. */
-  uint64_t budget = lal__spin_budget_left(st, now);
-  uint64_t lead = st->margin_ns < budget ? st->margin_ns : budget;
+  /* How long before the deadline the OS sleep ends: the margin; for a
+   * request of 2 ms or more, twice the margin (at most a twentieth of the
+   * request), since there the spin is a small share of the time and a wake-up
+   * past the 95th percentile would make the sleep late; never more spin than
+   * this window's budget has left. */
+  uint64_t budget = lal__spin_budget_left(st, now), remaining = deadline_ns - now;
+  uint64_t lead = st->margin_ns;
+  if (remaining >= LAL__LONG_REQUEST_NS) {
+    uint64_t wide = 2 * st->margin_ns, cap = remaining / 20;
+    wide = wide < cap ? wide : cap;
+    lead = wide > lead ? wide : lead;
+  }
+  lead = lead < budget ? lead : budget;
   if (deadline_ns - now > lead) {
     uint64_t target = deadline_ns - lead;
     int rc = os->sleep_until(os->ctx, target);

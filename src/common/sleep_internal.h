@@ -16,6 +16,9 @@
  * run, window boundaries included. RT throttling freezes a SCHED_FIFO thread
  * that runs 950 ms of a second. */
 #define LAL__SPIN_MAX_PER_CALL_NS 2000000u
+/* From this request length on, the OS sleep ends twice the margin early (at
+ * most a twentieth of the request): the spin is cheap against the sleep. */
+#define LAL__LONG_REQUEST_NS 2000000u
 #define LAL__SPIN_WINDOW_NS 100000000u
 #define LAL__SPIN_BUDGET_DIVISOR 5u
 
