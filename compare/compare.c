@@ -449,6 +449,7 @@ static void model_series_warnings(const json_value *sa, const json_value *sb, cm
              has_a ? where_a : "(not recorded)", has_b ? where_b : "(not recorded)");
   /* What the calls cost in CPU (sleep_cost): accuracy bought with spinning. */
   double cpu_a = json_get_number(sa, "cpu_pct", -1), cpu_b = json_get_number(sb, "cpu_pct", -1);
+  it->cpu_a = cpu_a, it->cpu_b = cpu_b;
   if (cpu_a >= 0 || cpu_b >= 0)
     snprintf(it->warnings[3], sizeof it->warnings[3],
              "cpu: %s %s: A %.1f%% | B %.1f%% of the calls' wall time", workload, series, cpu_a,

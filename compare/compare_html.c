@@ -444,6 +444,42 @@ void html_heatmaps(FILE *f, const heat_cell *cells, size_t n, const char *unit) 
   fputs("</div></section>\n", f);
 }
 
+void html_cpu_curve(FILE *f, const char *title, const cpu_point *pts, size_t n) {
+  /* x: CPU % on a log axis (0.1 .. 100), y: p99 lateness (log, 10 ns .. 10 ms). */
+  const double cpu_lo = 0.1, cpu_hi = 100, lat_lo = 10, lat_hi = 1e7;
+  fputs("<section class=\"cpu-curve\"><h3>", f);
+  escape(f, title);
+  fputs("</h3>\n", f);
+  svg_begin(f, title, "CPU against p99 lateness");
+  static const double cpu_ticks[] = {0.1, 1, 10, 100};
+  static const char *const cpu_labels[] = {"0.1 %", "1 %", "10 %", "100 %"};
+  for (int i = 0; i < 4; i++)
+    grid_x(f, logpos(cpu_ticks[i], cpu_lo, cpu_hi, L, W - R), cpu_labels[i]);
+  static const double lat_ticks[] = {10, 1e3, 1e5, 1e7};
+  static const char *const lat_labels[] = {"10 ns", "1 us", "100 us", "10 ms"};
+  for (int i = 0; i < 4; i++)
+    grid_y(f, logpos(lat_ticks[i], lat_lo, lat_hi, H - B, T), lat_labels[i]);
+  for (size_t i = 0; i < n; i++)
+    for (int side = 0; side < 2; side++) {
+      double cpu = side ? pts[i].cpu_b : pts[i].cpu_a, lat = side ? pts[i].p99_b : pts[i].p99_a;
+      if (cpu < 0)
+        continue;
+      double x = logpos(cpu, cpu_lo, cpu_hi, L, W - R), y = logpos(lat, lat_lo, lat_hi, H - B, T);
+      fprintf(f, "<circle class=\"cpu\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>", x, y,
+              side ? B_COLOUR : A_COLOUR);
+      escape(f, pts[i].label);
+      fprintf(f, " (%s): CPU %.1f %%, p99 %.0f ns</title></circle>\n", side ? "B" : "A", cpu, lat);
+      if (side == 0 || pts[i].cpu_a < 0) { /* one label per mode; the dots carry both */
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", x + 4, y - 3);
+        escape(f, pts[i].label);
+        fputs("</text>\n", f);
+      }
+    }
+  legend(f);
+  axis_names(f, "CPU, % of the calls' wall time", "p99 lateness");
+  fputs("</svg></section>\n", f);
+}
+
 void html_note(FILE *f, const char *text) {
   fputs("<p class=\"same\">", f);
   escape(f, text);

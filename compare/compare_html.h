@@ -33,6 +33,14 @@ typedef struct heat_cell {
   double a, b;      /* each side's p50 */
 } heat_cell;
 void html_heatmaps(FILE *f, const heat_cell *cells, size_t n, const char *unit);
+/* sleep_cost: CPU against lateness, one point per mode and side, for one
+ * request length and load (the curve no one publishes). */
+typedef struct cpu_point {
+  const char *label;   /* the mode */
+  double cpu_a, cpu_b; /* % of the calls' wall time, < 0: none */
+  double p99_a, p99_b; /* lateness, ns */
+} cpu_point;
+void html_cpu_curve(FILE *f, const char *title, const cpu_point *pts, size_t n);
 /* A line of text outside a series ("only in A"). */
 void html_note(FILE *f, const char *text);
 /* The summary table (shown at the top, under the gate box): one row per

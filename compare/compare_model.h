@@ -64,7 +64,8 @@ typedef struct cmp_item {
   size_t a_rounds, b_rounds;                   /* rounds with samples on each side */
   size_t a_empty_rounds, b_empty_rounds;       /* rounds without (left out) */
   char a_rounds_text[400], b_rounds_text[400]; /* each round's gate percentile */
-  char spread[140]; /* "A 5: lowest-highest; B 5: ..." of the rounds at the gate */
+  char spread[140];    /* "A 5: lowest-highest; B 5: ..." of the rounds at the gate */
+  double cpu_a, cpu_b; /* sleep_cost: each side's CPU % of the calls' wall time, -1: none */
 } cmp_item;
 
 typedef struct cmp_model {

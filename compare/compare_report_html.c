@@ -4,6 +4,7 @@
  * run warnings, a section per series (core_to_core pairs as heatmaps), the
  * summary table and the gate (which the page shows at the top). */
 #include <stdio.h>
+#include <string.h>
 
 #include "compare_model.h"
 
@@ -48,6 +49,44 @@ static void series_section(const cmp_model *m, const cmp_item *it, FILE *html) {
   html_series_end(html);
 }
 
+/* sleep_cost's series grouped by request length and load (their names say
+ * ", 4 ms" and ", changing load"; the 1 ms quiet ones neither), one CPU
+ * against lateness chart each. */
+static void cpu_curves(const cmp_model *m, FILE *html) {
+  static const unsigned lengths[] = {1, 2, 4, 8, 16};
+  for (int load = 0; load < 2; load++)
+    for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) {
+      cpu_point pts[16];
+      char labels[16][128];
+      size_t n = 0;
+      for (size_t i = 0; i < m->n_items && n < 16; i++) {
+        const cmp_item *it = &m->items[i];
+        if (it->kind == CMP_ITEM_NOTE || strcmp(it->workload, "sleep_cost") != 0 ||
+            (it->cpu_a < 0 && it->cpu_b < 0))
+          continue;
+        unsigned len = 1;
+        for (size_t k = 1; k < sizeof lengths / sizeof lengths[0]; k++) {
+          char pat[16];
+          snprintf(pat, sizeof pat, ", %u ms", lengths[k]);
+          if (strstr(it->series, pat))
+            len = lengths[k];
+        }
+        int loaded = strstr(it->series, "changing load") != NULL;
+        if (len != lengths[l] || loaded != load)
+          continue;
+        snprintf(labels[n], sizeof labels[n], "%.*s", (int)strcspn(it->series, ","), it->series);
+        pts[n] = (cpu_point){labels[n], it->cpu_a, it->cpu_b, it->pct[2].a, it->pct[2].b};
+        n++;
+      }
+      if (n == 0)
+        continue;
+      char title[96];
+      snprintf(title, sizeof title, "sleep_cost: CPU against lateness, %u ms%s", lengths[l],
+               load ? ", changing load" : "");
+      html_cpu_curve(html, title, pts, n);
+    }
+}
+
 void cmp_render_html(const cmp_model *m, FILE *html) {
   const compare_opts *opts = m->opts;
   html_begin(html, opts->a_name, opts->b_name);
@@ -66,6 +105,7 @@ void cmp_render_html(const cmp_model *m, FILE *html) {
   if (m->single_line[0])
     html_note(html, m->single_line);
   html_heatmaps(html, m->heat, m->n_heat, m->heat_unit);
+  cpu_curves(m, html);
   html_summary_begin(html, cmp_percentiles[m->gate]);
   for (size_t i = 0; i < m->summary.n; i++) {
     const summary_row *r = &m->summary.rows[i];

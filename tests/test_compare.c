@@ -419,6 +419,35 @@ static void where_threads_woke_is_shown_and_kinds_warn(void **state) {
                             "\"cpu_pct\": 10.5, ");
   assert_int_equal(run(cheap, dear, "p99", 10, out, sizeof out), 0);
   assert_non_null(strstr(out, "cpu: w s: A 3.2% | B 10.5% of the calls' wall time"));
+  /* ... and, for sleep_cost, as CPU against lateness in the HTML report, a
+   * chart per request length and load. */
+  char *names[2] = {cheap, dear};
+  for (int k = 0; k < 2; k++) {
+    char *at = strstr(names[k], "\"workload\": \"w\", \"series\": \"s\"");
+    assert_non_null(at);
+    const char *with = "\"workload\": \"sleep_cost\", \"series\": \"lal precise, 4 ms\"";
+    size_t head = (size_t)(at - names[k]);
+    char *t = malloc(strlen(names[k]) + strlen(with) + 1);
+    memcpy(t, names[k], head);
+    strcpy(t + head, with);
+    strcat(t, at + strlen("\"workload\": \"w\", \"series\": \"s\""));
+    free(names[k]);
+    names[k] = t;
+  }
+  cheap = names[0], dear = names[1];
+  compare_opts o = COMPARE_OPTS_DEFAULT;
+  o.resamples = 200;
+  FILE *f = tmpfile(), *e = tmpfile(), *html = tmpfile();
+  o.html = html;
+  compare_texts(cheap, dear, &o, f, e);
+  static char text[65536];
+  rewind(html);
+  text[fread(text, 1, sizeof text - 1, html)] = '\0';
+  assert_non_null(strstr(text, "sleep_cost: CPU against lateness, 4 ms</h3>"));
+  assert_non_null(strstr(text, "lal precise (A): CPU 3.2 %"));
+  assert_non_null(strstr(text, "lal precise (B): CPU 10.5 %"));
+  assert_null(strstr(text, "CPU against lateness, 1 ms"));
+  fclose(f), fclose(e), fclose(html);
   free(a), free(b), free(c), free(plain), free(cheap), free(dear);
 }
 
