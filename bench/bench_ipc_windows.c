@@ -150,7 +150,19 @@ int ipc_start_process(ipc_pair *p, int cpu, int rounds) {
   STARTUPINFOW si = {0};
   si.cb = sizeof si;
   PROCESS_INFORMATION pi;
-  if (!CreateProcessW(exe, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+  /* Wine's CreateProcess fails now and then on a loaded machine (its
+   * wineserver busy starting another process): try three times, 200 ms
+   * apart, before calling the series broken. A failure on Windows itself
+   * (no memory, a policy) fails the same way three times. */
+  wchar_t line[sizeof cmd / sizeof cmd[0]];
+  int started = 0;
+  for (int attempt = 0; attempt < 3 && !started; attempt++) {
+    if (attempt)
+      Sleep(200);
+    memcpy(line, cmd, sizeof cmd); /* CreateProcessW may write to its command line */
+    started = CreateProcessW(exe, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi) != 0;
+  }
+  if (!started)
     return -1;
   CloseHandle(pi.hThread);
   p->process = pi.hProcess;
