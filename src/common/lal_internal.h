@@ -51,10 +51,10 @@ int lal__output_struct_ok(const void *s, size_t min);
 
 /* Exported from liblal.so for lal's own Linux module libraries alone
  * (liblal-uring, liblal-xdp: src/linux/modules.cmake), which share its error
- * state; not part of the API, and versioned with the library. */
-#if defined(__GNUC__) && !defined(_WIN32)
-#  define LAL__MODULE_API __attribute__((visibility("default")))
-#else
+ * state; not part of the API, and versioned with the library. The Linux
+ * build defines it as default visibility (src/CMakeLists.txt); elsewhere it
+ * is nothing. */
+#ifndef LAL__MODULE_API
 #  define LAL__MODULE_API
 #endif
 

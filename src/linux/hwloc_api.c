@@ -76,8 +76,6 @@ const lal__hwloc_api *lal__hwloc(void) {
   return loaded ? &table : NULL;
 }
 
-const char *lal__hwloc_mode(void) { return "dlopen"; }
-
 #else /* hwloc linked in */
 
 static const lal__hwloc_api table = {
@@ -102,12 +100,6 @@ static const lal__hwloc_api table = {
 };
 
 const lal__hwloc_api *lal__hwloc(void) { return &table; }
-
-#  ifdef LAL_HWLOC_STATIC
-const char *lal__hwloc_mode(void) { return "static"; }
-#  else
-const char *lal__hwloc_mode(void) { return "linked"; }
-#  endif
 
 #endif
 

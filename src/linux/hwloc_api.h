@@ -41,8 +41,4 @@ typedef struct lal__hwloc_api {
  * first call loads it; later calls cost an atomic load. Thread-safe. */
 const lal__hwloc_api *lal__hwloc(void);
 
-/* How this build gets hwloc: "dlopen", "linked" or "static" (for the doctor
- * and the tests). */
-const char *lal__hwloc_mode(void);
-
 #endif

@@ -43,10 +43,8 @@ function(lal_add_module name)
   endforeach()
   add_library(lal::${name} ALIAS lal_${name})
   add_library(lal::${name}_static ALIAS lal_${name}_static)
-  # For cmake/LalInstall.cmake and LalPackaging.cmake: the pkg-config
-  # Requires.private and the libraries of each module.
+  # For cmake/LalInstall.cmake: the module's pkg-config Requires.private.
   set(LAL_MODULE_${name}_PC "${M_PC}" PARENT_SCOPE)
-  set(LAL_MODULE_${name}_LIBS "${M_LIBS}" PARENT_SCOPE)
   set(LAL_MODULES ${LAL_MODULES} ${name} PARENT_SCOPE)
 endfunction()
 
@@ -87,5 +85,4 @@ set(LAL_BUILD_XDP ${LAL_BUILD_XDP} PARENT_SCOPE)
 set(LAL_MODULES ${LAL_MODULES} PARENT_SCOPE)
 foreach(m ${LAL_MODULES})
   set(LAL_MODULE_${m}_PC "${LAL_MODULE_${m}_PC}" PARENT_SCOPE)
-  set(LAL_MODULE_${m}_LIBS "${LAL_MODULE_${m}_LIBS}" PARENT_SCOPE)
 endforeach()

@@ -16,6 +16,4 @@ int lal__linux_topology_from_xml(const char *xml_path, const char *sysroot, lal_
   return LAL_ENOTSUP;
 }
 
-const char *lal__hwloc_mode(void) { return "off"; }
-
 int lal__linux_hwloc_present(void) { return 0; }
