@@ -126,11 +126,9 @@ int lal__os_numa_node_check(int node) {
   /* ENOSYS: a kernel built without CONFIG_NUMA (libnuma's numa_available). */
   if (sys_get_mempolicy(NULL, NULL, 0, NULL, 0) != 0 && errno == ENOSYS)
     return LAL_ENOTSUP;
-  char text[LAL_CPUSET_FORMAT_MAX];
   lal_cpuset online;
-  if (lal__linux_read_text(lal__linux_root(), "/sys/devices/system/node/online", text,
-                           sizeof text) <= 0 ||
-      lal_cpuset_parse(&online, text) != LAL_OK)
+  if (lal__linux_read_cpulist(lal__linux_root(), "/sys/devices/system/node/online", &online) !=
+      LAL_OK)
     return LAL_ENOTSUP;
   return lal_cpuset_isset(&online, node) ? LAL_OK : LAL_EINVAL;
 }

@@ -82,6 +82,35 @@ static const char *find_line(const char *text, const char *key, char sep) {
   return NULL;
 }
 
+/* 1 if text is a cpulist (digits, ',', '-', newline) with a number past
+ * LAL_CPUSET_MAX - 1. */
+static int names_cpu_past_max(const char *text) {
+  long v = 0;
+  int big = 0;
+  for (const char *c = text;; c++) {
+    if (*c >= '0' && *c <= '9') {
+      v = v < LAL_CPUSET_MAX ? v * 10 + (*c - '0') : v;
+      continue;
+    }
+    big |= v >= LAL_CPUSET_MAX;
+    v = 0;
+    if (!*c || *c == '\n')
+      return big;
+    if (*c != ',' && *c != '-')
+      return 0;
+  }
+}
+
+int lal__linux_read_cpulist(const char *root, const char *path, lal_cpuset *out) {
+  char text[LAL_CPUSET_FORMAT_MAX];
+  int n = lal__linux_read_text(root, path, text, sizeof text);
+  if (n < 0)
+    return n;
+  if (lal_cpuset_parse(out, text) == LAL_OK)
+    return LAL_OK;
+  return names_cpu_past_max(text) ? LAL_ERANGE : LAL_EIO;
+}
+
 int64_t lal__linux_limit_soft(const char *limits, const char *name) {
   size_t n = strlen(name);
   for (const char *line = limits; line && *line;) {

@@ -15,6 +15,13 @@
  * Returns the byte count, or a negative lal_status (LAL_ENOENT if absent). */
 int lal__linux_read_text(const char *root, const char *path, char *buf, size_t size);
 
+/* A cpulist file (sysfs' "0-3,8-11" lists: CPUs, NUMA nodes) read under root
+ * into *out: LAL_OK; the read's status when absent (LAL_ENOENT ...); LAL_ERANGE
+ * for a well-formed list naming a number past LAL_CPUSET_MAX - 1 (a bigger
+ * machine, not a malformed one); LAL_EIO for anything else. */
+struct lal_cpuset;
+int lal__linux_read_cpulist(const char *root, const char *path, struct lal_cpuset *out);
+
 /* The prefix under which the library reads /proc and /sys (default "": the
  * live system). Tests point it at a recorded tree to replay another machine;
  * not for concurrent use with the readers. Every read that describes the

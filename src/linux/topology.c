@@ -42,11 +42,9 @@ static void read_x3d_mode(const char *sysroot, char *out, size_t size) {
 /* /sys/devices/system/cpu/<name> as a set; empty when absent (old kernels,
  * or no isolcpus=/nohz_full= on the command line). */
 static void read_cpu_list(const char *sysroot, const char *name, lal_cpuset *out) {
-  char path[96], text[LAL_CPUSET_FORMAT_MAX];
+  char path[96];
   snprintf(path, sizeof path, "/sys/devices/system/cpu/%s", name);
-  lal_cpuset_zero(out);
-  if (lal__linux_read_text(sysroot, path, text, sizeof text) > 0 &&
-      lal_cpuset_parse(out, text) != LAL_OK)
+  if (lal__linux_read_cpulist(sysroot, path, out) != LAL_OK)
     lal_cpuset_zero(out);
 }
 

@@ -104,18 +104,10 @@ static void read_caches(const char *root, int cpu, lal_topo_pu *pu) {
   }
 }
 
-static int read_list(const char *root, const char *path, lal_cpuset *out) {
-  char text[LAL_CPUSET_FORMAT_MAX];
-  int n = lal__linux_read_text(root, path, text, sizeof text);
-  if (n < 0)
-    return n;
-  return lal_cpuset_parse(out, text) == 0 ? LAL_OK : LAL_EIO;
-}
-
 /* numa[cpu] = its node; every CPU node 0 on a kernel without NUMA. */
 static void read_nodes(const char *root, int *numa, int ncpu_max) {
   lal_cpuset nodes;
-  if (read_list(root, "/sys/devices/system/node/online", &nodes) != LAL_OK) {
+  if (lal__linux_read_cpulist(root, "/sys/devices/system/node/online", &nodes) != LAL_OK) {
     for (int c = 0; c < ncpu_max; c++)
       numa[c] = 0;
     return;
@@ -124,7 +116,7 @@ static void read_nodes(const char *root, int *numa, int ncpu_max) {
     char path[64];
     lal_cpuset cpus;
     snprintf(path, sizeof path, "/sys/devices/system/node/node%d/cpulist", n);
-    if (read_list(root, path, &cpus) != LAL_OK)
+    if (lal__linux_read_cpulist(root, path, &cpus) != LAL_OK)
       continue;
     for (int c = lal_cpuset_first(&cpus); c >= 0 && c < ncpu_max; c = lal_cpuset_next(&cpus, c))
       numa[c] = n;
@@ -154,7 +146,7 @@ static void read_allowed(const char *root, const lal_cpuset *online, lal_cpuset 
   for (;;) {
     lal_cpuset set;
     snprintf(file, sizeof file, "%s%s%s/%s", mount, strcmp(path, "/") ? path : "", "", name);
-    if (read_list(root, file, &set) == LAL_OK && lal_cpuset_count(&set) > 0) {
+    if (lal__linux_read_cpulist(root, file, &set) == LAL_OK && lal_cpuset_count(&set) > 0) {
       lal_cpuset_and(out, online, &set);
       return;
     }
@@ -166,25 +158,6 @@ static void read_allowed(const char *root, const lal_cpuset *online, lal_cpuset 
     } else {
       *slash = '\0';
     }
-  }
-}
-
-/* 1 if text is a cpulist (digits, ',', '-', newline) with a number past
- * LAL_CPUSET_MAX - 1: well formed, but a bigger machine than a lal_cpuset. */
-static int names_cpu_past_max(const char *text) {
-  long v = 0;
-  int big = 0;
-  for (const char *c = text;; c++) {
-    if (*c >= '0' && *c <= '9') {
-      v = v < LAL_CPUSET_MAX ? v * 10 + (*c - '0') : v;
-      continue;
-    }
-    big |= v >= LAL_CPUSET_MAX;
-    v = 0;
-    if (!*c || *c == '\n')
-      return big;
-    if (*c != ',' && *c != '-')
-      return 0;
   }
 }
 
@@ -336,27 +309,20 @@ int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, cons
   if (!root || !source || !out)
     return LAL_EINVAL;
   lal_cpuset online, types[4];
-  char text[LAL_CPUSET_FORMAT_MAX];
-  int rc = read_list(root, "/sys/devices/system/cpu/online", &online);
+  int rc = lal__linux_read_cpulist(root, "/sys/devices/system/cpu/online", &online);
   if (rc == LAL_ENOENT) /* kernels before 2.6.26 */
-    rc = read_list(root, "/sys/devices/system/cpu/present", &online);
-  if (rc == LAL_ENOENT || (rc == LAL_OK && lal_cpuset_count(&online) == 0))
-    return LAL_EIO; /* no /sys, or one that names no CPU */
-  if (rc != LAL_OK) {
-    /* A list naming a CPU past LAL_CPUSET_MAX is a bigger machine, not a
-     * malformed one. */
-    if (lal__linux_read_text(root, "/sys/devices/system/cpu/online", text, sizeof text) > 0 &&
-        names_cpu_past_max(text))
-      return LAL_ERANGE;
-    return LAL_EIO;
-  }
+    rc = lal__linux_read_cpulist(root, "/sys/devices/system/cpu/present", &online);
+  if (rc == LAL_ERANGE)
+    return rc; /* a bigger machine than a lal_cpuset holds */
+  if (rc != LAL_OK || lal_cpuset_count(&online) == 0)
+    return LAL_EIO; /* no /sys, a malformed one, or one that names no CPU */
   for (int t = TYPE_UNKNOWN; t <= TYPE_CORE; t++) {
     char path[64];
     snprintf(path, sizeof path, "/sys/devices/%s/cpus",
              t == TYPE_LOWPOWER ? "cpu_lowpower"
              : t == TYPE_ATOM   ? "cpu_atom"
                                 : "cpu_core");
-    if (t == TYPE_UNKNOWN || read_list(root, path, &types[t]) != LAL_OK)
+    if (t == TYPE_UNKNOWN || lal__linux_read_cpulist(root, path, &types[t]) != LAL_OK)
       lal_cpuset_zero(&types[t]);
   }
 
