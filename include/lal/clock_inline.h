@@ -160,28 +160,37 @@ static inline uint64_t lal__mul_shift(uint64_t a, uint64_t mult, uint32_t shift)
 #endif
 }
 
+/* One read of the TSC conversion under sequence value `seq` (seen even and
+ * in TSC mode): 1 and *ns if no update overlapped it, else 0. Shared by
+ * lal_now_ns and the library's slow path. */
+static inline int lal__clock_read(uint32_t seq, uint64_t *ns) {
+  /* Relaxed atomic loads of the protected fields (the C11 seqlock pattern):
+   * a torn or mixed read is possible and discarded by the sequence check,
+   * but it is not a data race. */
+  uint64_t mult = LAL__LOAD_RELAXED64(&lal__clock.mult);
+  uint64_t tsc_base = LAL__LOAD_RELAXED64(&lal__clock.tsc_base);
+  uint64_t ns_base = LAL__LOAD_RELAXED64(&lal__clock.ns_base);
+  uint32_t shift = LAL__LOAD_RELAXED(&lal__clock.shift);
+  uint64_t t = lal_tsc();
+  LAL__FENCE_ACQUIRE();
+  if (!LAL__LIKELY(LAL__LOAD_RELAXED(&lal__clock.seq) == seq))
+    return 0;
+  /* A CPU whose TSC trails the base by the (measured, bounded) skew reads
+   * slightly below it right after a recalibration: convert that backwards
+   * instead of wrapping around. */
+  *ns = LAL__LIKELY(t >= tsc_base) ? ns_base + lal__mul_shift(t - tsc_base, mult, shift)
+                                   : ns_base - lal__mul_shift(tsc_base - t, mult, shift);
+  return 1;
+}
+
 static inline uint64_t lal_now_ns(void) {
   for (;;) {
     uint32_t seq = LAL__LOAD_ACQUIRE(&lal__clock.seq);
+    uint64_t ns;
     if (!LAL__LIKELY((seq & 3) == 0)) /* updating, not initialised, or the OS clock's */
       return lal__now_ns_slow();
-    /* Relaxed atomic loads of the protected fields (the C11 seqlock pattern):
-     * a torn or mixed read is possible and discarded by the sequence check,
-     * but it is not a data race. */
-    uint64_t mult = LAL__LOAD_RELAXED64(&lal__clock.mult);
-    uint64_t tsc_base = LAL__LOAD_RELAXED64(&lal__clock.tsc_base);
-    uint64_t ns_base = LAL__LOAD_RELAXED64(&lal__clock.ns_base);
-    uint32_t shift = LAL__LOAD_RELAXED(&lal__clock.shift);
-    uint64_t t = lal_tsc();
-    LAL__FENCE_ACQUIRE();
-    if (LAL__LIKELY(!(seq & 1) && LAL__LOAD_RELAXED(&lal__clock.seq) == seq)) {
-      /* A CPU whose TSC trails the base by the (measured, bounded) skew reads
-       * slightly below it right after a recalibration: convert that backwards
-       * instead of wrapping around. */
-      if (LAL__LIKELY(t >= tsc_base))
-        return ns_base + lal__mul_shift(t - tsc_base, mult, shift);
-      return ns_base - lal__mul_shift(tsc_base - t, mult, shift);
-    }
+    if (LAL__LIKELY(lal__clock_read(seq, &ns)))
+      return ns;
   }
 }
 

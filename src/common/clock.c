@@ -175,19 +175,10 @@ uint64_t lal__now_ns_slow(void) {
    * a writer preempted with the sequence odd must not grow the stack. */
   for (;;) {
     uint32_t seq = lal__load_acquire(&lal__clock.seq);
-    if ((seq & 3u) != 0) {
-      lal__cpu_relax();
-      continue;
-    }
-    uint64_t mult = lal__load_relaxed(&lal__clock.mult);
-    uint64_t tsc_base = lal__load_relaxed(&lal__clock.tsc_base);
-    uint64_t ns_base = lal__load_relaxed(&lal__clock.ns_base);
-    uint32_t shift = lal__load_relaxed(&lal__clock.shift);
-    uint64_t t = lal_tsc();
-    LAL__FENCE_ACQUIRE(); /* clock_inline.h's, as the fast path */
-    if (lal__load_relaxed(&lal__clock.seq) == seq)
-      return t >= tsc_base ? ns_base + lal__mul_shift(t - tsc_base, mult, shift)
-                           : ns_base - lal__mul_shift(tsc_base - t, mult, shift);
+    uint64_t ns;
+    if ((seq & 3u) == 0 && lal__clock_read(seq, &ns))
+      return ns;
+    lal__cpu_relax();
   }
 }
 
