@@ -71,16 +71,7 @@ set(CMAKE_SHARED_LINKER_FLAGS_INIT
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${lal_link_common} ${LAL_MINGW_ROOT}/lib/crt2.o")
 
 list(APPEND CMAKE_FIND_ROOT_PATH ${LAL_MINGW_ROOT})
-# find_package through CMAKE_PREFIX_PATH alone: its prefixes are roots too.
-set(lal_prefixes ${CMAKE_PREFIX_PATH})
-if(DEFINED ENV{CMAKE_PREFIX_PATH})
-  string(REPLACE ":" ";" lal_env_prefixes "$ENV{CMAKE_PREFIX_PATH}")
-  list(APPEND lal_prefixes ${lal_env_prefixes})
-endif()
-foreach(prefix ${lal_prefixes})
-  list(APPEND CMAKE_FIND_ROOT_PATH ${prefix})
-endforeach()
-list(REMOVE_DUPLICATES CMAKE_FIND_ROOT_PATH)
+include(${CMAKE_CURRENT_LIST_DIR}/prefix-roots.cmake)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

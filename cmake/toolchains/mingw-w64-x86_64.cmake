@@ -35,19 +35,9 @@ if(LAL_MINGW_STATIC_RUNTIME)
   set(CMAKE_MODULE_LINKER_FLAGS_INIT "-static-libgcc -static-libstdc++")
 endif()
 
-# Appended, so roots given with -DCMAKE_FIND_ROOT_PATH (an installed lal) stay;
-# the prefixes of CMAKE_PREFIX_PATH (cache or environment) are roots too, as a
-# find_package user expects them to be.
+# Appended, so roots given with -DCMAKE_FIND_ROOT_PATH (an installed lal) stay.
 list(APPEND CMAKE_FIND_ROOT_PATH /usr/${LAL_MINGW_TRIPLE})
-set(lal_prefixes ${CMAKE_PREFIX_PATH})
-if(DEFINED ENV{CMAKE_PREFIX_PATH})
-  string(REPLACE ":" ";" lal_env_prefixes "$ENV{CMAKE_PREFIX_PATH}")
-  list(APPEND lal_prefixes ${lal_env_prefixes})
-endif()
-foreach(prefix ${lal_prefixes})
-  list(APPEND CMAKE_FIND_ROOT_PATH ${prefix})
-endforeach()
-list(REMOVE_DUPLICATES CMAKE_FIND_ROOT_PATH)
+include(${CMAKE_CURRENT_LIST_DIR}/prefix-roots.cmake)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

@@ -274,8 +274,8 @@ static int add_kinds(lal_topology *t, cpu_facts *f, int n) {
   return LAL_OK;
 }
 
-static int read_facts(const char *root, int cpu, const int *numa, const lal_cpuset types[4],
-                      cpu_facts *f) {
+static void read_facts(const char *root, int cpu, const int *numa, const lal_cpuset types[4],
+                       cpu_facts *f) {
   *f = (cpu_facts){.pu = {.size = sizeof f->pu, .cpu = cpu}};
   lal_topo_pu *pu = &f->pu;
   pu->package = (int)read_cpu_long(root, cpu, "topology/physical_package_id", -1);
@@ -301,7 +301,6 @@ static int read_facts(const char *root, int cpu, const int *numa, const lal_cpus
     base_khz = read_cpu_long(root, cpu, "acpi_cppc/nominal_freq", 0) * 1000;
   f->max_mhz = f->kind_max_mhz = max_khz > 0 ? (int)(max_khz / 1000) : 0;
   f->base_mhz = base_khz > 0 ? (int)(base_khz / 1000) : 0;
-  return LAL_OK;
 }
 
 int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, const char *source,

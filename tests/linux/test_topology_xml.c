@@ -502,20 +502,26 @@ static void sysfs_twins_agree_with_hwloc_xml(void **state) {
   assert_int_equal(compared, (int)(sizeof machines / sizeof machines[0]));
 }
 
-/* hwloc's Linux backend on each twin (HWLOC_FSROOT, hwloc(7)): the twin is
- * the machine its XML records, as hwloc itself reads /sys. */
+/* hwloc's own Linux backend reading the tree at `root` (HWLOC_FSROOT,
+ * hwloc(7); its x86 backend off: not this machine's CPUID). */
+static int hwloc_at_fsroot(const char *root, lal_topology **out) {
+  setenv("HWLOC_FSROOT", root, 1);
+  setenv("HWLOC_COMPONENTS", "linux,no_os", 1);
+  int rc = lal__linux_topology_hwloc(NULL, root, NULL, "hwloc", out);
+  unsetenv("HWLOC_FSROOT");
+  unsetenv("HWLOC_COMPONENTS");
+  return rc;
+}
+
+/* hwloc's Linux backend on each twin: the twin is the machine its XML
+ * records, as hwloc itself reads /sys. */
 static void hwloc_reads_the_twins_as_their_xml(void **state) {
   (void)state;
   for (size_t m = 0; m < sizeof machines / sizeof machines[0]; m++) {
     lal_topology *h = NULL, *s = NULL;
     char twin[512];
     twin_of(machines[m], twin, sizeof twin);
-    setenv("HWLOC_FSROOT", twin, 1);
-    setenv("HWLOC_COMPONENTS", "linux,no_os", 1); /* not the x86 CPUID of this machine */
-
-    int rc = lal__linux_topology_hwloc(NULL, twin, NULL, "hwloc", &h);
-    unsetenv("HWLOC_FSROOT");
-    unsetenv("HWLOC_COMPONENTS");
+    int rc = hwloc_at_fsroot(twin, &h);
     if (rc == LAL_ENOTSUP)
       LAL_SKIP("this build has no hwloc, or this machine no libhwloc.so.15");
     assert_status(LAL_OK, rc);
@@ -550,11 +556,7 @@ static void a_cpu_without_cpufreq_gets_an_unknown_kind(void **state) {
   assert_int_equal(k.perf_rank, 0); /* the known kinds keep their order */
   expect_place(s, 2, ONE | FAST, "", "8,9", NULL);
   expect_place(s, 16, ONE | FAST, "", "8,9,10,11,12,13,14,15,0,1,2,3,4,5,6,7", NULL);
-  setenv("HWLOC_FSROOT", twin, 1);
-  setenv("HWLOC_COMPONENTS", "linux,no_os", 1);
-  int rc = lal__linux_topology_hwloc(NULL, twin, NULL, "hwloc", &h);
-  unsetenv("HWLOC_FSROOT");
-  unsetenv("HWLOC_COMPONENTS");
+  int rc = hwloc_at_fsroot(twin, &h);
   if (rc != LAL_ENOTSUP) {
     assert_status(LAL_OK, rc); /* it was LAL_EIO */
     expect_same_machine_but(s, h, "x3d without cpufreq on CPU 31", SAME_CACHES);
