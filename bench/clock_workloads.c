@@ -44,8 +44,8 @@ int wl_clock_read(const bench_opts *opts, json_writer *jw) {
     uint64_t mult, base, nsb;
     uint32_t shift;
   } params;
-  params.mult = lal__clock.mult, params.base = lal__clock.tsc_base;
-  params.nsb = lal__clock.ns_base, params.shift = lal__clock.shift;
+  params.mult = lal_impl_clock.mult, params.base = lal_impl_clock.tsc_base;
+  params.nsb = lal_impl_clock.ns_base, params.shift = lal_impl_clock.shift;
   const volatile struct bare_params *bp = &params;
   int rounds = bench_share(opts, opts->quick ? 3000 : 30000, 1000);
   volatile uint64_t sink = 0;
@@ -55,7 +55,7 @@ int wl_clock_read(const bench_opts *opts, json_writer *jw) {
       for (int i = 0; i < CALLS_PER_BATCH; i++) {
         switch (s) {
         case SRC_BARE:
-          acc += bp->nsb + lal__mul_shift(lal_tsc() - bp->base, bp->mult, bp->shift);
+          acc += bp->nsb + lal_impl_mul_shift(lal_tsc() - bp->base, bp->mult, bp->shift);
           break;
         case SRC_NOW:
           acc += lal_now_ns();

@@ -23,7 +23,7 @@ static inline uint64_t hist_quantile(const histogram *h, double q) {
 }
 /* A bucket's lowest value (exposed for tests). */
 static inline uint64_t hist_bucket_low(unsigned index) { return lal_hist_bucket_low(index); }
-static inline unsigned hist_index(uint64_t v) { return lal__hist_index(v); }
+static inline unsigned hist_index(uint64_t v) { return lal_impl_hist_index(v); }
 static inline void hist_record(histogram *h, uint64_t value_ns) { lal_hist_record(h, value_ns); }
 
 #endif

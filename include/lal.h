@@ -18,6 +18,30 @@
  *     without negative values an unsigned type and MSVC gives it int, and a
  *     struct shared by a library and a program built by different compilers
  *     must not change signedness between them.
+ *
+ * The ABI: what a program compiles in is a promise.
+ *   - A struct a program allocates and lal reads or writes through a size
+ *     member (options, requests, results, info) only ever grows at its end.
+ *   - A struct passed by value or read by inline code has a frozen layout:
+ *     lal_cpuset, lal_pacer (reserved words for what may come), lal_hist (the
+ *     fields lal_hist_record updates) and lal_impl_clock (one 64-byte line).
+ *     A change to one of them is incompatible and bumps the SONAME.
+ *   - Everything else is opaque (lal_topology, lal_thread, ...): a pointer
+ *     and accessors.
+ *   - Every exported symbol carries a version (the LAL_0.2 node of liblal.so's
+ *     version script, src/linux/liblal.map); nothing but LAL_API is exported.
+ *   - Every inline function (lal_tsc, lal_tsc_ordered, lal_tscp, lal_now_ns,
+ *     lal_hist_record) is also exported out of line under the same name, for
+ *     callers through an FFI (Rust, C#, Python ctypes) that cannot compile C.
+ *   - The SONAME (liblal.so.1) counts incompatible changes, apart from the
+ *     release number (LAL_VERSION); CHANGELOG.md says why each one came.
+ *
+ * Names: lal_* and LAL_* are the API. lal_impl_* and LAL_IMPL_* are what the
+ * inline code in these headers needs (lal_impl_clock and lal_impl_now_ns_slow
+ * are exported for it): never call or read them. The library's internals use
+ * lali_*, are hidden, and appear in no installed header. Both prefixes are
+ * legal identifiers in C and C++ (C++ reserves any name with a double
+ * underscore).
  */
 #ifndef LAL_H
 #define LAL_H
@@ -43,6 +67,14 @@ extern "C" {
 #  define LAL_API
 #endif
 
+/* How the inline functions are defined: static inline for programs; the
+ * library's inline_exports.c defines LAL_INLINE as LAL_API before including
+ * this header, which makes the same definitions its exported out-of-line
+ * twins. */
+#ifndef LAL_INLINE
+#  define LAL_INLINE static inline
+#endif
+
 /* ---------------------------------------------------------------- struct initializers */
 
 /* Every size-prefixed struct has a LAL_<NAME>_INIT macro: the struct zeroed,
@@ -59,22 +91,32 @@ extern "C" {
  * `{ sizeof(T) }` draws -Wmissing-field-initializers. */
 #ifdef __cplusplus
 extern "C++" {
-template <typename T> inline T lal__sized_init() {
+template <typename T> inline T lal_impl_sized_init() {
   T v = T();
   v.size = sizeof(T);
   return v;
 }
 }
-#  define LAL__SIZED_INIT(type) lal__sized_init<type>()
+#  define LAL_IMPL_SIZED_INIT(type) lal_impl_sized_init<type>()
 #else
-#  define LAL__SIZED_INIT(type)                                                                    \
+#  define LAL_IMPL_SIZED_INIT(type)                                                                \
     { .size = sizeof(type) }
+#endif
+
+/* Casts a C++ consumer's -Wold-style-cast accepts: static_cast there, the C
+ * cast in C (both convert the same way between arithmetic types). */
+#ifdef __cplusplus
+#  define LAL_IMPL_CAST(type, v) static_cast<type>(v)
+#  define LAL_IMPL_PTR_CAST(type, v) reinterpret_cast<type>(v)
+#else
+#  define LAL_IMPL_PTR_CAST(type, v) ((type)(v))
+#  define LAL_IMPL_CAST(type, v) ((type)(v))
 #endif
 
 /* ---------------------------------------------------------------- version */
 
 #define LAL_VERSION_MAJOR 0
-#define LAL_VERSION_MINOR 1
+#define LAL_VERSION_MINOR 2
 #define LAL_VERSION_PATCH 0
 /* One comparable number: LAL_VERSION_NUM(0, 1, 0) == 0x000100. */
 #define LAL_VERSION_NUM(major, minor, patch) (((major) << 16) | ((minor) << 8) | (patch))
@@ -270,7 +312,7 @@ typedef struct lal_caps {
                                 /run/.containerenv, the cgroup path), "" if none seen */
   uint64_t large_pages_free; /* Linux HugePages_Free; Windows 0 (allocated on demand) */
 } lal_caps;
-#define LAL_CAPS_INIT LAL__SIZED_INIT(lal_caps)
+#define LAL_CAPS_INIT LAL_IMPL_SIZED_INIT(lal_caps)
 
 /*
  * lal_query_caps: fills *caps (up to caps->size bytes) with what this build
@@ -299,7 +341,7 @@ typedef struct lal_init_opts {
   size_t size;
   unsigned flags; /* LAL_INIT_* */
 } lal_init_opts;
-#define LAL_INIT_OPTS_INIT LAL__SIZED_INIT(lal_init_opts)
+#define LAL_INIT_OPTS_INIT LAL_IMPL_SIZED_INIT(lal_init_opts)
 
 /*
  * lal_init: optional. Everything in lal initialises itself lazily and
@@ -326,9 +368,9 @@ LAL_API int lal_init(const lal_init_opts *opts);
  * Without RDTSCP it is lal_tsc_ordered() and *aux is UINT32_MAX. aux may be NULL.
  * Ticks are in lal_clock_info.tsc_hz units.
  */
-static inline uint64_t lal_tsc(void);
-static inline uint64_t lal_tsc_ordered(void);
-static inline uint64_t lal_tscp(uint32_t *aux);
+LAL_INLINE uint64_t lal_tsc(void);
+LAL_INLINE uint64_t lal_tsc_ordered(void);
+LAL_INLINE uint64_t lal_tscp(uint32_t *aux);
 
 /* ---------------------------------------------------------------- clocks */
 
@@ -349,7 +391,7 @@ static inline uint64_t lal_tscp(uint32_t *aux);
  * These three cost one vDSO call (~20-30 ns) or QPC (~20-100 ns) and return 0
  * only if the OS clock fails, which the OSes document as impossible.
  */
-static inline uint64_t lal_now_ns(void);
+LAL_INLINE uint64_t lal_now_ns(void);
 LAL_API uint64_t lal_mono_ns(void);
 LAL_API uint64_t lal_mono_raw_ns(void);
 LAL_API uint64_t lal_boot_ns(void);
@@ -402,7 +444,7 @@ typedef struct lal_clock_info {
    * watchdog demoting the TSC to hpet or acpi_pm is the usual case). */
   char os_clocksource_at_init[32];
 } lal_clock_info;
-#define LAL_CLOCK_INFO_INIT LAL__SIZED_INIT(lal_clock_info)
+#define LAL_CLOCK_INFO_INIT LAL_IMPL_SIZED_INIT(lal_clock_info)
 
 /*
  * lal_clock_get_info: fills *info (initialising the clock if needed).
@@ -513,7 +555,7 @@ typedef struct lal_pm_qos_result {
   int system_wide;     /* 1: /dev/cpu_dma_latency */
   char reason[192];    /* what was done, or why not */
 } lal_pm_qos_result;
-#define LAL_PM_QOS_RESULT_INIT LAL__SIZED_INIT(lal_pm_qos_result)
+#define LAL_PM_QOS_RESULT_INIT LAL_IMPL_SIZED_INIT(lal_pm_qos_result)
 /* The largest limit: 2000 s, the kernel's "no constraint" default. */
 #define LAL_PM_QOS_LATENCY_MAX_US 2000000000u
 
@@ -563,7 +605,11 @@ typedef struct lal_pacer {
   int32_t cpu[LAL_PACER_CPUS];        /* the first LAL_PACER_CPUS distinct CPUs seen */
   int32_t last_cpu;                   /* -1 before the first wake-up */
   struct lal_hist *hist;              /* lal_pacer_set_hist: every lateness, or NULL */
+  uint64_t reserved[8];               /* zero; room for what later versions count */
 } lal_pacer;
+/* A lal_pacer lives in the caller's memory, so its layout is frozen (512
+ * bytes on 64-bit targets): later versions use the reserved words, never a
+ * larger struct. Its fields are lal's: read them through lal_pacer_get_stats. */
 
 typedef struct lal_pacer_stats {
   size_t size;
@@ -584,7 +630,7 @@ typedef struct lal_pacer_stats {
   uint64_t late_p99_9_ns; /* 0 without a histogram */
   int exact;              /* 1: the percentiles come from the pacer's histogram */
 } lal_pacer_stats;
-#define LAL_PACER_STATS_INIT LAL__SIZED_INIT(lal_pacer_stats)
+#define LAL_PACER_STATS_INIT LAL_IMPL_SIZED_INIT(lal_pacer_stats)
 
 /*
  * lal_pacer_init: the first deadline is one period from now.
@@ -661,7 +707,7 @@ typedef struct lal_topo_pu {
   uint64_t l2_bytes; /* size of its L2 / L3, 0 if unknown */
   uint64_t l3_bytes;
 } lal_topo_pu;
-#define LAL_TOPO_PU_INIT LAL__SIZED_INIT(lal_topo_pu)
+#define LAL_TOPO_PU_INIT LAL_IMPL_SIZED_INIT(lal_topo_pu)
 
 /* A kind of core on a hybrid CPU (P-cores, E-cores); one kind elsewhere. */
 typedef struct lal_topo_kind {
@@ -680,7 +726,7 @@ typedef struct lal_topo_kind {
   lal_cpuset cpus;
   int max_mhz; /* the kind's highest clock (hwloc FrequencyMaxMHz), 0 if unknown */
 } lal_topo_kind;
-#define LAL_TOPO_KIND_INIT LAL__SIZED_INIT(lal_topo_kind)
+#define LAL_TOPO_KIND_INIT LAL_IMPL_SIZED_INIT(lal_topo_kind)
 
 typedef struct lal_topology_info {
   size_t size;
@@ -715,7 +761,7 @@ typedef struct lal_topology_info {
   int game_mode;
   int game_mode_exclusive_cpus;
 } lal_topology_info;
-#define LAL_TOPOLOGY_INFO_INIT LAL__SIZED_INIT(lal_topology_info)
+#define LAL_TOPOLOGY_INFO_INIT LAL_IMPL_SIZED_INIT(lal_topology_info)
 
 /* Domains for lal_topology_domain_cpus. */
 typedef enum lal_topo_domain {
@@ -801,7 +847,7 @@ typedef struct lal_place_req {
   const lal_cpuset *within;  /* candidates; NULL = the process's affinity */
   const lal_cpuset *exclude; /* never use these (e.g. CPU 0, IRQ-heavy CPUs); may be NULL */
 } lal_place_req;
-#define LAL_PLACE_REQ_INIT LAL__SIZED_INIT(lal_place_req)
+#define LAL_PLACE_REQ_INIT LAL_IMPL_SIZED_INIT(lal_place_req)
 
 typedef struct lal_place_result {
   size_t size;
@@ -811,7 +857,7 @@ typedef struct lal_place_result {
   unsigned applied; /* the LAL_PLACE_* constraints the placement honours */
   unsigned relaxed; /* BEST_EFFORT: the constraints given up (+ LAL_PLACE_SHARED_PUS) */
 } lal_place_result;
-#define LAL_PLACE_RESULT_INIT LAL__SIZED_INIT(lal_place_result)
+#define LAL_PLACE_RESULT_INIT LAL_IMPL_SIZED_INIT(lal_place_result)
 
 /*
  * lal_place: chooses one CPU for each of req->threads threads and writes
@@ -998,12 +1044,12 @@ typedef struct lal_priority_req {
   char mmcss_task[32];     /* MMCSS task ("Pro Audio", "Games"), "" for none */
 } lal_priority_req;
 #ifdef __cplusplus
-extern "C++" inline lal_priority_req lal__priority_req_init() {
-  lal_priority_req v = lal__sized_init<lal_priority_req>();
+extern "C++" inline lal_priority_req lal_impl_priority_req_init() {
+  lal_priority_req v = lal_impl_sized_init<lal_priority_req>();
   v.profile = LAL_PRIORITY_NORMAL;
   return v;
 }
-#  define LAL_PRIORITY_REQ_INIT lal__priority_req_init()
+#  define LAL_PRIORITY_REQ_INIT lal_impl_priority_req_init()
 #else
 #  define LAL_PRIORITY_REQ_INIT                                                                    \
     { .size = sizeof(lal_priority_req), .profile = LAL_PRIORITY_NORMAL }
@@ -1038,7 +1084,7 @@ typedef struct lal_priority_result {
   int64_t rlimit_rttime; /* Linux RLIMIT_RTTIME soft limit in us (-1 = unlimited) after
                             the call: rtkit/the portal make lal lower it (see below) */
 } lal_priority_result;
-#define LAL_PRIORITY_RESULT_INIT LAL__SIZED_INIT(lal_priority_result)
+#define LAL_PRIORITY_RESULT_INIT LAL_IMPL_SIZED_INIT(lal_priority_result)
 
 /*
  * lal_thread_set_priority: sets the calling thread's scheduling.
@@ -1149,7 +1195,7 @@ typedef struct lal_thread_attr {
                             most 4 GiB - 1 (_beginthreadex), more is LAL_ERANGE */
   size_t stack_prefault; /* bytes of stack to touch before fn runs (lal_stack_prefault) */
 } lal_thread_attr;
-#define LAL_THREAD_ATTR_INIT LAL__SIZED_INIT(lal_thread_attr)
+#define LAL_THREAD_ATTR_INIT LAL_IMPL_SIZED_INIT(lal_thread_attr)
 
 /* What lal_thread_create applied in the new thread, before fn ran. */
 typedef struct lal_thread_result {
@@ -1162,7 +1208,7 @@ typedef struct lal_thread_result {
   lal_priority_result priority; /* the thread's scheduling as fn starts */
   size_t stack_size;            /* the stack it got */
 } lal_thread_result;
-#define LAL_THREAD_RESULT_INIT LAL__SIZED_INIT(lal_thread_result)
+#define LAL_THREAD_RESULT_INIT LAL_IMPL_SIZED_INIT(lal_thread_result)
 
 /*
  * lal_thread_create: starts a thread that applies attr (name, affinity,
@@ -1225,7 +1271,7 @@ typedef struct lal_lock_result {
                             enabled (the working-set minimum, VirtualLock's limit, may grow) */
   char reason[192];
 } lal_lock_result;
-#define LAL_LOCK_RESULT_INIT LAL__SIZED_INIT(lal_lock_result)
+#define LAL_LOCK_RESULT_INIT LAL_IMPL_SIZED_INIT(lal_lock_result)
 
 /*
  * lal_mem_lock_all: keeps the process's memory resident so no page fault can
@@ -1300,12 +1346,12 @@ typedef struct lal_mem_opts {
   int numa_node;  /* Linux: bind to this node; Windows: prefer it; -1 = none */
 } lal_mem_opts;
 #ifdef __cplusplus
-extern "C++" inline lal_mem_opts lal__mem_opts_init() {
-  lal_mem_opts v = lal__sized_init<lal_mem_opts>();
+extern "C++" inline lal_mem_opts lal_impl_mem_opts_init() {
+  lal_mem_opts v = lal_impl_sized_init<lal_mem_opts>();
   v.numa_node = -1;
   return v;
 }
-#  define LAL_MEM_OPTS_INIT lal__mem_opts_init()
+#  define LAL_MEM_OPTS_INIT lal_impl_mem_opts_init()
 #else
 #  define LAL_MEM_OPTS_INIT                                                                        \
     { .size = sizeof(lal_mem_opts), .numa_node = -1 }
@@ -1330,7 +1376,7 @@ typedef struct lal_mem_info {
   int degraded;            /* 1 if a fallback gave less than asked */
   char reason[192];        /* why a fallback happened */
 } lal_mem_info;
-#define LAL_MEM_INFO_INIT LAL__SIZED_INIT(lal_mem_info)
+#define LAL_MEM_INFO_INIT LAL_IMPL_SIZED_INIT(lal_mem_info)
 
 /*
  * lal_mem_alloc: maps `size` bytes of zeroed, read-write memory aligned to its
@@ -1385,8 +1431,11 @@ typedef struct lal_hist {
   uint64_t count; /* samples recorded */
   uint64_t min, max;
   double sum;
-  uint32_t buckets[LAL_HIST_BUCKETS]; /* read through lal_hist_value_at; layout may grow */
+  uint32_t buckets[LAL_HIST_BUCKETS]; /* read through lal_hist_value_at */
 } lal_hist;
+/* The layout is frozen (lal_hist_record, inline, compiles it in): new
+ * statistics would come as a new type. A lal_hist the caller allocates
+ * itself (static, or inside its own struct) is valid after lal_hist_reset. */
 
 /*
  * lal_hist_create: a new, empty histogram on the heap. LAL_EINVAL for NULL,
@@ -1403,6 +1452,7 @@ typedef struct lal_hist {
  * for NULL).
  */
 LAL_API int lal_hist_create(lal_hist **out);
+LAL_INLINE void lal_hist_record(lal_hist *h, uint64_t value);
 LAL_API void lal_hist_free(lal_hist *h);
 LAL_API int lal_hist_merge(lal_hist *dst, const lal_hist *src);
 LAL_API uint64_t lal_hist_value_at(const lal_hist *h, double percentile);

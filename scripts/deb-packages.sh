@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The Debian packages, as a user gets them: build liblal0, liblal-dev,
-# lal-tools and the module packages (liblal-uring0/-dev, liblal-xdp0/-dev)
-# (preset `deb`, CPack), check that liblal0 depends on the C library alone,
+# The Debian packages, as a user gets them: build liblal1, liblal-dev,
+# lal-tools and the module packages (liblal-uring1/-dev, liblal-xdp1/-dev)
+# (preset `deb`, CPack), check that liblal1 depends on the C library alone,
+# that every package and lal itself say the same version, that a build
+# configured for another prefix still packages under /usr,
 # install them with apt on this machine,
 # build the consumer project against /usr through find_package and through
 # pkg-config (shared and static), run it and the tools, read a man page, and
@@ -15,18 +17,37 @@ cmake --build --preset deb
 rm -rf "$build/packages"
 (cd "$build" && cpack -B packages)
 debs=("$build"/packages/*.deb)
+# One version everywhere: lal.h's, which CMake reads, in every package.
+version=$(sed -n 's/^#define LAL_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' include/lal.h |
+  paste -sd.)
+soversion=$(sed -n 's/^set(LAL_SOVERSION \([0-9]*\))$/\1/p' CMakeLists.txt)
 for d in "${debs[@]}"; do
   echo "deb: $(dpkg-deb -f "$d" Package) $(dpkg-deb -f "$d" Version): $(dpkg-deb -f "$d" Depends)"
+  [[ $(dpkg-deb -f "$d" Version) == "$version" ]] ||
+    { echo "deb: $d is not version $version (lal.h)"; exit 1; }
 done
-listing=$(dpkg-deb -c "$build"/packages/liblal0_*.deb)
-grep -q 'liblal.so.0 -> liblal.so.0' <<<"$listing" ||
-  { echo "deb: liblal0 lacks the SONAME link liblal.so.0"; exit 1; }
-# A game ships liblal.so.0: it must need nothing beyond the C runtime.
-runtime_deps=$(dpkg-deb -f "$build"/packages/liblal0_*.deb Depends | tr ',' '\n' | sed 's/^ *//')
+runtime=("$build"/packages/liblal"$soversion"_*.deb)
+[[ -f ${runtime[0]} ]] || { echo "deb: no liblal$soversion package (SOVERSION $soversion)"; exit 1; }
+listing=$(dpkg-deb -c "${runtime[0]}")
+grep -q "liblal.so.$soversion -> liblal.so.$version" <<<"$listing" ||
+  { echo "deb: liblal$soversion lacks the SONAME link liblal.so.$soversion"; exit 1; }
+# A game ships liblal.so.1: it must need nothing beyond the C runtime.
+runtime_deps=$(dpkg-deb -f "${runtime[0]}" Depends | tr ',' '\n' | sed 's/^ *//')
 if grep -v '^libc6' <<<"$runtime_deps" | grep -q .; then
-  echo "deb: liblal0 depends on more than the C library: $runtime_deps"
+  echo "deb: liblal$soversion depends on more than the C library: $runtime_deps"
   exit 1
 fi
+# A build configured for another prefix still packages under /usr (the
+# library alone: enough to see where CPack puts files).
+elsewhere=build/deb-elsewhere
+cmake --preset deb -B "$elsewhere" -DCMAKE_INSTALL_PREFIX=/opt/lal-elsewhere -DLAL_BUILD_TOOLS=OFF \
+  -DLAL_BUILD_BENCH=OFF >/dev/null
+cmake --build "$elsewhere" --target lal >/dev/null
+(cd "$elsewhere" && cpack -B packages -D CPACK_COMPONENTS_ALL=runtime >/dev/null)
+outside=$(dpkg-deb -c "$elsewhere"/packages/liblal"$soversion"_*.deb | awk '{print $6}' |
+  grep -v '^\./usr/\|^\./$' || true)
+[[ -z $outside ]] || { echo "deb: a build for /opt/lal-elsewhere packaged outside /usr: $outside"; exit 1; }
+echo "deb: a build configured for /opt/lal-elsewhere packages under /usr"
 if [[ $(id -u) != 0 ]]; then
   echo "deb: SKIPPED installing: apt needs root (the packages were built: ${debs[*]})"
   exit 0
@@ -56,14 +77,14 @@ grep -q liblal <<<"$deps" && { echo "deb: lal-static.pc linked the .so"; exit 1;
 # only when present).
 extra=$(grep -vE 'linux-vdso|libc\.so|ld-linux|libm\.so' <<<"$deps" || true)
 [[ -z $extra ]] || { echo "deb: a static lal program needs more than the C runtime: $extra"; exit 1; }
-lal version
+[[ $(lal version) == *"$version"* ]] || { echo "deb: lal version says $(lal version), not $version"; exit 1; }
 lal doctor >/dev/null
 lal-compare --version
 man -w lal-bench >/dev/null 2>&1 || [[ -f /usr/share/man/man1/lal-bench.1 ]]
 cleanup
 trap - EXIT
-if dpkg -s liblal0 >/dev/null 2>&1; then
-  echo "deb: purge left liblal0 installed"
+if dpkg -s "liblal$soversion" >/dev/null 2>&1; then
+  echo "deb: purge left liblal$soversion installed"
   exit 1
 fi
 echo "deb: installed, consumers built against /usr (find_package, pkg-config, static) and ran, purged"

@@ -15,6 +15,17 @@ for page in "$src"/docs/man/*.1; do
     fail=1
   fi
 done
+# One version everywhere: each page's .TH names lal.h's.
+version=$(sed -n 's/^#define LAL_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' "$src/include/lal.h" |
+  paste -sd.)
+for page in "$src"/docs/man/*.[13]; do
+  grep -q "^\.TH .*\"lal $version\"" "$page" ||
+    { echo "docs-check: $(basename "$page") does not say lal $version"; fail=1; }
+done
+for tool in "$lal" "$bench" "$compare"; do
+  out=$("$tool" --version 2>&1)
+  [[ $out == *"$version"* ]] || { echo "docs-check: $(basename "$tool") --version says '$out'"; fail=1; }
+done
 # Every long option a tool's --help names is in its man page.
 check_options() { # page, help text
   local page=$1 help=$2 opt

@@ -17,7 +17,7 @@ static void mul_shift_matches_128_bit_reference_for_extreme_rates_and_uptimes(vo
   for (size_t r = 0; r < sizeof rates / sizeof rates[0]; r++) {
     uint64_t mult;
     uint32_t shift;
-    lal__clock_params_for(rates[r], &mult, &shift);
+    lali_clock_params_for(rates[r], &mult, &shift);
     for (size_t s = 0; s < sizeof seconds / sizeof seconds[0]; s++) {
       for (uint64_t extra = 0; extra < 3; extra++) {
         unsigned __int128 ticks128 = (unsigned __int128)seconds[s] * rates[r] + extra * 12345;
@@ -25,7 +25,7 @@ static void mul_shift_matches_128_bit_reference_for_extreme_rates_and_uptimes(vo
           continue;
         uint64_t ticks = (uint64_t)ticks128;
         uint64_t want = (uint64_t)((unsigned __int128)ticks * 1000000000u / rates[r]);
-        uint64_t got = lal__mul_shift(ticks, mult, shift);
+        uint64_t got = lal_impl_mul_shift(ticks, mult, shift);
         uint64_t err = got > want ? got - want : want - got;
         /* mult is rounded to 2^-32: at most ~1.2 ppb relative, plus 1 ns. */
         uint64_t allowed = want / 500000000u + 1;
@@ -40,15 +40,15 @@ static void mul_shift_matches_128_bit_reference_for_extreme_rates_and_uptimes(vo
 
 static void mul_shift_is_exact_for_powers_of_two(void **state) {
   (void)state;
-  assert_true(lal__mul_shift(UINT64_C(1) << 40, UINT64_C(1) << 32, 32) == UINT64_C(1) << 40);
-  assert_true(lal__mul_shift(UINT64_MAX, 1, 0) == UINT64_MAX);
-  assert_true(lal__mul_shift(UINT64_MAX, UINT64_C(1) << 32, 32) == UINT64_MAX);
-  assert_true(lal__mul_shift(3, 5, 1) == 7);
+  assert_true(lal_impl_mul_shift(UINT64_C(1) << 40, UINT64_C(1) << 32, 32) == UINT64_C(1) << 40);
+  assert_true(lal_impl_mul_shift(UINT64_MAX, 1, 0) == UINT64_MAX);
+  assert_true(lal_impl_mul_shift(UINT64_MAX, UINT64_C(1) << 32, 32) == UINT64_MAX);
+  assert_true(lal_impl_mul_shift(3, 5, 1) == 7);
 }
 
 /* Evidence of a healthy bare-metal machine, to vary one input at a time. */
-static lal__tsc_evidence healthy(void) {
-  lal__tsc_evidence ev;
+static lali_tsc_evidence healthy(void) {
+  lali_tsc_evidence ev;
   memset(&ev, 0, sizeof ev);
   ev.cpu.invariant = 1;
   ev.os.kernel_clocksource_tsc = 1;
@@ -61,16 +61,16 @@ static lal__tsc_evidence healthy(void) {
   return ev;
 }
 
-static int decide(const lal__tsc_evidence *ev, unsigned flags, lal__clock_choice *c) {
-  lal__clock_decide(ev, flags, c);
+static int decide(const lali_tsc_evidence *ev, unsigned flags, lali_clock_choice *c) {
+  lali_clock_decide(ev, flags, c);
   assert_true(c->reason[0] != '\0');
   return c->source;
 }
 
 static void trust_decision_follows_each_forced_input(void **state) {
   (void)state;
-  lal__clock_choice c;
-  lal__tsc_evidence ev = healthy();
+  lali_clock_choice c;
+  lali_tsc_evidence ev = healthy();
   assert_int_equal(decide(&ev, 0, &c), LAL_CLOCK_SOURCE_TSC);
   assert_int_equal(c.failed, 0);
   assert_int_equal(decide(&ev, LAL_INIT_CLOCK_STRICT, &c), LAL_CLOCK_SOURCE_TSC);
@@ -129,8 +129,8 @@ static void trust_decision_follows_each_forced_input(void **state) {
 
 static void frequency_prefers_an_exact_source_only_when_it_agrees(void **state) {
   (void)state;
-  lal__clock_choice c;
-  lal__tsc_evidence ev = healthy();
+  lali_clock_choice c;
+  lali_tsc_evidence ev = healthy();
   ev.measured_hz = 3000000030u; /* 10 ppm above the nominal figure */
   ev.cpu.cpuid_hz = 3000000000u;
   decide(&ev, 0, &c);
@@ -161,7 +161,7 @@ static void now_ns_follows_the_os_clock(void **state) {
   lal_sleep_ns(200000000u, 0);
   uint64_t n1 = lal_now_ns(), r1 = lal_mono_raw_ns();
   /* Loose on purpose (noisy machines): the benchmark measures ppm. */
-  assert_true(lal__ppm_diff(n1 - n0, r1 - r0) < 2000.0);
+  assert_true(lali_ppm_diff(n1 - n0, r1 - r0) < 2000.0);
 }
 
 static void now_ns_never_goes_backwards_on_a_thread(void **state) {
@@ -177,7 +177,7 @@ static void now_ns_never_goes_backwards_on_a_thread(void **state) {
 static void now_ns_never_goes_backwards_across_forced_migrations(void **state) {
   (void)state;
   lal_cpuset allowed, one;
-  assert_status(LAL_OK, lal__os_thread_affinity_get(&allowed));
+  assert_status(LAL_OK, lali_os_thread_affinity_get(&allowed));
   if (lal_cpuset_count(&allowed) < 2)
     LAL_SKIP("only one CPU usable: no migration possible");
   int backward = 0, migrations = 0;
@@ -186,7 +186,7 @@ static void now_ns_never_goes_backwards_across_forced_migrations(void **state) {
     for (int cpu = lal_cpuset_first(&allowed); cpu >= 0; cpu = lal_cpuset_next(&allowed, cpu)) {
       lal_cpuset_zero(&one);
       lal_cpuset_set(&one, cpu);
-      if (lal__os_thread_affinity_set(&one) != LAL_OK)
+      if (lali_os_thread_affinity_set(&one) != LAL_OK)
         continue;
       migrations++;
       uint64_t t = lal_now_ns();
@@ -194,7 +194,7 @@ static void now_ns_never_goes_backwards_across_forced_migrations(void **state) {
       last = t;
     }
   }
-  lal__os_thread_affinity_set(&allowed);
+  lali_os_thread_affinity_set(&allowed);
   assert_true(migrations > 0);
   assert_int_equal(backward, 0);
 }
@@ -213,7 +213,7 @@ static void clock_info_reports_a_consistent_choice(void **state) {
   }
   /* calibration against the OS clock: what was measured agrees with what is used */
   if (info.measured_tsc_hz && info.tsc_hz)
-    assert_true(lal__ppm_diff(info.tsc_hz, info.measured_tsc_hz) <= 1000.0);
+    assert_true(lali_ppm_diff(info.tsc_hz, info.measured_tsc_hz) <= 1000.0);
   assert_true(info.calibration_us > 0);
 }
 
@@ -310,7 +310,7 @@ static int counted_get(void *ctx, lal_cpuset *out) {
   (void)ctx;
   if (!on_helper)
     visits.caller_calls++;
-  return lal__os_thread_affinity_get(out);
+  return lali_os_thread_affinity_get(out);
 }
 static int counted_set(void *ctx, const lal_cpuset *set) {
   (void)ctx;
@@ -318,36 +318,36 @@ static int counted_set(void *ctx, const lal_cpuset *set) {
     visits.helper_sets++;
   else
     visits.caller_calls++;
-  return lal__os_thread_affinity_set(set);
+  return lali_os_thread_affinity_set(set);
 }
 static void helper_entry(void *arg) {
   (void)arg;
   on_helper = 1;
   visits.entry(visits.arg);
 }
-static int counted_start(void *ctx, lal__os_thread **out, void (*entry)(void *), void *arg) {
+static int counted_start(void *ctx, lali_os_thread **out, void (*entry)(void *), void *arg) {
   (void)ctx;
   if (visits.refuse_start)
     return LAL_EAGAIN;
   visits.entry = entry;
   visits.arg = arg;
-  return lal__os_thread_start(out, 0, helper_entry, NULL);
+  return lali_os_thread_start(out, 0, helper_entry, NULL);
 }
-static int counted_join(void *ctx, lal__os_thread *thread) {
+static int counted_join(void *ctx, lali_os_thread *thread) {
   (void)ctx;
-  return lal__os_thread_join(thread);
+  return lali_os_thread_join(thread);
 }
 
 static void calibration_never_touches_the_callers_affinity(void **state) {
   (void)state;
-  static const lal__clock_visit_os os = {NULL, counted_get, counted_set, counted_start,
+  static const lali_clock_visit_os os = {NULL, counted_get, counted_set, counted_start,
                                          counted_join};
   lal_cpuset before, after;
   assert_status(LAL_OK, lal_thread_get_affinity(&before));
   memset(&visits, 0, sizeof visits);
-  lal__tsc_evidence ev;
+  lali_tsc_evidence ev;
   memset(&ev, 0, sizeof ev);
-  lal__clock_measure_with(&os, &ev);
+  lali_clock_measure_with(&os, &ev);
   assert_int_equal(visits.caller_calls, 0);
   assert_true(visits.helper_sets >= 2); /* home, then at least one visit */
   assert_true(ev.measured_hz > 0);
@@ -360,7 +360,7 @@ static void calibration_never_touches_the_callers_affinity(void **state) {
   memset(&visits, 0, sizeof visits);
   visits.refuse_start = 1;
   memset(&ev, 0, sizeof ev);
-  lal__clock_measure_with(&os, &ev);
+  lali_clock_measure_with(&os, &ev);
   assert_int_equal(visits.caller_calls + visits.helper_sets, 0);
   assert_true(ev.measured_hz > 0);
   assert_int_equal(ev.cpus_checked, 0);

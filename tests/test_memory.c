@@ -600,9 +600,9 @@ static void refused_lock_all_changes_nothing(void **state) {
   assert_true(GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo0, &hi0, &f0));
 
   lock_calls = unlock_calls = 0;
-  static const lal__win_lock_os os = {fake_lock, fake_unlock};
+  static const lali_win_lock_os os = {fake_lock, fake_unlock};
   lal_lock_result res = LAL_LOCK_RESULT_INIT;
-  assert_status(LAL_ENOMEM, lal__win_mem_lock_all_with(&os, LAL_MEM_LOCK_CURRENT, &res));
+  assert_status(LAL_ENOMEM, lali_win_mem_lock_all_with(&os, LAL_MEM_LOCK_CURRENT, &res));
   assert_int_equal(res.denied, LAL_ENOMEM);
   assert_int_equal(res.applied, 0);
   assert_true(res.locked_bytes == 0);
@@ -618,7 +618,7 @@ static void refused_lock_all_changes_nothing(void **state) {
   lock_calls = 0;
   lal_lock_result part = LAL_LOCK_RESULT_INIT;
   assert_status(
-      LAL_OK, lal__win_mem_lock_all_with(&os, LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FALLBACK, &part));
+      LAL_OK, lali_win_mem_lock_all_with(&os, LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FALLBACK, &part));
   assert_true(part.degraded && part.denied == LAL_ENOMEM && part.locked_bytes > 0);
   assert_non_null(strstr(part.reason, "what was locked stays locked"));
   assert_true(fake_count > MIB / 4096);

@@ -535,11 +535,11 @@ static void expect_chain(int profile, int policy, int64_t rl_rt, int64_t rl_nice
   req.policy = policy;
   req.rt_priority = 50;
   req.runtime_ns = 1000000, req.deadline_ns = 10000000;
-  lal__sched_chain c;
-  assert_status(LAL_OK, lal__linux_priority_chain(&req, 0, rl_rt, rl_nice, 0, &c));
+  lali_sched_chain c;
+  assert_status(LAL_OK, lali_linux_priority_chain(&req, 0, rl_rt, rl_nice, 0, &c));
   char got[512] = "", step[96];
   for (int i = 0; i < c.n; i++) {
-    lal__linux_step_describe(&c, i, step, sizeof step);
+    lali_linux_step_describe(&c, i, step, sizeof step);
     snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " > " : "", step);
   }
   assert_string_equal(got, expected);
@@ -575,23 +575,23 @@ static void priority_chain_degrades(void **state) {
   lal_priority_req only = LAL_PRIORITY_REQ_INIT;
   only.profile = LAL_PRIORITY_AUDIO;
   only.flags = LAL_PRIORITY_FALLBACK | LAL_PRIORITY_VIA_RTKIT | LAL_PRIORITY_VIA_SLICE;
-  lal__sched_chain oc;
-  assert_status(LAL_OK, lal__linux_priority_chain(&only, 0, 0, 0, 0, &oc));
+  lali_sched_chain oc;
+  assert_status(LAL_OK, lali_linux_priority_chain(&only, 0, 0, 0, 0, &oc));
   char got[256] = "", step[96];
   for (int i = 0; i < oc.n; i++) {
-    lal__linux_step_describe(&oc, i, step, sizeof step);
+    lali_linux_step_describe(&oc, i, step, sizeof step);
     snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " > " : "", step);
   }
   assert_string_equal(got, "SCHED_FIFO 60 > rtkit SCHED_RR 60 > SCHED_OTHER slice 1000 us");
   only.flags = LAL_PRIORITY_FALLBACK;
-  assert_status(LAL_OK, lal__linux_priority_chain(&only, 0, 0, 0, 1, &oc));
-  assert_int_equal(oc.how[1], LAL__STEP_PORTAL);
-  assert_int_equal(oc.how[2], LAL__STEP_RTKIT);
+  assert_status(LAL_OK, lali_linux_priority_chain(&only, 0, 0, 0, 1, &oc));
+  assert_int_equal(oc.how[1], LALI_STEP_PORTAL);
+  assert_int_equal(oc.how[2], LALI_STEP_RTKIT);
   lal_priority_req req = LAL_PRIORITY_REQ_INIT;
   req.profile = LAL_PRIORITY_EXPLICIT;
   req.policy = LAL_POLICY_WINDOWS;
-  lal__sched_chain c;
-  assert_status(LAL_ENOTSUP, lal__linux_priority_chain(&req, 0, 0, 0, 0, &c));
+  lali_sched_chain c;
+  assert_status(LAL_ENOTSUP, lali_linux_priority_chain(&req, 0, 0, 0, 0, &c));
 }
 #endif
 
@@ -608,7 +608,7 @@ static void mmcss_without_its_service_is_not_reported_as_applied(void **state) {
   req.profile = LAL_PRIORITY_AUDIO;
   lal_priority_result res = LAL_PRIORITY_RESULT_INIT;
   int rc = lal_thread_set_priority(&req, &res);
-  if (lal__win_mmcss_service_state() != 0) {
+  if (lali_win_mmcss_service_state() != 0) {
     if (rc != LAL_OK)
       LAL_SKIP("MMCSS runs here but refused the task: %s", res.reason);
     assert_true(res.flags & LAL_PRIORITY_MMCSS);

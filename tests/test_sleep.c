@@ -42,43 +42,43 @@ static void sleep_rejects_unknown_flags(void **state) {
 
 static void margin_tracks_the_95th_percentile_of_wake_errors(void **state) {
   (void)state;
-  lal__sleep_state st;
+  lali_sleep_state st;
   memset(&st, 0, sizeof st);
   /* Errors uniform over 0..100 us (deterministic sequence): p95 = 95 us. */
   uint32_t x = 1;
   for (int i = 0; i < 50000; i++) {
     x = x * 1664525u + 1013904223u;
-    lal__margin_observe(&st, (x >> 8) % 100000u);
+    lali_margin_observe(&st, (x >> 8) % 100000u);
   }
   assert_true(st.margin_ns > 85000u && st.margin_ns < 105000u);
   /* A quieter period lowers it again. */
   for (int i = 0; i < 50000; i++) {
     x = x * 1664525u + 1013904223u;
-    lal__margin_observe(&st, (x >> 8) % 10000u);
+    lali_margin_observe(&st, (x >> 8) % 10000u);
   }
   assert_true(st.margin_ns > 8000u && st.margin_ns < 11000u);
   /* Bounded both ways. */
   for (int i = 0; i < 5000; i++)
-    lal__margin_observe(&st, 0);
-  assert_true(st.margin_ns == LAL__MARGIN_MIN_NS);
+    lali_margin_observe(&st, 0);
+  assert_true(st.margin_ns == LALI_MARGIN_MIN_NS);
   for (int i = 0; i < 5000; i++)
-    lal__margin_observe(&st, 50000000u);
-  assert_true(st.margin_ns == LAL__MARGIN_MAX_NS);
+    lali_margin_observe(&st, 50000000u);
+  assert_true(st.margin_ns == LALI_MARGIN_MAX_NS);
 }
 
 static void spin_is_bounded_per_call_and_per_window(void **state) {
   (void)state;
-  lal__sleep_state st;
+  lali_sleep_state st;
   memset(&st, 0, sizeof st);
   uint64_t now = 1000000000u;
-  assert_int_equal(lal__spin_allowed(&st, now, LAL__SPIN_MAX_PER_CALL_NS + 1), 0);
+  assert_int_equal(lali_spin_allowed(&st, now, LALI_SPIN_MAX_PER_CALL_NS + 1), 0);
   int allowed = 0;
-  while (lal__spin_allowed(&st, now, LAL__SPIN_MAX_PER_CALL_NS))
+  while (lali_spin_allowed(&st, now, LALI_SPIN_MAX_PER_CALL_NS))
     allowed++;
   /* a quarter of the window, in per-call maxima */
   assert_int_equal(allowed,
-                   LAL__SPIN_WINDOW_NS / LAL__SPIN_BUDGET_DIVISOR / LAL__SPIN_MAX_PER_CALL_NS);
-  assert_int_equal(lal__spin_allowed(&st, now + LAL__SPIN_WINDOW_NS + 1, 1000), 1);
+                   LALI_SPIN_WINDOW_NS / LALI_SPIN_BUDGET_DIVISOR / LALI_SPIN_MAX_PER_CALL_NS);
+  assert_int_equal(lali_spin_allowed(&st, now + LALI_SPIN_WINDOW_NS + 1, 1000), 1);
 }
 
 /* ---- the algorithm against hosts given by a fake clock (the OS seam) */
@@ -126,14 +126,14 @@ static int cmp_u64(const void *a, const void *b) {
 
 /* `calls` precise sleeps of request_ns back to back (or until the clock
  * passes until_ns, if not 0); lateness of each, CPU spent spinning. */
-static void run_calls(fake_host *h, lal__sleep_state *st, int calls, uint64_t until_ns,
+static void run_calls(fake_host *h, lali_sleep_state *st, int calls, uint64_t until_ns,
                       uint64_t request_ns, run_stats *out) {
-  lal__sleep_os os = {fake_now, fake_sleep, fake_relax, h};
+  lali_sleep_os os = {fake_now, fake_sleep, fake_relax, h};
   memset(out, 0, sizeof *out);
   uint64_t start = h->t, spun = h->spun;
   for (int i = 0; (calls == 0 || i < calls) && (until_ns == 0 || h->t < until_ns); i++) {
     uint64_t deadline = h->t + request_ns;
-    assert_status(LAL_OK, lal__sleep_precise_with(&os, st, deadline));
+    assert_status(LAL_OK, lali_sleep_precise_with(&os, st, deadline));
     assert_true(h->t >= deadline); /* never early */
     if (out->n < 4096)
       out->late[out->n++] = h->t - deadline;
@@ -154,7 +154,7 @@ static double cpu_share(const run_stats *r) { return (double)r->spun / (double)r
 static void margin_on_a_steady_host(void **state) {
   (void)state;
   fake_host h = {.t = 1000000000u, .jitter = 40000u, .rng = 7};
-  lal__sleep_state st;
+  lali_sleep_state st;
   memset(&st, 0, sizeof st);
   run_stats r;
   run_calls(&h, &st, 3000, 0, 1000000u, &r);
@@ -168,7 +168,7 @@ static void margin_on_a_steady_host(void **state) {
 
 /* Fake time until 1 ms calls on a quiet host bring the margin back within
  * half again its quiet value (5 s at most). */
-static uint64_t time_to_quiet(fake_host *h, lal__sleep_state *st, uint64_t quiet) {
+static uint64_t time_to_quiet(fake_host *h, lali_sleep_state *st, uint64_t quiet) {
   run_stats r;
   uint64_t start = h->t;
   while (st->margin_ns > quiet + quiet / 2 && h->t - start < 5000000000u)
@@ -181,7 +181,7 @@ static uint64_t time_to_quiet(fake_host *h, lal__sleep_state *st, uint64_t quiet
 static void margin_recovers_after_a_burst(void **state) {
   (void)state;
   fake_host h = {.t = 1000000000u, .jitter = 40000u, .rng = 11};
-  lal__sleep_state st;
+  lali_sleep_state st;
   memset(&st, 0, sizeof st);
   run_stats r;
   run_calls(&h, &st, 3000, 0, 1000000u, &r);
@@ -198,7 +198,7 @@ static void margin_recovers_after_a_burst(void **state) {
   assert_true(took <= 1000000000u);
   /* The margin also comes back when the burst pushed it past every request
    * (a request shorter than the margin makes no OS sleep to learn from). */
-  st.margin_ns = LAL__MARGIN_MAX_NS;
+  st.margin_ns = LALI_MARGIN_MAX_NS;
   assert_true(time_to_quiet(&h, &st, quiet) <= 1000000000u);
 }
 
@@ -208,7 +208,7 @@ static void margin_recovers_after_a_burst(void **state) {
 static void margin_under_wines_long_sleeps(void **state) {
   (void)state;
   fake_host h = {.t = 1000000000u, .min_sleep = 1090000u, .jitter = 20000u, .rng = 3};
-  lal__sleep_state st;
+  lali_sleep_state st;
   memset(&st, 0, sizeof st);
   run_stats r;
   run_calls(&h, &st, 2000, 0, 1000000u, &r);
@@ -231,7 +231,7 @@ static void margin_under_wines_long_sleeps(void **state) {
                 h.os_sleeps);
   assert_true(cpu <= 0.25);
   assert_true(p99 <= os_p99);
-  assert_true(st.margin_ns <= LAL__MARGIN_MAX_NS);
+  assert_true(st.margin_ns <= LALI_MARGIN_MAX_NS);
 }
 
 /* Bad durations through the same seam: a deadline in the past returns at
@@ -240,16 +240,16 @@ static void margin_under_wines_long_sleeps(void **state) {
 static void precise_sleep_of_an_hour_is_an_os_sleep(void **state) {
   (void)state;
   fake_host h = {.t = 1000000000u, .jitter = 40000u, .rng = 5};
-  lal__sleep_state st;
+  lali_sleep_state st;
   memset(&st, 0, sizeof st);
-  lal__sleep_os os = {fake_now, fake_sleep, fake_relax, &h};
-  assert_status(LAL_OK, lal__sleep_precise_with(&os, &st, h.t - 1));
-  assert_status(LAL_OK, lal__sleep_precise_with(&os, &st, 0));
+  lali_sleep_os os = {fake_now, fake_sleep, fake_relax, &h};
+  assert_status(LAL_OK, lali_sleep_precise_with(&os, &st, h.t - 1));
+  assert_status(LAL_OK, lali_sleep_precise_with(&os, &st, 0));
   assert_int_equal(h.os_sleeps, 0);
   uint64_t hour = 3600ull * 1000000000u, deadline = h.t + hour;
-  assert_status(LAL_OK, lal__sleep_precise_with(&os, &st, deadline));
+  assert_status(LAL_OK, lali_sleep_precise_with(&os, &st, deadline));
   assert_true(h.t >= deadline);
-  assert_true(h.spun <= LAL__MARGIN_MAX_NS);
+  assert_true(h.spun <= LALI_MARGIN_MAX_NS);
   assert_true(h.os_sleeps <= 2);
 }
 
@@ -257,9 +257,9 @@ static void precise_sleep_adapts_this_threads_margin(void **state) {
   (void)state;
   for (int i = 0; i < 50; i++)
     lal_sleep_ns(300000u, LAL_SLEEP_PRECISE);
-  uint64_t margin = lal__sleep_margin_ns();
-  assert_true(margin >= LAL__MARGIN_MIN_NS && margin <= LAL__MARGIN_MAX_NS);
-  assert_true(margin != LAL__MARGIN_INITIAL_NS); /* it has learnt something */
+  uint64_t margin = lali_sleep_margin_ns();
+  assert_true(margin >= LALI_MARGIN_MIN_NS && margin <= LALI_MARGIN_MAX_NS);
+  assert_true(margin != LALI_MARGIN_INITIAL_NS); /* it has learnt something */
 }
 
 static void timer_slack_reports_what_the_os_applied(void **state) {

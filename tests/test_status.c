@@ -102,7 +102,7 @@ static int native_code(const struct twin *t) {
 static void os_errors_map_to_the_same_status_as_their_twins(void **state) {
   (void)state;
   for (size_t i = 0; i < sizeof twins / sizeof twins[0]; i++) {
-    int got = lal__os_status_from_native(native_code(&twins[i]));
+    int got = lali_os_status_from_native(native_code(&twins[i]));
     if (got != twins[i].status)
       fail_msg("native error %d maps to %s, expected %s", native_code(&twins[i]), lal_err_name(got),
                lal_err_name(twins[i].status));
@@ -112,20 +112,20 @@ static void os_errors_map_to_the_same_status_as_their_twins(void **state) {
 static void fail_native_records_the_raw_error_for_this_thread(void **state) {
   (void)state;
   int native = native_code(&twins[4]);
-  assert_status(LAL_ENOTSUP, lal__fail_native(native));
+  assert_status(LAL_ENOTSUP, lali_fail_native(native));
   assert_int_equal(lal_last_os_error(), native);
 }
 
 #ifdef _WIN32
 static DWORD WINAPI other_thread(void *arg) {
   *(int *)arg = lal_last_os_error();
-  lal__fail_native(5);
+  lali_fail_native(5);
   return 0;
 }
 #else
 static void *other_thread(void *arg) {
   *(int *)arg = lal_last_os_error();
-  lal__fail_native(EACCES);
+  lali_fail_native(EACCES);
   return NULL;
 }
 #endif
@@ -134,7 +134,7 @@ static void last_os_error_is_thread_local(void **state) {
   (void)state;
   int seen = -1;
   int mine = native_code(&twins[0]);
-  lal__fail_native(mine);
+  lali_fail_native(mine);
 #ifdef _WIN32
   HANDLE h = CreateThread(NULL, 0, other_thread, &seen, 0, NULL);
   assert_non_null(h);
@@ -156,8 +156,8 @@ static void fail_os_captures_the_current_native_error(void **state) {
 #else
   errno = EACCES;
 #endif
-  assert_status(LAL_EPERM, lal__fail_os());
-  assert_int_equal(lal_last_os_error(), lal__os_native_error());
+  assert_status(LAL_EPERM, lali_fail_os());
+  assert_int_equal(lal_last_os_error(), lali_os_native_error());
 }
 
 static void version_matches_the_header(void **state) {

@@ -38,7 +38,7 @@ static void cpu_list_text(const lal_cpuset *set, char *buf, size_t size) {
 }
 
 int dl_rd(ctx *c, const char *path) {
-  int n = lal__linux_read_text(c->root, path, c->text, sizeof c->text);
+  int n = lali_linux_read_text(c->root, path, c->text, sizeof c->text);
   if (n < 0) {
     c->text[0] = '\0';
     return 0;
@@ -289,7 +289,7 @@ static void check_thp(ctx *c) {
   static const char why_df[] = "defrag \"always\" makes a faulting thread compact memory "
                                "synchronously before it gets its page";
   if (!dl_rd(c, "/sys/kernel/mm/transparent_hugepage/enabled") ||
-      lal__linux_bracketed_choice(c->text, mode, sizeof mode) != 0) {
+      lali_linux_bracketed_choice(c->text, mode, sizeof mode) != 0) {
     snprintf(dl_add(c, "thp_enabled", DOCTOR_NA, why_en)->value, 160, "no THP in this kernel");
   } else {
     finding *f =
@@ -301,7 +301,7 @@ static void check_thp(ctx *c) {
                "with MADV_HUGEPAGE)");
   }
   if (!dl_rd(c, "/sys/kernel/mm/transparent_hugepage/defrag") ||
-      lal__linux_bracketed_choice(c->text, mode, sizeof mode) != 0)
+      lali_linux_bracketed_choice(c->text, mode, sizeof mode) != 0)
     return;
   finding *f =
       dl_add(c, "thp_defrag", strcmp(mode, "always") == 0 ? DOCTOR_WARN : DOCTOR_OK, why_df);
@@ -315,9 +315,9 @@ static void check_hugepages(ctx *c) {
   static const char why[] = "LAL_PAGE_LARGE needs reserved hugetlb pages; without them it falls "
                             "back to THP, which the kernel may not grant";
   dl_rd(c, "/proc/meminfo");
-  uint64_t total = lal__linux_meminfo_value(c->text, "HugePages_Total");
-  uint64_t free_pages = lal__linux_meminfo_value(c->text, "HugePages_Free");
-  uint64_t size = lal__linux_meminfo_value(c->text, "Hugepagesize");
+  uint64_t total = lali_linux_meminfo_value(c->text, "HugePages_Total");
+  uint64_t free_pages = lali_linux_meminfo_value(c->text, "HugePages_Free");
+  uint64_t size = lali_linux_meminfo_value(c->text, "Hugepagesize");
   finding *f = dl_add(c, "hugepages", total ? DOCTOR_OK : DOCTOR_WARN, why);
   snprintf(f->value, sizeof f->value, "%llu of %llu free (%llu KiB pages)",
            (unsigned long long)free_pages, (unsigned long long)total,
@@ -343,8 +343,8 @@ static void check_rt_throttling(ctx *c) {
 }
 
 static void check_rlimits(ctx *c) {
-  int cap_nice = (int)(c->cap_eff >> LAL__CAP_SYS_NICE & 1),
-      cap_lock = (int)(c->cap_eff >> LAL__CAP_IPC_LOCK & 1);
+  int cap_nice = (int)(c->cap_eff >> LALI_CAP_SYS_NICE & 1),
+      cap_lock = (int)(c->cap_eff >> LALI_CAP_IPC_LOCK & 1);
   if (!c->has_limits)
     return;
   int64_t rt = c->rtprio, lock = c->memlock;
@@ -482,8 +482,8 @@ static void check_swap(ctx *c) {
     for (const char *p = strchr(c->text, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
       devices++;
   dl_rd(c, "/proc/meminfo");
-  uint64_t total = lal__linux_meminfo_value(c->text, "SwapTotal");
-  uint64_t used = total - lal__linux_meminfo_value(c->text, "SwapFree");
+  uint64_t total = lali_linux_meminfo_value(c->text, "SwapTotal");
+  uint64_t used = total - lali_linux_meminfo_value(c->text, "SwapFree");
   doctor_status st = !devices ? DOCTOR_OK : used ? DOCTOR_FAIL : DOCTOR_WARN;
   finding *f = dl_add(c, "swap", st, why);
   if (!devices)
@@ -502,9 +502,9 @@ static int cgroup2_dir(ctx *c, char *dir, size_t size) {
   char mount[256], path[512];
   int hybrid;
   if (!dl_rd(c, "/proc/self/mountinfo") ||
-      lal__cgroup_find_mount(c->text, mount, sizeof mount, &hybrid) != LAL_OK ||
-      !lal__cgroup_path_valid(mount) || !dl_rd(c, "/proc/self/cgroup") ||
-      lal__cgroup_self_path(c->text, path, sizeof path) != LAL_OK)
+      lali_cgroup_find_mount(c->text, mount, sizeof mount, &hybrid) != LAL_OK ||
+      !lali_cgroup_path_valid(mount) || !dl_rd(c, "/proc/self/cgroup") ||
+      lali_cgroup_self_path(c->text, path, sizeof path) != LAL_OK)
     return 0; /* self_path refuses "..": nothing is read from outside the root */
   snprintf(dir, size, "%s%s", mount, strcmp(path, "/") ? path : "");
   return 1;
@@ -513,9 +513,9 @@ static int cgroup2_dir(ctx *c, char *dir, size_t size) {
 int dl_cgroup1_cpu_dir(ctx *c, char *dir, size_t size) {
   char mount[256], path[512];
   if (!dl_rd(c, "/proc/self/mountinfo") ||
-      lal__cgroup1_find_mount(c->text, "cpu", mount, sizeof mount) != LAL_OK ||
-      !lal__cgroup_path_valid(mount) || !dl_rd(c, "/proc/self/cgroup") ||
-      lal__cgroup1_self_path(c->text, "cpu", path, sizeof path) != LAL_OK)
+      lali_cgroup1_find_mount(c->text, "cpu", mount, sizeof mount) != LAL_OK ||
+      !lali_cgroup_path_valid(mount) || !dl_rd(c, "/proc/self/cgroup") ||
+      lali_cgroup1_self_path(c->text, "cpu", path, sizeof path) != LAL_OK)
     return 0; /* a path with ".." is refused: nothing is read from outside the root */
   snprintf(dir, size, "%s%s", mount, strcmp(path, "/") ? path : "");
   return 1;
@@ -528,7 +528,7 @@ static void check_cgroup_version(ctx *c) {
   char mount[256];
   int hybrid = 0;
   int v2 = dl_rd(c, "/proc/self/mountinfo") &&
-           lal__cgroup_find_mount(c->text, mount, sizeof mount, &hybrid) == LAL_OK;
+           lali_cgroup_find_mount(c->text, mount, sizeof mount, &hybrid) == LAL_OK;
   finding *f = dl_add(c, "cgroup_version", v2 && !hybrid ? DOCTOR_OK : DOCTOR_WARN, why);
   char controllers[256] = "";
   if (v2) {
@@ -564,7 +564,7 @@ static void check_cgroup(ctx *c) {
                (double)q / (double)period);
     snprintf(file, sizeof file, "%s/cpu.stat", dir);
     if (dl_rd(c, file)) {
-      lal__cgroup_parse_cpu_stat(c->text, &st);
+      lali_cgroup_parse_cpu_stat(c->text, &st);
       have_stat = st.throttling_known;
     }
   }
@@ -579,7 +579,7 @@ static void check_cgroup(ctx *c) {
                (double)q / (double)period);
     snprintf(file, sizeof file, "%s/cpu.stat", v1);
     if (!have_stat && dl_rd(c, file)) { /* v1 uses the same keys */
-      lal__cgroup_parse_cpu_stat(c->text, &st);
+      lali_cgroup_parse_cpu_stat(c->text, &st);
       have_stat = st.throttling_known;
     }
   }
@@ -609,7 +609,7 @@ static void check_psi(ctx *c) {
   for (int r = 0; r < 3; r++) {
     lal_psi psi;
     memset(&psi, 0, sizeof psi);
-    if (!dl_rd(c, files[r]) || lal__cgroup_parse_psi(c->text, &psi) != LAL_OK) {
+    if (!dl_rd(c, files[r]) || lali_cgroup_parse_psi(c->text, &psi) != LAL_OK) {
       snprintf(dl_add(c, names[r], DOCTOR_NA, why)->value, 160, "no PSI (CONFIG_PSI, psi=1)");
       continue;
     }
@@ -631,7 +631,7 @@ static void check_virtualization(ctx *c) {
   int vm = dl_rd(c, "/proc/cpuinfo") && strstr(c->text, " hypervisor") != NULL;
   /* The same rule as lal_query_caps' `container` (src/linux/system.c). */
   char container[32];
-  lal__linux_container_from(c->root, container, sizeof container);
+  lali_linux_container_from(c->root, container, sizeof container);
   finding *f = dl_add(c, "virtualization", vm || container[0] ? DOCTOR_WARN : DOCTOR_OK, why);
   snprintf(f->value, sizeof f->value, "%s%s%s%s",
            vm ? "virtual machine (CPUID hypervisor flag)" : "bare metal",
@@ -652,12 +652,12 @@ int doctor_run_opts(const doctor_opts *o, finding *out, int max) {
   if (dl_rd(c, "/proc/cmdline"))
     snprintf(c->cmdline, sizeof c->cmdline, "%s", c->text);
   if (dl_rd(c, "/proc/self/status"))
-    c->cap_eff = lal__linux_status_cap_eff(c->text);
+    c->cap_eff = lali_linux_status_cap_eff(c->text);
   c->rtprio = c->rttime = c->memlock = -2;
   if ((c->has_limits = dl_rd(c, "/proc/self/limits")) != 0) {
-    c->rtprio = lal__linux_limit_soft(c->text, "Max realtime priority");
-    c->rttime = lal__linux_limit_soft(c->text, "Max realtime timeout");
-    c->memlock = lal__linux_limit_soft(c->text, "Max locked memory");
+    c->rtprio = lali_linux_limit_soft(c->text, "Max realtime priority");
+    c->rttime = lali_linux_limit_soft(c->text, "Max realtime timeout");
+    c->memlock = lali_linux_limit_soft(c->text, "Max locked memory");
   }
   check_governor(c);
   check_cstates(c);

@@ -30,7 +30,7 @@ typedef struct ctx {
 int dl_rd(ctx *c, const char *path);
 finding *dl_add(ctx *c, const char *check, doctor_status st, const char *why);
 /* The caller's cgroup v1 cpu-controller directory under root
- * (lal__cgroup1_find_mount + lal__cgroup1_self_path). 1 if found. */
+ * (lali_cgroup1_find_mount + lali_cgroup1_self_path). 1 if found. */
 int dl_cgroup1_cpu_dir(ctx *c, char *dir, size_t size);
 
 /* Why a request fails in a container or sandbox (doctor_sandbox_linux.c). */

@@ -142,7 +142,7 @@ static void check_rtkit(ctx *c) {
       "without CAP_SYS_NICE or RLIMIT_RTPRIO, realtime comes from rtkit over the system bus "
       "(or the Realtime portal in Flatpak); without either AUDIO/REALTIME fall to the slice "
       "hint and nice";
-  int direct = (c->cap_eff >> LAL__CAP_SYS_NICE & 1) || c->rtprio == -1 || c->rtprio > 0;
+  int direct = (c->cap_eff >> LALI_CAP_SYS_NICE & 1) || c->rtprio == -1 || c->rtprio > 0;
   if (!direct && exists(c, "/.flatpak-info")) {
     snprintf(dl_add(c, "rtkit", DOCTOR_NA, why)->value, 160,
              "in Flatpak: the Realtime portal asks the host's rtkit (see flatpak)");
@@ -208,7 +208,7 @@ static void check_memlock_budget(ctx *c) {
              "need %s; RLIMIT_MEMLOCK unknown (no /proc/self/limits)", need);
     return;
   }
-  int cap = (int)(c->cap_eff >> LAL__CAP_IPC_LOCK & 1);
+  int cap = (int)(c->cap_eff >> LALI_CAP_IPC_LOCK & 1);
   int fits = cap || limit == -1 || (uint64_t)limit >= c->memlock_need;
   finding *f = dl_add(c, "memlock_budget", fits ? DOCTOR_OK : DOCTOR_FAIL, why);
   if (limit == -1)
@@ -220,7 +220,7 @@ static void check_memlock_budget(ctx *c) {
   if (fits)
     return;
   char container[32];
-  lal__linux_container_from(c->root, container, sizeof container);
+  lali_linux_container_from(c->root, container, sizeof container);
   unsigned long long kib = (c->memlock_need + 1023) >> 10;
   if (container[0])
     snprintf(f->fix, sizeof f->fix,

@@ -22,7 +22,7 @@ static void member(json_writer *w, const char *key) {
       fputs("  ", w->out);
   }
   if (key) {
-    lal__json_put_string(w->out, key);
+    lali_json_put_string(w->out, key);
     fputs(": ", w->out);
   }
 }
@@ -53,7 +53,7 @@ void json_array_end(json_writer *w) { close_container(w, ']'); }
 
 void json_string(json_writer *w, const char *key, const char *value) {
   member(w, key);
-  lal__json_put_string(w->out, value);
+  lali_json_put_string(w->out, value);
 }
 
 void json_int(json_writer *w, const char *key, long long value) {

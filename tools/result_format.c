@@ -92,7 +92,7 @@ int result_hist_to_lal(const json_value *obj, lal_hist *h) {
     double lo = json_number_at(b, i, 0, -1), n = json_number_at(b, i, 1, -1);
     if (json_row_width(b, i) != 2 || lo < 0 || n < 0 || n > 4294967295.0 || lo > 1.8e19)
       return -1;
-    unsigned at = lal__hist_index((uint64_t)lo);
+    unsigned at = lal_impl_hist_index((uint64_t)lo);
     if (lal_hist_bucket_low(at) != (uint64_t)lo || h->buckets[at] + (uint64_t)n > 4294967295u)
       return -1; /* not a bucket bound of lal_hist */
     h->buckets[at] += (uint32_t)n;

@@ -54,7 +54,7 @@ typedef struct lal_cgroup_info {
   unsigned delegated; /* LAL_CGROUP_* in its cgroup.subtree_control (enabled for children) */
   int threaded;       /* cgroup.type is "threaded" */
 } lal_cgroup_info;
-#define LAL_CGROUP_INFO_INIT LAL__SIZED_INIT(lal_cgroup_info)
+#define LAL_CGROUP_INFO_INIT LAL_IMPL_SIZED_INIT(lal_cgroup_info)
 
 /*
  * lal_cgroup_open: a handle on an existing group. path: relative to the
@@ -149,7 +149,7 @@ typedef struct lal_cgroup_cpu_stat {
   uint64_t nr_throttled;
   uint64_t throttled_us;
 } lal_cgroup_cpu_stat;
-#define LAL_CGROUP_CPU_STAT_INIT LAL__SIZED_INIT(lal_cgroup_cpu_stat)
+#define LAL_CGROUP_CPU_STAT_INIT LAL_IMPL_SIZED_INIT(lal_cgroup_cpu_stat)
 /* lal_cgroup_get_cpu_stat: the group's cpu.stat. LAL_EINVAL: NULL, or
  * stat->size smaller than its first version; the error of reading cpu.stat
  * otherwise (LAL_ENOENT if the group was removed; lal_cgroup_reason says
@@ -170,7 +170,7 @@ typedef struct lal_psi {
   lal_psi_line full; /* all zero where the kernel has no "full" line (cpu before 5.13) */
   int has_full;
 } lal_psi;
-#define LAL_PSI_INIT LAL__SIZED_INIT(lal_psi)
+#define LAL_PSI_INIT LAL_IMPL_SIZED_INIT(lal_psi)
 /* group NULL: the system-wide /proc/pressure/<resource>. LAL_ENOTSUP without PSI. */
 LAL_API int lal_cgroup_pressure(lal_cgroup *group, int resource, lal_psi *psi);
 

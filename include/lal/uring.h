@@ -44,14 +44,14 @@ typedef struct lal_uring_opts {
   unsigned sqpoll_idle_ms; /* the SQPOLL thread sleeps after this much idle time */
 } lal_uring_opts;
 #ifdef __cplusplus
-extern "C++" inline lal_uring_opts lal__uring_opts_init() {
-  lal_uring_opts v = lal__sized_init<lal_uring_opts>();
+extern "C++" inline lal_uring_opts lal_impl_uring_opts_init() {
+  lal_uring_opts v = lal_impl_sized_init<lal_uring_opts>();
   v.entries = 64;
   v.sqpoll_cpu = -1;
   v.sqpoll_idle_ms = 1000;
   return v;
 }
-#  define LAL_URING_OPTS_INIT lal__uring_opts_init()
+#  define LAL_URING_OPTS_INIT lal_impl_uring_opts_init()
 #else
 #  define LAL_URING_OPTS_INIT                                                                      \
     { .size = sizeof(lal_uring_opts), .entries = 64, .sqpoll_cpu = -1, .sqpoll_idle_ms = 1000 }
@@ -80,7 +80,7 @@ typedef struct lal_uring_result {
   int degraded;           /* 1 if something asked for was dropped (FALLBACK) */
   char reason[256];       /* what was tried and refused */
 } lal_uring_result;
-#define LAL_URING_RESULT_INIT LAL__SIZED_INIT(lal_uring_result)
+#define LAL_URING_RESULT_INIT LAL_IMPL_SIZED_INIT(lal_uring_result)
 
 /*
  * lal_uring_create: sets a ring up. The flags are tried from the most to the

@@ -40,7 +40,7 @@ typedef struct lal_xdp_result {
   uint32_t prog_id;
   char reason[192];
 } lal_xdp_result;
-#define LAL_XDP_RESULT_INIT LAL__SIZED_INIT(lal_xdp_result)
+#define LAL_XDP_RESULT_INIT LAL_IMPL_SIZED_INIT(lal_xdp_result)
 
 /*
  * lal_xdp_attach: loads lal's program, sets its UDP port (1..65535) and
@@ -66,7 +66,7 @@ typedef struct lal_xdp_counters {
   uint64_t redirected; /* handed to an AF_XDP socket */
   uint64_t passed;     /* given to the kernel stack */
 } lal_xdp_counters;
-#define LAL_XDP_COUNTERS_INIT LAL__SIZED_INIT(lal_xdp_counters)
+#define LAL_XDP_COUNTERS_INIT LAL_IMPL_SIZED_INIT(lal_xdp_counters)
 /* The sums over CPUs of the program's per-CPU counters. */
 LAL_API int lal_xdp_get_counters(lal_xdp *xdp, lal_xdp_counters *counters);
 
@@ -84,13 +84,13 @@ typedef struct lal_xsk_opts {
   unsigned flags;      /* LAL_XSK_* */
 } lal_xsk_opts;
 #ifdef __cplusplus
-extern "C++" inline lal_xsk_opts lal__xsk_opts_init() {
-  lal_xsk_opts v = lal__sized_init<lal_xsk_opts>();
+extern "C++" inline lal_xsk_opts lal_impl_xsk_opts_init() {
+  lal_xsk_opts v = lal_impl_sized_init<lal_xsk_opts>();
   v.frames = 4096;
   v.frame_size = 2048;
   return v;
 }
-#  define LAL_XSK_OPTS_INIT lal__xsk_opts_init()
+#  define LAL_XSK_OPTS_INIT lal_impl_xsk_opts_init()
 #else
 #  define LAL_XSK_OPTS_INIT                                                                        \
     { .size = sizeof(lal_xsk_opts), .frames = 4096, .frame_size = 2048 }
@@ -103,7 +103,7 @@ typedef struct lal_xsk_result {
   uint64_t umem_page_bytes; /* page size backing the UMEM (verified) */
   char reason[192];
 } lal_xsk_result;
-#define LAL_XSK_RESULT_INIT LAL__SIZED_INIT(lal_xsk_result)
+#define LAL_XSK_RESULT_INIT LAL_IMPL_SIZED_INIT(lal_xsk_result)
 
 /*
  * lal_xsk_open: an AF_XDP socket on xdp's interface and opts->queue, entered

@@ -8,14 +8,14 @@ static int valid_set(const lal_cpuset *set) { return set && lal_cpuset_count(set
 int lal_thread_set_affinity(const lal_cpuset *set) {
   if (!valid_set(set))
     return LAL_EINVAL;
-  return lal__os_thread_affinity_set(set);
+  return lali_os_thread_affinity_set(set);
 }
 
 int lal_thread_get_affinity(lal_cpuset *out) {
   if (!out)
     return LAL_EINVAL;
   lal_cpuset got;
-  int rc = lal__os_thread_affinity_get(&got);
+  int rc = lali_os_thread_affinity_get(&got);
   if (rc == LAL_OK)
     *out = got;
   return rc;
@@ -24,33 +24,33 @@ int lal_thread_get_affinity(lal_cpuset *out) {
 int lal_process_set_affinity(const lal_cpuset *set) {
   if (!valid_set(set))
     return LAL_EINVAL;
-  return lal__os_process_affinity_set(set);
+  return lali_os_process_affinity_set(set);
 }
 
 int lal_process_get_affinity(lal_cpuset *out) {
   if (!out)
     return LAL_EINVAL;
   lal_cpuset got;
-  int rc = lal__os_process_affinity_get(&got);
+  int rc = lali_os_process_affinity_get(&got);
   if (rc == LAL_OK)
     *out = got;
   return rc;
 }
 
-int lal_current_cpu(void) { return lal__os_current_cpu(); }
+int lal_current_cpu(void) { return lali_os_current_cpu(); }
 
 /* CPU sets: NULL clears the selection, an empty set is no selection. */
 static int set_cpu_sets(int process, const lal_cpuset *set) {
   if (set && lal_cpuset_count(set) == 0)
     return LAL_EINVAL;
-  return lal__os_cpu_sets_set(process, set);
+  return lali_os_cpu_sets_set(process, set);
 }
 
 static int get_cpu_sets(int process, lal_cpuset *out) {
   if (!out)
     return LAL_EINVAL;
   lal_cpuset got;
-  int rc = lal__os_cpu_sets_get(process, &got);
+  int rc = lali_os_cpu_sets_get(process, &got);
   if (rc == LAL_OK)
     *out = got;
   return rc;

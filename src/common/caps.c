@@ -28,8 +28,8 @@ static unsigned build_features(void) {
 }
 
 int lal_query_caps(lal_caps *caps) {
-  if (!caps || caps->size < LAL__OFFSETOF_END(lal_caps, os_release) ||
-      caps->size > LAL__STRUCT_SIZE_MAX)
+  if (!caps || caps->size < LALI_OFFSETOF_END(lal_caps, os_release) ||
+      caps->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
 
   /* Probe into a full local copy, then hand back only as many bytes as the
@@ -37,14 +37,14 @@ int lal_query_caps(lal_caps *caps) {
   lal_caps full;
   memset(&full, 0, sizeof full);
   full.build_features = build_features();
-  lal__cpu_model(full.cpu_model, sizeof full.cpu_model);
-  lal__cpu_tsc cpu;
-  lal__cpu_tsc_get(&cpu);
+  lali_cpu_model(full.cpu_model, sizeof full.cpu_model);
+  lali_cpu_tsc cpu;
+  lali_cpu_tsc_get(&cpu);
   if (cpu.hypervisor)
-    lal__copy_string(full.hypervisor, sizeof full.hypervisor,
+    lali_copy_string(full.hypervisor, sizeof full.hypervisor,
                      cpu.hypervisor_name[0] ? cpu.hypervisor_name : "unknown");
-  lal__os_query_caps(&full);
+  lali_os_query_caps(&full);
 
-  lal__copy_sized_result(caps, caps->size, &full, sizeof full);
+  lali_copy_sized_result(caps, caps->size, &full, sizeof full);
   return LAL_OK;
 }

@@ -11,7 +11,7 @@
 #include "lal_internal.h"
 
 /* seq 2: "not the TSC's" until a TSC conversion is published (clock_inline.h). */
-lal__clock_state lal__clock = {.seq = 2};
+lal_impl_clock_state lal_impl_clock = {.seq = 2};
 
 enum { INIT_NONE, INIT_RUNNING, INIT_DONE };
 static volatile int init_state = INIT_NONE;
@@ -20,15 +20,15 @@ static unsigned init_flags_used;
  * init_state turns DONE) and by a recalibration, both under info_lock, so a
  * reader copies one consistent snapshot. */
 static lal_clock_info info;
-static lal__spinlock info_lock = LAL__SPINLOCK_INIT;
+static lali_spinlock info_lock = LALI_SPINLOCK_INIT;
 /* The recalibration baseline: a (tsc, raw ns) pair, and the last calibration.
  * Only the writer (the initialiser, then whoever holds `writer`) touches them. */
 static uint64_t base_tsc, base_raw_ns, last_calibration_raw_ns;
-static lal__spinlock writer = LAL__SPINLOCK_INIT;
+static lali_spinlock writer = LALI_SPINLOCK_INIT;
 
 #define CLOCK_SHIFT 32
 
-void lal__clock_params_for(uint64_t hz, uint64_t *mult, uint32_t *shift) {
+void lali_clock_params_for(uint64_t hz, uint64_t *mult, uint32_t *shift) {
   /* ns = ticks * 1e9 / hz = (ticks * mult) >> 32 with mult = 1e9 * 2^32 / hz,
    * rounded: 1e9 * 2^32 < 2^62 fits, and the quantisation error of mult is
    * below 1 ppb for any hz < 4 GHz * 2^1 (for 5 GHz: 1.2 ppb). */
@@ -40,10 +40,10 @@ void lal__clock_params_for(uint64_t hz, uint64_t *mult, uint32_t *shift) {
 /* The protected fields are stored with relaxed atomic stores between the two
  * sequence updates (the kernel's write_seqcount_begin/end, in C11 terms). */
 static void store_params(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint64_t ns_base) {
-  lal__store_relaxed(&lal__clock.mult, mult);
-  lal__store_relaxed(&lal__clock.shift, shift);
-  lal__store_relaxed(&lal__clock.tsc_base, tsc_base);
-  lal__store_relaxed(&lal__clock.ns_base, ns_base);
+  lali_store_relaxed(&lal_impl_clock.mult, mult);
+  lali_store_relaxed(&lal_impl_clock.shift, shift);
+  lali_store_relaxed(&lal_impl_clock.tsc_base, tsc_base);
+  lali_store_relaxed(&lal_impl_clock.ns_base, ns_base);
 }
 
 /* The sequence after an update of TSC parameters: the next multiple of 4,
@@ -51,27 +51,27 @@ static void store_params(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint6
 static uint32_t seq_done(uint32_t seq) { return (seq | 3u) + 1u; }
 
 static void publish(uint64_t mult, uint32_t shift, uint64_t tsc_base, uint64_t ns_base) {
-  uint32_t seq = lal__load_relaxed(&lal__clock.seq);
-  lal__store_relaxed(&lal__clock.seq, seq | 1u);
-  lal__fence_release();
+  uint32_t seq = lali_load_relaxed(&lal_impl_clock.seq);
+  lali_store_relaxed(&lal_impl_clock.seq, seq | 1u);
+  lali_fence_release();
   store_params(mult, shift, tsc_base, ns_base);
-  lal__store_release(&lal__clock.seq, seq_done(seq));
+  lali_store_release(&lal_impl_clock.seq, seq_done(seq));
 }
 
 /* Switches to a new rate where the old conversion stands at the switch: the
  * TSC is read after the sequence turns odd, so every reading validated under the
  * old parameters was taken before it, and old(t) <= old(switch) = new(switch). */
 static void publish_continuous(uint64_t mult, uint32_t shift) {
-  uint32_t seq = lal__load_relaxed(&lal__clock.seq);
-  lal__store_relaxed(&lal__clock.seq, seq | 1u);
-  lal__fence_seq_cst();
+  uint32_t seq = lali_load_relaxed(&lal_impl_clock.seq);
+  lali_store_relaxed(&lal_impl_clock.seq, seq | 1u);
+  lali_fence_seq_cst();
   uint64_t t = lal_tsc_ordered();
-  uint64_t ns =
-      lal__load_relaxed(&lal__clock.ns_base) +
-      lal__mul_shift(t - lal__load_relaxed(&lal__clock.tsc_base),
-                     lal__load_relaxed(&lal__clock.mult), lal__load_relaxed(&lal__clock.shift));
+  uint64_t ns = lali_load_relaxed(&lal_impl_clock.ns_base) +
+                lal_impl_mul_shift(t - lali_load_relaxed(&lal_impl_clock.tsc_base),
+                                   lali_load_relaxed(&lal_impl_clock.mult),
+                                   lali_load_relaxed(&lal_impl_clock.shift));
   store_params(mult, shift, t, ns);
-  lal__store_release(&lal__clock.seq, seq_done(seq));
+  lali_store_release(&lal_impl_clock.seq, seq_done(seq));
 }
 
 /* Mean cost of `n` calls of fn, in picoseconds, timed with the TSC. */
@@ -93,20 +93,20 @@ static uint64_t now_fn(void) { return lal_now_ns(); }
 static uint64_t tsc_fn(void) { return lal_tsc(); }
 
 static void clock_init(unsigned flags) {
-  uint64_t t_start = lal__os_mono_raw_ns();
-  lal__tsc_evidence ev;
+  uint64_t t_start = lali_os_mono_raw_ns();
+  lali_tsc_evidence ev;
   memset(&ev, 0, sizeof ev);
-  lal__cpu_tsc_get(&ev.cpu);
-  lal__os_clock_facts_get(&ev.os);
+  lali_cpu_tsc_get(&ev.cpu);
+  lali_os_clock_facts_get(&ev.os);
   if (!(flags & LAL_INIT_CLOCK_FORCE_OS))
-    lal__clock_measure(&ev);
+    lali_clock_measure(&ev);
   else
     ev.cpu_skew_ns = -1, ev.backward_steps = -1;
 
-  lal__clock_choice choice;
-  lal__clock_decide(&ev, flags, &choice);
+  lali_clock_choice choice;
+  lali_clock_decide(&ev, flags, &choice);
 
-  lal__spin_lock(&info_lock);
+  lali_spin_lock(&info_lock);
   memset(&info, 0, sizeof info);
   info.size = sizeof info;
   info.source = choice.source;
@@ -118,67 +118,67 @@ static void clock_init(unsigned flags) {
   info.cpu_skew_ns = ev.cpu_skew_ns;
   info.cpus_checked = ev.cpus_checked;
   info.has_rdtscp = ev.cpu.rdtscp;
-  lal__copy_string(info.os_clocksource, sizeof info.os_clocksource, ev.os.clocksource);
-  lal__copy_string(info.os_clocksource_at_init, sizeof info.os_clocksource_at_init,
+  lali_copy_string(info.os_clocksource, sizeof info.os_clocksource, ev.os.clocksource);
+  lali_copy_string(info.os_clocksource_at_init, sizeof info.os_clocksource_at_init,
                    ev.os.clocksource);
-  lal__copy_string(info.reason, sizeof info.reason, choice.reason);
-  lal__spin_unlock(&info_lock);
-  lal__store_relaxed(&lal__clock.has_rdtscp, (uint32_t)ev.cpu.rdtscp);
+  lali_copy_string(info.reason, sizeof info.reason, choice.reason);
+  lali_spin_unlock(&info_lock);
+  lali_store_relaxed(&lal_impl_clock.has_rdtscp, (uint32_t)ev.cpu.rdtscp);
 
   if (choice.source == LAL_CLOCK_SOURCE_TSC) {
     uint64_t mult, tsc, mono;
     uint32_t shift;
-    lal__clock_params_for(choice.tsc_hz, &mult, &shift);
+    lali_clock_params_for(choice.tsc_hz, &mult, &shift);
     /* The epoch is the OS monotonic clock's, so deadlines convert easily. */
-    lal__clock_sample_pair(lal__os_mono_ns, &tsc, &mono);
+    lali_clock_sample_pair(lali_os_mono_ns, &tsc, &mono);
     publish(mult, shift, tsc, mono);
-    lal__clock_sample_pair(lal__os_mono_raw_ns, &base_tsc, &base_raw_ns);
+    lali_clock_sample_pair(lali_os_mono_raw_ns, &base_tsc, &base_raw_ns);
     last_calibration_raw_ns = base_raw_ns;
   }
-  lal__store_release(&lal__clock.mode, (uint32_t)choice.source);
-  uint32_t calibration_us = (uint32_t)((lal__os_mono_raw_ns() - t_start) / 1000);
+  lali_store_release(&lal_impl_clock.mode, (uint32_t)choice.source);
+  uint32_t calibration_us = (uint32_t)((lali_os_mono_raw_ns() - t_start) / 1000);
 
   uint64_t hz = choice.tsc_hz ? choice.tsc_hz : ev.measured_hz;
   uint32_t now_ps = read_cost_ps(now_fn, hz), tsc_ps = read_cost_ps(tsc_fn, hz);
-  uint32_t mono_ps = read_cost_ps(lal__os_mono_ns, hz);
-  lal__spin_lock(&info_lock);
+  uint32_t mono_ps = read_cost_ps(lali_os_mono_ns, hz);
+  lali_spin_lock(&info_lock);
   info.calibration_us = calibration_us;
   info.now_read_ps = now_ps;
   info.tsc_read_ps = tsc_ps;
   info.mono_read_ps = mono_ps;
-  lal__spin_unlock(&info_lock);
+  lali_spin_unlock(&info_lock);
 }
 
 /* Runs clock_init once; concurrent first users wait for it. */
 static void ensure_init(unsigned flags) {
-  if (lal__load_acquire(&init_state) == INIT_DONE)
+  if (lali_load_acquire(&init_state) == INIT_DONE)
     return;
-  if (lal__cas_int(&init_state, INIT_NONE, INIT_RUNNING)) {
+  if (lali_cas_int(&init_state, INIT_NONE, INIT_RUNNING)) {
     init_flags_used = flags;
     clock_init(flags);
-    lal__store_release(&init_state, INIT_DONE);
+    lali_store_release(&init_state, INIT_DONE);
     return;
   }
-  while (lal__load_acquire(&init_state) != INIT_DONE)
-    lal__os_sleep_until_mono(lal__os_mono_ns() + 100000);
+  while (lali_load_acquire(&init_state) != INIT_DONE)
+    lali_os_sleep_until_mono(lali_os_mono_ns() + 100000);
 }
 
 /* lal_now_ns() off its fast path: before initialisation (initialise, then
  * read again), during an update of the TSC parameters (read again: the
  * writer holds the sequence odd for a few ns), or in OS mode. */
-uint64_t lal__now_ns_slow(void) {
-  if (lal__load_acquire(&lal__clock.mode) == 0)
+uint64_t lal_impl_now_ns_slow(void) {
+  if (lali_load_acquire(&lal_impl_clock.mode) == 0)
     ensure_init(0);
-  if (lal__load_acquire(&lal__clock.mode) != LAL_CLOCK_SOURCE_TSC)
-    return lal__os_mono_ns();
+  if (lali_load_acquire(&lal_impl_clock.mode) != LAL_CLOCK_SOURCE_TSC)
+    return lali_os_mono_ns();
   /* The fast path's read in a loop here, not a call back into lal_now_ns():
    * a writer preempted with the sequence odd must not grow the stack. */
   for (;;) {
-    uint32_t seq = lal__load_acquire(&lal__clock.seq);
+    uint32_t seq = lali_load_acquire(&lal_impl_clock.seq);
     uint64_t ns;
-    if ((seq & 3u) == 0 && lal__clock_read(seq, &ns))
+    if ((seq & 3u) == 0 && lal_impl_clock_read(seq, &ns))
       return ns;
-    lal__cpu_relax();
+    lali_cpu_relax();
   }
 }
 
@@ -188,7 +188,7 @@ uint64_t lal__now_ns_slow(void) {
 int lal_init(const lal_init_opts *opts) {
   lal_init_opts o = LAL_INIT_OPTS_INIT;
   if (opts &&
-      lal__input_struct_load(&o, sizeof o, opts, LAL__INPUT_MIN(lal_init_opts, flags)) != LAL_OK)
+      lali_input_struct_load(&o, sizeof o, opts, LALI_INPUT_MIN(lal_init_opts, flags)) != LAL_OK)
     return LAL_EINVAL;
   unsigned flags = o.flags;
   if (flags & ~CLOCK_CHOICE_FLAGS)
@@ -201,21 +201,21 @@ int lal_init(const lal_init_opts *opts) {
 }
 
 int lal_clock_get_info(lal_clock_info *out) {
-  if (!out || out->size < LAL__OFFSETOF_END(lal_clock_info, reason) ||
-      out->size > LAL__STRUCT_SIZE_MAX)
+  if (!out || out->size < LALI_OFFSETOF_END(lal_clock_info, reason) ||
+      out->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   ensure_init(0);
   lal_clock_info snapshot;
-  lal__spin_lock(&info_lock);
+  lali_spin_lock(&info_lock);
   snapshot = info;
-  lal__spin_unlock(&info_lock);
-  lal__copy_sized_result(out, out->size, &snapshot, sizeof snapshot);
+  lali_spin_unlock(&info_lock);
+  lali_copy_sized_result(out, out->size, &snapshot, sizeof snapshot);
   return LAL_OK;
 }
 
-uint64_t lal_mono_ns(void) { return lal__os_mono_ns(); }
-uint64_t lal_mono_raw_ns(void) { return lal__os_mono_raw_ns(); }
-uint64_t lal_boot_ns(void) { return lal__os_boot_ns(); }
+uint64_t lal_mono_ns(void) { return lali_os_mono_ns(); }
+uint64_t lal_mono_raw_ns(void) { return lali_os_mono_raw_ns(); }
+uint64_t lal_boot_ns(void) { return lali_os_boot_ns(); }
 
 #define RECALIBRATE_MIN_NS 1000000000u
 #define RECALIBRATE_MAX_PPM 1000.0
@@ -225,42 +225,42 @@ int lal_clock_recalibrate(void) {
   ensure_init(0);
   /* The kernel may have changed its clocksource since (sysfs
    * current_clocksource): report it, whatever happens next. */
-  lal__os_clock_facts facts;
-  lal__os_clock_facts_get(&facts);
+  lali_os_clock_facts facts;
+  lali_os_clock_facts_get(&facts);
   if (facts.clocksource[0]) {
-    lal__spin_lock(&info_lock);
-    lal__copy_string(info.os_clocksource, sizeof info.os_clocksource, facts.clocksource);
-    lal__spin_unlock(&info_lock);
+    lali_spin_lock(&info_lock);
+    lali_copy_string(info.os_clocksource, sizeof info.os_clocksource, facts.clocksource);
+    lali_spin_unlock(&info_lock);
   }
-  if (lal__load_acquire(&lal__clock.mode) != LAL_CLOCK_SOURCE_TSC)
+  if (lali_load_acquire(&lal_impl_clock.mode) != LAL_CLOCK_SOURCE_TSC)
     return LAL_ENOTSUP;
-  if (!lal__spin_trylock(&writer))
+  if (!lali_spin_trylock(&writer))
     return LAL_EAGAIN;
   int status = LAL_OK;
   uint64_t tsc, raw;
-  uint64_t window = lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc, &raw);
-  lal__spin_lock(&info_lock);
+  uint64_t window = lali_clock_sample_pair(lali_os_mono_raw_ns, &tsc, &raw);
+  lali_spin_lock(&info_lock);
   uint64_t hz_now = info.tsc_hz;
-  lal__spin_unlock(&info_lock);
+  lali_spin_unlock(&info_lock);
   if (raw < last_calibration_raw_ns + RECALIBRATE_MIN_NS ||
       window > (uint64_t)((double)RECALIBRATE_MAX_WINDOW_NS * (double)hz_now / 1e9)) {
     status = LAL_EAGAIN;
   } else {
     uint64_t hz = (uint64_t)((double)(tsc - base_tsc) * 1e9 / (double)(raw - base_raw_ns) + 0.5);
-    if (lal__ppm_diff(hz, hz_now) > RECALIBRATE_MAX_PPM) {
+    if (lali_ppm_diff(hz, hz_now) > RECALIBRATE_MAX_PPM) {
       status = LAL_ERANGE;
     } else {
       uint64_t mult;
       uint32_t shift;
-      lal__clock_params_for(hz, &mult, &shift);
+      lali_clock_params_for(hz, &mult, &shift);
       publish_continuous(mult, shift);
-      lal__spin_lock(&info_lock);
+      lali_spin_lock(&info_lock);
       info.tsc_hz = hz;
       info.freq_method = LAL_TSC_FREQ_MEASURED;
-      lal__spin_unlock(&info_lock);
+      lali_spin_unlock(&info_lock);
       last_calibration_raw_ns = raw;
     }
   }
-  lal__spin_unlock(&writer);
+  lali_spin_unlock(&writer);
   return status;
 }

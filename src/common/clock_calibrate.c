@@ -18,7 +18,7 @@
 #define SYNC_CPUS_MAX 16 /* bound the init cost on big machines */
 #define SYNC_ROUNDS 2
 
-uint64_t lal__clock_sample_pair(uint64_t (*clock)(void), uint64_t *tsc, uint64_t *ns) {
+uint64_t lali_clock_sample_pair(uint64_t (*clock)(void), uint64_t *tsc, uint64_t *ns) {
   uint64_t best = UINT64_MAX;
   *tsc = *ns = 0; /* if no try is usable (the TSC went backwards), callers see 0 */
   for (int i = 0; i < PAIR_TRIES; i++) {
@@ -42,10 +42,10 @@ static uint64_t hz_between(uint64_t tsc0, uint64_t ns0, uint64_t tsc1, uint64_t 
 
 /* Busy-waits (sleeping most of it) until the raw clock reaches `until`. */
 static void wait_raw_until(uint64_t until) {
-  uint64_t now = lal__os_mono_raw_ns();
+  uint64_t now = lali_os_mono_raw_ns();
   if (now + 200000 < until) /* leave the last 200 us to the spin below */
-    lal__os_sleep_until_mono(lal__os_mono_ns() + (until - now - 200000));
-  while (lal__os_mono_raw_ns() < until) {
+    lali_os_sleep_until_mono(lali_os_mono_ns() + (until - now - 200000));
+  while (lali_os_mono_raw_ns() < until) {
   }
 }
 
@@ -61,12 +61,12 @@ struct cpu_sample {
  * leave a game's main thread in one group for good; on Linux another thread
  * watching the caller would see its affinity narrowed during lal_init. */
 typedef struct measure_job {
-  const lal__clock_visit_os *os;
-  lal__tsc_evidence *ev;
+  const lali_clock_visit_os *os;
+  lali_tsc_evidence *ev;
   int visits; /* 1: the helper may move itself between CPUs */
 } measure_job;
 
-static void measure(const lal__clock_visit_os *os, lal__tsc_evidence *ev, int visits) {
+static void measure(const lali_clock_visit_os *os, lali_tsc_evidence *ev, int visits) {
   ev->measured_hz = ev->measured_hz_first = ev->measured_hz_second = 0;
   ev->cpu_skew_ns = -1;
   ev->cpus_checked = 0;
@@ -86,7 +86,7 @@ static void measure(const lal__clock_visit_os *os, lal__tsc_evidence *ev, int vi
   }
 
   uint64_t tsc_a, ns_a, tsc_m, ns_m, tsc_b, ns_b;
-  lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_a, &ns_a);
+  lali_clock_sample_pair(lali_os_mono_raw_ns, &tsc_a, &ns_a);
 
   /* Visit each CPU (bounded) twice, during the first window, within the
    * visit budget (the CPUs left out are not counted as checked). */
@@ -97,7 +97,7 @@ static void measure(const lal__clock_visit_os *os, lal__tsc_evidence *ev, int vi
     for (int round = 0; round < SYNC_ROUNDS; round++) {
       int visited = 0;
       for (int cpu = lal_cpuset_first(&saved);
-           cpu >= 0 && visited < SYNC_CPUS_MAX && lal__os_mono_raw_ns() - ns_a < VISIT_BUDGET_NS;
+           cpu >= 0 && visited < SYNC_CPUS_MAX && lali_os_mono_raw_ns() - ns_a < VISIT_BUDGET_NS;
            cpu = lal_cpuset_next(&saved, cpu)) {
         lal_cpuset_zero(&one);
         lal_cpuset_set(&one, cpu);
@@ -106,7 +106,7 @@ static void measure(const lal__clock_visit_os *os, lal__tsc_evidence *ev, int vi
         uint64_t first = lal_tsc_ordered();
         if (first < last)
           backward++;
-        lal__clock_sample_pair(lal__os_mono_raw_ns, &samples[n_samples].tsc,
+        lali_clock_sample_pair(lali_os_mono_raw_ns, &samples[n_samples].tsc,
                                &samples[n_samples].ns);
         n_samples++;
         visited++;
@@ -126,9 +126,9 @@ static void measure(const lal__clock_visit_os *os, lal__tsc_evidence *ev, int vi
    * microseconds, and its rate, off by the pairing error over that span,
    * would read as an unstable TSC (thousands of ppm on a loaded machine). */
   wait_raw_until(ns_a + CALIBRATION_HALF_NS);
-  lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_m, &ns_m);
+  lali_clock_sample_pair(lali_os_mono_raw_ns, &tsc_m, &ns_m);
   wait_raw_until(ns_m + CALIBRATION_HALF_NS);
-  lal__clock_sample_pair(lal__os_mono_raw_ns, &tsc_b, &ns_b);
+  lali_clock_sample_pair(lali_os_mono_raw_ns, &tsc_b, &ns_b);
   /* The helper ends right after this: its affinity is not restored. */
 
   ev->measured_hz = hz_between(tsc_a, ns_a, tsc_b, ns_b);
@@ -160,9 +160,9 @@ static void measure_entry(void *arg) {
   measure(job->os, job->ev, job->visits);
 }
 
-void lal__clock_measure_with(const lal__clock_visit_os *os, lal__tsc_evidence *ev) {
+void lali_clock_measure_with(const lali_clock_visit_os *os, lali_tsc_evidence *ev) {
   measure_job job = {os, ev, 1};
-  lal__os_thread *helper;
+  lali_os_thread *helper;
   if (os->thread_start(os->ctx, &helper, measure_entry, &job) == LAL_OK) {
     os->thread_join(os->ctx, helper);
     return;
@@ -176,23 +176,23 @@ void lal__clock_measure_with(const lal__clock_visit_os *os, lal__tsc_evidence *e
 
 static int os_affinity_get(void *ctx, lal_cpuset *out) {
   (void)ctx;
-  return lal__os_thread_affinity_get(out);
+  return lali_os_thread_affinity_get(out);
 }
 static int os_affinity_set(void *ctx, const lal_cpuset *set) {
   (void)ctx;
-  return lal__os_thread_affinity_set(set);
+  return lali_os_thread_affinity_set(set);
 }
-static int os_thread_start(void *ctx, lal__os_thread **out, void (*entry)(void *), void *arg) {
+static int os_thread_start(void *ctx, lali_os_thread **out, void (*entry)(void *), void *arg) {
   (void)ctx;
-  return lal__os_thread_start(out, 0, entry, arg);
+  return lali_os_thread_start(out, 0, entry, arg);
 }
-static int os_thread_join(void *ctx, lal__os_thread *thread) {
+static int os_thread_join(void *ctx, lali_os_thread *thread) {
   (void)ctx;
-  return lal__os_thread_join(thread);
+  return lali_os_thread_join(thread);
 }
 
-void lal__clock_measure(lal__tsc_evidence *ev) {
-  static const lal__clock_visit_os os = {NULL, os_affinity_get, os_affinity_set, os_thread_start,
+void lali_clock_measure(lali_tsc_evidence *ev) {
+  static const lali_clock_visit_os os = {NULL, os_affinity_get, os_affinity_set, os_thread_start,
                                          os_thread_join};
-  lal__clock_measure_with(&os, ev);
+  lali_clock_measure_with(&os, ev);
 }

@@ -12,14 +12,14 @@
 
 #include "clock_internal.h"
 
-double lal__ppm_diff(uint64_t a, uint64_t b) {
+double lali_ppm_diff(uint64_t a, uint64_t b) {
   if (b == 0)
     return 1e9;
   double d = (double)a - (double)b;
   return (d < 0 ? -d : d) * 1e6 / (double)b;
 }
 
-static void check(lal__clock_choice *c, unsigned bit, int verdict) {
+static void check(lali_clock_choice *c, unsigned bit, int verdict) {
   if (verdict > 0)
     c->passed |= bit;
   else if (verdict == 0)
@@ -28,7 +28,7 @@ static void check(lal__clock_choice *c, unsigned bit, int verdict) {
 
 /* Picks the frequency: the first exact source that agrees with the
  * measurement, else the measurement. */
-static void choose_frequency(const lal__tsc_evidence *ev, lal__clock_choice *c) {
+static void choose_frequency(const lali_tsc_evidence *ev, lali_clock_choice *c) {
   const struct {
     uint64_t hz;
     int method;
@@ -37,7 +37,7 @@ static void choose_frequency(const lal__tsc_evidence *ev, lal__clock_choice *c) 
                {ev->os.kernel_tsc_hz, LAL_TSC_FREQ_KERNEL}};
   for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
     if (exact[i].hz && ev->measured_hz &&
-        lal__ppm_diff(exact[i].hz, ev->measured_hz) <= LAL__FREQ_AGREE_PPM) {
+        lali_ppm_diff(exact[i].hz, ev->measured_hz) <= LALI_FREQ_AGREE_PPM) {
       c->tsc_hz = exact[i].hz;
       c->freq_method = exact[i].method;
       return;
@@ -54,7 +54,7 @@ static void append(char *buf, size_t size, const char *text) {
     snprintf(buf + n, size - n, "%s%s", n && buf[n - 1] != ' ' ? ", " : "", text);
 }
 
-static void describe(const lal__tsc_evidence *ev, unsigned bits, int passed, char *buf,
+static void describe(const lali_tsc_evidence *ev, unsigned bits, int passed, char *buf,
                      size_t size) {
   char item[96];
   if (bits & LAL_TSC_CHECK_INVARIANT)
@@ -80,12 +80,12 @@ static void describe(const lal__tsc_evidence *ev, unsigned bits, int passed, cha
   }
   if (bits & LAL_TSC_CHECK_FREQ_STABLE) {
     snprintf(item, sizeof item, "rate %s %.1f ppm", passed ? "stable to" : "unstable by",
-             lal__ppm_diff(ev->measured_hz_first, ev->measured_hz_second));
+             lali_ppm_diff(ev->measured_hz_first, ev->measured_hz_second));
     append(buf, size, item);
   }
 }
 
-void lal__clock_decide(const lal__tsc_evidence *ev, unsigned init_flags, lal__clock_choice *c) {
+void lali_clock_decide(const lali_tsc_evidence *ev, unsigned init_flags, lali_clock_choice *c) {
   memset(c, 0, sizeof *c);
   check(c, LAL_TSC_CHECK_INVARIANT, ev->cpu.invariant);
   check(c, LAL_TSC_CHECK_NO_HYPERVISOR, !ev->cpu.hypervisor);
@@ -94,12 +94,12 @@ void lal__clock_decide(const lal__tsc_evidence *ev, unsigned init_flags, lal__cl
         ev->os.kernel_tsc_unstable < 0 ? -1 : !ev->os.kernel_tsc_unstable);
   check(c, LAL_TSC_CHECK_CPU_SYNC,
         ev->cpus_checked < 2 || ev->cpu_skew_ns < 0 ? -1
-                                                    : ev->cpu_skew_ns <= LAL__SYNC_MAX_SKEW_NS);
+                                                    : ev->cpu_skew_ns <= LALI_SYNC_MAX_SKEW_NS);
   check(c, LAL_TSC_CHECK_MONOTONIC, ev->backward_steps < 0 ? -1 : ev->backward_steps == 0);
   check(c, LAL_TSC_CHECK_FREQ_STABLE,
         !ev->measured_hz_first || !ev->measured_hz_second
             ? -1
-            : lal__ppm_diff(ev->measured_hz_first, ev->measured_hz_second) <= LAL__FREQ_STABLE_PPM);
+            : lali_ppm_diff(ev->measured_hz_first, ev->measured_hz_second) <= LALI_FREQ_STABLE_PPM);
   choose_frequency(ev, c);
 
   unsigned required = LAL_TSC_CHECKS_REQUIRED;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
-#  define LAL__X86 1
+#  define LALI_X86 1
 #  if defined(_MSC_VER) && !defined(__clang__)
 #    include <intrin.h>
 static void cpuid(uint32_t leaf, uint32_t r[4]) {
@@ -20,9 +20,9 @@ static void cpuid(uint32_t leaf, uint32_t r[4]) { __cpuid_count(leaf, 0, r[0], r
 #  endif
 #endif
 
-void lal__cpu_tsc_get(lal__cpu_tsc *out) {
+void lali_cpu_tsc_get(lali_cpu_tsc *out) {
   memset(out, 0, sizeof *out);
-#ifdef LAL__X86
+#ifdef LALI_X86
   uint32_t r[4];
   cpuid(0, r);
   uint32_t max_std = r[0];
@@ -74,11 +74,11 @@ void lal__cpu_tsc_get(lal__cpu_tsc *out) {
 #endif
 }
 
-void lal__cpu_model(char *buf, size_t size) {
+void lali_cpu_model(char *buf, size_t size) {
   if (size == 0)
     return;
   buf[0] = '\0';
-#ifdef LAL__X86
+#ifdef LALI_X86
   uint32_t r[4];
   cpuid(0x80000000u, r);
   if (r[0] < 0x80000004u)

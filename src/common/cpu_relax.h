@@ -7,16 +7,16 @@
 #if defined(_MSC_VER) && !defined(__clang__)
 #  include <intrin.h>
 #  if defined(_M_ARM64)
-#    define lal__cpu_relax() __yield()
+#    define lali_cpu_relax() __yield()
 #  else
-#    define lal__cpu_relax() _mm_pause()
+#    define lali_cpu_relax() _mm_pause()
 #  endif
 #elif defined(__x86_64__) || defined(__i386__)
-#  define lal__cpu_relax() __builtin_ia32_pause()
+#  define lali_cpu_relax() __builtin_ia32_pause()
 #elif defined(__aarch64__)
-#  define lal__cpu_relax() __asm__ __volatile__("yield")
+#  define lali_cpu_relax() __asm__ __volatile__("yield")
 #else
-#  define lal__cpu_relax() ((void)0)
+#  define lali_cpu_relax() ((void)0)
 #endif
 
 #endif

@@ -14,11 +14,11 @@
 static void put_series(FILE *f, const lal_hist_series *s) {
   const lal_hist *h = s->hist;
   fputs("    {\"workload\": ", f);
-  lal__json_put_string(f, s->workload);
+  lali_json_put_string(f, s->workload);
   fputs(", \"series\": ", f);
-  lal__json_put_string(f, s->series);
+  lali_json_put_string(f, s->series);
   fputs(", \"unit\": ", f);
-  lal__json_put_string(f, s->unit);
+  lali_json_put_string(f, s->unit);
   fprintf(f, ", \"count\": %llu, \"min\": %llu, \"max\": %llu, \"mean\": %.1f",
           (unsigned long long)h->count, (unsigned long long)(h->count ? h->min : 0),
           (unsigned long long)h->max, h->count ? h->sum / (double)h->count : 0.0);
@@ -43,11 +43,11 @@ static void put_env(FILE *f) {
   lal_clock_info clock = LAL_CLOCK_INFO_INIT;
   lal_clock_get_info(&clock);
   fputs("  \"env\": {\"lal_version\": ", f);
-  lal__json_put_string(f, lal_version_string());
+  lali_json_put_string(f, lal_version_string());
   fputs(", \"os\": ", f);
-  lal__json_put_string(f, caps.os_name);
+  lali_json_put_string(f, caps.os_name);
   fputs(", \"os_release\": ", f);
-  lal__json_put_string(f, caps.os_release);
+  lali_json_put_string(f, caps.os_release);
   fprintf(f, ", \"cpu_count\": %d, \"clock_source\": \"%s\", \"tsc_hz\": %llu,", caps.cpu_count,
           clock.source == LAL_CLOCK_SOURCE_TSC ? "tsc" : "os", (unsigned long long)clock.tsc_hz);
   fputs(" \"recorded_by\": \"lal_hist_write_json\"},\n", f);

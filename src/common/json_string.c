@@ -34,7 +34,7 @@ static int utf8_length(const unsigned char *p) {
 /* A JSON string is UTF-8 (RFC 8259 section 8.1): text read from /proc, /sys
  * or a recorded tree may hold any byte, and each byte that is not part of a
  * well-formed sequence becomes U+FFFD, so the output always parses. */
-void lal__json_put_string(FILE *out, const char *s) {
+void lali_json_put_string(FILE *out, const char *s) {
   fputc('"', out);
   for (const unsigned char *p = (const unsigned char *)s; *p;) {
     int n = utf8_length(p);

@@ -10,6 +10,6 @@
  * escaped, and each byte that is not part of well-formed UTF-8 (RFC 3629: no
  * overlong forms, surrogates or code points above U+10FFFF) as U+FFFD, so the
  * output always parses. */
-void lal__json_put_string(FILE *out, const char *s);
+void lali_json_put_string(FILE *out, const char *s);
 
 #endif

@@ -20,18 +20,18 @@
   (LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE | LAL_MEM_LOCK_ONFAULT | LAL_MEM_LOCK_FALLBACK)
 
 typedef struct entry {
-  lal__mem_region region;
+  lali_mem_region region;
   size_t requested;
   int degraded;
   char reason[sizeof(((lal_mem_info *)0)->reason)];
 } entry;
 
-static lal__spinlock registry_lock = LAL__SPINLOCK_INIT;
+static lali_spinlock registry_lock = LALI_SPINLOCK_INIT;
 static entry *registry;
 static size_t registry_used, registry_cap;
 
-static void lock_registry(void) { lal__spin_lock(&registry_lock); }
-static void unlock_registry(void) { lal__spin_unlock(&registry_lock); }
+static void lock_registry(void) { lali_spin_lock(&registry_lock); }
+static void unlock_registry(void) { lali_spin_unlock(&registry_lock); }
 
 static int registry_add(const entry *e) {
   int rc = LAL_OK;
@@ -72,15 +72,15 @@ static int registry_find(const void *p, entry *out) {
 static int check_range(const void *p, size_t size) {
   if (!p || size == 0)
     return LAL_EINVAL;
-  uintptr_t page = lal__os_page_size();
+  uintptr_t page = lali_os_page_size();
   if (size > UINTPTR_MAX - (uintptr_t)p || (uintptr_t)p + size > UINTPTR_MAX - (page - 1))
     return LAL_ERANGE;
   return LAL_OK;
 }
 
 static int info_size_ok(const lal_mem_info *info) {
-  return !info || (info->size >= LAL__OFFSETOF_END(lal_mem_info, reason) &&
-                   info->size <= LAL__STRUCT_SIZE_MAX);
+  return !info || (info->size >= LALI_OFFSETOF_END(lal_mem_info, reason) &&
+                   info->size <= LALI_STRUCT_SIZE_MAX);
 }
 
 static void fill_info(const entry *e, lal_mem_info *full) {
@@ -89,21 +89,21 @@ static void fill_info(const entry *e, lal_mem_info *full) {
   full->method = e->region.method;
   full->mapped_bytes = e->region.mapped;
   full->degraded = e->degraded;
-  lal__copy_string(full->reason, sizeof full->reason, e->reason);
+  lali_copy_string(full->reason, sizeof full->reason, e->reason);
   full->numa_node = -1;
 }
 
 int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_info *info) {
   lal_mem_opts o = LAL_MEM_OPTS_INIT;
   if (opts &&
-      lal__input_struct_load(&o, sizeof o, opts, LAL__INPUT_MIN(lal_mem_opts, page_kind)) != LAL_OK)
+      lali_input_struct_load(&o, sizeof o, opts, LALI_INPUT_MIN(lal_mem_opts, page_kind)) != LAL_OK)
     return LAL_EINVAL;
   opts = &o; /* from here on, only the loaded copy is read */
   if (!out || size == 0 || (opts->flags & ~MEM_KNOWN_FLAGS) || opts->page_kind < LAL_PAGE_DEFAULT ||
       opts->page_kind > LAL_PAGE_HUGE || opts->numa_node < -1 || !info_size_ok(info))
     return LAL_EINVAL;
   if (opts->numa_node >= 0) {
-    int rc = lal__os_numa_node_check(opts->numa_node);
+    int rc = lali_os_numa_node_check(opts->numa_node);
     if (rc != LAL_OK)
       return rc;
   }
@@ -116,18 +116,18 @@ int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_inf
   memset(&full, 0, sizeof full);
   entry e;
   memset(&e, 0, sizeof e);
-  int rc = lal__os_mem_map(size, opts, &e.region, &full);
+  int rc = lali_os_mem_map(size, opts, &e.region, &full);
   if (rc != LAL_OK) {
     if (info)
-      lal__copy_sized_result(info, info->size, &full, sizeof full);
+      lali_copy_sized_result(info, info->size, &full, sizeof full);
     return rc;
   }
   e.requested = size;
   e.degraded = full.degraded;
-  lal__copy_string(e.reason, sizeof e.reason, full.reason);
+  lali_copy_string(e.reason, sizeof e.reason, full.reason);
   int prefault = (opts->flags & LAL_MEM_PREFAULT) != 0;
   if (opts->flags & LAL_MEM_LOCK) {
-    rc = lal__os_mem_lock(e.region.p, e.region.mapped);
+    rc = lali_os_mem_lock(e.region.p, e.region.mapped);
     /* A player's machine refuses locks (RLIMIT_MEMLOCK of 8 MiB, no
      * CAP_IPC_LOCK; a Windows working-set quota): with FALLBACK the memory
      * stays, unlocked but prefaulted, and says so. */
@@ -135,24 +135,24 @@ int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_inf
       char note[96];
       snprintf(note, sizeof note, "lock refused (%s, os error %d): unlocked, prefaulted",
                lal_err_name(rc), lal_last_os_error());
-      lal__append_note(e.reason, sizeof e.reason, note);
+      lali_append_note(e.reason, sizeof e.reason, note);
       e.degraded = 1;
       prefault = 1;
       rc = LAL_OK;
     }
   }
   if (rc == LAL_OK && prefault)
-    rc = lal__os_mem_prefault(e.region.p, e.region.mapped);
+    rc = lali_os_mem_prefault(e.region.p, e.region.mapped);
   if (rc == LAL_OK)
     rc = registry_add(&e);
   if (rc != LAL_OK) {
-    lal__os_mem_unmap(&e.region);
+    lali_os_mem_unmap(&e.region);
     return rc;
   }
   if (info) {
     fill_info(&e, &full);
-    lal__os_mem_verify(&e.region, &full);
-    lal__copy_sized_result(info, info->size, &full, sizeof full);
+    lali_os_mem_verify(&e.region, &full);
+    lali_copy_sized_result(info, info->size, &full, sizeof full);
   }
   *out = e.region.p;
   return LAL_OK;
@@ -179,7 +179,7 @@ int lal_mem_free(void *p, size_t size) {
   entry e;
   if (!p || !registry_take(p, size, &e))
     return LAL_EINVAL;
-  int rc = lal__os_mem_unmap(&e.region);
+  int rc = lali_os_mem_unmap(&e.region);
   if (rc != LAL_OK) /* still mapped: keep it known */
     registry_add(&e);
   return rc;
@@ -192,38 +192,38 @@ int lal_mem_query(const void *p, lal_mem_info *info) {
   lal_mem_info full;
   memset(&full, 0, sizeof full);
   fill_info(&e, &full);
-  int rc = lal__os_mem_verify(&e.region, &full);
-  lal__copy_sized_result(info, info->size, &full, sizeof full);
+  int rc = lali_os_mem_verify(&e.region, &full);
+  lali_copy_sized_result(info, info->size, &full, sizeof full);
   return rc;
 }
 
 int lal_mem_lock(void *p, size_t size) {
   int rc = check_range(p, size);
-  return rc == LAL_OK ? lal__os_mem_lock(p, size) : rc;
+  return rc == LAL_OK ? lali_os_mem_lock(p, size) : rc;
 }
 
 int lal_mem_unlock(void *p, size_t size) {
   int rc = check_range(p, size);
-  return rc == LAL_OK ? lal__os_mem_unlock(p, size) : rc;
+  return rc == LAL_OK ? lali_os_mem_unlock(p, size) : rc;
 }
 
 int lal_mem_prefault(void *p, size_t size) {
   int rc = check_range(p, size);
-  return rc == LAL_OK ? lal__os_mem_prefault(p, size) : rc;
+  return rc == LAL_OK ? lali_os_mem_prefault(p, size) : rc;
 }
 
 int lal_mem_lock_all(unsigned flags, lal_lock_result *result) {
   if ((flags & ~LOCK_ALL_KNOWN) || !(flags & (LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE)) ||
-      (result && (result->size < LAL__OFFSETOF_END(lal_lock_result, reason) ||
-                  result->size > LAL__STRUCT_SIZE_MAX)))
+      (result && (result->size < LALI_OFFSETOF_END(lal_lock_result, reason) ||
+                  result->size > LALI_STRUCT_SIZE_MAX)))
     return LAL_EINVAL;
   lal_lock_result full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
-  int rc = lal__os_mem_lock_all(flags, &full);
+  int rc = lali_os_mem_lock_all(flags, &full);
   if (result)
-    lal__copy_sized_result(result, result->size, &full, sizeof full);
+    lali_copy_sized_result(result, result->size, &full, sizeof full);
   return rc;
 }
 
-int lal_mem_unlock_all(void) { return lal__os_mem_unlock_all(); }
+int lal_mem_unlock_all(void) { return lali_os_mem_unlock_all(); }

@@ -359,7 +359,7 @@ int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out
               lal_place_result *result) {
   lal_place_req loaded = LAL_PLACE_REQ_INIT;
   if (!topo || !req || !out ||
-      lal__input_struct_load(&loaded, sizeof loaded, req, LAL__INPUT_MIN(lal_place_req, threads)) !=
+      lali_input_struct_load(&loaded, sizeof loaded, req, LALI_INPUT_MIN(lal_place_req, threads)) !=
           LAL_OK)
     return LAL_EINVAL;
   req = &loaded; /* from here on, only the loaded copy is read */
@@ -370,8 +370,8 @@ int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out
     return LAL_EINVAL; /* more than one SAME_* */
   if (req->within && lal_cpuset_count(req->within) == 0)
     return LAL_EINVAL; /* "none of these" is not a request */
-  if (result && (result->size < LAL__OFFSETOF_END(lal_place_result, reason) ||
-                 result->size > LAL__STRUCT_SIZE_MAX))
+  if (result && (result->size < LALI_OFFSETOF_END(lal_place_result, reason) ||
+                 result->size > LALI_STRUCT_SIZE_MAX))
     return LAL_EINVAL;
 
   lal_place_result full;
@@ -389,6 +389,6 @@ int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out
     full.cores_used = 0, full.applied = 0, full.relaxed = 0, full.domain = -1;
   free(scratch);
   if (result)
-    lal__copy_sized_result(result, result->size, &full, sizeof full);
+    lali_copy_sized_result(result, result->size, &full, sizeof full);
   return rc;
 }

@@ -16,53 +16,53 @@ struct lal_pm_qos {
   lal_pm_qos *next;
 };
 
-static lal__spinlock live_lock = LAL__SPINLOCK_INIT;
+static lali_spinlock live_lock = LALI_SPINLOCK_INIT;
 static lal_pm_qos *live;
 
 static int take_live(lal_pm_qos *q) {
   int found = 0;
-  lal__spin_lock(&live_lock);
+  lali_spin_lock(&live_lock);
   for (lal_pm_qos **p = &live; *p; p = &(*p)->next)
     if (*p == q) {
       *p = q->next;
       found = 1;
       break;
     }
-  lal__spin_unlock(&live_lock);
+  lali_spin_unlock(&live_lock);
   return found;
 }
 
 int lal_pm_qos_hold(uint32_t max_resume_latency_us, lal_pm_qos **out, lal_pm_qos_result *res) {
   if (!out || max_resume_latency_us > LAL_PM_QOS_LATENCY_MAX_US ||
-      (res && !lal__output_struct_ok(res, LAL__OFFSETOF_END(lal_pm_qos_result, reason))))
+      (res && !lali_output_struct_ok(res, LALI_OFFSETOF_END(lal_pm_qos_result, reason))))
     return LAL_EINVAL;
   lal_pm_qos_result full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
   lal_pm_qos *q = calloc(1, sizeof *q);
   int rc =
-      q ? lal__os_pm_qos_open(max_resume_latency_us, &q->token, full.reason, sizeof full.reason)
+      q ? lali_os_pm_qos_open(max_resume_latency_us, &q->token, full.reason, sizeof full.reason)
         : LAL_ENOMEM;
   if (rc == LAL_OK) {
     full.latency_us = max_resume_latency_us;
     full.system_wide = 1;
-    lal__spin_lock(&live_lock);
+    lali_spin_lock(&live_lock);
     q->next = live;
     live = q;
-    lal__spin_unlock(&live_lock);
+    lali_spin_unlock(&live_lock);
     *out = q;
   } else {
     free(q);
   }
   if (res)
-    lal__copy_sized_result(res, res->size, &full, sizeof full);
+    lali_copy_sized_result(res, res->size, &full, sizeof full);
   return rc;
 }
 
 int lal_pm_qos_release(lal_pm_qos *qos) {
   if (!qos || !take_live(qos))
     return LAL_EINVAL;
-  lal__os_pm_qos_close(qos->token);
+  lali_os_pm_qos_close(qos->token);
   free(qos);
   return LAL_OK;
 }

@@ -6,17 +6,17 @@
 #include "lal_os.h"
 #include "priority_internal.h"
 
-int lal__priority_load(lal_priority_req *full, const lal_priority_req *req) {
+int lali_priority_load(lal_priority_req *full, const lal_priority_req *req) {
   lal_priority_req defaults = LAL_PRIORITY_REQ_INIT;
   *full = defaults;
-  if (!req || lal__input_struct_load(full, sizeof *full, req,
-                                     LAL__INPUT_MIN(lal_priority_req, profile)) != LAL_OK)
+  if (!req || lali_input_struct_load(full, sizeof *full, req,
+                                     LALI_INPUT_MIN(lal_priority_req, profile)) != LAL_OK)
     return LAL_EINVAL;
-  return lal__priority_validate(full);
+  return lali_priority_validate(full);
 }
 
-int lal__priority_validate(const lal_priority_req *req) {
-  if (!req || req->size != sizeof *req || (req->flags & ~LAL__PRIORITY_KNOWN_FLAGS) ||
+int lali_priority_validate(const lal_priority_req *req) {
+  if (!req || req->size != sizeof *req || (req->flags & ~LALI_PRIORITY_KNOWN_FLAGS) ||
       req->profile < LAL_PRIORITY_BACKGROUND || req->profile > LAL_PRIORITY_EXPLICIT)
     return LAL_EINVAL;
   if (memchr(req->mmcss_task, '\0', sizeof req->mmcss_task) == NULL)
@@ -57,26 +57,26 @@ int lal__priority_validate(const lal_priority_req *req) {
   return LAL_EINVAL;
 }
 
-void lal__priority_note(lal_priority_result *res, const char *text) {
-  lal__append_note(res->reason, sizeof res->reason, text);
+void lali_priority_note(lal_priority_result *res, const char *text) {
+  lali_append_note(res->reason, sizeof res->reason, text);
 }
 
 static int result_size_ok(const lal_priority_result *r) {
-  return r->size >= LAL__OFFSETOF_END(lal_priority_result, reason) &&
-         r->size <= LAL__STRUCT_SIZE_MAX;
+  return r->size >= LALI_OFFSETOF_END(lal_priority_result, reason) &&
+         r->size <= LALI_STRUCT_SIZE_MAX;
 }
 
 int lal_thread_set_priority(const lal_priority_req *req, lal_priority_result *result) {
   lal_priority_req loaded;
-  if (lal__priority_load(&loaded, req) != LAL_OK || (result && !result_size_ok(result)))
+  if (lali_priority_load(&loaded, req) != LAL_OK || (result && !result_size_ok(result)))
     return LAL_EINVAL;
   req = &loaded; /* from here on, only the loaded copy is read */
   lal_priority_result full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
-  int rc = lal__os_priority_set(req, &full);
+  int rc = lali_os_priority_set(req, &full);
   if (result)
-    lal__copy_sized_result(result, result->size, &full, sizeof full);
+    lali_copy_sized_result(result, result->size, &full, sizeof full);
   return rc;
 }
 
@@ -86,9 +86,9 @@ int lal_thread_get_priority(lal_priority_result *out) {
   lal_priority_result full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
-  int rc = lal__os_priority_get(&full);
+  int rc = lali_os_priority_get(&full);
   if (rc == LAL_OK)
-    lal__copy_sized_result(out, out->size, &full, sizeof full);
+    lali_copy_sized_result(out, out->size, &full, sizeof full);
   return rc;
 }
 
@@ -98,9 +98,9 @@ int lal_thread_state_save(lal_thread_state *state) {
   lal_thread_state s;
   memset(&s, 0, sizeof s);
   s.priority.size = sizeof s.priority;
-  int rc = lal__os_thread_affinity_get(&s.affinity);
+  int rc = lali_os_thread_affinity_get(&s.affinity);
   if (rc == LAL_OK)
-    rc = lal__os_priority_get(&s.priority);
+    rc = lali_os_priority_get(&s.priority);
   if (rc != LAL_OK)
     return rc;
   s.valid = 1;
@@ -116,21 +116,21 @@ int lal_thread_state_restore(const lal_thread_state *state) {
    * back without CAP_SYS_NICE). If the priority step fails, the affinity
    * goes back to what it was. */
   if (!state || state->valid != 1 || lal_cpuset_count(&state->affinity) <= 0 ||
-      lal__os_priority_saved_check(&state->priority) != LAL_OK)
+      lali_os_priority_saved_check(&state->priority) != LAL_OK)
     return LAL_EINVAL;
   lal_thread_state before;
   int rc = lal_thread_state_save(&before);
   if (rc != LAL_OK)
     return rc;
-  rc = lal__os_thread_affinity_set(&state->affinity);
+  rc = lali_os_thread_affinity_set(&state->affinity);
   if (rc != LAL_OK)
     return rc;
-  rc = lal__os_priority_restore(&state->priority);
+  rc = lali_os_priority_restore(&state->priority);
   if (rc != LAL_OK) {
     /* Windows restores in steps (class, thread priority, MMCSS): put back
      * any step that was applied. A failed sched_setattr changed nothing. */
-    lal__os_priority_restore(&before.priority);
-    lal__os_thread_affinity_set(&before.affinity);
+    lali_os_priority_restore(&before.priority);
+    lali_os_thread_affinity_set(&before.affinity);
   }
   return rc;
 }

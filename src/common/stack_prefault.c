@@ -20,11 +20,11 @@
 #if defined(_MSC_VER) && !defined(__clang__)
 #  include <intrin.h>
 #  include <malloc.h>
-#  define LAL__ALLOCA(n) _alloca(n)
-#  define LAL__FRAME_ADDRESS() ((uintptr_t)_AddressOfReturnAddress())
+#  define LALI_ALLOCA(n) _alloca(n)
+#  define LALI_FRAME_ADDRESS() ((uintptr_t)_AddressOfReturnAddress())
 #else
-#  define LAL__ALLOCA(n) __builtin_alloca(n)
-#  define LAL__FRAME_ADDRESS() ((uintptr_t)__builtin_frame_address(0))
+#  define LALI_ALLOCA(n) __builtin_alloca(n)
+#  define LALI_FRAME_ADDRESS() ((uintptr_t)__builtin_frame_address(0))
 #endif
 
 #define STEP_BYTES (64 * 1024)
@@ -34,12 +34,12 @@
 /* Grows this frame down to `target` (an address below the caller's frame).
  * alloca memory lives until the function returns, so each step extends the
  * same frame; the last step is only as large as what is left. */
-static LAL__NOINLINE int touch_down_to(uintptr_t target) {
-  uintptr_t reached = LAL__FRAME_ADDRESS();
+static LALI_NOINLINE int touch_down_to(uintptr_t target) {
+  uintptr_t reached = LALI_FRAME_ADDRESS();
   int sum = 0;
   while (reached > target) {
     size_t step = reached - target < STEP_BYTES ? (size_t)(reached - target) : STEP_BYTES;
-    volatile char *chunk = (volatile char *)LAL__ALLOCA(step);
+    volatile char *chunk = (volatile char *)LALI_ALLOCA(step);
     for (size_t i = step; i >= PAGE_STEP; i -= PAGE_STEP)
       chunk[i - 1] = 0;
     chunk[0] = 0;
@@ -55,10 +55,10 @@ int lal_stack_prefault(size_t bytes) {
   if (bytes == 0)
     return LAL_OK;
   uintptr_t low, high;
-  int rc = lal__os_stack_bounds(&low, &high);
+  int rc = lali_os_stack_bounds(&low, &high);
   if (rc != LAL_OK)
     return rc;
-  uintptr_t sp = LAL__FRAME_ADDRESS();
+  uintptr_t sp = LALI_FRAME_ADDRESS();
   if (sp <= low || sp > high || sp - low < MARGIN_BYTES || bytes > sp - low - MARGIN_BYTES)
     return LAL_ERANGE;
   touch_down_to(sp - bytes);

@@ -3,7 +3,7 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 
-static LAL__THREAD_LOCAL int last_os_error;
+static LALI_THREAD_LOCAL int last_os_error;
 
 struct status_text {
   const char *name;
@@ -45,9 +45,9 @@ const char *lal_err_name(int status) {
 
 int lal_last_os_error(void) { return last_os_error; }
 
-int lal__fail_native(int native) {
+int lali_fail_native(int native) {
   last_os_error = native;
-  return lal__os_status_from_native(native);
+  return lali_os_status_from_native(native);
 }
 
-int lal__fail_os(void) { return lal__fail_native(lal__os_native_error()); }
+int lali_fail_os(void) { return lali_fail_native(lali_os_native_error()); }

@@ -4,14 +4,14 @@
 
 #include "lal_internal.h"
 
-void lal__copy_sized_result(void *dst, size_t dst_size, const void *src, size_t src_size) {
+void lali_copy_sized_result(void *dst, size_t dst_size, const void *src, size_t src_size) {
   memcpy(dst, src, dst_size < src_size ? dst_size : src_size);
   if (dst_size > src_size)
     memset((char *)dst + src_size, 0, dst_size - src_size);
   memcpy(dst, &dst_size, sizeof dst_size);
 }
 
-void lal__copy_string(char *dst, size_t size, const char *src) {
+void lali_copy_string(char *dst, size_t size, const char *src) {
   if (size == 0)
     return;
   size_t n = strlen(src);
@@ -21,12 +21,12 @@ void lal__copy_string(char *dst, size_t size, const char *src) {
   dst[n] = '\0';
 }
 
-void lal__append_note(char *dst, size_t size, const char *text) {
+void lali_append_note(char *dst, size_t size, const char *text) {
   size_t used = strlen(dst);
   if (used && used + 2 < size) {
     memcpy(dst + used, "; ", 3);
     used += 2;
   }
   if (used < size)
-    lal__copy_string(dst + used, size - used, text);
+    lali_copy_string(dst + used, size - used, text);
 }

@@ -14,9 +14,9 @@ static size_t size_of(const void *s) {
   return size;
 }
 
-int lal__input_struct_ok(const void *s, size_t min, size_t known) {
+int lali_input_struct_ok(const void *s, size_t min, size_t known) {
   size_t size = size_of(s);
-  if (size < min || size > LAL__STRUCT_SIZE_MAX)
+  if (size < min || size > LALI_STRUCT_SIZE_MAX)
     return 0;
   /* A newer caller's fields this library does not know: honoured only when
    * zero (their default), since lal cannot do what they ask. */
@@ -26,8 +26,8 @@ int lal__input_struct_ok(const void *s, size_t min, size_t known) {
   return 1;
 }
 
-int lal__input_struct_load(void *full, size_t full_size, const void *src, size_t min) {
-  if (!lal__input_struct_ok(src, min, full_size))
+int lali_input_struct_load(void *full, size_t full_size, const void *src, size_t min) {
+  if (!lali_input_struct_ok(src, min, full_size))
     return LAL_EINVAL;
   /* An older caller's smaller struct: its fields over the defaults already
    * in *full (libbpf's OPTS_GET with a default, for every field at once). */
@@ -37,7 +37,7 @@ int lal__input_struct_load(void *full, size_t full_size, const void *src, size_t
   return LAL_OK;
 }
 
-int lal__output_struct_ok(const void *s, size_t min) {
+int lali_output_struct_ok(const void *s, size_t min) {
   size_t size = size_of(s);
-  return size >= min && size <= LAL__STRUCT_SIZE_MAX;
+  return size >= min && size <= LALI_STRUCT_SIZE_MAX;
 }

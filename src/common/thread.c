@@ -17,8 +17,8 @@
 #define THREAD_NAME_MAX 256
 
 struct lal_thread {
-  lal__os_thread *os;
-  lal__os_event *ready;
+  lali_os_thread *os;
+  lali_os_event *ready;
   lal_thread_fn fn;
   void *arg;
   const lal_thread_attr *attr; /* &attr_copy, or NULL: valid until `ready` */
@@ -53,7 +53,7 @@ static void entry(void *p) {
     r->prefault_status = lal_stack_prefault(a->stack_prefault);
   lal_thread_get_affinity(&r->affinity);
   uintptr_t low, high;
-  if (lal__os_stack_bounds(&low, &high) == LAL_OK)
+  if (lali_os_stack_bounds(&low, &high) == LAL_OK)
     r->stack_size = (size_t)(high - low);
 
   int statuses[] = {r->name_status, r->affinity_status, r->priority_status, r->prefault_status};
@@ -62,7 +62,7 @@ static void entry(void *p) {
   int run = t->status == LAL_OK || fallback;
   if (fallback)
     t->status = LAL_OK;
-  lal__os_event_signal(t->ready); /* after this, t belongs to the creator unless run */
+  lali_os_event_signal(t->ready); /* after this, t belongs to the creator unless run */
   if (run)
     t->ret = t->fn(t->arg);
 }
@@ -70,7 +70,7 @@ static void entry(void *p) {
 static int valid_attr(const lal_thread_attr *a) {
   if (a->flags & ~THREAD_KNOWN_FLAGS)
     return 0;
-  if (a->name && !lal__thread_name_valid(a->name))
+  if (a->name && !lali_thread_name_valid(a->name))
     return 0;
   if (a->affinity && lal_cpuset_count(a->affinity) <= 0)
     return 0;
@@ -83,9 +83,9 @@ static int valid_attr(const lal_thread_attr *a) {
 static int load_attr(const lal_thread_attr *in, lal_thread_attr *a, lal_priority_req *prio) {
   lal_thread_attr defaults = LAL_THREAD_ATTR_INIT;
   *a = defaults;
-  if (lal__input_struct_load(a, sizeof *a, in, LAL__INPUT_MIN(lal_thread_attr, flags)) != LAL_OK)
+  if (lali_input_struct_load(a, sizeof *a, in, LALI_INPUT_MIN(lal_thread_attr, flags)) != LAL_OK)
     return 0;
-  if (a->priority && lal__priority_load(prio, a->priority) != LAL_OK)
+  if (a->priority && lali_priority_load(prio, a->priority) != LAL_OK)
     return 0;
   return valid_attr(a);
 }
@@ -108,22 +108,22 @@ int lal_thread_create(lal_thread **out, const lal_thread_attr *attr, lal_thread_
     t->attr = &t->attr_copy;
   }
   t->result.size = sizeof t->result;
-  int rc = lal__os_event_create(&t->ready);
+  int rc = lali_os_event_create(&t->ready);
   if (rc == LAL_OK) {
-    rc = lal__os_thread_start(&t->os, t->attr ? t->attr->stack_size : 0, entry, t);
+    rc = lali_os_thread_start(&t->os, t->attr ? t->attr->stack_size : 0, entry, t);
     if (rc != LAL_OK)
-      lal__os_event_destroy(t->ready);
+      lali_os_event_destroy(t->ready);
   }
   if (rc != LAL_OK) {
     free(t);
     return rc;
   }
-  lal__os_event_wait(t->ready);
+  lali_os_event_wait(t->ready);
   t->attr = NULL;
   if (t->status != LAL_OK) {
     rc = t->status;
-    lal__os_thread_join(t->os); /* fn did not run: the thread is ending */
-    lal__os_event_destroy(t->ready);
+    lali_os_thread_join(t->os); /* fn did not run: the thread is ending */
+    lali_os_event_destroy(t->ready);
     free(t);
     return rc;
   }
@@ -132,27 +132,27 @@ int lal_thread_create(lal_thread **out, const lal_thread_attr *attr, lal_thread_
 }
 
 int lal_thread_get_result(const lal_thread *thread, lal_thread_result *result) {
-  if (!thread || !result || result->size < LAL__OFFSETOF_END(lal_thread_result, stack_size) ||
-      result->size > LAL__STRUCT_SIZE_MAX)
+  if (!thread || !result || result->size < LALI_OFFSETOF_END(lal_thread_result, stack_size) ||
+      result->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
-  lal__copy_sized_result(result, result->size, &thread->result, sizeof thread->result);
+  lali_copy_sized_result(result, result->size, &thread->result, sizeof thread->result);
   return LAL_OK;
 }
 
 int lal_thread_join(lal_thread *thread, int *ret) {
-  if (!thread || lal__os_thread_is_self(thread->os))
+  if (!thread || lali_os_thread_is_self(thread->os))
     return LAL_EINVAL;
-  int rc = lal__os_thread_join(thread->os);
+  int rc = lali_os_thread_join(thread->os);
   if (rc == LAL_OK && ret)
     *ret = thread->ret;
-  lal__os_event_destroy(thread->ready);
+  lali_os_event_destroy(thread->ready);
   free(thread);
   return rc;
 }
 
 /* Well-formed UTF-8 (no overlong forms, surrogates or code points past
  * U+10FFFF), 1..THREAD_NAME_MAX-1 bytes. */
-int lal__thread_name_valid(const char *s) {
+int lali_thread_name_valid(const char *s) {
   size_t n = strlen(s);
   if (n == 0 || n >= THREAD_NAME_MAX)
     return 0;
@@ -185,13 +185,13 @@ int lal__thread_name_valid(const char *s) {
 }
 
 int lal_thread_set_name(const char *name) {
-  if (!name || !lal__thread_name_valid(name))
+  if (!name || !lali_thread_name_valid(name))
     return LAL_EINVAL;
-  return lal__os_thread_set_name(name);
+  return lali_os_thread_set_name(name);
 }
 
 int lal_thread_get_name(char *buf, size_t size) {
   if (!buf || size == 0)
     return LAL_EINVAL;
-  return lal__os_thread_get_name(buf, size);
+  return lali_os_thread_get_name(buf, size);
 }

@@ -7,7 +7,7 @@
 #include "lal_os.h"
 #include "topology_internal.h"
 
-lal_topology *lal__topology_alloc(int max_pus) {
+lal_topology *lali_topology_alloc(int max_pus) {
   if (max_pus < 1 || max_pus > LAL_CPUSET_MAX)
     return NULL;
   lal_topology *t = calloc(1, sizeof *t);
@@ -22,7 +22,7 @@ lal_topology *lal__topology_alloc(int max_pus) {
   return t;
 }
 
-int lal__topology_add_pu(lal_topology *topo, const lal_topo_pu *pu) {
+int lali_topology_add_pu(lal_topology *topo, const lal_topo_pu *pu) {
   if (topo->npu >= topo->cap || pu->cpu < 0 || pu->cpu >= LAL_CPUSET_MAX ||
       lal_cpuset_isset(&topo->info.all, pu->cpu))
     return LAL_EIO;
@@ -33,25 +33,25 @@ int lal__topology_add_pu(lal_topology *topo, const lal_topo_pu *pu) {
   return LAL_OK;
 }
 
-int lal__topology_add_kind(lal_topology *topo, int efficiency_class, const char *name) {
-  if (topo->nkind >= LAL__TOPO_KINDS_MAX)
+int lali_topology_add_kind(lal_topology *topo, int efficiency_class, const char *name) {
+  if (topo->nkind >= LALI_TOPO_KINDS_MAX)
     return LAL_EIO;
   lal_topo_kind *k = &topo->kinds[topo->nkind];
   memset(k, 0, sizeof *k);
   k->size = sizeof *k;
   k->efficiency_class = efficiency_class;
-  lal__copy_string(k->name, sizeof k->name, name);
+  lali_copy_string(k->name, sizeof k->name, name);
   return topo->nkind++;
 }
 
-void lal__topology_kind_set_clock(lal_topology *topo, int kind, int max_mhz, int class_from_clock) {
+void lali_topology_kind_set_clock(lal_topology *topo, int kind, int max_mhz, int class_from_clock) {
   if (kind < 0 || kind >= topo->nkind)
     return;
   topo->kinds[kind].max_mhz = max_mhz > 0 ? max_mhz : 0;
   topo->class_from_clock[kind] = class_from_clock != 0;
 }
 
-void lal__topology_kind_set_unknown(lal_topology *topo, int kind) {
+void lali_topology_kind_set_unknown(lal_topology *topo, int kind) {
   if (kind >= 0 && kind < topo->nkind)
     topo->unknown[kind] = 1;
 }
@@ -113,11 +113,11 @@ static void rank_kinds(lal_topology *t) {
   }
 }
 
-int lal__topology_finish(lal_topology *t, const lal__topology_sets *sets, const char *source) {
+int lali_topology_finish(lal_topology *t, const lali_topology_sets *sets, const char *source) {
   if (t->npu == 0)
     return LAL_EIO;
   if (t->nkind == 0)
-    lal__topology_add_kind(t, -1, "default");
+    lali_topology_add_kind(t, -1, "default");
   qsort(t->pus, (size_t)t->npu, sizeof *t->pus, by_cpu);
 
   lal_topology_info *info = &t->info;
@@ -131,7 +131,7 @@ int lal__topology_finish(lal_topology *t, const lal__topology_sets *sets, const 
   info->pus = t->npu;
   info->kinds = t->nkind;
   info->groups = sets->groups > 0 ? sets->groups : 1;
-  lal__copy_string(info->source, sizeof info->source, source);
+  lali_copy_string(info->source, sizeof info->source, source);
   info->game_mode = -1; /* unknown until the Windows loader asks */
   rank_kinds(t);
 
@@ -169,7 +169,7 @@ int lal__topology_finish(lal_topology *t, const lal__topology_sets *sets, const 
   return LAL_OK;
 }
 
-void lal__topology_set_reservations(lal_topology *t, const lal_cpuset *reserved,
+void lali_topology_set_reservations(lal_topology *t, const lal_cpuset *reserved,
                                     const lal_cpuset *exclusive) {
   lal_topology_info *info = &t->info;
   lal_cpuset_zero(&info->reserved);
@@ -190,7 +190,7 @@ void lal__topology_set_reservations(lal_topology *t, const lal_cpuset *reserved,
 int lal_topology_load(lal_topology **out) {
   if (!out)
     return LAL_EINVAL;
-  return lal__os_topology_load(out);
+  return lali_os_topology_load(out);
 }
 
 void lal_topology_free(lal_topology *topo) {
@@ -201,27 +201,27 @@ void lal_topology_free(lal_topology *topo) {
 }
 
 int lal_topology_get_info(const lal_topology *topo, lal_topology_info *info) {
-  if (!topo || !info || info->size < LAL__OFFSETOF_END(lal_topology_info, source) ||
-      info->size > LAL__STRUCT_SIZE_MAX)
+  if (!topo || !info || info->size < LALI_OFFSETOF_END(lal_topology_info, source) ||
+      info->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
-  lal__copy_sized_result(info, info->size, &topo->info, sizeof topo->info);
+  lali_copy_sized_result(info, info->size, &topo->info, sizeof topo->info);
   return LAL_OK;
 }
 
 int lal_topology_pu(const lal_topology *topo, int index, lal_topo_pu *out) {
-  if (!topo || !out || out->size < LAL__OFFSETOF_END(lal_topo_pu, l3_bytes) ||
-      out->size > LAL__STRUCT_SIZE_MAX)
+  if (!topo || !out || out->size < LALI_OFFSETOF_END(lal_topo_pu, l3_bytes) ||
+      out->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   if (index < 0 || index >= topo->npu)
     return LAL_ERANGE;
-  lal__copy_sized_result(out, out->size, &topo->pus[index], sizeof topo->pus[index]);
+  lali_copy_sized_result(out, out->size, &topo->pus[index], sizeof topo->pus[index]);
   return LAL_OK;
 }
 
 int lal_topology_pu_of_cpu(const lal_topology *topo, int cpu, lal_topo_pu *out) {
   /* The output struct is checked before anything is looked up, so a bad
    * struct is LAL_EINVAL whatever the cpu (one precedence everywhere). */
-  if (!topo || !out || !lal__output_struct_ok(out, LAL__OFFSETOF_END(lal_topo_pu, l3_bytes)))
+  if (!topo || !out || !lali_output_struct_ok(out, LALI_OFFSETOF_END(lal_topo_pu, l3_bytes)))
     return LAL_EINVAL;
   if (cpu < 0 || cpu >= LAL_CPUSET_MAX)
     return LAL_ERANGE;
@@ -232,12 +232,12 @@ int lal_topology_pu_of_cpu(const lal_topology *topo, int cpu, lal_topo_pu *out) 
 }
 
 int lal_topology_kind(const lal_topology *topo, int index, lal_topo_kind *out) {
-  if (!topo || !out || out->size < LAL__OFFSETOF_END(lal_topo_kind, cpus) ||
-      out->size > LAL__STRUCT_SIZE_MAX)
+  if (!topo || !out || out->size < LALI_OFFSETOF_END(lal_topo_kind, cpus) ||
+      out->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   if (index < 0 || index >= topo->nkind)
     return LAL_ERANGE;
-  lal__copy_sized_result(out, out->size, &topo->kinds[index], sizeof topo->kinds[index]);
+  lali_copy_sized_result(out, out->size, &topo->kinds[index], sizeof topo->kinds[index]);
   return LAL_OK;
 }
 

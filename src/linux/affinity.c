@@ -29,7 +29,7 @@ static int get_tid(pid_t tid, lal_cpuset *out) {
   kset k;
   memset(&k, 0, sizeof k);
   if (sched_getaffinity(tid, SET_BYTES, (cpu_set_t *)k.bits) != 0)
-    return lal__fail_os();
+    return lali_fail_os();
   lal_cpuset_zero(out);
   for (size_t w = 0; w < sizeof k.bits / sizeof k.bits[0]; w++)
     for (unsigned long v = k.bits[w]; v; v &= v - 1)
@@ -43,7 +43,7 @@ static int put_tid(pid_t tid, const lal_cpuset *in) {
   for (int cpu = lal_cpuset_first(in); cpu >= 0; cpu = lal_cpuset_next(in, cpu))
     k.bits[(size_t)cpu / LONG_BITS] |= 1ul << ((size_t)cpu % LONG_BITS);
   if (sched_setaffinity(tid, SET_BYTES, (cpu_set_t *)k.bits) != 0)
-    return lal__fail_os();
+    return lali_fail_os();
   return LAL_OK;
 }
 
@@ -67,8 +67,8 @@ static int set_tid(pid_t tid, const lal_cpuset *in) {
   return LAL_OK;
 }
 
-int lal__os_thread_affinity_get(lal_cpuset *out) { return get_tid(0, out); }
-int lal__os_thread_affinity_set(const lal_cpuset *in) { return set_tid(0, in); }
+int lali_os_thread_affinity_get(lal_cpuset *out) { return get_tid(0, out); }
+int lali_os_thread_affinity_set(const lal_cpuset *in) { return set_tid(0, in); }
 
 /* Calls fn on every thread of the process (/proc/self/task; threads created
  * meanwhile inherit their creator's mask). Stops at the first failure and
@@ -77,7 +77,7 @@ typedef int (*task_fn)(pid_t tid, void *ctx, int index);
 static int for_each_task(task_fn fn, void *ctx, int *done) {
   DIR *d = opendir("/proc/self/task");
   if (!d)
-    return lal__fail_os();
+    return lali_fail_os();
   int rc = LAL_OK, n = 0;
   struct dirent *e;
   while (rc == LAL_OK && (e = readdir(d)) != NULL) {
@@ -103,7 +103,7 @@ static int union_task(pid_t tid, void *ctx, int index) {
   return rc;
 }
 
-int lal__os_process_affinity_get(lal_cpuset *out) {
+int lali_os_process_affinity_get(lal_cpuset *out) {
   lal_cpuset all;
   lal_cpuset_zero(&all);
   int n = 0;
@@ -130,7 +130,7 @@ static int set_task(pid_t tid, void *ctx, int index) {
   return rc;
 }
 
-int lal__os_process_affinity_set(const lal_cpuset *set) {
+int lali_os_process_affinity_set(const lal_cpuset *set) {
   undo_log *log = malloc(sizeof *log);
   if (!log)
     return LAL_ENOMEM;
@@ -144,20 +144,20 @@ int lal__os_process_affinity_set(const lal_cpuset *set) {
   return rc;
 }
 
-int lal__os_current_cpu(void) {
+int lali_os_current_cpu(void) {
   int cpu = sched_getcpu();
-  return cpu >= 0 ? cpu : lal__fail_os();
+  return cpu >= 0 ? cpu : lali_fail_os();
 }
 
 /* Linux has hard affinity only (sched_setaffinity(2)); a soft preference the
  * scheduler may ignore when busy does not exist for user space. */
-int lal__os_cpu_sets_set(int process, const lal_cpuset *set) {
+int lali_os_cpu_sets_set(int process, const lal_cpuset *set) {
   (void)process;
   (void)set;
   return LAL_ENOTSUP;
 }
 
-int lal__os_cpu_sets_get(int process, lal_cpuset *out) {
+int lali_os_cpu_sets_get(int process, lal_cpuset *out) {
   (void)process;
   (void)out;
   return LAL_ENOTSUP;

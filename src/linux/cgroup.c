@@ -26,14 +26,14 @@ __attribute__((format(printf, 2, 3))) static void why(lal_cgroup *g, const char 
   va_end(ap);
 }
 
-int lal__cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgroup **out) {
-  if (!mount || !out || !lal__cgroup_path_valid(path))
+int lali_cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgroup **out) {
+  if (!mount || !out || !lali_cgroup_path_valid(path))
     return LAL_EINVAL;
   lal_cgroup *g = calloc(1, sizeof *g);
   if (!g)
     return LAL_ENOMEM;
-  lal__copy_string(g->mount, sizeof g->mount, mount);
-  lal__copy_string(g->path, sizeof g->path, path);
+  lali_copy_string(g->mount, sizeof g->mount, mount);
+  lali_copy_string(g->path, sizeof g->path, path);
   g->hybrid = hybrid;
   if ((size_t)snprintf(g->dir, sizeof g->dir, "%s%s", mount, strcmp(path, "/") ? path : "") >=
       sizeof g->dir) {
@@ -41,9 +41,9 @@ int lal__cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgr
     return LAL_ERANGE;
   }
   struct stat st;
-  int rc = stat(g->dir, &st) != 0 ? lal__fail_os() : LAL_OK;
+  int rc = stat(g->dir, &st) != 0 ? lali_fail_os() : LAL_OK;
   if (rc == LAL_OK && !S_ISDIR(st.st_mode)) {
-    lal__fail_native(ENOTDIR); /* what lal_last_os_error() says: a file, not a group */
+    lali_fail_native(ENOTDIR); /* what lal_last_os_error() says: a file, not a group */
     rc = LAL_ENOENT;
   }
   if (rc != LAL_OK) {
@@ -62,14 +62,14 @@ int lal_cgroup_open(const char *path, lal_cgroup **out) {
     return LAL_ENOMEM;
   char mount[256], self[512];
   int hybrid = 0;
-  const char *root = lal__linux_root();
-  int rc = lal__linux_read_text(root, "/proc/self/mountinfo", text, 1 << 20);
+  const char *root = lali_linux_root();
+  int rc = lali_linux_read_text(root, "/proc/self/mountinfo", text, 1 << 20);
   if (rc >= 0)
-    rc = lal__cgroup_find_mount(text, mount, sizeof mount, &hybrid);
+    rc = lali_cgroup_find_mount(text, mount, sizeof mount, &hybrid);
   if (rc >= 0 && !path) {
-    rc = lal__linux_read_text(root, "/proc/self/cgroup", text, 1 << 20);
+    rc = lali_linux_read_text(root, "/proc/self/cgroup", text, 1 << 20);
     if (rc >= 0)
-      rc = lal__cgroup_self_path(text, self, sizeof self);
+      rc = lali_cgroup_self_path(text, self, sizeof self);
     path = self;
   }
   free(text);
@@ -78,7 +78,7 @@ int lal_cgroup_open(const char *path, lal_cgroup **out) {
   char rooted[sizeof mount + 1024];
   if ((size_t)snprintf(rooted, sizeof rooted, "%s%s", root, mount) >= sizeof rooted)
     return LAL_ERANGE;
-  return lal__cgroup_open_at(rooted, path, hybrid, out);
+  return lali_cgroup_open_at(rooted, path, hybrid, out);
 }
 
 void lal_cgroup_close(lal_cgroup *g) { free(g); }
@@ -89,7 +89,7 @@ const char *lal_cgroup_reason(const lal_cgroup *g) { return g ? g->reason : ""; 
 static int read_raw(const lal_cgroup *g, const char *name, char *buf, size_t size) {
   char rel[320];
   snprintf(rel, sizeof rel, "/%s", name);
-  int n = lal__linux_read_text(g->dir, rel, buf, size);
+  int n = lali_linux_read_text(g->dir, rel, buf, size);
   return n < 0 ? n : LAL_OK;
 }
 
@@ -109,13 +109,13 @@ static int write_file(lal_cgroup *g, const char *name, const char *text) {
   /* O_TRUNC as a shell's `>` does: cgroupfs ignores it, a fake tree needs it. */
   int fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     why(g, "cannot open %s for writing: %s", full, lal_err_name(rc));
     return rc;
   }
   size_t len = strlen(text);
   ssize_t n = write(fd, text, len);
-  int rc = n == (ssize_t)len ? LAL_OK : n < 0 ? lal__fail_os() : LAL_EIO;
+  int rc = n == (ssize_t)len ? LAL_OK : n < 0 ? lali_fail_os() : LAL_EIO;
   close(fd);
   if (rc != LAL_OK)
     why(g, "the kernel refused \"%s\" in %s: %s (errno %d)", text, name, lal_err_name(rc),
@@ -126,23 +126,23 @@ static int write_file(lal_cgroup *g, const char *name, const char *text) {
 }
 
 int lal_cgroup_get_info(const lal_cgroup *g, lal_cgroup_info *info) {
-  if (!g || !info || info->size < LAL__OFFSETOF_END(lal_cgroup_info, threaded) ||
-      info->size > LAL__STRUCT_SIZE_MAX)
+  if (!g || !info || info->size < LALI_OFFSETOF_END(lal_cgroup_info, threaded) ||
+      info->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   lal_cgroup_info full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
-  lal__copy_string(full.mount, sizeof full.mount, g->mount);
-  lal__copy_string(full.path, sizeof full.path, g->path);
+  lali_copy_string(full.mount, sizeof full.mount, g->mount);
+  lali_copy_string(full.path, sizeof full.path, g->path);
   full.hybrid = g->hybrid;
   char text[512];
   if (read_raw(g, "cgroup.controllers", text, sizeof text) == LAL_OK)
-    full.available = lal__cgroup_controller_bits(text);
+    full.available = lali_cgroup_controller_bits(text);
   if (read_raw(g, "cgroup.subtree_control", text, sizeof text) == LAL_OK)
-    full.delegated = lal__cgroup_controller_bits(text);
+    full.delegated = lali_cgroup_controller_bits(text);
   if (read_raw(g, "cgroup.type", text, sizeof text) == LAL_OK)
     full.threaded = strncmp(text, "threaded", 8) == 0;
-  lal__copy_sized_result(info, info->size, &full, sizeof full);
+  lali_copy_sized_result(info, info->size, &full, sizeof full);
   return LAL_OK;
 }
 
@@ -151,12 +151,12 @@ int lal_cgroup_get_info(const lal_cgroup *g, lal_cgroup_info *info) {
 static int need(lal_cgroup *g, unsigned controller, const char *file) {
   char text[512] = "";
   unsigned have = read_file(g, "cgroup.controllers", text, sizeof text) == LAL_OK
-                      ? lal__cgroup_controller_bits(text)
+                      ? lali_cgroup_controller_bits(text)
                       : 0;
   if (!(have & controller)) {
     text[strcspn(text, "\n")] = '\0';
     why(g, "the %s controller is not enabled for %s (enabled: \"%.64s\")%s",
-        lal__cgroup_controller_name(controller), g->path, text,
+        lali_cgroup_controller_name(controller), g->path, text,
         g->hybrid ? "; on this hybrid host cgroup v1 holds the other controllers" : "");
     return LAL_ENOTSUP;
   }
@@ -175,7 +175,7 @@ static int set_controllers(lal_cgroup *g, unsigned bits, char sign) {
     if (bits & b) {
       size_t used = strlen(text);
       snprintf(text + used, sizeof text - used, "%s%c%s", used ? " " : "", sign,
-               lal__cgroup_controller_name(b));
+               lali_cgroup_controller_name(b));
     }
   return text[0] ? write_file(g, "cgroup.subtree_control", text) : LAL_OK;
 }
@@ -184,16 +184,16 @@ int lal_cgroup_create(lal_cgroup *parent, const char *name, unsigned flags, unsi
                       lal_cgroup **out) {
   if (!parent || !name || !out || (flags & ~LAL_CGROUP_THREADED) || (controllers & ~0xffu))
     return LAL_EINVAL;
-  if (!lal__cgroup_name_valid(name)) {
+  if (!lali_cgroup_name_valid(name)) {
     why(parent, "invalid group name (1..64 printable ASCII bytes, no '/', not . or ..)");
     return LAL_EINVAL;
   }
   char ctext[512] = "", stext[512] = "";
   unsigned available = 0, delegated = 0;
   if (read_file(parent, "cgroup.controllers", ctext, sizeof ctext) == LAL_OK)
-    available = lal__cgroup_controller_bits(ctext);
+    available = lali_cgroup_controller_bits(ctext);
   if (read_file(parent, "cgroup.subtree_control", stext, sizeof stext) == LAL_OK)
-    delegated = lal__cgroup_controller_bits(stext);
+    delegated = lali_cgroup_controller_bits(stext);
   if (controllers & ~available) {
     ctext[strcspn(ctext, "\n")] = '\0';
     why(parent, "controller(s) not available in %s: it has \"%.64s\"%s", parent->path, ctext,
@@ -214,24 +214,24 @@ int lal_cgroup_create(lal_cgroup *parent, const char *name, unsigned flags, unsi
   snprintf(dir, sizeof dir, "%s%s", parent->mount, path);
   if (mkdir(dir, 0755) != 0) {
     int err = errno;
-    rc = err == EEXIST ? LAL_EBUSY : lal__fail_os();
+    rc = err == EEXIST ? LAL_EBUSY : lali_fail_os();
     why(parent, "mkdir %s: %s", path, strerror(err));
     set_controllers(parent, added, '-');
     return rc;
   }
   lal_cgroup *child = NULL;
   char failure[sizeof parent->reason] = "";
-  rc = lal__cgroup_open_at(parent->mount, path, parent->hybrid, &child);
+  rc = lali_cgroup_open_at(parent->mount, path, parent->hybrid, &child);
   if (rc == LAL_OK && (flags & LAL_CGROUP_THREADED)) {
     rc = write_file(child, "cgroup.type", "threaded");
     if (rc != LAL_OK)
-      lal__copy_string(failure, sizeof failure, child->reason);
+      lali_copy_string(failure, sizeof failure, child->reason);
   }
   if (rc != LAL_OK) { /* all or nothing */
     lal_cgroup_close(child);
     rmdir(dir);
     set_controllers(parent, added, '-');
-    lal__copy_string(parent->reason, sizeof parent->reason, failure);
+    lali_copy_string(parent->reason, sizeof parent->reason, failure);
     return rc;
   }
   parent->reason[0] = '\0';
@@ -247,7 +247,7 @@ int lal_cgroup_remove(lal_cgroup *g) {
     return LAL_EINVAL;
   }
   if (rmdir(g->dir) != 0) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     why(g, "rmdir %s: %s (a group must hold no process and no child)", g->path, strerror(errno));
     return rc;
   }
@@ -310,7 +310,7 @@ int lal_cgroup_set_partition(lal_cgroup *g, int partition) {
   char text[256], reason[160];
   if ((rc = read_file(g, "cpuset.cpus.partition", text, sizeof text)) != LAL_OK)
     return rc;
-  if (lal__cgroup_parse_partition(text, reason, sizeof reason) != partition) {
+  if (lali_cgroup_parse_partition(text, reason, sizeof reason) != partition) {
     why(g, "the kernel made the partition invalid: %s", reason[0] ? reason : text);
     return LAL_EBUSY;
   }
@@ -364,8 +364,8 @@ int lal_cgroup_set_memory(lal_cgroup *g, int which, uint64_t bytes) {
 }
 
 int lal_cgroup_get_cpu_stat(lal_cgroup *g, lal_cgroup_cpu_stat *stat) {
-  if (!g || !stat || stat->size < LAL__OFFSETOF_END(lal_cgroup_cpu_stat, throttled_us) ||
-      stat->size > LAL__STRUCT_SIZE_MAX)
+  if (!g || !stat || stat->size < LALI_OFFSETOF_END(lal_cgroup_cpu_stat, throttled_us) ||
+      stat->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   char text[2048];
   int rc = read_file(g, "cpu.stat", text, sizeof text);
@@ -374,8 +374,8 @@ int lal_cgroup_get_cpu_stat(lal_cgroup *g, lal_cgroup_cpu_stat *stat) {
   lal_cgroup_cpu_stat full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
-  lal__cgroup_parse_cpu_stat(text, &full);
-  lal__copy_sized_result(stat, stat->size, &full, sizeof full);
+  lali_cgroup_parse_cpu_stat(text, &full);
+  lali_copy_sized_result(stat, stat->size, &full, sizeof full);
   return LAL_OK;
 }
 
@@ -383,7 +383,7 @@ static const char *const psi_names[] = {"cpu", "memory", "io"};
 
 int lal_cgroup_pressure(lal_cgroup *g, int resource, lal_psi *psi) {
   if (!psi || resource < LAL_PSI_CPU || resource > LAL_PSI_IO ||
-      psi->size < LAL__OFFSETOF_END(lal_psi, has_full) || psi->size > LAL__STRUCT_SIZE_MAX)
+      psi->size < LALI_OFFSETOF_END(lal_psi, has_full) || psi->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   char text[512], file[32];
   int rc;
@@ -392,7 +392,7 @@ int lal_cgroup_pressure(lal_cgroup *g, int resource, lal_psi *psi) {
     rc = read_file(g, file, text, sizeof text);
   } else {
     snprintf(file, sizeof file, "/proc/pressure/%s", psi_names[resource]);
-    rc = lal__linux_read_text(lal__linux_root(), file, text, sizeof text);
+    rc = lali_linux_read_text(lali_linux_root(), file, text, sizeof text);
     rc = rc < 0 ? rc : LAL_OK;
   }
   if (rc == LAL_ENOENT || rc == LAL_ENOTSUP || rc == LAL_EINVAL)
@@ -402,9 +402,9 @@ int lal_cgroup_pressure(lal_cgroup *g, int resource, lal_psi *psi) {
   lal_psi full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
-  rc = lal__cgroup_parse_psi(text, &full);
+  rc = lali_cgroup_parse_psi(text, &full);
   if (rc == LAL_OK)
-    lal__copy_sized_result(psi, psi->size, &full, sizeof full);
+    lali_copy_sized_result(psi, psi->size, &full, sizeof full);
   return rc;
 }
 
@@ -428,7 +428,7 @@ int lal_psi_trigger_open(lal_cgroup *g, int resource, int full, uint64_t stall_u
     return LAL_ENOMEM;
   t->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (t->fd < 0) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     free(t);
     return rc == LAL_ENOENT ? LAL_ENOTSUP : rc;
   }
@@ -437,7 +437,7 @@ int lal_psi_trigger_open(lal_cgroup *g, int resource, int full, uint64_t stall_u
            (unsigned long long)window_us);
   /* The trigger string is written with its NUL, as psi.rst's example does. */
   if (write(t->fd, text, strlen(text) + 1) < 0) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     if (g)
       why(g,
           "PSI trigger \"%s\" refused: %s (without CAP_SYS_RESOURCE the window must be a "
@@ -460,7 +460,7 @@ int lal_psi_trigger_wait(lal_psi_trigger *t, int timeout_ms) {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
-      return lal__fail_os();
+      return lali_fail_os();
     if (n == 0)
       return LAL_EAGAIN;
     if (p.revents & POLLERR)

@@ -7,7 +7,7 @@
 
 #include "lal/cgroup.h"
 
-#define LAL__CG_NAME_MAX 64
+#define LALI_CG_NAME_MAX 64
 
 struct lal_cgroup {
   char mount[256]; /* the cgroup2 mount */
@@ -19,48 +19,48 @@ struct lal_cgroup {
 
 /* Opens the group at `path` under the cgroup2 hierarchy mounted at `mount`
  * (a real mount, or a fake tree in tests). */
-int lal__cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgroup **out);
+int lali_cgroup_open_at(const char *mount, const char *path, int hybrid, lal_cgroup **out);
 
 /* 1 if path is absolute and none of its components is empty, "." or "..":
  * "/" and "/a/b" are valid; "/a/../b", "/a//b", "a", "/a/" are not. */
-int lal__cgroup_path_valid(const char *path);
+int lali_cgroup_path_valid(const char *path);
 
 /* 1 if name is a valid single group name (see lal/cgroup.h). */
-int lal__cgroup_name_valid(const char *name);
+int lali_cgroup_name_valid(const char *name);
 
 /* From /proc/self/mountinfo text: the cgroup2 mount point (octal escapes
  * decoded) and whether v1 "cgroup" mounts exist. LAL_ENOTSUP without cgroup2. */
-int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int *hybrid);
+int lali_cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int *hybrid);
 
 /* From /proc/self/cgroup text: the "0::" path. LAL_ENOTSUP without one;
- * LAL_EIO for a path that is not valid (lal__cgroup_path_valid) or too long. */
-int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size);
+ * LAL_EIO for a path that is not valid (lali_cgroup_path_valid) or too long. */
+int lali_cgroup_self_path(const char *proc_cgroup, char *path, size_t size);
 
 /* cgroup v1 (cgroups(7)), for hosts whose controllers are still there: from
  * mountinfo text, the mount point of the "cgroup" hierarchy whose super
  * options name `controller`; from /proc/self/cgroup text, the path on the
  * line whose controller list has it (LAL_EIO if not a valid path).
  * LAL_ENOTSUP when there is none. */
-int lal__cgroup1_find_mount(const char *mountinfo, const char *controller, char *mount,
+int lali_cgroup1_find_mount(const char *mountinfo, const char *controller, char *mount,
                             size_t size);
-int lal__cgroup1_self_path(const char *proc_cgroup, const char *controller, char *path,
+int lali_cgroup1_self_path(const char *proc_cgroup, const char *controller, char *path,
                            size_t size);
 
 /* "cpu io memory" -> LAL_CGROUP_* bits (unknown names ignored). */
-unsigned lal__cgroup_controller_bits(const char *text);
+unsigned lali_cgroup_controller_bits(const char *text);
 /* LAL_CGROUP_* bit -> "cpu", ... */
-const char *lal__cgroup_controller_name(unsigned bit);
+const char *lali_cgroup_controller_name(unsigned bit);
 
 /* cpu.stat text into *stat (a full struct). */
-void lal__cgroup_parse_cpu_stat(const char *text, lal_cgroup_cpu_stat *stat);
+void lali_cgroup_parse_cpu_stat(const char *text, lal_cgroup_cpu_stat *stat);
 
 /* PSI text ("some avg10=... total=...\nfull ...") into *psi (a full struct).
  * LAL_EIO if there is no "some" line. */
-int lal__cgroup_parse_psi(const char *text, lal_psi *psi);
+int lali_cgroup_parse_psi(const char *text, lal_psi *psi);
 
 /* cpuset.cpus.partition as read back: "member", "root", "isolated", or
  * "root invalid (reason)". Returns the LAL_CGROUP_PARTITION_* value, or -1 for an
  * invalid partition with the kernel's reason copied to why. */
-int lal__cgroup_parse_partition(const char *text, char *why, size_t size);
+int lali_cgroup_parse_partition(const char *text, char *why, size_t size);
 
 #endif

@@ -12,9 +12,9 @@ static const char *const controller_names[] = {"cpu",  "cpuset",  "memory", "io"
                                                "pids", "hugetlb", "rdma",   "misc"};
 #define N_CONTROLLERS (sizeof controller_names / sizeof controller_names[0])
 
-int lal__cgroup_name_valid(const char *name) {
+int lali_cgroup_name_valid(const char *name) {
   size_t n = strlen(name);
-  if (n == 0 || n > LAL__CG_NAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+  if (n == 0 || n > LALI_CG_NAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
     return 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)name[i];
@@ -24,7 +24,7 @@ int lal__cgroup_name_valid(const char *name) {
   return 1;
 }
 
-int lal__cgroup_path_valid(const char *path) {
+int lali_cgroup_path_valid(const char *path) {
   if (!path || path[0] != '/')
     return 0;
   if (path[1] == '\0')
@@ -68,7 +68,7 @@ static const char *mount_point(const char *line, const char **end) {
   return *end ? f : NULL;
 }
 
-int lal__cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int *hybrid) {
+int lali_cgroup_find_mount(const char *mountinfo, char *mount, size_t size, int *hybrid) {
   int found = 0;
   *hybrid = 0;
   for (const char *line = mountinfo; line && *line;) {
@@ -107,7 +107,7 @@ static int in_comma_list(const char *list, size_t n, const char *word) {
   return 0;
 }
 
-int lal__cgroup1_find_mount(const char *mountinfo, const char *controller, char *mount,
+int lali_cgroup1_find_mount(const char *mountinfo, const char *controller, char *mount,
                             size_t size) {
   for (const char *line = mountinfo; line && *line;) {
     const char *eol = strchr(line, '\n');
@@ -129,7 +129,7 @@ int lal__cgroup1_find_mount(const char *mountinfo, const char *controller, char 
   return LAL_ENOTSUP;
 }
 
-int lal__cgroup1_self_path(const char *proc_cgroup, const char *controller, char *path,
+int lali_cgroup1_self_path(const char *proc_cgroup, const char *controller, char *path,
                            size_t size) {
   for (const char *line = proc_cgroup; line && *line;) {
     const char *eol = strchr(line, '\n');
@@ -143,14 +143,14 @@ int lal__cgroup1_self_path(const char *proc_cgroup, const char *controller, char
         return LAL_EIO;
       memcpy(path, c2 + 1, n);
       path[n] = '\0';
-      return lal__cgroup_path_valid(path) ? LAL_OK : LAL_EIO;
+      return lali_cgroup_path_valid(path) ? LAL_OK : LAL_EIO;
     }
     line = eol ? eol + 1 : NULL;
   }
   return LAL_ENOTSUP;
 }
 
-int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size) {
+int lali_cgroup_self_path(const char *proc_cgroup, char *path, size_t size) {
   for (const char *line = proc_cgroup; line && *line;) {
     const char *eol = strchr(line, '\n');
     size_t len = eol ? (size_t)(eol - line) : strlen(line);
@@ -164,14 +164,14 @@ int lal__cgroup_self_path(const char *proc_cgroup, char *path, size_t size) {
         *deleted = '\0';
       /* A path the kernel would never write ("/../x") is refused, so no
        * reader of a recorded or forged tree follows it out of the hierarchy. */
-      return n == len - 3 && lal__cgroup_path_valid(path) ? LAL_OK : LAL_EIO;
+      return n == len - 3 && lali_cgroup_path_valid(path) ? LAL_OK : LAL_EIO;
     }
     line = eol ? eol + 1 : NULL;
   }
   return LAL_ENOTSUP;
 }
 
-unsigned lal__cgroup_controller_bits(const char *text) {
+unsigned lali_cgroup_controller_bits(const char *text) {
   unsigned bits = 0;
   const char *p = text;
   while (*p) {
@@ -186,7 +186,7 @@ unsigned lal__cgroup_controller_bits(const char *text) {
   return bits;
 }
 
-const char *lal__cgroup_controller_name(unsigned bit) {
+const char *lali_cgroup_controller_name(unsigned bit) {
   for (size_t i = 0; i < N_CONTROLLERS; i++)
     if (bit == 1u << i)
       return controller_names[i];
@@ -208,7 +208,7 @@ static uint64_t keyed(const char *text, const char *key, int *found) {
   return 0;
 }
 
-void lal__cgroup_parse_cpu_stat(const char *text, lal_cgroup_cpu_stat *stat) {
+void lali_cgroup_parse_cpu_stat(const char *text, lal_cgroup_cpu_stat *stat) {
   stat->usage_us = keyed(text, "usage_usec", NULL);
   stat->user_us = keyed(text, "user_usec", NULL);
   stat->system_us = keyed(text, "system_usec", NULL);
@@ -226,7 +226,7 @@ static int parse_psi_line(const char *line, lal_psi_line *out) {
              : -1;
 }
 
-int lal__cgroup_parse_psi(const char *text, lal_psi *psi) {
+int lali_cgroup_parse_psi(const char *text, lal_psi *psi) {
   const char *some = strncmp(text, "some", 4) == 0 ? text : strstr(text, "\nsome");
   if (!some)
     return LAL_EIO;
@@ -238,7 +238,7 @@ int lal__cgroup_parse_psi(const char *text, lal_psi *psi) {
   return LAL_OK;
 }
 
-int lal__cgroup_parse_partition(const char *text, char *why, size_t size) {
+int lali_cgroup_parse_partition(const char *text, char *why, size_t size) {
   why[0] = '\0';
   if (strstr(text, "invalid")) {
     const char *open = strchr(text, '(');

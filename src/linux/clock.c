@@ -14,9 +14,9 @@ static uint64_t read_clock(clockid_t id) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t lal__os_mono_ns(void) { return read_clock(CLOCK_MONOTONIC); }
-uint64_t lal__os_mono_raw_ns(void) { return read_clock(CLOCK_MONOTONIC_RAW); }
-uint64_t lal__os_boot_ns(void) { return read_clock(CLOCK_BOOTTIME); }
+uint64_t lali_os_mono_ns(void) { return read_clock(CLOCK_MONOTONIC); }
+uint64_t lali_os_mono_raw_ns(void) { return read_clock(CLOCK_MONOTONIC_RAW); }
+uint64_t lali_os_boot_ns(void) { return read_clock(CLOCK_BOOTTIME); }
 
 /* The value of the last "tsc=" option of the kernel command line (the last
  * one wins, as in the kernel's own parsing); 0 if there is none. */
@@ -35,24 +35,24 @@ static int cmdline_last_tsc_option(const char *cmdline, char *value, size_t size
   return 1;
 }
 
-void lal__linux_clock_facts_from(const char *root, lal__os_clock_facts *f) {
+void lali_linux_clock_facts_from(const char *root, lali_os_clock_facts *f) {
   char text[4096], option[32];
   memset(f, 0, sizeof *f);
   f->kernel_clocksource_tsc = -1;
   f->kernel_tsc_unstable = -1;
-  if (lal__linux_read_text(root, "/sys/devices/system/clocksource/clocksource0/current_clocksource",
+  if (lali_linux_read_text(root, "/sys/devices/system/clocksource/clocksource0/current_clocksource",
                            text, sizeof text) > 0) {
     text[strcspn(text, "\n")] = '\0';
-    lal__copy_string(f->clocksource, sizeof f->clocksource, text);
+    lali_copy_string(f->clocksource, sizeof f->clocksource, text);
     f->kernel_clocksource_tsc = strcmp(text, "tsc") == 0;
   }
   /* The kernel says "Marking TSC unstable" only in its log; the command line
    * option that forces it is readable (Documentation/admin-guide/kernel-parameters). */
-  if (lal__linux_read_text(root, "/proc/cmdline", text, sizeof text) > 0)
+  if (lali_linux_read_text(root, "/proc/cmdline", text, sizeof text) > 0)
     f->kernel_tsc_unstable =
         cmdline_last_tsc_option(text, option, sizeof option) && strcmp(option, "unstable") == 0;
   /* Exposed by some kernels (and by out-of-tree patches) as tsc_freq_khz. */
-  if (lal__linux_read_text(root, "/sys/devices/system/cpu/cpu0/tsc_freq_khz", text, sizeof text) >
+  if (lali_linux_read_text(root, "/sys/devices/system/cpu/cpu0/tsc_freq_khz", text, sizeof text) >
       0) {
     unsigned long long khz = 0;
     for (const char *p = text; *p >= '0' && *p <= '9'; p++)
@@ -61,6 +61,6 @@ void lal__linux_clock_facts_from(const char *root, lal__os_clock_facts *f) {
   }
 }
 
-void lal__os_clock_facts_get(lal__os_clock_facts *f) {
-  lal__linux_clock_facts_from(lal__linux_root(), f);
+void lali_os_clock_facts_get(lali_os_clock_facts *f) {
+  lali_linux_clock_facts_from(lali_linux_root(), f);
 }

@@ -4,9 +4,9 @@
 
 #include "lal_os.h"
 
-int lal__os_native_error(void) { return errno; }
+int lali_os_native_error(void) { return errno; }
 
-int lal__os_status_from_native(int native) {
+int lali_os_status_from_native(int native) {
   switch (native) {
   case EINVAL:
   case EBADF:

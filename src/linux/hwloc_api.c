@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fills lal__hwloc_api (hwloc_api.h). With LAL_HWLOC_DLOPEN, libhwloc.so.15
+ * Fills lali_hwloc_api (hwloc_api.h). With LAL_HWLOC_DLOPEN, libhwloc.so.15
  * is opened at first use, as SDL3 opens its optional libraries and as lal
  * opens libdbus-1 (rtkit.c): a machine without hwloc still gets a topology,
  * from /sys (topology_sysfs.c). SONAME 15 is hwloc 2.x's ABI; the run-time
@@ -16,7 +16,7 @@
 
 #ifdef LAL_HWLOC_DLOPEN
 
-static lal__hwloc_api table;
+static lali_hwloc_api table;
 static int loaded;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -27,7 +27,7 @@ static int load(void) {
   void *h = dlopen("libhwloc.so.15", RTLD_NOW | RTLD_LOCAL);
   if (!h)
     return 0;
-  lal__hwloc_api a;
+  lali_hwloc_api a;
   int ok = 1;
 #  define RESOLVE(field, name, required)                                                           \
     do {                                                                                           \
@@ -70,7 +70,7 @@ static int load(void) {
 
 static void load_once(void) { loaded = load(); }
 
-const lal__hwloc_api *lal__hwloc(void) {
+const lali_hwloc_api *lali_hwloc(void) {
   /* pthread_once(3) publishes table and loaded to every later caller. */
   pthread_once(&once, load_once);
   return loaded ? &table : NULL;
@@ -78,7 +78,7 @@ const lal__hwloc_api *lal__hwloc(void) {
 
 #else /* hwloc linked in */
 
-static const lal__hwloc_api table = {
+static const lali_hwloc_api table = {
     hwloc_topology_init,
     hwloc_topology_destroy,
     hwloc_topology_set_flags,
@@ -99,8 +99,8 @@ static const lal__hwloc_api table = {
     hwloc_cpukinds_get_by_cpuset,
 };
 
-const lal__hwloc_api *lal__hwloc(void) { return &table; }
+const lali_hwloc_api *lali_hwloc(void) { return &table; }
 
 #endif
 
-int lal__linux_hwloc_present(void) { return lal__hwloc() != NULL; }
+int lali_linux_hwloc_present(void) { return lali_hwloc() != NULL; }

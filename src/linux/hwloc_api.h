@@ -13,7 +13,7 @@
 
 #include <hwloc.h>
 
-typedef struct lal__hwloc_api {
+typedef struct lali_hwloc_api {
   int (*topology_init)(hwloc_topology_t *);
   void (*topology_destroy)(hwloc_topology_t);
   int (*topology_set_flags)(hwloc_topology_t, unsigned long);
@@ -34,11 +34,11 @@ typedef struct lal__hwloc_api {
   int (*cpukinds_get_info)(hwloc_topology_t, unsigned, hwloc_bitmap_t, int *, unsigned *,
                            struct hwloc_info_s **, unsigned long);
   int (*cpukinds_get_by_cpuset)(hwloc_topology_t, hwloc_const_bitmap_t, unsigned long);
-} lal__hwloc_api;
+} lali_hwloc_api;
 
 /* The table, or NULL when hwloc is not there: a run-time-loading build on a
  * machine without libhwloc.so.15, or a libhwloc of another major ABI. The
  * first call loads it; later calls cost an atomic load. Thread-safe. */
-const lal__hwloc_api *lal__hwloc(void);
+const lali_hwloc_api *lali_hwloc(void);
 
 #endif

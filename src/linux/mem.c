@@ -28,12 +28,12 @@
 #define GIB1 ((size_t)1 << 30)
 #define CAP_IPC_LOCK_BIT 14
 
-size_t lal__os_page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+size_t lali_os_page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 static void note(lal_mem_info *info, const char *text) {
-  lal__append_note(info->reason, sizeof info->reason, text);
+  lali_append_note(info->reason, sizeof info->reason, text);
 }
 
 static void *map_anon(size_t len, int extra) {
@@ -43,19 +43,19 @@ static void *map_anon(size_t len, int extra) {
 
 /* A hugetlb mapping of page_size pages (MAP_HUGE_2MB / MAP_HUGE_1GB select
  * the pool, mmap(2)). */
-static int map_hugetlb(size_t size, size_t page_size, lal__mem_region *r, lal_mem_info *info) {
+static int map_hugetlb(size_t size, size_t page_size, lali_mem_region *r, lal_mem_info *info) {
   size_t len = round_up(size, page_size);
   int flag = page_size == GIB1 ? MAP_HUGE_1GB : MAP_HUGE_2MB;
   void *p = map_anon(len, MAP_HUGETLB | flag);
   if (!p) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     /* EINVAL for a page size the kernel has no pool for (no
      * /sys/kernel/mm/hugepages/hugepages-<size>kB): not supported, rather
      * than a bad argument. */
     char pool[96], probe[16];
     snprintf(pool, sizeof pool, "/sys/kernel/mm/hugepages/hugepages-%zukB/nr_hugepages",
              page_size >> 10);
-    if (rc == LAL_EINVAL && lal__linux_read_text(lal__linux_root(), pool, probe, sizeof probe) < 0)
+    if (rc == LAL_EINVAL && lali_linux_read_text(lali_linux_root(), pool, probe, sizeof probe) < 0)
       rc = LAL_ENOTSUP;
     char text[96];
     snprintf(text, sizeof text, "hugetlb %s: %s (errno %d)", page_size == GIB1 ? "1 GiB" : "2 MiB",
@@ -63,7 +63,7 @@ static int map_hugetlb(size_t size, size_t page_size, lal__mem_region *r, lal_me
     note(info, text);
     return rc;
   }
-  *r = (lal__mem_region){p, len, page_size == GIB1 ? LAL_PAGE_HUGE : LAL_PAGE_LARGE,
+  *r = (lali_mem_region){p, len, page_size == GIB1 ? LAL_PAGE_HUGE : LAL_PAGE_LARGE,
                          LAL_MEM_METHOD_HUGETLB};
   return LAL_OK;
 }
@@ -72,14 +72,14 @@ static int map_hugetlb(size_t size, size_t page_size, lal__mem_region *r, lal_me
 static void thp_mode(char *mode, size_t size) {
   char text[128];
   mode[0] = '\0';
-  if (lal__linux_read_text(lal__linux_root(), "/sys/kernel/mm/transparent_hugepage/enabled", text,
+  if (lali_linux_read_text(lali_linux_root(), "/sys/kernel/mm/transparent_hugepage/enabled", text,
                            sizeof text) > 0)
-    lal__linux_bracketed_choice(text, mode, size);
+    lali_linux_bracketed_choice(text, mode, size);
 }
 
 /* A 2 MiB-aligned anonymous range marked MADV_HUGEPAGE: over-map by 2 MiB,
  * then trim, since mmap only promises base-page alignment. */
-static int map_thp(size_t size, lal__mem_region *r, lal_mem_info *info) {
+static int map_thp(size_t size, lali_mem_region *r, lal_mem_info *info) {
   char mode[16];
   thp_mode(mode, sizeof mode);
   if (strcmp(mode, "never") == 0) {
@@ -89,28 +89,28 @@ static int map_thp(size_t size, lal__mem_region *r, lal_mem_info *info) {
   size_t len = round_up(size, MIB2);
   char *raw = map_anon(len + MIB2, 0);
   if (!raw)
-    return lal__fail_os();
+    return lali_fail_os();
   char *p = (char *)round_up((size_t)raw, MIB2);
   if (p > raw)
     munmap(raw, (size_t)(p - raw));
   if (raw + len + MIB2 > p + len)
     munmap(p + len, (size_t)(raw + len + MIB2 - (p + len)));
   if (madvise(p, len, MADV_HUGEPAGE) != 0) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     munmap(p, len);
     note(info, "THP: madvise(MADV_HUGEPAGE) refused");
     return rc;
   }
-  *r = (lal__mem_region){p, len, LAL_PAGE_LARGE, LAL_MEM_METHOD_THP};
+  *r = (lali_mem_region){p, len, LAL_PAGE_LARGE, LAL_MEM_METHOD_THP};
   return LAL_OK;
 }
 
-static int map_normal(size_t size, lal__mem_region *r) {
-  size_t len = round_up(size, lal__os_page_size());
+static int map_normal(size_t size, lali_mem_region *r) {
+  size_t len = round_up(size, lali_os_page_size());
   void *p = map_anon(len, 0);
   if (!p)
-    return lal__fail_os();
-  *r = (lal__mem_region){p, len, LAL_PAGE_DEFAULT, LAL_MEM_METHOD_NORMAL};
+    return lali_fail_os();
+  *r = (lali_mem_region){p, len, LAL_PAGE_DEFAULT, LAL_MEM_METHOD_NORMAL};
   return LAL_OK;
 }
 
@@ -122,29 +122,29 @@ static long sys_get_mempolicy(int *mode, unsigned long *mask, unsigned long maxn
   return syscall(SYS_get_mempolicy, mode, mask, maxnode, addr, flags);
 }
 
-int lal__os_numa_node_check(int node) {
+int lali_os_numa_node_check(int node) {
   /* ENOSYS: a kernel built without CONFIG_NUMA (libnuma's numa_available). */
   if (sys_get_mempolicy(NULL, NULL, 0, NULL, 0) != 0 && errno == ENOSYS)
     return LAL_ENOTSUP;
   lal_cpuset online;
-  if (lal__linux_read_cpulist(lal__linux_root(), "/sys/devices/system/node/online", &online) !=
+  if (lali_linux_read_cpulist(lali_linux_root(), "/sys/devices/system/node/online", &online) !=
       LAL_OK)
     return LAL_ENOTSUP;
   return lal_cpuset_isset(&online, node) ? LAL_OK : LAL_EINVAL;
 }
 
 /* mbind(2) MPOL_BIND before the first touch: pages are placed when faulted. */
-static int bind_node(const lal__mem_region *r, int node) {
+static int bind_node(const lali_mem_region *r, int node) {
   unsigned long mask[16] = {0};
   if (node >= (int)(8 * sizeof mask))
     return LAL_EINVAL;
   mask[node / (8 * sizeof mask[0])] |= 1ul << (node % (8 * sizeof mask[0]));
   if (syscall(SYS_mbind, r->p, r->mapped, MPOL_BIND, mask, 8 * sizeof mask, 0) != 0)
-    return lal__fail_os();
+    return lali_fail_os();
   return LAL_OK;
 }
 
-int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *r, lal_mem_info *info) {
+int lali_os_mem_map(size_t size, const lal_mem_opts *opts, lali_mem_region *r, lal_mem_info *info) {
   int fallback = opts->flags & LAL_MEM_FALLBACK;
   int rc = LAL_ENOMEM;
   int kind = opts->page_kind;
@@ -172,20 +172,20 @@ int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *r, l
   return LAL_OK;
 }
 
-int lal__os_mem_unmap(const lal__mem_region *r) {
-  return munmap(r->p, r->mapped) == 0 ? LAL_OK : lal__fail_os();
+int lali_os_mem_unmap(const lali_mem_region *r) {
+  return munmap(r->p, r->mapped) == 0 ? LAL_OK : lali_fail_os();
 }
 
-int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
+int lali_os_mem_verify(const lali_mem_region *r, lal_mem_info *info) {
   int rc;
-  FILE *f = lal__linux_fopen_rooted("/proc/self/smaps", &rc);
+  FILE *f = lali_linux_fopen_rooted("/proc/self/smaps", &rc);
   if (!f)
     return rc;
-  lal__smaps_sum s;
+  lali_smaps_sum s;
   uintptr_t start = (uintptr_t)r->p;
-  lal__linux_smaps_sum(f, start, start + r->mapped, &s);
+  lali_linux_smaps_sum(f, start, start + r->mapped, &s);
   fclose(f);
-  size_t base = lal__os_page_size();
+  size_t base = lali_os_page_size();
   info->huge_bytes = s.anon_huge + s.hugetlb;
   info->resident_bytes = s.rss + s.hugetlb;
   if (info->resident_bytes > r->mapped) /* a neighbouring mapping merged into ours */
@@ -213,15 +213,15 @@ int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
   return LAL_OK;
 }
 
-int lal__os_mem_lock(void *p, size_t size) { return mlock(p, size) == 0 ? LAL_OK : lal__fail_os(); }
+int lali_os_mem_lock(void *p, size_t size) { return mlock(p, size) == 0 ? LAL_OK : lali_fail_os(); }
 
-int lal__os_mem_unlock(void *p, size_t size) {
-  return munlock(p, size) == 0 ? LAL_OK : lal__fail_os();
+int lali_os_mem_unlock(void *p, size_t size) {
+  return munlock(p, size) == 0 ? LAL_OK : lali_fail_os();
 }
 
 /* One read-modify-write of the same value per page, from user space. */
 static void touch_pages(void *p, size_t size) {
-  uintptr_t base = lal__os_page_size(), end = (uintptr_t)p + size;
+  uintptr_t base = lali_os_page_size(), end = (uintptr_t)p + size;
   for (uintptr_t a = (uintptr_t)p / base * base; a < end; a += base) {
     volatile char *c = (volatile char *)(a < (uintptr_t)p ? (uintptr_t)p : a);
     *c = *c;
@@ -233,15 +233,15 @@ static void touch_pages(void *p, size_t size) {
  * this call means only "unknown advice". Probed once; a race repeats it. */
 static int populate_write_known(void) {
   static volatile int known = -1;
-  int k = lal__load_relaxed(&known);
+  int k = lali_load_relaxed(&known);
   if (k < 0) {
-    k = madvise((void *)lal__os_page_size(), 0, MADV_POPULATE_WRITE) == 0;
-    lal__store_relaxed(&known, k);
+    k = madvise((void *)lali_os_page_size(), 0, MADV_POPULATE_WRITE) == 0;
+    lali_store_relaxed(&known, k);
   }
   return k;
 }
 
-int lal__os_mem_prefault(void *p, size_t size) {
+int lali_os_mem_prefault(void *p, size_t size) {
   /* MADV_POPULATE_WRITE (5.14) faults every page in writable in one call,
    * about 14x cheaper per page than taking the faults one by one here. It
    * answers EINVAL for a range that is not writable (a read-only or
@@ -254,19 +254,19 @@ int lal__os_mem_prefault(void *p, size_t size) {
    * (measured on this project's PVM guest: 1 page in 8 took ~13 us after
    * populate alone, none after the touch). On bare metal it costs a cache
    * miss per page. */
-  uintptr_t base = lal__os_page_size();
+  uintptr_t base = lali_os_page_size();
   uintptr_t lo = (uintptr_t)p / base * base;
   if (populate_write_known()) {
     if (madvise((void *)lo, (uintptr_t)p + size - lo, MADV_POPULATE_WRITE) != 0) {
-      int rc = lal__fail_os();
+      int rc = lali_fail_os();
       /* EFAULT: populating would have raised SIGBUS (past a file's end). */
       return errno == EFAULT ? LAL_EIO : rc;
     }
   } else {
     FILE *f = fopen("/proc/self/maps", "re"); /* live: a safety check (procfs.h) */
     if (!f)
-      return lal__fail_os();
-    int rc = lal__linux_maps_writable(f, lo, (uintptr_t)p + size);
+      return lali_fail_os();
+    int rc = lali_linux_maps_writable(f, lo, (uintptr_t)p + size);
     fclose(f);
     if (rc != LAL_OK)
       return rc;
@@ -277,26 +277,26 @@ int lal__os_mem_prefault(void *p, size_t size) {
 
 static uint64_t vm_locked_bytes(void) {
   char text[4096];
-  if (lal__linux_read_text(lal__linux_root(), "/proc/self/status", text, sizeof text) <= 0)
+  if (lali_linux_read_text(lali_linux_root(), "/proc/self/status", text, sizeof text) <= 0)
     return 0;
-  return lal__linux_meminfo_value(text, "VmLck");
+  return lali_linux_meminfo_value(text, "VmLck");
 }
 
 static int try_lock_all(unsigned flags) {
   int mcl = (flags & LAL_MEM_LOCK_CURRENT ? MCL_CURRENT : 0) |
             (flags & LAL_MEM_LOCK_FUTURE ? MCL_FUTURE : 0) |
             (flags & LAL_MEM_LOCK_ONFAULT ? MCL_ONFAULT : 0);
-  return mlockall(mcl) == 0 ? LAL_OK : lal__fail_os();
+  return mlockall(mcl) == 0 ? LAL_OK : lali_fail_os();
 }
 
-int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
+int lali_os_mem_lock_all(unsigned flags, lal_lock_result *res) {
   struct rlimit rl;
   res->limit_bytes = getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
                          ? (uint64_t)rl.rlim_cur
                          : UINT64_MAX;
   char text[4096];
-  if (lal__linux_read_text(lal__linux_root(), "/proc/self/status", text, sizeof text) > 0)
-    res->privileged = (int)(lal__linux_status_cap_eff(text) >> CAP_IPC_LOCK_BIT & 1);
+  if (lali_linux_read_text(lali_linux_root(), "/proc/self/status", text, sizeof text) > 0)
+    res->privileged = (int)(lali_linux_status_cap_eff(text) >> CAP_IPC_LOCK_BIT & 1);
   unsigned want = flags & ~LAL_MEM_LOCK_FALLBACK;
   int rc = try_lock_all(want);
   char line[160];
@@ -320,7 +320,7 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
     }
     res->degraded = 1;
   }
-  lal__copy_string(res->reason, sizeof res->reason, line);
+  lali_copy_string(res->reason, sizeof res->reason, line);
   res->locked_bytes = vm_locked_bytes();
   if (rc != LAL_OK && !(flags & LAL_MEM_LOCK_FALLBACK))
     return rc;
@@ -329,4 +329,4 @@ int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
   return LAL_OK;
 }
 
-int lal__os_mem_unlock_all(void) { return munlockall() == 0 ? LAL_OK : lal__fail_os(); }
+int lali_os_mem_unlock_all(void) { return munlockall() == 0 ? LAL_OK : lali_fail_os(); }

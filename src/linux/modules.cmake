@@ -5,7 +5,7 @@
 #   liblal-xdp    lal/xdp.h    libxdp, libbpf    lal::xdp,   lal::xdp_static
 # (lal/cgroup.h needs no library and stays in liblal.) A shared module links
 # liblal.so and carries private copies of the few portable helpers it uses;
-# the error state stays liblal's (lal__fail_native, module_support.c). A
+# the error state stays liblal's (lali_fail_native, module_support.c). A
 # static module holds the module alone: liblal.a supplies the rest.
 set(LAL_MODULES "")
 set(lal_module_support common/strings.c common/struct_check.c linux/procfs.c
@@ -30,8 +30,11 @@ function(lal_add_module name)
   if(NOT LAL_SANITIZE) # a sanitizer's runtime comes with the program, not the library
     target_link_options(lal_${name} PRIVATE -Wl,--no-undefined)
   endif()
+  set(map ${CMAKE_CURRENT_SOURCE_DIR}/linux/liblal-${name}.map)
+  target_link_options(lal_${name} PRIVATE -Wl,--version-script=${map})
+  set_target_properties(lal_${name} PROPERTIES LINK_DEPENDS ${map})
   set_target_properties(lal_${name} PROPERTIES OUTPUT_NAME lal-${name} EXPORT_NAME ${name}
-                        VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
+                        VERSION ${PROJECT_VERSION} SOVERSION ${LAL_SOVERSION})
 
   add_library(lal_${name}_static STATIC $<TARGET_OBJECTS:lal_${name}_objects>)
   target_link_libraries(lal_${name}_static INTERFACE lal_static ${M_LIBS})
@@ -72,7 +75,7 @@ if(LAL_FOUND_XDP AND LAL_FOUND_BPF AND LAL_CLANG)
             -c ${bpf_src} -o ${bpf_obj}
     DEPENDS ${bpf_src} COMMENT "BPF object lal_xdp_udp.bpf.o")
   add_custom_command(OUTPUT ${bpf_c}
-    COMMAND ${CMAKE_COMMAND} -DIN=${bpf_obj} -DOUT=${bpf_c} -DNAME=lal__xdp_prog_obj
+    COMMAND ${CMAKE_COMMAND} -DIN=${bpf_obj} -DOUT=${bpf_c} -DNAME=lali_xdp_prog_obj
             -P ${PROJECT_SOURCE_DIR}/cmake/LalEmbed.cmake
     DEPENDS ${bpf_obj} ${PROJECT_SOURCE_DIR}/cmake/LalEmbed.cmake)
   lal_add_module(xdp LIBS xdp bpf PC libxdp libbpf SOURCES linux/xdp.c ${bpf_c}

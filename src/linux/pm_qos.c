@@ -14,10 +14,10 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 
-int lal__os_pm_qos_open(uint32_t latency_us, intptr_t *token, char *reason, size_t size) {
+int lali_os_pm_qos_open(uint32_t latency_us, intptr_t *token, char *reason, size_t size) {
   int fd = open("/dev/cpu_dma_latency", O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     if (errno == ENOENT)
       rc = LAL_ENOTSUP; /* a kernel without CONFIG_CPU_IDLE's PM QoS device */
     snprintf(reason, size, "/dev/cpu_dma_latency: %s (errno %d%s)", lal_err_name(rc),
@@ -26,7 +26,7 @@ int lal__os_pm_qos_open(uint32_t latency_us, intptr_t *token, char *reason, size
   }
   int32_t value = (int32_t)latency_us;
   if (write(fd, &value, sizeof value) != (ssize_t)sizeof value) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     close(fd);
     snprintf(reason, size, "/dev/cpu_dma_latency: write: %s (errno %d)", lal_err_name(rc),
              lal_last_os_error());
@@ -37,4 +37,4 @@ int lal__os_pm_qos_open(uint32_t latency_us, intptr_t *token, char *reason, size
   return LAL_OK;
 }
 
-void lal__os_pm_qos_close(intptr_t token) { close((int)token); }
+void lali_os_pm_qos_close(intptr_t token) { close((int)token); }

@@ -34,12 +34,12 @@
 static int setattr(const struct sched_attr_v1 *a) {
   struct sched_attr_v1 copy = *a;
   copy.size = sizeof copy;
-  return syscall(SYS_sched_setattr, 0, &copy, 0) == 0 ? LAL_OK : lal__fail_os();
+  return syscall(SYS_sched_setattr, 0, &copy, 0) == 0 ? LAL_OK : lali_fail_os();
 }
 
 static int getattr(struct sched_attr_v1 *a) {
   memset(a, 0, sizeof *a);
-  return syscall(SYS_sched_getattr, 0, a, sizeof *a, 0) == 0 ? LAL_OK : lal__fail_os();
+  return syscall(SYS_sched_getattr, 0, a, sizeof *a, 0) == 0 ? LAL_OK : lali_fail_os();
 }
 
 static int64_t soft_limit(int resource) {
@@ -52,9 +52,9 @@ static int64_t soft_limit(int resource) {
 static int has_cap_sys_nice(void) {
   char text[4096];
   /* live: the calling thread's own capabilities (procfs.h) */
-  if (lal__linux_read_text("", "/proc/thread-self/status", text, sizeof text) <= 0)
+  if (lali_linux_read_text("", "/proc/thread-self/status", text, sizeof text) <= 0)
     return 0;
-  return (int)(lal__linux_status_cap_eff(text) >> CAP_SYS_NICE_BIT & 1);
+  return (int)(lali_linux_status_cap_eff(text) >> CAP_SYS_NICE_BIT & 1);
 }
 
 static int lal_policy_of(uint32_t k) {
@@ -74,26 +74,26 @@ static int lal_policy_of(uint32_t k) {
   }
 }
 
-static int is_broker(int how) { return how == LAL__STEP_RTKIT || how == LAL__STEP_PORTAL; }
+static int is_broker(int how) { return how == LALI_STEP_RTKIT || how == LALI_STEP_PORTAL; }
 
-void lal__linux_step_describe(const lal__sched_chain *c, int i, char *buf, size_t size) {
+void lali_linux_step_describe(const lali_sched_chain *c, int i, char *buf, size_t size) {
   const struct sched_attr_v1 *a = &c->steps[i];
   if (is_broker(c->how[i]) && a->policy == K_OTHER)
-    snprintf(buf, size, "%s nice %d", c->how[i] == LAL__STEP_RTKIT ? "rtkit" : "portal", a->nice);
+    snprintf(buf, size, "%s nice %d", c->how[i] == LALI_STEP_RTKIT ? "rtkit" : "portal", a->nice);
   else if (is_broker(c->how[i]))
-    snprintf(buf, size, "%s SCHED_RR %u", c->how[i] == LAL__STEP_RTKIT ? "rtkit" : "portal",
+    snprintf(buf, size, "%s SCHED_RR %u", c->how[i] == LALI_STEP_RTKIT ? "rtkit" : "portal",
              a->priority);
-  else if (c->how[i] == LAL__STEP_SLICE)
+  else if (c->how[i] == LALI_STEP_SLICE)
     snprintf(buf, size, "SCHED_OTHER slice %llu us", (unsigned long long)(a->runtime / 1000));
   else if ((a->policy == K_OTHER || a->policy == K_BATCH) && a->runtime)
     snprintf(buf, size, "%s nice %d, slice %llu us",
              a->policy == K_BATCH ? "SCHED_BATCH" : "SCHED_OTHER", a->nice,
              (unsigned long long)(a->runtime / 1000));
   else
-    lal__linux_sched_describe(a, buf, size);
+    lali_linux_sched_describe(a, buf, size);
 }
 
-void lal__linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t size) {
+void lali_linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t size) {
   switch (a->policy) {
   case K_FIFO:
   case K_RR:
@@ -126,7 +126,7 @@ static void fill_from(const struct sched_attr_v1 *a, int64_t rl_rtprio, int64_t 
   res->rlimit_nice = rl_nice;
 }
 
-int lal__os_priority_get(lal_priority_result *res) {
+int lali_os_priority_get(lal_priority_result *res) {
   struct sched_attr_v1 a;
   int rc = getattr(&a);
   if (rc == LAL_OK)
@@ -134,7 +134,7 @@ int lal__os_priority_get(lal_priority_result *res) {
   return rc;
 }
 
-int lal__os_priority_saved_check(const lal_priority_result *s) {
+int lali_os_priority_saved_check(const lal_priority_result *s) {
   /* sched_setattr(2)'s own rules: RT priority 1..99 for FIFO/RR and 0
    * otherwise; nice -20..19 for the time-sharing policies; DEADLINE with
    * 0 < runtime <= deadline <= period (period 0 = deadline). */
@@ -157,7 +157,7 @@ int lal__os_priority_saved_check(const lal_priority_result *s) {
   }
 }
 
-int lal__os_priority_restore(const lal_priority_result *saved) {
+int lali_os_priority_restore(const lal_priority_result *saved) {
   struct sched_attr_v1 a;
   memset(&a, 0, sizeof a);
   static const uint32_t k_of[] = {K_OTHER, K_BATCH, K_IDLE, K_FIFO, K_RR, K_DEADLINE};
@@ -175,9 +175,9 @@ int lal__os_priority_restore(const lal_priority_result *saved) {
 
 /* ---- the request as a chain of attempts, first = what was asked */
 
-static void push_how(lal__sched_chain *c, int how, uint32_t policy, uint32_t prio, int nice,
+static void push_how(lali_sched_chain *c, int how, uint32_t policy, uint32_t prio, int nice,
                      uint64_t flags) {
-  if (c->n >= LAL__SCHED_CHAIN_MAX)
+  if (c->n >= LALI_SCHED_CHAIN_MAX)
     return;
   c->how[c->n] = how;
   struct sched_attr_v1 *a = &c->steps[c->n++];
@@ -188,8 +188,8 @@ static void push_how(lal__sched_chain *c, int how, uint32_t policy, uint32_t pri
   a->flags = flags;
 }
 
-static void push(lal__sched_chain *c, uint32_t policy, uint32_t prio, int nice, uint64_t flags) {
-  push_how(c, LAL__STEP_SYSCALL, policy, prio, nice, flags);
+static void push(lali_sched_chain *c, uint32_t policy, uint32_t prio, int nice, uint64_t flags) {
+  push_how(c, LALI_STEP_SYSCALL, policy, prio, nice, flags);
 }
 
 /* The fallback steps a request allows: every one, unless it names some. */
@@ -208,7 +208,7 @@ static int lowest_nice(int64_t rlimit_nice) {
   return (int)(20 - rlimit_nice);
 }
 
-static void degrade_nice(lal__sched_chain *c, int nice, uint64_t keep_flags, int64_t rl_nice) {
+static void degrade_nice(lali_sched_chain *c, int nice, uint64_t keep_flags, int64_t rl_nice) {
   int lo = lowest_nice(rl_nice);
   if (nice < 0 && lo > nice && lo < 0)
     push(c, K_OTHER, 0, lo, keep_flags);
@@ -217,11 +217,11 @@ static void degrade_nice(lal__sched_chain *c, int nice, uint64_t keep_flags, int
 /* A negative nice the limits refuse: ask the brokers for it, as a desktop
  * grants a game's thread (rtkit's MakeThreadHighPriority, within its
  * MinNiceLevel; the portal forwards to it), the portal first in Flatpak. */
-static void degrade_nice_brokers(lal__sched_chain *c, int nice, unsigned allow, int flatpak) {
-  int order[2] = {flatpak ? LAL__STEP_PORTAL : LAL__STEP_RTKIT,
-                  flatpak ? LAL__STEP_RTKIT : LAL__STEP_PORTAL};
+static void degrade_nice_brokers(lali_sched_chain *c, int nice, unsigned allow, int flatpak) {
+  int order[2] = {flatpak ? LALI_STEP_PORTAL : LALI_STEP_RTKIT,
+                  flatpak ? LALI_STEP_RTKIT : LALI_STEP_PORTAL};
   for (int i = 0; i < 2 && nice < 0; i++) {
-    unsigned bit = order[i] == LAL__STEP_RTKIT ? LAL_PRIORITY_VIA_RTKIT : LAL_PRIORITY_VIA_PORTAL;
+    unsigned bit = order[i] == LALI_STEP_RTKIT ? LAL_PRIORITY_VIA_RTKIT : LAL_PRIORITY_VIA_PORTAL;
     if (allow & bit)
       push_how(c, order[i], K_OTHER, 0, nice, 0);
   }
@@ -230,20 +230,20 @@ static void degrade_nice_brokers(lal__sched_chain *c, int nice, unsigned allow, 
 /* After the direct RT attempts: the brokers (the portal first inside
  * Flatpak, where rtkit is not reachable), the slice hint (its nice is set to
  * the thread's own when applied), then nice. */
-static void degrade_rt(lal__sched_chain *c, uint32_t policy, uint32_t prio, uint64_t keep_flags,
+static void degrade_rt(lali_sched_chain *c, uint32_t policy, uint32_t prio, uint64_t keep_flags,
                        int64_t rl_rtprio, int64_t rl_nice, unsigned allow, int flatpak) {
   if (rl_rtprio > 0 && rl_rtprio < (int64_t)prio)
     push(c, policy, (uint32_t)rl_rtprio, 0, K_RESET_ON_FORK);
-  int order[2] = {flatpak ? LAL__STEP_PORTAL : LAL__STEP_RTKIT,
-                  flatpak ? LAL__STEP_RTKIT : LAL__STEP_PORTAL};
+  int order[2] = {flatpak ? LALI_STEP_PORTAL : LALI_STEP_RTKIT,
+                  flatpak ? LALI_STEP_RTKIT : LALI_STEP_PORTAL};
   for (int i = 0; i < 2; i++) {
-    unsigned bit = order[i] == LAL__STEP_RTKIT ? LAL_PRIORITY_VIA_RTKIT : LAL_PRIORITY_VIA_PORTAL;
+    unsigned bit = order[i] == LALI_STEP_RTKIT ? LAL_PRIORITY_VIA_RTKIT : LAL_PRIORITY_VIA_PORTAL;
     if (allow & bit)
       push_how(c, order[i], K_RR, prio, 0, K_RESET_ON_FORK);
   }
   if (allow & LAL_PRIORITY_VIA_SLICE) {
-    push_how(c, LAL__STEP_SLICE, K_OTHER, 0, 0, keep_flags);
-    c->steps[c->n - 1].runtime = LAL__SLICE_NS;
+    push_how(c, LALI_STEP_SLICE, K_OTHER, 0, 0, keep_flags);
+    c->steps[c->n - 1].runtime = LALI_SLICE_NS;
   }
   if (allow & LAL_PRIORITY_VIA_NICE) {
     push(c, K_OTHER, 0, RTKIT_NICE, keep_flags);
@@ -251,8 +251,8 @@ static void degrade_rt(lal__sched_chain *c, uint32_t policy, uint32_t prio, uint
   }
 }
 
-int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, int64_t rl_rt,
-                              int64_t rl_nice, int flatpak, lal__sched_chain *c) {
+int lali_linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, int64_t rl_rt,
+                              int64_t rl_nice, int flatpak, lali_sched_chain *c) {
   uint64_t keep = cur_flags & K_RESET_ON_FORK; /* an unprivileged thread cannot clear it */
   unsigned allow = allowed_steps(req->flags);
   int policy = req->profile == LAL_PRIORITY_EXPLICIT ? req->policy : -1;
@@ -333,10 +333,10 @@ static int apply_slice(struct sched_attr_v1 *step, const struct sched_attr_v1 *c
  * step asks for a nice value, the others for realtime. */
 static int apply_broker(int how, struct sched_attr_v1 *step, lal_priority_result *res, char *note,
                         size_t size) {
-  lal__broker_grant g;
-  int which = how == LAL__STEP_PORTAL ? LAL__BROKER_PORTAL : LAL__BROKER_RTKIT;
-  int rc = step->policy == K_OTHER ? lal__linux_broker_nice(which, step->nice, &g)
-                                   : lal__linux_broker_realtime(which, step->priority, &g);
+  lali_broker_grant g;
+  int which = how == LALI_STEP_PORTAL ? LALI_BROKER_PORTAL : LALI_BROKER_RTKIT;
+  int rc = step->policy == K_OTHER ? lali_linux_broker_nice(which, step->nice, &g)
+                                   : lali_linux_broker_realtime(which, step->priority, &g);
   snprintf(note, size, "%s", g.reason);
   if (rc != LAL_OK)
     return rc;
@@ -347,28 +347,28 @@ static int apply_broker(int how, struct sched_attr_v1 *step, lal_priority_result
   return LAL_OK;
 }
 
-static int via_of(const lal__sched_chain *c, int i) {
-  if (c->how[i] == LAL__STEP_RTKIT)
+static int via_of(const lali_sched_chain *c, int i) {
+  if (c->how[i] == LALI_STEP_RTKIT)
     return LAL_VIA_RTKIT;
-  if (c->how[i] == LAL__STEP_PORTAL)
+  if (c->how[i] == LALI_STEP_PORTAL)
     return LAL_VIA_PORTAL;
-  if (c->how[i] == LAL__STEP_SLICE)
+  if (c->how[i] == LALI_STEP_SLICE)
     return LAL_VIA_SLICE;
   return i == 0                                                           ? LAL_VIA_DIRECT
          : c->steps[i].policy == K_OTHER && c->steps[0].policy != K_OTHER ? LAL_VIA_NICE
                                                                           : LAL_VIA_DIRECT;
 }
 
-int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) {
+int lali_os_priority_set(const lal_priority_req *req, lal_priority_result *res) {
   struct sched_attr_v1 cur;
   int rc = getattr(&cur);
   if (rc != LAL_OK)
     return rc;
   int64_t rl_rt = soft_limit(RLIMIT_RTPRIO), rl_nice = soft_limit(RLIMIT_NICE);
-  lal__sched_chain c;
-  rc = lal__linux_priority_chain(req, cur.flags, rl_rt, rl_nice, lal__linux_in_flatpak(""), &c);
+  lali_sched_chain c;
+  rc = lali_linux_priority_chain(req, cur.flags, rl_rt, rl_nice, lali_linux_in_flatpak(""), &c);
   if (rc != LAL_OK) {
-    lal__priority_note(res, "LAL_POLICY_WINDOWS: Windows only");
+    lali_priority_note(res, "LAL_POLICY_WINDOWS: Windows only");
     fill_from(&cur, rl_rt, rl_nice, res);
     res->obtained_via = LAL_VIA_UNCHANGED;
     res->rlimit_rttime = soft_limit(RLIMIT_RTTIME);
@@ -378,13 +378,13 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
   int applied = -1, explained = 0;
   for (int i = 0; i < (fallback ? c.n : 1) && applied < 0; i++) {
     char what[96], note[320], detail[200] = "";
-    lal__linux_step_describe(&c, i, what, sizeof what);
+    lali_linux_step_describe(&c, i, what, sizeof what);
     int st;
     if (is_broker(c.how[i]))
       st = apply_broker(c.how[i], &c.steps[i], res, detail, sizeof detail);
-    else if (c.how[i] == LAL__STEP_SLICE ||
+    else if (c.how[i] == LALI_STEP_SLICE ||
              (c.steps[i].runtime && (c.steps[i].policy == K_OTHER || c.steps[i].policy == K_BATCH)))
-      st = apply_slice(&c.steps[i], &cur, c.how[i] == LAL__STEP_SLICE, detail, sizeof detail);
+      st = apply_slice(&c.steps[i], &cur, c.how[i] == LALI_STEP_SLICE, detail, sizeof detail);
     else
       st = setattr(&c.steps[i]);
     if (st == LAL_OK) {
@@ -411,7 +411,7 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
       else
         snprintf(note, sizeof note, "%s: %s (errno %d)", what, lal_err_name(st), os);
     }
-    lal__priority_note(res, note);
+    lali_priority_note(res, note);
   }
   /* sched_setattr applies exactly what it accepts: the result is the step
    * that succeeded (sched_flags as sent; a broker's as read back), or the
@@ -428,7 +428,7 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     if (!fallback)
       return res->denied;
     if (applied < 0)
-      lal__priority_note(res, "left unchanged");
+      lali_priority_note(res, "left unchanged");
   }
   return LAL_OK;
 }

@@ -37,30 +37,30 @@ enum { K_OTHER = 0, K_FIFO = 1, K_RR = 2, K_BATCH = 3, K_IDLE = 5, K_DEADLINE = 
  * (sched_setattr at the thread's own nice, the slice read back); or by asking
  * a broker over D-Bus. An explicit SCHED_OTHER/BATCH step with sched_runtime
  * set is a syscall whose slice is read back too. */
-enum { LAL__STEP_SYSCALL = 0, LAL__STEP_RTKIT = 1, LAL__STEP_PORTAL = 2, LAL__STEP_SLICE = 3 };
+enum { LALI_STEP_SYSCALL = 0, LALI_STEP_RTKIT = 1, LALI_STEP_PORTAL = 2, LALI_STEP_SLICE = 3 };
 
 /* The EEVDF slice lal asks for (Linux 6.12+ clamps it to 0.1-100 ms): a
  * shorter slice than the default ~3 ms gives the woken thread an earlier
  * virtual deadline, so it preempts sooner. */
-#define LAL__SLICE_NS 1000000ull
+#define LALI_SLICE_NS 1000000ull
 
-#define LAL__SCHED_CHAIN_MAX 10
-typedef struct lal__sched_chain {
-  struct sched_attr_v1 steps[LAL__SCHED_CHAIN_MAX];
-  int how[LAL__SCHED_CHAIN_MAX]; /* LAL__STEP_* */
+#define LALI_SCHED_CHAIN_MAX 10
+typedef struct lali_sched_chain {
+  struct sched_attr_v1 steps[LALI_SCHED_CHAIN_MAX];
+  int how[LALI_SCHED_CHAIN_MAX]; /* LALI_STEP_* */
   int n;
-} lal__sched_chain;
+} lali_sched_chain;
 
 /* Fills *c for req (validated). cur_flags: the thread's sched_flags now;
  * rl_rtprio / rl_nice: soft limits, -1 = unlimited; flatpak: 1 inside a
  * Flatpak sandbox (the portal comes before rtkit). LAL_ENOTSUP for
  * LAL_POLICY_WINDOWS. */
-int lal__linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, int64_t rl_rtprio,
-                              int64_t rl_nice, int flatpak, lal__sched_chain *c);
+int lali_linux_priority_chain(const lal_priority_req *req, uint64_t cur_flags, int64_t rl_rtprio,
+                              int64_t rl_nice, int flatpak, lali_sched_chain *c);
 
 /* "SCHED_FIFO 80", "SCHED_OTHER nice -10", ... as used in result reasons. */
-void lal__linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t size);
+void lali_linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t size);
 /* Step i of c: "rtkit SCHED_RR 60", "SCHED_OTHER slice 1000 us", or as above. */
-void lal__linux_step_describe(const lal__sched_chain *c, int i, char *buf, size_t size);
+void lali_linux_step_describe(const lali_sched_chain *c, int i, char *buf, size_t size);
 
 #endif

@@ -14,10 +14,10 @@
 
 static const char *library_root = "";
 
-const char *lal__linux_root(void) { return library_root; }
-void lal__linux_set_root(const char *root) { library_root = root ? root : ""; }
+const char *lali_linux_root(void) { return library_root; }
+void lali_linux_set_root(const char *root) { library_root = root ? root : ""; }
 
-FILE *lal__linux_fopen_rooted(const char *path, int *status) {
+FILE *lali_linux_fopen_rooted(const char *path, int *status) {
   char full[4096];
   *status = LAL_OK;
   if ((size_t)snprintf(full, sizeof full, "%s%s", library_root, path) >= sizeof full) {
@@ -26,11 +26,11 @@ FILE *lal__linux_fopen_rooted(const char *path, int *status) {
   }
   FILE *f = fopen(full, "re");
   if (!f)
-    *status = lal__fail_os();
+    *status = lali_fail_os();
   return f;
 }
 
-int lal__linux_read_text(const char *root, const char *path, char *buf, size_t size) {
+int lali_linux_read_text(const char *root, const char *path, char *buf, size_t size) {
   char full[4096];
   if (size == 0 || (size_t)snprintf(full, sizeof full, "%s%s", root, path) >= sizeof full)
     return LAL_ERANGE;
@@ -39,11 +39,11 @@ int lal__linux_read_text(const char *root, const char *path, char *buf, size_t s
    * /sys and cgroupfs files are all regular files (stat(2) S_IFREG). */
   int fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
-    return lal__fail_os();
+    return lali_fail_os();
   struct stat st;
-  int status = fstat(fd, &st) != 0 ? lal__fail_os() : LAL_OK;
+  int status = fstat(fd, &st) != 0 ? lali_fail_os() : LAL_OK;
   if (status == LAL_OK && !S_ISREG(st.st_mode)) {
-    lal__fail_native(S_ISDIR(st.st_mode) ? EISDIR : EINVAL); /* for lal_last_os_error() */
+    lali_fail_native(S_ISDIR(st.st_mode) ? EISDIR : EINVAL); /* for lal_last_os_error() */
     status = LAL_EIO; /* not a file of the kind lal reads here */
   }
   if (status != LAL_OK) {
@@ -56,7 +56,7 @@ int lal__linux_read_text(const char *root, const char *path, char *buf, size_t s
     if (r < 0 && errno == EINTR)
       continue;
     if (r < 0) {
-      status = lal__fail_os();
+      status = lali_fail_os();
       close(fd);
       return status;
     }
@@ -101,9 +101,9 @@ static int names_cpu_past_max(const char *text) {
   }
 }
 
-int lal__linux_read_cpulist(const char *root, const char *path, lal_cpuset *out) {
+int lali_linux_read_cpulist(const char *root, const char *path, lal_cpuset *out) {
   char text[LAL_CPUSET_FORMAT_MAX];
-  int n = lal__linux_read_text(root, path, text, sizeof text);
+  int n = lali_linux_read_text(root, path, text, sizeof text);
   if (n < 0)
     return n;
   if (lal_cpuset_parse(out, text) == LAL_OK)
@@ -111,7 +111,7 @@ int lal__linux_read_cpulist(const char *root, const char *path, lal_cpuset *out)
   return names_cpu_past_max(text) ? LAL_ERANGE : LAL_EIO;
 }
 
-int64_t lal__linux_limit_soft(const char *limits, const char *name) {
+int64_t lali_linux_limit_soft(const char *limits, const char *name) {
   size_t n = strlen(name);
   for (const char *line = limits; line && *line;) {
     /* proc(5): "Limit  Soft Limit  Hard Limit  Units", columns padded with
@@ -131,7 +131,7 @@ int64_t lal__linux_limit_soft(const char *limits, const char *name) {
   return -2;
 }
 
-uint64_t lal__linux_meminfo_value(const char *text, const char *key) {
+uint64_t lali_linux_meminfo_value(const char *text, const char *key) {
   const char *v = find_line(text, key, ':');
   if (!v)
     return 0;
@@ -142,12 +142,12 @@ uint64_t lal__linux_meminfo_value(const char *text, const char *key) {
   return strncmp(end, "kB", 2) == 0 ? (uint64_t)n * 1024 : (uint64_t)n;
 }
 
-uint64_t lal__linux_status_cap_eff(const char *text) {
+uint64_t lali_linux_status_cap_eff(const char *text) {
   const char *v = find_line(text, "CapEff", ':');
   return v ? (uint64_t)strtoull(v, NULL, 16) : 0;
 }
 
-int lal__linux_mountinfo_has_fstype(const char *text, const char *fstype) {
+int lali_linux_mountinfo_has_fstype(const char *text, const char *fstype) {
   /* proc(5): optional fields end with " - ", then the filesystem type. */
   size_t tlen = strlen(fstype);
   for (const char *p = strstr(text, " - "); p; p = strstr(p + 3, " - "))
@@ -156,7 +156,7 @@ int lal__linux_mountinfo_has_fstype(const char *text, const char *fstype) {
   return 0;
 }
 
-int lal__linux_bracketed_choice(const char *text, char *mode, size_t size) {
+int lali_linux_bracketed_choice(const char *text, char *mode, size_t size) {
   const char *open_bracket = strchr(text, '[');
   const char *close_bracket = open_bracket ? strchr(open_bracket, ']') : NULL;
   if (!close_bracket || (size_t)(close_bracket - open_bracket) > size)
@@ -176,7 +176,7 @@ static int smaps_field(const char *line, const char *name, uint64_t *acc) {
   return 1;
 }
 
-int lal__linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lal__smaps_sum *out) {
+int lali_linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lali_smaps_sum *out) {
   memset(out, 0, sizeof *out);
   out->all_locked = 1;
   char line[512];
@@ -212,7 +212,7 @@ int lal__linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lal__smaps_sum
   return LAL_OK;
 }
 
-int lal__linux_maps_writable(FILE *f, uintptr_t start, uintptr_t end) {
+int lali_linux_maps_writable(FILE *f, uintptr_t start, uintptr_t end) {
   /* proc(5): /proc/<pid>/maps lists mappings in ascending address order, one
    * per line: "start-end perms offset dev inode path", perms "rwxp". */
   uintptr_t covered = start; /* [start, covered) is mapped */

@@ -13,14 +13,14 @@
 
 /* Reads root+path into buf (NUL-terminated, truncated to size-1 bytes).
  * Returns the byte count, or a negative lal_status (LAL_ENOENT if absent). */
-int lal__linux_read_text(const char *root, const char *path, char *buf, size_t size);
+int lali_linux_read_text(const char *root, const char *path, char *buf, size_t size);
 
 /* A cpulist file (sysfs' "0-3,8-11" lists: CPUs, NUMA nodes) read under root
  * into *out: LAL_OK; the read's status when absent (LAL_ENOENT ...); LAL_ERANGE
  * for a well-formed list naming a number past LAL_CPUSET_MAX - 1 (a bigger
  * machine, not a malformed one); LAL_EIO for anything else. */
 struct lal_cpuset;
-int lal__linux_read_cpulist(const char *root, const char *path, struct lal_cpuset *out);
+int lali_linux_read_cpulist(const char *root, const char *path, struct lal_cpuset *out);
 
 /* The prefix under which the library reads /proc and /sys (default "": the
  * live system). Tests point it at a recorded tree to replay another machine;
@@ -33,61 +33,61 @@ int lal__linux_read_cpulist(const char *root, const char *path, struct lal_cpuse
  * /proc/self/task (the threads lal acts on), /proc/thread-self/status (the
  * calling thread's own capabilities), PSI trigger files and
  * /dev/cpu_dma_latency (kernel objects held open). */
-const char *lal__linux_root(void);
-void lal__linux_set_root(const char *root);
+const char *lali_linux_root(void);
+void lali_linux_set_root(const char *root);
 
-/* fopen of lal__linux_root() + path, read-only; NULL with *status set (the
+/* fopen of lali_linux_root() + path, read-only; NULL with *status set (the
  * OS error recorded for lal_last_os_error) on failure. */
-FILE *lal__linux_fopen_rooted(const char *path, int *status);
+FILE *lali_linux_fopen_rooted(const char *path, int *status);
 
 /* The number after "key:" on its own line of /proc/meminfo-style text, times
  * 1024 when the line ends in "kB". 0 on a missing key. */
-uint64_t lal__linux_meminfo_value(const char *text, const char *key);
+uint64_t lali_linux_meminfo_value(const char *text, const char *key);
 
 /* The soft limit on the /proc/<pid>/limits line that starts with `name`
  * ("Max locked memory"): the number, -1 for unlimited, -2 when absent. */
-int64_t lal__linux_limit_soft(const char *limits, const char *name);
+int64_t lali_linux_limit_soft(const char *limits, const char *name);
 
 /* The CapEff mask from /proc/<pid>/status text; 0 when absent. */
-uint64_t lal__linux_status_cap_eff(const char *text);
+uint64_t lali_linux_status_cap_eff(const char *text);
 /* capability(7) bit numbers in CapEff (linux/capability.h; no libcap needed),
  * shared by lal_query_caps and lal doctor. */
-#define LAL__CAP_NET_ADMIN 12
-#define LAL__CAP_IPC_LOCK 14
-#define LAL__CAP_SYS_NICE 23
+#define LALI_CAP_NET_ADMIN 12
+#define LALI_CAP_IPC_LOCK 14
+#define LALI_CAP_SYS_NICE 23
 
 /* 1 if /proc/self/mountinfo text lists a filesystem of type `fstype`. */
-int lal__linux_mountinfo_has_fstype(const char *text, const char *fstype);
+int lali_linux_mountinfo_has_fstype(const char *text, const char *fstype);
 
 /* The selected mode ("[madvise]") of a /sys/kernel/mm/transparent_hugepage/
  * file such as "always [madvise] never", copied into mode; 0 if found, else -1. */
-int lal__linux_bracketed_choice(const char *text, char *mode, size_t size);
+int lali_linux_bracketed_choice(const char *text, char *mode, size_t size);
 
 /* What /proc/<pid>/smaps says of the mappings overlapping [start, end)
  * (proc(5)), summed; sizes in bytes. */
-typedef struct lal__smaps_sum {
+typedef struct lali_smaps_sum {
   int vmas;                  /* mappings overlapping the range */
   uint64_t kernel_page_size; /* largest KernelPageSize among them */
   uint64_t rss;              /* Rss (hugetlb pages are not in it) */
   uint64_t anon_huge;        /* AnonHugePages: THP-backed bytes */
   uint64_t hugetlb;          /* Private_Hugetlb + Shared_Hugetlb */
   int all_locked;            /* every one has "lo" (VM_LOCKED) in VmFlags */
-} lal__smaps_sum;
+} lali_smaps_sum;
 
 /* Streams smaps text from f. Returns LAL_OK (vmas may be 0). */
-int lal__linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lal__smaps_sum *out);
+int lali_linux_smaps_sum(FILE *f, uintptr_t start, uintptr_t end, lali_smaps_sum *out);
 
 /* Whether /proc/<pid>/maps text streamed from f covers [start, end) with
  * mappings that are readable and writable: LAL_OK; LAL_EINVAL when covered but
  * some part is not writable; LAL_ENOMEM when part of it is not mapped. */
-int lal__linux_maps_writable(FILE *f, uintptr_t start, uintptr_t end);
+int lali_linux_maps_writable(FILE *f, uintptr_t start, uintptr_t end);
 
 /* The container runtime seen under root ("docker", "podman", "kubernetes",
  * "lxc"), "" if none (system.c). */
-void lal__linux_container_from(const char *root, char *out, size_t size);
+void lali_linux_container_from(const char *root, char *out, size_t size);
 
 /* The kernel's view of the TSC read under `root` (clock.c). */
-struct lal__os_clock_facts;
-void lal__linux_clock_facts_from(const char *root, struct lal__os_clock_facts *facts);
+struct lali_os_clock_facts;
+void lali_linux_clock_facts_from(const char *root, struct lali_os_clock_facts *facts);
 
 #endif

@@ -79,7 +79,7 @@ static struct dbus_api {
 static volatile int api_state; /* 0 not tried, 1 loaded, -1 absent */
 
 static int load_api(void) {
-  int state = lal__load_acquire(&api_state);
+  int state = lali_load_acquire(&api_state);
   if (state)
     return state > 0;
   /* The SONAME libdbus-1 has had since 1.0. RTLD_LOCAL: its symbols stay out
@@ -114,7 +114,7 @@ static int load_api(void) {
     api = a; /* published by the release store below */
   else if (h)
     dlclose(h);
-  lal__store_release(&api_state, ok ? 1 : -1);
+  lali_store_release(&api_state, ok ? 1 : -1);
   return ok;
 }
 
@@ -232,12 +232,12 @@ static int limit_rttime(long long max_us, int *lowered, char *reason, size_t siz
   struct rlimit rl;
   *lowered = 0;
   if (getrlimit(RLIMIT_RTTIME, &rl) != 0)
-    return lal__fail_os();
+    return lali_fail_os();
   if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <= (rlim_t)max_us)
     return LAL_OK;
   rl.rlim_cur = rl.rlim_max = (rlim_t)max_us;
   if (setrlimit(RLIMIT_RTTIME, &rl) != 0) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     snprintf(reason, size, "setrlimit(RLIMIT_RTTIME, %lld us): errno %d", max_us,
              lal_last_os_error());
     return rc;
@@ -248,7 +248,7 @@ static int limit_rttime(long long max_us, int *lowered, char *reason, size_t siz
 
 /* libdbus, the broker's bus and a private connection to it; LAL_ENOTSUP with
  * g->reason when any is missing. */
-static int broker_connect(const broker *b, lal__broker_grant *g, lal_dbus_connection **out) {
+static int broker_connect(const broker *b, lali_broker_grant *g, lal_dbus_connection **out) {
   memset(g, 0, sizeof *g);
   g->rttime_us = -1;
   if (!load_api()) {
@@ -315,8 +315,8 @@ static int32_t own_nice(void) {
   return errno ? 0 : n;
 }
 
-int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g) {
-  const broker *b = which == LAL__BROKER_PORTAL ? &portal_broker : &rtkit_broker;
+int lali_linux_broker_realtime(int which, uint32_t want, lali_broker_grant *g) {
+  const broker *b = which == LALI_BROKER_PORTAL ? &portal_broker : &rtkit_broker;
   lal_dbus_connection *c = NULL;
   int rc = broker_connect(b, g, &c);
   if (rc != LAL_OK)
@@ -335,7 +335,7 @@ int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g) {
   /* The portal answers its properties itself, with rtkit stopped behind it
    * too. Before lowering a limit that cannot be raised again, ask it for
    * what the thread already has (its own nice): only rtkit can say yes. */
-  if (rc == LAL_OK && which == LAL__BROKER_PORTAL) {
+  if (rc == LAL_OK && which == LALI_BROKER_PORTAL) {
     int32_t nice = own_nice();
     rc = thread_method(c, b, "MakeThreadHighPriorityWithPID", TYPE_INT32, &nice, detail,
                        sizeof detail);
@@ -373,8 +373,8 @@ int lal__linux_broker_realtime(int which, uint32_t want, lal__broker_grant *g) {
   return rc;
 }
 
-int lal__linux_broker_nice(int which, int want, lal__broker_grant *g) {
-  const broker *b = which == LAL__BROKER_PORTAL ? &portal_broker : &rtkit_broker;
+int lali_linux_broker_nice(int which, int want, lali_broker_grant *g) {
+  const broker *b = which == LALI_BROKER_PORTAL ? &portal_broker : &rtkit_broker;
   lal_dbus_connection *c = NULL;
   int rc = broker_connect(b, g, &c);
   if (rc != LAL_OK)
@@ -404,7 +404,7 @@ int lal__linux_broker_nice(int which, int want, lal__broker_grant *g) {
   return rc;
 }
 
-int lal__linux_in_flatpak(const char *root) {
+int lali_linux_in_flatpak(const char *root) {
   char path[512];
   snprintf(path, sizeof path, "%s/.flatpak-info", root);
   return access(path, F_OK) == 0;

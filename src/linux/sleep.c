@@ -10,7 +10,7 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 
-int lal__os_sleep_until_mono(uint64_t deadline) {
+int lali_os_sleep_until_mono(uint64_t deadline) {
   struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
   for (;;) {
     /* TIMER_ABSTIME: a signal that interrupts the sleep costs nothing to retry,
@@ -19,11 +19,11 @@ int lal__os_sleep_until_mono(uint64_t deadline) {
     if (rc == 0)
       return LAL_OK;
     if (rc != EINTR)
-      return lal__fail_native(rc); /* it returns the error, not errno */
+      return lali_fail_native(rc); /* it returns the error, not errno */
   }
 }
 
-int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
+int lali_os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
   /* PR_SET_TIMERSLACK with 0 restores the thread's default slack (50 us), so
    * the smallest real request is 1 ns. */
   /* The kernel keeps the slack in an unsigned long and PR_GET_TIMERSLACK
@@ -35,17 +35,17 @@ int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
     return LAL_ERANGE;
   unsigned long slack = ns == 0 ? 1 : (unsigned long)ns;
   if (prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0) != 0)
-    return lal__fail_os();
+    return lali_fail_os();
   if (applied_ns) {
     long now = syscall(SYS_prctl, PR_GET_TIMERSLACK, 0, 0, 0, 0);
     if (now < 0)
-      return lal__fail_os();
+      return lali_fail_os();
     *applied_ns = (uint64_t)now;
   }
   return LAL_OK;
 }
 
-int lal__os_power_throttling_opt_out(unsigned policies, unsigned *applied) {
+int lali_os_power_throttling_opt_out(unsigned policies, unsigned *applied) {
   (void)policies;
   *applied = 0;
   return LAL_ENOTSUP; /* Linux has no per-process timer/speed throttling policy */

@@ -14,9 +14,9 @@
 #include "procfs.h"
 #include "topology_linux.h"
 
-int lal__os_cpu_count(void) {
+int lali_os_cpu_count(void) {
   long n = sysconf(_SC_NPROCESSORS_CONF);
-  return n < 1 ? lal__fail_os() : (int)n;
+  return n < 1 ? lali_fail_os() : (int)n;
 }
 
 /* io_uring_setup(2) with a NULL params pointer: a kernel that has io_uring and
@@ -36,18 +36,18 @@ static unsigned privilege_caps(void) {
   char text[4096];
   unsigned caps = 0;
   uint64_t eff = 0;
-  if (lal__linux_read_text(lal__linux_root(), "/proc/self/status", text, sizeof text) > 0)
-    eff = lal__linux_status_cap_eff(text);
+  if (lali_linux_read_text(lali_linux_root(), "/proc/self/status", text, sizeof text) > 0)
+    eff = lali_linux_status_cap_eff(text);
   if (geteuid() == 0)
     caps |= LAL_CAP_ELEVATED;
 
   struct rlimit rtprio;
-  if ((eff >> LAL__CAP_SYS_NICE & 1) ||
+  if ((eff >> LALI_CAP_SYS_NICE & 1) ||
       (getrlimit(RLIMIT_RTPRIO, &rtprio) == 0 && rtprio.rlim_cur > 0))
     caps |= LAL_CAP_RT_PRIORITY;
-  if (eff >> LAL__CAP_IPC_LOCK & 1)
+  if (eff >> LALI_CAP_IPC_LOCK & 1)
     caps |= LAL_CAP_MEMLOCK_ANY;
-  if (eff >> LAL__CAP_NET_ADMIN & 1)
+  if (eff >> LALI_CAP_NET_ADMIN & 1)
     caps |= LAL_CAP_NET_ADMIN;
   return caps;
 }
@@ -55,16 +55,16 @@ static unsigned privilege_caps(void) {
 static unsigned memory_caps(lal_caps *caps) {
   char text[8192];
   int large_pages = 0;
-  if (lal__linux_read_text(lal__linux_root(), "/proc/meminfo", text, sizeof text) > 0) {
-    caps->large_page_size = lal__linux_meminfo_value(text, "Hugepagesize");
-    caps->large_pages_free = lal__linux_meminfo_value(text, "HugePages_Free");
+  if (lali_linux_read_text(lali_linux_root(), "/proc/meminfo", text, sizeof text) > 0) {
+    caps->large_page_size = lali_linux_meminfo_value(text, "Hugepagesize");
+    caps->large_pages_free = lali_linux_meminfo_value(text, "HugePages_Free");
     large_pages = caps->large_pages_free > 0;
   }
   /* THP "madvise" or "always" also gives 2 MiB pages (lal_mem_alloc falls back to it). */
   const char *thp = "/sys/kernel/mm/transparent_hugepage/enabled";
   char mode[32];
-  if (lal__linux_read_text(lal__linux_root(), thp, text, sizeof text) > 0 &&
-      lal__linux_bracketed_choice(text, mode, sizeof mode) == 0 && strcmp(mode, "never") != 0)
+  if (lali_linux_read_text(lali_linux_root(), thp, text, sizeof text) > 0 &&
+      lali_linux_bracketed_choice(text, mode, sizeof mode) == 0 && strcmp(mode, "never") != 0)
     large_pages = 1;
 
   struct rlimit memlock;
@@ -79,8 +79,8 @@ static unsigned cgroup2_caps(void) {
   char *text = malloc(MOUNTINFO_MAX);
   unsigned caps = 0;
   if (text &&
-      lal__linux_read_text(lal__linux_root(), "/proc/self/mountinfo", text, MOUNTINFO_MAX) > 0 &&
-      lal__linux_mountinfo_has_fstype(text, "cgroup2"))
+      lali_linux_read_text(lali_linux_root(), "/proc/self/mountinfo", text, MOUNTINFO_MAX) > 0 &&
+      lali_linux_mountinfo_has_fstype(text, "cgroup2"))
     caps = LAL_CAP_CGROUP2;
   free(text);
   return caps;
@@ -88,43 +88,43 @@ static unsigned cgroup2_caps(void) {
 
 /* Container runtimes leave marks: Docker /.dockerenv, Podman
  * /run/.containerenv, and the cgroup path names the runtime's slice. */
-void lal__linux_container_from(const char *root, char *out, size_t size) {
+void lali_linux_container_from(const char *root, char *out, size_t size) {
   char path[512], text[4096];
   out[0] = '\0';
   snprintf(path, sizeof path, "%s/.dockerenv", root);
   if (access(path, F_OK) == 0) {
-    lal__copy_string(out, size, "docker");
+    lali_copy_string(out, size, "docker");
     return;
   }
   snprintf(path, sizeof path, "%s/run/.containerenv", root);
   if (access(path, F_OK) == 0) {
-    lal__copy_string(out, size, "podman");
+    lali_copy_string(out, size, "podman");
     return;
   }
-  if (lal__linux_read_text(root, "/proc/self/cgroup", text, sizeof text) <= 0)
+  if (lali_linux_read_text(root, "/proc/self/cgroup", text, sizeof text) <= 0)
     return;
   if (strstr(text, "kubepods"))
-    lal__copy_string(out, size, "kubernetes");
+    lali_copy_string(out, size, "kubernetes");
   else if (strstr(text, "docker"))
-    lal__copy_string(out, size, "docker");
+    lali_copy_string(out, size, "docker");
   else if (strstr(text, "lxc"))
-    lal__copy_string(out, size, "lxc");
+    lali_copy_string(out, size, "lxc");
 }
 
-void lal__os_query_caps(lal_caps *caps) {
+void lali_os_query_caps(lal_caps *caps) {
   caps->os = LAL_OS_LINUX;
-  int cpus = lal__os_cpu_count();
+  int cpus = lali_os_cpu_count();
   caps->cpu_count = cpus > 0 ? cpus : 0;
 
   struct utsname uts;
   if (uname(&uts) == 0) {
-    lal__copy_string(caps->os_name, sizeof caps->os_name, uts.sysname);
-    lal__copy_string(caps->os_release, sizeof caps->os_release, uts.release);
+    lali_copy_string(caps->os_name, sizeof caps->os_name, uts.sysname);
+    lali_copy_string(caps->os_release, sizeof caps->os_release, uts.release);
   }
   caps->machine_features = privilege_caps() | memory_caps(caps) | cgroup2_caps();
-  if (!lal__linux_hwloc_present()) /* a run-time-loading build on a machine without hwloc */
+  if (!lali_linux_hwloc_present()) /* a run-time-loading build on a machine without hwloc */
     caps->build_features &= ~LAL_FEATURE_HWLOC;
-  lal__linux_container_from(lal__linux_root(), caps->container, sizeof caps->container);
+  lali_linux_container_from(lali_linux_root(), caps->container, sizeof caps->container);
   if (io_uring_allowed())
     caps->machine_features |= LAL_CAP_IO_URING;
 }

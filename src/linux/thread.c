@@ -10,21 +10,21 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 
-struct lal__os_thread {
+struct lali_os_thread {
   pthread_t handle;
   void (*entry)(void *);
   void *arg;
 };
 
 static void *trampoline(void *p) {
-  lal__os_thread *t = p;
+  lali_os_thread *t = p;
   t->entry(t->arg);
   return NULL;
 }
 
-int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(void *),
+int lali_os_thread_start(lali_os_thread **out, size_t stack_size, void (*entry)(void *),
                          void *arg) {
-  lal__os_thread *t = calloc(1, sizeof *t);
+  lali_os_thread *t = calloc(1, sizeof *t);
   if (!t)
     return LAL_ENOMEM;
   t->entry = entry;
@@ -42,30 +42,30 @@ int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(
   pthread_attr_destroy(&attr);
   if (rc != 0) {
     free(t);
-    return lal__fail_native(rc); /* pthread functions return the errno value */
+    return lali_fail_native(rc); /* pthread functions return the errno value */
   }
   *out = t;
   return LAL_OK;
 }
 
-int lal__os_thread_join(lal__os_thread *t) {
+int lali_os_thread_join(lali_os_thread *t) {
   int rc = pthread_join(t->handle, NULL);
   free(t);
-  return rc == 0 ? LAL_OK : lal__fail_native(rc);
+  return rc == 0 ? LAL_OK : lali_fail_native(rc);
 }
 
-int lal__os_thread_is_self(const lal__os_thread *t) {
+int lali_os_thread_is_self(const lali_os_thread *t) {
   return pthread_equal(t->handle, pthread_self());
 }
 
-struct lal__os_event {
+struct lali_os_event {
   pthread_mutex_t lock;
   pthread_cond_t cond;
   int signalled;
 };
 
-int lal__os_event_create(lal__os_event **out) {
-  lal__os_event *e = calloc(1, sizeof *e);
+int lali_os_event_create(lali_os_event **out) {
+  lali_os_event *e = calloc(1, sizeof *e);
   if (!e)
     return LAL_ENOMEM;
   pthread_mutex_init(&e->lock, NULL);
@@ -74,21 +74,21 @@ int lal__os_event_create(lal__os_event **out) {
   return LAL_OK;
 }
 
-void lal__os_event_signal(lal__os_event *e) {
+void lali_os_event_signal(lali_os_event *e) {
   pthread_mutex_lock(&e->lock);
   e->signalled = 1;
   pthread_cond_signal(&e->cond);
   pthread_mutex_unlock(&e->lock);
 }
 
-void lal__os_event_wait(lal__os_event *e) {
+void lali_os_event_wait(lali_os_event *e) {
   pthread_mutex_lock(&e->lock);
   while (!e->signalled)
     pthread_cond_wait(&e->cond, &e->lock);
   pthread_mutex_unlock(&e->lock);
 }
 
-void lal__os_event_destroy(lal__os_event *e) {
+void lali_os_event_destroy(lali_os_event *e) {
   pthread_cond_destroy(&e->cond);
   pthread_mutex_destroy(&e->lock);
   free(e);
@@ -97,7 +97,7 @@ void lal__os_event_destroy(lal__os_event *e) {
 /* The kernel keeps TASK_COMM_LEN = 16 bytes with the NUL
  * (pthread_setname_np(3) fails with ERANGE beyond): cut at 15 bytes, backing
  * off to the start of a UTF-8 character so the name stays valid. */
-int lal__os_thread_set_name(const char *name) {
+int lali_os_thread_set_name(const char *name) {
   char comm[16];
   size_t n = strlen(name);
   if (n > 15) {
@@ -108,21 +108,21 @@ int lal__os_thread_set_name(const char *name) {
   memcpy(comm, name, n);
   comm[n] = '\0';
   int rc = pthread_setname_np(pthread_self(), comm);
-  return rc == 0 ? LAL_OK : lal__fail_native(rc);
+  return rc == 0 ? LAL_OK : lali_fail_native(rc);
 }
 
-int lal__os_thread_get_name(char *buf, size_t size) {
+int lali_os_thread_get_name(char *buf, size_t size) {
   char comm[16];
   int rc = pthread_getname_np(pthread_self(), comm, sizeof comm);
   if (rc != 0)
-    return lal__fail_native(rc);
+    return lali_fail_native(rc);
   if (strlen(comm) >= size)
     return LAL_ERANGE;
   memcpy(buf, comm, strlen(comm) + 1);
   return LAL_OK;
 }
 
-int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high) {
+int lali_os_stack_bounds(uintptr_t *low, uintptr_t *high) {
   pthread_attr_t attr;
   void *addr;
   size_t size;
@@ -130,11 +130,11 @@ int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high) {
    * RLIMIT_STACK and /proc/self/maps, for others from the thread's mapping. */
   int rc = pthread_getattr_np(pthread_self(), &attr);
   if (rc != 0)
-    return lal__fail_native(rc);
+    return lali_fail_native(rc);
   rc = pthread_attr_getstack(&attr, &addr, &size);
   pthread_attr_destroy(&attr);
   if (rc != 0)
-    return lal__fail_native(rc);
+    return lali_fail_native(rc);
   *low = (uintptr_t)addr;
   *high = (uintptr_t)addr + size;
   return LAL_OK;

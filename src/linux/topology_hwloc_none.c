@@ -4,16 +4,16 @@
 #include "lal_os.h"
 #include "topology_linux.h"
 
-int lal__linux_topology_hwloc(const char *xml_path, const char *sysroot, const lal_cpuset *affinity,
+int lali_linux_topology_hwloc(const char *xml_path, const char *sysroot, const lal_cpuset *affinity,
                               const char *source, lal_topology **out) {
   (void)xml_path, (void)sysroot, (void)affinity, (void)source, (void)out;
   return LAL_ENOTSUP;
 }
 
-int lal__linux_topology_from_xml(const char *xml_path, const char *sysroot, lal_topology **out) {
+int lali_linux_topology_from_xml(const char *xml_path, const char *sysroot, lal_topology **out) {
   if (!xml_path || !sysroot || !out)
     return LAL_EINVAL;
   return LAL_ENOTSUP;
 }
 
-int lal__linux_hwloc_present(void) { return 0; }
+int lali_linux_hwloc_present(void) { return 0; }

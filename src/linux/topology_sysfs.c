@@ -38,7 +38,7 @@ enum { TYPE_UNKNOWN = 0, TYPE_LOWPOWER = 1, TYPE_ATOM = 2, TYPE_CORE = 3 };
 static const char *const type_names[] = {"", "IntelLowPower", "IntelAtom", "IntelCore"};
 
 typedef struct cpu_facts {
-  lal_topo_pu pu;   /* raw keys, as lal__topology_add_pu takes them */
+  lal_topo_pu pu;   /* raw keys, as lali_topology_add_pu takes them */
   int type;         /* TYPE_* */
   long capacity;    /* cpu_capacity, 0 if absent */
   int base_mhz;     /* base_frequency / nominal_freq in MHz, 0 if unknown */
@@ -49,7 +49,7 @@ typedef struct cpu_facts {
 static int read_cpu_text(const char *root, int cpu, const char *rel, char *buf, size_t size) {
   char path[128];
   snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/%s", cpu, rel);
-  return lal__linux_read_text(root, path, buf, size);
+  return lali_linux_read_text(root, path, buf, size);
 }
 
 /* A decimal (optionally negative) integer file; `fallback` if absent or not a number. */
@@ -107,7 +107,7 @@ static void read_caches(const char *root, int cpu, lal_topo_pu *pu) {
 /* numa[cpu] = its node; every CPU node 0 on a kernel without NUMA. */
 static void read_nodes(const char *root, int *numa, int ncpu_max) {
   lal_cpuset nodes;
-  if (lal__linux_read_cpulist(root, "/sys/devices/system/node/online", &nodes) != LAL_OK) {
+  if (lali_linux_read_cpulist(root, "/sys/devices/system/node/online", &nodes) != LAL_OK) {
     for (int c = 0; c < ncpu_max; c++)
       numa[c] = 0;
     return;
@@ -116,7 +116,7 @@ static void read_nodes(const char *root, int *numa, int ncpu_max) {
     char path[64];
     lal_cpuset cpus;
     snprintf(path, sizeof path, "/sys/devices/system/node/node%d/cpulist", n);
-    if (lal__linux_read_cpulist(root, path, &cpus) != LAL_OK)
+    if (lali_linux_read_cpulist(root, path, &cpus) != LAL_OK)
       continue;
     for (int c = lal_cpuset_first(&cpus); c >= 0 && c < ncpu_max; c = lal_cpuset_next(&cpus, c))
       numa[c] = n;
@@ -128,16 +128,16 @@ static void read_nodes(const char *root, int *numa, int ncpu_max) {
 static void read_allowed(const char *root, const lal_cpuset *online, lal_cpuset *out) {
   char mountinfo[16384], self[4096], mount[512], path[1024], file[1700];
   *out = *online;
-  if (lal__linux_read_text(root, "/proc/self/mountinfo", mountinfo, sizeof mountinfo) <= 0 ||
-      lal__linux_read_text(root, "/proc/self/cgroup", self, sizeof self) <= 0)
+  if (lali_linux_read_text(root, "/proc/self/mountinfo", mountinfo, sizeof mountinfo) <= 0 ||
+      lali_linux_read_text(root, "/proc/self/cgroup", self, sizeof self) <= 0)
     return;
   int hybrid = 0;
   const char *name = NULL;
-  if (lal__cgroup1_find_mount(mountinfo, "cpuset", mount, sizeof mount) == LAL_OK &&
-      lal__cgroup1_self_path(self, "cpuset", path, sizeof path) == LAL_OK)
+  if (lali_cgroup1_find_mount(mountinfo, "cpuset", mount, sizeof mount) == LAL_OK &&
+      lali_cgroup1_self_path(self, "cpuset", path, sizeof path) == LAL_OK)
     name = "cpuset.effective_cpus";
-  else if (lal__cgroup_find_mount(mountinfo, mount, sizeof mount, &hybrid) == LAL_OK &&
-           lal__cgroup_self_path(self, path, sizeof path) == LAL_OK)
+  else if (lali_cgroup_find_mount(mountinfo, mount, sizeof mount, &hybrid) == LAL_OK &&
+           lali_cgroup_self_path(self, path, sizeof path) == LAL_OK)
     name = "cpuset.cpus.effective";
   if (!name)
     return;
@@ -146,7 +146,7 @@ static void read_allowed(const char *root, const lal_cpuset *online, lal_cpuset 
   for (;;) {
     lal_cpuset set;
     snprintf(file, sizeof file, "%s%s%s/%s", mount, strcmp(path, "/") ? path : "", "", name);
-    if (lal__linux_read_cpulist(root, file, &set) == LAL_OK && lal_cpuset_count(&set) > 0) {
+    if (lali_linux_read_cpulist(root, file, &set) == LAL_OK && lal_cpuset_count(&set) > 0) {
       lal_cpuset_and(out, online, &set);
       return;
     }
@@ -195,7 +195,7 @@ static void adjust_max_clocks(cpu_facts *f, int n) {
 /* CPU kinds: CPUs that differ in core type, capacity or clocks, numbered from
  * the least to the most performant as hwloc numbers them. `detail` 2 tells
  * kinds apart by all of these, 1 by type and capacity, 0 not at all (past
- * LAL__TOPO_KINDS_MAX kinds lal keeps the coarser split). */
+ * LALI_TOPO_KINDS_MAX kinds lal keeps the coarser split). */
 static int count_kinds(cpu_facts *f, int n, int detail, const cpu_facts **reps) {
   int nk = 0;
   for (int i = 0; i < n; i++) {
@@ -207,7 +207,7 @@ static int count_kinds(cpu_facts *f, int n, int detail, const cpu_facts **reps) 
     while (k < nk && facts_cmp(reps[k], &f[i]) != 0)
       k++;
     if (k == nk) {
-      if (nk == LAL__TOPO_KINDS_MAX)
+      if (nk == LALI_TOPO_KINDS_MAX)
         return -1;
       reps[nk++] = &f[i];
     }
@@ -216,12 +216,12 @@ static int count_kinds(cpu_facts *f, int n, int detail, const cpu_facts **reps) 
 }
 
 static int add_kinds(lal_topology *t, cpu_facts *f, int n) {
-  const cpu_facts *reps[LAL__TOPO_KINDS_MAX];
+  const cpu_facts *reps[LALI_TOPO_KINDS_MAX];
   int nk = -1;
   for (int detail = 2; nk < 0; detail--)
     nk = count_kinds(f, n, detail, reps);
   if (nk == 1) {
-    int k = lal__topology_add_kind(t, -1, "default");
+    int k = lali_topology_add_kind(t, -1, "default");
     for (int i = 0; i < n; i++)
       f[i].pu.kind = k;
     return k < 0 ? LAL_EIO : LAL_OK;
@@ -247,20 +247,20 @@ static int add_kinds(lal_topology *t, cpu_facts *f, int n) {
     int unknown =
         !reps[k]->type && !reps[k]->capacity && !reps[k]->base_mhz && !reps[k]->kind_max_mhz;
     if (unknown) {
-      int k2 = lal__topology_add_kind(t, -1, "unknown");
+      int k2 = lali_topology_add_kind(t, -1, "unknown");
       if (k2 != k)
         return LAL_EIO;
-      lal__topology_kind_set_unknown(t, k);
+      lali_topology_kind_set_unknown(t, k);
       for (int i = 0; i < n; i++)
         if (facts_cmp(&f[i], reps[k]) == 0)
           f[i].pu.kind = k;
       continue;
     }
     if (reps[k]->type != TYPE_UNKNOWN)
-      lal__copy_string(name, sizeof name, type_names[reps[k]->type]);
+      lali_copy_string(name, sizeof name, type_names[reps[k]->type]);
     else
       snprintf(name, sizeof name, "kind %d", k);
-    if (lal__topology_add_kind(t, k, name) != k)
+    if (lali_topology_add_kind(t, k, name) != k)
       return LAL_EIO;
     int max_mhz = 0;
     for (int i = 0; i < n; i++)
@@ -269,7 +269,7 @@ static int add_kinds(lal_topology *t, cpu_facts *f, int n) {
         if (f[i].max_mhz > max_mhz)
           max_mhz = f[i].max_mhz;
       }
-    lal__topology_kind_set_clock(t, k, max_mhz, by_clock_only);
+    lali_topology_kind_set_clock(t, k, max_mhz, by_clock_only);
   }
   return LAL_OK;
 }
@@ -303,14 +303,14 @@ static void read_facts(const char *root, int cpu, const int *numa, const lal_cpu
   f->base_mhz = base_khz > 0 ? (int)(base_khz / 1000) : 0;
 }
 
-int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, const char *source,
+int lali_linux_topology_sysfs(const char *root, const lal_cpuset *affinity, const char *source,
                               lal_topology **out) {
   if (!root || !source || !out)
     return LAL_EINVAL;
   lal_cpuset online, types[4];
-  int rc = lal__linux_read_cpulist(root, "/sys/devices/system/cpu/online", &online);
+  int rc = lali_linux_read_cpulist(root, "/sys/devices/system/cpu/online", &online);
   if (rc == LAL_ENOENT) /* kernels before 2.6.26 */
-    rc = lal__linux_read_cpulist(root, "/sys/devices/system/cpu/present", &online);
+    rc = lali_linux_read_cpulist(root, "/sys/devices/system/cpu/present", &online);
   if (rc == LAL_ERANGE)
     return rc; /* a bigger machine than a lal_cpuset holds */
   if (rc != LAL_OK || lal_cpuset_count(&online) == 0)
@@ -321,14 +321,14 @@ int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, cons
              t == TYPE_LOWPOWER ? "cpu_lowpower"
              : t == TYPE_ATOM   ? "cpu_atom"
                                 : "cpu_core");
-    if (t == TYPE_UNKNOWN || lal__linux_read_cpulist(root, path, &types[t]) != LAL_OK)
+    if (t == TYPE_UNKNOWN || lali_linux_read_cpulist(root, path, &types[t]) != LAL_OK)
       lal_cpuset_zero(&types[t]);
   }
 
   int n = lal_cpuset_count(&online);
   int *numa = malloc(LAL_CPUSET_MAX * sizeof *numa);
   cpu_facts *f = calloc((size_t)n, sizeof *f);
-  lal_topology *t = lal__topology_alloc(n);
+  lal_topology *t = lali_topology_alloc(n);
   if (!numa || !f || !t) {
     free(numa), free(f), lal_topology_free(t);
     return LAL_ENOMEM;
@@ -342,11 +342,11 @@ int lal__linux_topology_sysfs(const char *root, const lal_cpuset *affinity, cons
   adjust_max_clocks(f, n);
   rc = add_kinds(t, f, n);
   for (i = 0; i < n && rc == LAL_OK; i++)
-    rc = lal__topology_add_pu(t, &f[i].pu);
+    rc = lali_topology_add_pu(t, &f[i].pu);
   lal_cpuset allowed;
   read_allowed(root, &online, &allowed);
   if (rc == LAL_OK)
-    rc = lal__linux_topology_finish(t, root, &allowed, affinity, source);
+    rc = lali_linux_topology_finish(t, root, &allowed, affinity, source);
   free(numa);
   free(f);
   if (rc != LAL_OK) {

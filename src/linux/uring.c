@@ -36,13 +36,13 @@ struct lal_uring {
 static void note(lal_uring_result *r, const char *what, int err) {
   char text[96];
   snprintf(text, sizeof text, "%s: %s", what, strerror(err));
-  lal__append_note(r->reason, sizeof r->reason, text);
+  lali_append_note(r->reason, sizeof r->reason, text);
 }
 
 /* Why the kernel gave no ring at all. */
 static int no_ring_status(int err, lal_uring_result *r) {
   char text[16] = "";
-  int disabled = lal__linux_read_text(lal__linux_root(), "/proc/sys/kernel/io_uring_disabled", text,
+  int disabled = lali_linux_read_text(lali_linux_root(), "/proc/sys/kernel/io_uring_disabled", text,
                                       sizeof text) > 0
                      ? atoi(text)
                      : 0;
@@ -58,7 +58,7 @@ static int no_ring_status(int err, lal_uring_result *r) {
     return disabled == 1 ? LAL_EPERM : LAL_ENOTSUP;
   }
   note(r, "io_uring_setup", err);
-  return lal__fail_native(err);
+  return lali_fail_native(err);
 }
 
 static unsigned probe_ops(struct io_uring *ring) {
@@ -128,17 +128,17 @@ static int setup(lal_uring *u, const lal_uring_opts *o, unsigned base, int try_t
 
 int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_result *result) {
   lal_uring_opts loaded = LAL_URING_OPTS_INIT;
-  if (opts && lal__input_struct_load(&loaded, sizeof loaded, opts,
-                                     LAL__INPUT_MIN(lal_uring_opts, entries)) != LAL_OK)
+  if (opts && lali_input_struct_load(&loaded, sizeof loaded, opts,
+                                     LALI_INPUT_MIN(lal_uring_opts, entries)) != LAL_OK)
     return LAL_EINVAL;
   const lal_uring_opts *o = &loaded; /* only the loaded copy is read */
   if (!out || o->entries == 0 || o->entries > MAX_ENTRIES || (o->flags & ~KNOWN_FLAGS) ||
       o->sqpoll_cpu < -1 || o->sqpoll_cpu >= LAL_CPUSET_MAX ||
       (o->sqpoll_cpu >= 0 && !(o->flags & LAL_URING_SQPOLL)) ||
-      (result && (result->size < LAL__OFFSETOF_END(lal_uring_result, reason) ||
-                  result->size > LAL__STRUCT_SIZE_MAX)))
+      (result && (result->size < LALI_OFFSETOF_END(lal_uring_result, reason) ||
+                  result->size > LALI_STRUCT_SIZE_MAX)))
     return LAL_EINVAL;
-  long cpus = sysconf(_SC_NPROCESSORS_CONF); /* what lal__os_cpu_count says */
+  long cpus = sysconf(_SC_NPROCESSORS_CONF); /* what lali_os_cpu_count says */
   if (o->sqpoll_cpu >= 0 && cpus > 0 && o->sqpoll_cpu >= cpus)
     return LAL_EINVAL;
 
@@ -160,17 +160,17 @@ int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_resu
     rc = setup(u, o, 0, try_taskrun, &r);
   } else if (rc < 0 && base) {
     note(&r, "SQPOLL", -rc);
-    rc = rc == -EPERM ? LAL_EPERM : lal__fail_native(-rc);
+    rc = rc == -EPERM ? LAL_EPERM : lali_fail_native(-rc);
     free(u);
     if (result)
-      lal__copy_sized_result(result, result->size, &r, sizeof r);
+      lali_copy_sized_result(result, result->size, &r, sizeof r);
     return rc;
   }
   if (rc < 0) {
     rc = no_ring_status(-rc, &r);
     free(u);
     if (result)
-      lal__copy_sized_result(result, result->size, &r, sizeof r);
+      lali_copy_sized_result(result, result->size, &r, sizeof r);
     return rc;
   }
   u->ts = calloc(u->ring.sq.ring_entries, sizeof *u->ts);
@@ -187,7 +187,7 @@ int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_resu
   r.defer_taskrun = (u->setup_flags & IORING_SETUP_DEFER_TASKRUN) != 0;
   r.ops_supported = probe_ops(&u->ring);
   if (result)
-    lal__copy_sized_result(result, result->size, &r, sizeof r);
+    lali_copy_sized_result(result, result->size, &r, sizeof r);
   *out = u;
   return LAL_OK;
 }
@@ -211,7 +211,7 @@ int lal_uring_register_files(lal_uring *u, const int *fds, unsigned count) {
     return LAL_EBUSY;
   int rc = io_uring_register_files(&u->ring, fds, count);
   if (rc < 0)
-    return lal__fail_native(-rc);
+    return lali_fail_native(-rc);
   u->nfiles = count;
   return LAL_OK;
 }
@@ -236,7 +236,7 @@ int lal_uring_register_buffers(lal_uring *u, void *const *bufs, const size_t *le
   int rc = io_uring_register_buffers(&u->ring, iov, count);
   if (rc < 0) {
     free(iov);
-    return lal__fail_native(-rc);
+    return lali_fail_native(-rc);
   }
   u->bufs = iov;
   u->nbufs = count;
@@ -374,7 +374,7 @@ int lal_uring_submit(lal_uring *u) {
   if (!u)
     return LAL_EINVAL;
   int rc = io_uring_submit(&u->ring);
-  return rc >= 0 ? rc : lal__fail_native(-rc);
+  return rc >= 0 ? rc : lali_fail_native(-rc);
 }
 
 static unsigned reap(lal_uring *u, lal_uring_cqe *out, unsigned max) {
@@ -408,12 +408,12 @@ int lal_uring_wait(lal_uring *u, lal_uring_cqe *out, unsigned max, unsigned min,
     int rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, min,
                                               timeout_ns == UINT64_MAX ? NULL : &ts, NULL);
     if (rc < 0 && rc != -ETIME && rc != -EINTR)
-      return lal__fail_native(-rc);
+      return lali_fail_native(-rc);
   } else {
     if (io_uring_sq_ready(&u->ring)) {
       int rc = io_uring_submit(&u->ring);
       if (rc < 0)
-        return lal__fail_native(-rc);
+        return lali_fail_native(-rc);
     }
     int taskrun = (u->setup_flags & TASKRUN_FLAGS) != 0;
     uint64_t start = lal_mono_ns();
@@ -423,7 +423,7 @@ int lal_uring_wait(lal_uring *u, lal_uring_cqe *out, unsigned max, unsigned min,
        * task enters the kernel; IORING_SQ_TASKRUN says when that is needed. */
       if (taskrun && (IO_URING_READ_ONCE(*u->ring.sq.kflags) & IORING_SQ_TASKRUN))
         io_uring_get_events(&u->ring);
-      lal__cpu_relax();
+      lali_cpu_relax();
       if ((++spins & 63) == 0 && lal_mono_ns() - start >= timeout_ns)
         break;
     }

@@ -35,8 +35,8 @@
 #  define SO_BUSY_POLL_BUDGET 70
 #endif
 
-extern const unsigned char lal__xdp_prog_obj[];
-extern const size_t lal__xdp_prog_obj_len;
+extern const unsigned char lali_xdp_prog_obj[];
+extern const size_t lali_xdp_prog_obj_len;
 
 struct lal_xdp {
   struct xdp_program *prog;
@@ -63,7 +63,7 @@ struct lal_xsk {
 /* libbpf and libxdp print warnings to stderr by default; a library must not
  * print. While lal calls them, their messages go to this thread's buffer
  * instead, and the last one ends up in the result's reason. */
-static LAL__THREAD_LOCAL char last_message[160];
+static LALI_THREAD_LOCAL char last_message[160];
 
 __attribute__((format(printf, 2, 0))) static int capture(enum libbpf_print_level level,
                                                          const char *fmt, va_list ap) {
@@ -96,14 +96,14 @@ static void quiet_end(quiet q) {
 static void cat(char *dst, size_t size, const char *src) {
   size_t used = strlen(dst);
   if (used + 1 < size)
-    lal__copy_string(dst + used, size - used, src);
+    lali_copy_string(dst + used, size - used, src);
 }
 
 /* reason = "what: <libxdp's text for err>[ - <the library's last message>]" */
 static void why(char *reason, size_t size, const char *what, int err) {
   char buf[128];
   if (libxdp_strerror(err, buf, sizeof buf) < 0)
-    lal__copy_string(buf, sizeof buf, strerror(err < 0 ? -err : err));
+    lali_copy_string(buf, sizeof buf, strerror(err < 0 ? -err : err));
   reason[0] = '\0';
   cat(reason, size, what);
   cat(reason, size, ": ");
@@ -126,7 +126,7 @@ static int status_of(int err) {
   case ENODEV:
     return LAL_ENOENT;
   default:
-    return lal__fail_native(err);
+    return lali_fail_native(err);
   }
 }
 
@@ -138,15 +138,15 @@ int lal_xdp_set_port(lal_xdp *x, unsigned port) {
   if (!x || port == 0 || port > 65535)
     return LAL_EINVAL;
   __u32 key = 0, value = port;
-  return bpf_map_update_elem(x->config_fd, &key, &value, BPF_ANY) == 0 ? LAL_OK : lal__fail_os();
+  return bpf_map_update_elem(x->config_fd, &key, &value, BPF_ANY) == 0 ? LAL_OK : lali_fail_os();
 }
 
 static int attach(const char *ifname, int mode, unsigned udp_port, lal_xdp **out,
                   lal_xdp_result *result) {
   if (!ifname || !out || !ifname[0] || strlen(ifname) >= IF_NAMESIZE || udp_port == 0 ||
       udp_port > 65535 || (mode != LAL_XDP_MODE_NATIVE && mode != LAL_XDP_MODE_SKB) ||
-      (result && (result->size < LAL__OFFSETOF_END(lal_xdp_result, reason) ||
-                  result->size > LAL__STRUCT_SIZE_MAX)))
+      (result && (result->size < LALI_OFFSETOF_END(lal_xdp_result, reason) ||
+                  result->size > LALI_STRUCT_SIZE_MAX)))
     return LAL_EINVAL;
   lal_xdp_result r;
   memset(&r, 0, sizeof r);
@@ -156,7 +156,7 @@ static int attach(const char *ifname, int mode, unsigned udp_port, lal_xdp **out
   if (!x)
     return LAL_ENOMEM;
   x->ifindex = (int)if_nametoindex(ifname);
-  lal__copy_string(x->ifname, sizeof x->ifname, ifname);
+  lali_copy_string(x->ifname, sizeof x->ifname, ifname);
   x->mode = mode == LAL_XDP_MODE_NATIVE ? XDP_MODE_NATIVE : XDP_MODE_SKB;
   if (!x->ifindex) {
     snprintf(r.reason, sizeof r.reason, "no interface \"%s\" in this network namespace", ifname);
@@ -165,7 +165,7 @@ static int attach(const char *ifname, int mode, unsigned udp_port, lal_xdp **out
   }
   DECLARE_LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = "lal_xdp_udp");
   struct bpf_object *obj =
-      bpf_object__open_mem(lal__xdp_prog_obj, lal__xdp_prog_obj_len, &open_opts);
+      bpf_object__open_mem(lali_xdp_prog_obj, lali_xdp_prog_obj_len, &open_opts);
   long err = libbpf_get_error(obj);
   if (err) {
     why(r.reason, sizeof r.reason, "opening the BPF object", (int)err);
@@ -213,7 +213,7 @@ static int attach(const char *ifname, int mode, unsigned udp_port, lal_xdp **out
     snprintf(r.reason, sizeof r.reason,
              "attached alone: libxdp's dispatcher is unavailable here (no bpffs or freplace)");
   if (result)
-    lal__copy_sized_result(result, result->size, &r, sizeof r);
+    lali_copy_sized_result(result, result->size, &r, sizeof r);
   *out = x;
   return LAL_OK;
 fail:
@@ -223,7 +223,7 @@ fail:
     bpf_object__close(x->obj);
   free(x);
   if (result)
-    lal__copy_sized_result(result, result->size, &r, sizeof r);
+    lali_copy_sized_result(result, result->size, &r, sizeof r);
   return rc;
 }
 
@@ -248,8 +248,8 @@ int lal_xdp_detach(lal_xdp *x) {
 }
 
 int lal_xdp_get_counters(lal_xdp *x, lal_xdp_counters *c) {
-  if (!x || !c || c->size < LAL__OFFSETOF_END(lal_xdp_counters, passed) ||
-      c->size > LAL__STRUCT_SIZE_MAX)
+  if (!x || !c || c->size < LALI_OFFSETOF_END(lal_xdp_counters, passed) ||
+      c->size > LALI_STRUCT_SIZE_MAX)
     return LAL_EINVAL;
   int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0)
@@ -261,14 +261,14 @@ int lal_xdp_get_counters(lal_xdp *x, lal_xdp_counters *c) {
   for (__u32 k = 0; k < 4; k++) {
     if (bpf_map_lookup_elem(x->counters_fd, &k, values) != 0) {
       free(values);
-      return lal__fail_os();
+      return lali_fail_os();
     }
     for (int cpu = 0; cpu < ncpu; cpu++)
       sums[k] += values[cpu];
   }
   free(values);
   lal_xdp_counters full = {sizeof full, sums[0], sums[1], sums[2], sums[3]};
-  lal__copy_sized_result(c, c->size, &full, sizeof full);
+  lali_copy_sized_result(c, c->size, &full, sizeof full);
   return LAL_OK;
 }
 
@@ -300,16 +300,16 @@ int lal_xsk_open(lal_xdp *x, const lal_xsk_opts *opts, lal_xsk **out, lal_xsk_re
 
 static int xsk_open(lal_xdp *x, const lal_xsk_opts *opts, lal_xsk **out, lal_xsk_result *result) {
   lal_xsk_opts loaded = LAL_XSK_OPTS_INIT;
-  if (opts && lal__input_struct_load(&loaded, sizeof loaded, opts,
-                                     LAL__INPUT_MIN(lal_xsk_opts, queue)) != LAL_OK)
+  if (opts && lali_input_struct_load(&loaded, sizeof loaded, opts,
+                                     LALI_INPUT_MIN(lal_xsk_opts, queue)) != LAL_OK)
     return LAL_EINVAL;
   const lal_xsk_opts *o = &loaded; /* only the loaded copy is read */
   if (!x || !out || (o->flags & ~XSK_KNOWN) ||
       ((o->flags & LAL_XSK_COPY) && (o->flags & LAL_XSK_ZEROCOPY)) || o->frames < 64 ||
       o->frames > 65536 || (o->frames & (o->frames - 1)) ||
       (o->frame_size != 2048 && o->frame_size != 4096) || o->queue >= 64 ||
-      (result && (result->size < LAL__OFFSETOF_END(lal_xsk_result, reason) ||
-                  result->size > LAL__STRUCT_SIZE_MAX)))
+      (result && (result->size < LALI_OFFSETOF_END(lal_xsk_result, reason) ||
+                  result->size > LALI_STRUCT_SIZE_MAX)))
     return LAL_EINVAL;
   lal_xsk_result r;
   memset(&r, 0, sizeof r);
@@ -399,13 +399,13 @@ static int xsk_open(lal_xdp *x, const lal_xsk_opts *opts, lal_xsk **out, lal_xsk
     s->free_tx[i] = (uint64_t)(half + i) * o->frame_size;
   s->nfree = half;
   if (result)
-    lal__copy_sized_result(result, result->size, &r, sizeof r);
+    lali_copy_sized_result(result, result->size, &r, sizeof r);
   *out = s;
   return LAL_OK;
 fail:
   lal_xsk_close(s);
   if (result)
-    lal__copy_sized_result(result, result->size, &r, sizeof r);
+    lali_copy_sized_result(result, result->size, &r, sizeof r);
   return rc;
 }
 
@@ -466,7 +466,7 @@ int lal_xsk_send(lal_xsk *s, const void *frame, size_t len) {
   /* Copy mode transmits only on a syscall: kick it. */
   if (sendto(xsk_socket__fd(s->sock), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN &&
       errno != EBUSY && errno != ENOBUFS)
-    return lal__fail_os();
+    return lali_fail_os();
   return LAL_OK;
 }
 

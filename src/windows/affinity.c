@@ -15,36 +15,36 @@
 
 /* 1 and *out = the CPUs of h's CPU-set selection if it has one, else 0. */
 static int selected_sets(const char *get_name, HANDLE h, lal_cpuset *out) {
-  lal_get_cpu_sets_fn get = (lal_get_cpu_sets_fn)lal__win_proc(L"kernel32.dll", get_name);
+  lal_get_cpu_sets_fn get = (lal_get_cpu_sets_fn)lali_win_proc(L"kernel32.dll", get_name);
   if (!get)
     return 0;
   ULONG ids[LAL_CPUSET_MAX], n = 0;
   if (!get(h, ids, LAL_CPUSET_MAX, &n) || n == 0)
     return 0;
-  lal__win_cpu_sets sets;
-  if (lal__win_cpu_sets_get(&sets) != LAL_OK)
+  lali_win_cpu_sets sets;
+  if (lali_win_cpu_sets_get(&sets) != LAL_OK)
     return 0;
-  lal__win_cpus_of_ids(&sets, ids, n, out);
-  lal__win_cpu_sets_free(&sets);
+  lali_win_cpus_of_ids(&sets, ids, n, out);
+  lali_win_cpu_sets_free(&sets);
   return lal_cpuset_count(out) > 0;
 }
 
 /* Selects the CPU sets of *set for h (NULL: clears the selection). */
 static int apply_sets(const char *set_name, HANDLE h, const lal_cpuset *set) {
-  lal_set_cpu_sets_fn put = (lal_set_cpu_sets_fn)lal__win_proc(L"kernel32.dll", set_name);
+  lal_set_cpu_sets_fn put = (lal_set_cpu_sets_fn)lali_win_proc(L"kernel32.dll", set_name);
   if (!put)
     return LAL_ENOTSUP;
   if (!set) /* clear the selection */
-    return put(h, NULL, 0) ? LAL_OK : lal__fail_os();
-  lal__win_cpu_sets sets;
-  int rc = lal__win_cpu_sets_get(&sets);
+    return put(h, NULL, 0) ? LAL_OK : lali_fail_os();
+  lali_win_cpu_sets sets;
+  int rc = lali_win_cpu_sets_get(&sets);
   if (rc != LAL_OK)
     return rc;
   ULONG ids[LAL_CPUSET_MAX], n = 0;
-  rc = lal__win_cpu_set_ids(&sets, set, ids, &n);
-  lal__win_cpu_sets_free(&sets);
+  rc = lali_win_cpu_set_ids(&sets, set, ids, &n);
+  lali_win_cpu_sets_free(&sets);
   if (rc == LAL_OK && !put(h, ids, n))
-    rc = lal__fail_os();
+    rc = lali_fail_os();
   return rc;
 }
 
@@ -62,7 +62,7 @@ static BOOL thread_group_set(void *ctx, const GROUP_AFFINITY *ga) {
 
 /* Windows has no query for "confined to one group": lal remembers its own
  * SetThreadGroupAffinity per thread. */
-static LAL__THREAD_LOCAL int confined_by_lal;
+static LALI_THREAD_LOCAL int confined_by_lal;
 static int thread_confined(void *ctx) {
   (void)ctx;
   return confined_by_lal;
@@ -106,7 +106,7 @@ static int job_group_masks(void *ctx, GROUP_AFFINITY *out) {
   (void)ctx;
   DWORD bytes = 0;
   if (!QueryInformationJobObject(NULL, LAL_JOB_OBJECT_GROUP_INFORMATION_EX, out,
-                                 (DWORD)(LAL__WIN_MAX_GROUPS * sizeof *out), &bytes))
+                                 (DWORD)(LALI_WIN_MAX_GROUPS * sizeof *out), &bytes))
     return 0;
   return (int)(bytes / sizeof *out);
 }
@@ -114,7 +114,7 @@ static int job_group_masks(void *ctx, GROUP_AFFINITY *out) {
 static int selection_get(void *ctx, int process, lal_cpuset *out) {
   (void)ctx;
   const char *name = process ? "GetProcessDefaultCpuSets" : "GetThreadSelectedCpuSets";
-  if (!lal__win_proc(L"kernel32.dll", name))
+  if (!lali_win_proc(L"kernel32.dll", name))
     return LAL_ENOTSUP;
   if (!selected_sets(name, process ? GetCurrentProcess() : GetCurrentThread(), out))
     lal_cpuset_zero(out); /* no selection */
@@ -131,13 +131,13 @@ static int selection_set(void *ctx, int process, const lal_cpuset *set) {
  * exists from Windows 11 / Server 2022, the releases whose threads span
  * groups by default: the feature, not a version number that manifests lie
  * about. The active processors of a group are numbered 0..count-1. */
-static void machine(lal__win_affinity_os *os) {
+static void machine(lali_win_affinity_os *os) {
   ZeroMemory(os, sizeof *os);
   os->spans_groups_by_default =
-      lal__win_proc(L"kernel32.dll", "GetThreadSelectedCpuSetMasks") != NULL;
+      lali_win_proc(L"kernel32.dll", "GetThreadSelectedCpuSetMasks") != NULL;
   os->group_count = GetActiveProcessorGroupCount();
-  if (os->group_count > LAL__WIN_MAX_GROUPS)
-    os->group_count = LAL__WIN_MAX_GROUPS;
+  if (os->group_count > LALI_WIN_MAX_GROUPS)
+    os->group_count = LALI_WIN_MAX_GROUPS;
   for (int g = 0; g < os->group_count; g++) {
     DWORD n = GetActiveProcessorCount((WORD)g);
     os->active[g] = n >= 64 ? ~(KAFFINITY)0 : (((KAFFINITY)1 << n) - 1);
@@ -154,37 +154,37 @@ static void machine(lal__win_affinity_os *os) {
   os->selection_set = selection_set;
 }
 
-int lal__os_thread_affinity_get(lal_cpuset *out) {
-  lal__win_affinity_os os;
+int lali_os_thread_affinity_get(lal_cpuset *out) {
+  lali_win_affinity_os os;
   machine(&os);
-  return lal__win_thread_affinity_get(&os, out);
+  return lali_win_thread_affinity_get(&os, out);
 }
 
-int lal__os_thread_affinity_set(const lal_cpuset *set) {
-  lal__win_affinity_os os;
+int lali_os_thread_affinity_set(const lal_cpuset *set) {
+  lali_win_affinity_os os;
   machine(&os);
-  return lal__win_thread_affinity_set(&os, set);
+  return lali_win_thread_affinity_set(&os, set);
 }
 
-int lal__os_process_affinity_get(lal_cpuset *out) {
-  lal__win_affinity_os os;
+int lali_os_process_affinity_get(lal_cpuset *out) {
+  lali_win_affinity_os os;
   machine(&os);
-  return lal__win_process_affinity_get(&os, out);
+  return lali_win_process_affinity_get(&os, out);
 }
 
-int lal__os_process_affinity_set(const lal_cpuset *set) {
-  lal__win_affinity_os os;
+int lali_os_process_affinity_set(const lal_cpuset *set) {
+  lali_win_affinity_os os;
   machine(&os);
-  return lal__win_process_affinity_set(&os, set);
+  return lali_win_process_affinity_set(&os, set);
 }
 
-int lal__os_cpu_sets_set(int process, const lal_cpuset *set) {
+int lali_os_cpu_sets_set(int process, const lal_cpuset *set) {
   return selection_set(NULL, process, set);
 }
 
-int lal__os_cpu_sets_get(int process, lal_cpuset *out) { return selection_get(NULL, process, out); }
+int lali_os_cpu_sets_get(int process, lal_cpuset *out) { return selection_get(NULL, process, out); }
 
-int lal__os_current_cpu(void) {
+int lali_os_current_cpu(void) {
   PROCESSOR_NUMBER pn;
   GetCurrentProcessorNumberEx(&pn);
   return pn.Group * 64 + pn.Number;

@@ -30,12 +30,12 @@ static void add_mask(lal_cpuset *out, int group, KAFFINITY mask) {
       lal_cpuset_set(out, group * 64 + bit);
 }
 
-static KAFFINITY active_mask(const lal__win_affinity_os *os, int group) {
+static KAFFINITY active_mask(const lali_win_affinity_os *os, int group) {
   return group >= 0 && group < os->group_count ? os->active[group] : 0;
 }
 
 /* 1 if every CPU of set is an active processor. */
-static int all_active(const lal__win_affinity_os *os, const lal_cpuset *set) {
+static int all_active(const lali_win_affinity_os *os, const lal_cpuset *set) {
   for (int cpu = lal_cpuset_first(set); cpu >= 0; cpu = lal_cpuset_next(set, cpu))
     if (!(active_mask(os, cpu / 64) >> (cpu % 64) & 1))
       return 0;
@@ -48,11 +48,11 @@ static int subset(const lal_cpuset *a, const lal_cpuset *b) {
   return lal_cpuset_count(&rest) == 0;
 }
 
-static int groups_of_process(const lal__win_affinity_os *os, USHORT groups[LAL__WIN_MAX_GROUPS],
+static int groups_of_process(const lali_win_affinity_os *os, USHORT groups[LALI_WIN_MAX_GROUPS],
                              USHORT *count) {
-  *count = LAL__WIN_MAX_GROUPS;
+  *count = LALI_WIN_MAX_GROUPS;
   if (!os->process_groups(os->ctx, count, groups))
-    return lal__fail_os();
+    return lali_fail_os();
   return *count > 0 ? LAL_OK : LAL_EIO;
 }
 
@@ -60,8 +60,8 @@ static int groups_of_process(const lal__win_affinity_os *os, USHORT groups[LAL__
  * process; for one spanning groups, each group's active processors cut by
  * the job's limit for that group (a job that lists groups excludes the
  * others). */
-static int process_hard(const lal__win_affinity_os *os, lal_cpuset *out, USHORT *group_count) {
-  USHORT groups[LAL__WIN_MAX_GROUPS], count;
+static int process_hard(const lali_win_affinity_os *os, lal_cpuset *out, USHORT *group_count) {
+  USHORT groups[LALI_WIN_MAX_GROUPS], count;
   int rc = groups_of_process(os, groups, &count);
   if (rc != LAL_OK)
     return rc;
@@ -71,11 +71,11 @@ static int process_hard(const lal__win_affinity_os *os, lal_cpuset *out, USHORT 
   if (count == 1) {
     DWORD_PTR mask;
     if (!os->process_mask_get(os->ctx, &mask))
-      return lal__fail_os();
+      return lali_fail_os();
     add_mask(out, groups[0], (KAFFINITY)mask & active_mask(os, groups[0]));
     return LAL_OK;
   }
-  GROUP_AFFINITY job[LAL__WIN_MAX_GROUPS];
+  GROUP_AFFINITY job[LALI_WIN_MAX_GROUPS];
   int jobs = os->job_group_masks(os->ctx, job);
   for (USHORT i = 0; i < count; i++) {
     KAFFINITY mask = active_mask(os, groups[i]);
@@ -93,10 +93,10 @@ static int process_hard(const lal__win_affinity_os *os, lal_cpuset *out, USHORT 
 
 /* Where the calling thread may run regardless of CPU sets; *spans = 1 when
  * that is every group of its process (Windows 11, not confined). */
-static int thread_hard(const lal__win_affinity_os *os, lal_cpuset *out, int *spans) {
+static int thread_hard(const lali_win_affinity_os *os, lal_cpuset *out, int *spans) {
   GROUP_AFFINITY ga;
   if (!os->thread_group_get(os->ctx, &ga))
-    return lal__fail_os();
+    return lali_fail_os();
   *spans = 0;
   if (os->spans_groups_by_default && !os->thread_confined(os->ctx)) {
     lal_cpuset process;
@@ -119,7 +119,7 @@ static int thread_hard(const lal__win_affinity_os *os, lal_cpuset *out, int *spa
 
 /* The selection in force: the thread's, else the process default; empty
  * when there is none or the OS has no CPU sets. */
-static void selection_in_force(const lal__win_affinity_os *os, int process, lal_cpuset *out) {
+static void selection_in_force(const lali_win_affinity_os *os, int process, lal_cpuset *out) {
   if (!process && os->selection_get(os->ctx, 0, out) == LAL_OK && lal_cpuset_count(out) > 0)
     return;
   if (os->selection_get(os->ctx, 1, out) != LAL_OK)
@@ -133,7 +133,7 @@ static void effective(const lal_cpuset *hard, const lal_cpuset *selection, lal_c
   *out = lal_cpuset_count(&both) > 0 ? both : *hard;
 }
 
-int lal__win_thread_affinity_get(const lal__win_affinity_os *os, lal_cpuset *out) {
+int lali_win_thread_affinity_get(const lali_win_affinity_os *os, lal_cpuset *out) {
   lal_cpuset hard, selection;
   int spans;
   int rc = thread_hard(os, &hard, &spans);
@@ -144,7 +144,7 @@ int lal__win_thread_affinity_get(const lal__win_affinity_os *os, lal_cpuset *out
   return LAL_OK;
 }
 
-int lal__win_thread_affinity_set(const lal__win_affinity_os *os, const lal_cpuset *set) {
+int lali_win_thread_affinity_set(const lali_win_affinity_os *os, const lal_cpuset *set) {
   if (!all_active(os, set))
     return LAL_EINVAL; /* absent or inactive processors */
   int group = single_group(set);
@@ -172,7 +172,7 @@ int lal__win_thread_affinity_set(const lal__win_affinity_os *os, const lal_cpuse
     /* Fails with ERROR_INVALID_PARAMETER, changing nothing, outside the
      * process's affinity ("SetThreadGroupAffinity"). */
     if (!os->thread_group_set(os->ctx, &ga)) {
-      int rc = lal__fail_os();
+      int rc = lali_fail_os();
       if (has_default)
         os->selection_set(os->ctx, 0, has_own ? &own : NULL);
       return rc;
@@ -207,7 +207,7 @@ int lal__win_thread_affinity_set(const lal__win_affinity_os *os, const lal_cpuse
   return os->selection_set(os->ctx, 0, set);
 }
 
-int lal__win_process_affinity_get(const lal__win_affinity_os *os, lal_cpuset *out) {
+int lali_win_process_affinity_get(const lali_win_affinity_os *os, lal_cpuset *out) {
   lal_cpuset hard, selection;
   int rc = process_hard(os, &hard, NULL);
   if (rc != LAL_OK)
@@ -217,10 +217,10 @@ int lal__win_process_affinity_get(const lal__win_affinity_os *os, lal_cpuset *ou
   return LAL_OK;
 }
 
-int lal__win_process_affinity_set(const lal__win_affinity_os *os, const lal_cpuset *set) {
+int lali_win_process_affinity_set(const lali_win_affinity_os *os, const lal_cpuset *set) {
   if (!all_active(os, set))
     return LAL_EINVAL;
-  USHORT groups[LAL__WIN_MAX_GROUPS], count;
+  USHORT groups[LALI_WIN_MAX_GROUPS], count;
   int rc = groups_of_process(os, groups, &count);
   if (rc != LAL_OK)
     return rc;
@@ -231,7 +231,7 @@ int lal__win_process_affinity_set(const lal__win_affinity_os *os, const lal_cpus
     if (single_group(set) != groups[0])
       return LAL_ENOTSUP;
     if (!os->process_mask_set(os->ctx, (DWORD_PTR)group_mask(set, groups[0])))
-      return lal__fail_os();
+      return lali_fail_os();
     os->selection_set(os->ctx, 1, NULL);
     return LAL_OK;
   }

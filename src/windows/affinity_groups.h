@@ -25,15 +25,15 @@
 
 #include "lal.h"
 
-#define LAL__WIN_MAX_GROUPS (LAL_CPUSET_MAX / 64)
+#define LALI_WIN_MAX_GROUPS (LAL_CPUSET_MAX / 64)
 
-typedef struct lal__win_affinity_os {
+typedef struct lali_win_affinity_os {
   void *ctx;
   /* Windows 11 / Server 2022 semantics: threads span their process's groups
    * until confined. */
   int spans_groups_by_default;
   int group_count;                       /* active processor groups */
-  KAFFINITY active[LAL__WIN_MAX_GROUPS]; /* active processors of each group */
+  KAFFINITY active[LALI_WIN_MAX_GROUPS]; /* active processors of each group */
   /* The calling thread's primary group and its mask / confine it to one. */
   BOOL (*thread_group_get)(void *ctx, GROUP_AFFINITY *ga);
   BOOL (*thread_group_set)(void *ctx, const GROUP_AFFINITY *ga);
@@ -46,7 +46,7 @@ typedef struct lal__win_affinity_os {
   /* GetProcessAffinityMask / SetProcessAffinityMask (one-group process). */
   BOOL (*process_mask_get)(void *ctx, DWORD_PTR *mask);
   BOOL (*process_mask_set)(void *ctx, DWORD_PTR mask);
-  /* The job's per-group limits into out[LAL__WIN_MAX_GROUPS]: how many, 0
+  /* The job's per-group limits into out[LALI_WIN_MAX_GROUPS]: how many, 0
    * when the process has no job or its job sets none. */
   int (*job_group_masks)(void *ctx, GROUP_AFFINITY *out);
   /* The CPU-set selection of the thread (process 0) or the process default
@@ -54,12 +54,12 @@ typedef struct lal__win_affinity_os {
    * none, LAL_ENOTSUP where the OS has no CPU sets. set NULL clears it. */
   int (*selection_get)(void *ctx, int process, lal_cpuset *out);
   int (*selection_set)(void *ctx, int process, const lal_cpuset *set);
-} lal__win_affinity_os;
+} lali_win_affinity_os;
 
-/* The lal__os_*_affinity_* contracts (lal.h) over os. */
-int lal__win_thread_affinity_get(const lal__win_affinity_os *os, lal_cpuset *out);
-int lal__win_thread_affinity_set(const lal__win_affinity_os *os, const lal_cpuset *set);
-int lal__win_process_affinity_get(const lal__win_affinity_os *os, lal_cpuset *out);
-int lal__win_process_affinity_set(const lal__win_affinity_os *os, const lal_cpuset *set);
+/* The lali_os_*_affinity_* contracts (lal.h) over os. */
+int lali_win_thread_affinity_get(const lali_win_affinity_os *os, lal_cpuset *out);
+int lali_win_thread_affinity_set(const lali_win_affinity_os *os, const lal_cpuset *set);
+int lali_win_process_affinity_get(const lali_win_affinity_os *os, lal_cpuset *out);
+int lali_win_process_affinity_set(const lali_win_affinity_os *os, const lal_cpuset *set);
 
 #endif

@@ -19,7 +19,7 @@ static uint64_t qpc_hz(void) {
   return (uint64_t)hz;
 }
 
-uint64_t lal__os_mono_ns(void) {
+uint64_t lali_os_mono_ns(void) {
   LARGE_INTEGER c;
   QueryPerformanceCounter(&c);
   uint64_t hz = qpc_hz(), ticks = (uint64_t)c.QuadPart;
@@ -28,17 +28,17 @@ uint64_t lal__os_mono_ns(void) {
 }
 
 /* QPC is never slewed by time synchronisation: it is already "raw". */
-uint64_t lal__os_mono_raw_ns(void) { return lal__os_mono_ns(); }
+uint64_t lali_os_mono_raw_ns(void) { return lali_os_mono_ns(); }
 
-uint64_t lal__os_boot_ns(void) {
+uint64_t lali_os_boot_ns(void) {
   static lal_query_interrupt_time_fn precise;
   static volatile LONG resolved;
   if (!resolved) {
     precise =
-        (lal_query_interrupt_time_fn)lal__win_proc(L"kernelbase.dll", "QueryInterruptTimePrecise");
+        (lal_query_interrupt_time_fn)lali_win_proc(L"kernelbase.dll", "QueryInterruptTimePrecise");
     if (!precise)
       precise =
-          (lal_query_interrupt_time_fn)lal__win_proc(L"kernel32.dll", "QueryInterruptTimePrecise");
+          (lal_query_interrupt_time_fn)lali_win_proc(L"kernel32.dll", "QueryInterruptTimePrecise");
     InterlockedExchange(&resolved, 1);
   }
   if (precise) {
@@ -49,11 +49,11 @@ uint64_t lal__os_boot_ns(void) {
   return (uint64_t)GetTickCount64() * 1000000u; /* also counts sleep; 1 ms steps */
 }
 
-void lal__os_clock_facts_get(lal__os_clock_facts *f) {
+void lali_os_clock_facts_get(lali_os_clock_facts *f) {
   memset(f, 0, sizeof *f);
   /* Windows does not say whether QPC runs on the TSC (it does when the TSC is
    * invariant, per "Acquiring high-resolution time stamps"). */
-  lal__copy_string(f->clocksource, sizeof f->clocksource, "QueryPerformanceCounter");
+  lali_copy_string(f->clocksource, sizeof f->clocksource, "QueryPerformanceCounter");
   f->kernel_clocksource_tsc = -1;
   f->kernel_tsc_unstable = -1;
 }

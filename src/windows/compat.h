@@ -84,7 +84,7 @@ typedef HRESULT(WINAPI *lal_get_thread_description_fn)(HANDLE, PWSTR *);
 
 /* GetProcAddress from an already-loaded system DLL, as a generic function
  * pointer (the cast through void (*)(void) keeps -Wcast-function-type quiet). */
-static inline void (*lal__win_proc(const wchar_t *module, const char *name))(void) {
+static inline void (*lali_win_proc(const wchar_t *module, const char *name))(void) {
   HMODULE m = GetModuleHandleW(module);
   return m ? (void (*)(void))GetProcAddress(m, name) : NULL;
 }

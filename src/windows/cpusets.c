@@ -6,8 +6,8 @@
 
 #include "lal_internal.h"
 
-int lal__win_cpu_sets_get(lal__win_cpu_sets *out) {
-  lal_get_system_cpu_set_information_fn get = (lal_get_system_cpu_set_information_fn)lal__win_proc(
+int lali_win_cpu_sets_get(lali_win_cpu_sets *out) {
+  lal_get_system_cpu_set_information_fn get = (lal_get_system_cpu_set_information_fn)lali_win_proc(
       L"kernel32.dll", "GetSystemCpuSetInformation");
   out->sets = NULL;
   out->count = 0;
@@ -16,15 +16,15 @@ int lal__win_cpu_sets_get(lal__win_cpu_sets *out) {
   ULONG len = 0;
   HANDLE self = GetCurrentProcess();
   if (!get(NULL, 0, &len, self, 0) && GetLastError() != ERROR_INSUFFICIENT_BUFFER)
-    return lal__fail_os();
+    return lali_fail_os();
   if (len == 0)
     return LAL_ENOTSUP;
   out->sets = malloc(len);
   if (!out->sets)
     return LAL_ENOMEM;
   if (!get(out->sets, len, &len, self, 0)) {
-    int rc = lal__fail_os();
-    lal__win_cpu_sets_free(out);
+    int rc = lali_fail_os();
+    lali_win_cpu_sets_free(out);
     return rc;
   }
   /* Records carry their own Size: step by it, keep the CPU-set kind only. */
@@ -41,7 +41,7 @@ int lal__win_cpu_sets_get(lal__win_cpu_sets *out) {
   return LAL_OK;
 }
 
-void lal__win_cpu_sets_free(lal__win_cpu_sets *sets) {
+void lali_win_cpu_sets_free(lali_win_cpu_sets *sets) {
   free(sets->sets);
   sets->sets = NULL;
   sets->count = 0;
@@ -49,7 +49,7 @@ void lal__win_cpu_sets_free(lal__win_cpu_sets *sets) {
 
 static int cpu_of(const lal_cpu_set_info *s) { return s->Group * 64 + s->LogicalProcessorIndex; }
 
-void lal__win_cpu_sets_classify(const lal__win_cpu_sets *sets, lal_cpuset *reserved,
+void lali_win_cpu_sets_classify(const lali_win_cpu_sets *sets, lal_cpuset *reserved,
                                 lal_cpuset *exclusive) {
   lal_cpuset_zero(reserved);
   lal_cpuset_zero(exclusive);
@@ -61,7 +61,7 @@ void lal__win_cpu_sets_classify(const lal__win_cpu_sets *sets, lal_cpuset *reser
   }
 }
 
-int lal__win_cpu_set_ids(const lal__win_cpu_sets *sets, const lal_cpuset *set, ULONG *ids,
+int lali_win_cpu_set_ids(const lali_win_cpu_sets *sets, const lal_cpuset *set, ULONG *ids,
                          ULONG *count) {
   ULONG n = 0;
   for (int cpu = lal_cpuset_first(set); cpu >= 0; cpu = lal_cpuset_next(set, cpu)) {
@@ -78,7 +78,7 @@ int lal__win_cpu_set_ids(const lal__win_cpu_sets *sets, const lal_cpuset *set, U
   return LAL_OK;
 }
 
-void lal__win_cpus_of_ids(const lal__win_cpu_sets *sets, const ULONG *ids, ULONG count,
+void lali_win_cpus_of_ids(const lali_win_cpu_sets *sets, const ULONG *ids, ULONG count,
                           lal_cpuset *out) {
   lal_cpuset_zero(out);
   for (ULONG k = 0; k < count; k++)

@@ -13,28 +13,28 @@
 #include "compat.h"
 #include "lal.h"
 
-typedef struct lal__win_cpu_sets {
+typedef struct lali_win_cpu_sets {
   lal_cpu_set_info *sets;
   int count;
-} lal__win_cpu_sets;
+} lali_win_cpu_sets;
 
 /* Every CPU set of the system as this process sees it (allocation flags are
- * relative to the current process). Free with lal__win_cpu_sets_free. */
-int lal__win_cpu_sets_get(lal__win_cpu_sets *out);
-void lal__win_cpu_sets_free(lal__win_cpu_sets *sets);
+ * relative to the current process). Free with lali_win_cpu_sets_free. */
+int lali_win_cpu_sets_get(lali_win_cpu_sets *out);
+void lali_win_cpu_sets_free(lali_win_cpu_sets *sets);
 
 /* CPUs whose CPU set another process holds (Allocated, not
  * AllocatedToTargetProcess) and those allocated to this process (Game Mode's
  * exclusive CPUs: Allocated and AllocatedToTargetProcess). */
-void lal__win_cpu_sets_classify(const lal__win_cpu_sets *sets, lal_cpuset *reserved,
+void lali_win_cpu_sets_classify(const lali_win_cpu_sets *sets, lal_cpuset *reserved,
                                 lal_cpuset *exclusive);
 
 /* The CPU-set Ids of the CPUs in *set, into ids[LAL_CPUSET_MAX].
  * LAL_EINVAL if a CPU has no CPU set (absent, or not active). */
-int lal__win_cpu_set_ids(const lal__win_cpu_sets *sets, const lal_cpuset *set, ULONG *ids,
+int lali_win_cpu_set_ids(const lali_win_cpu_sets *sets, const lal_cpuset *set, ULONG *ids,
                          ULONG *count);
 /* The CPUs of the given Ids. */
-void lal__win_cpus_of_ids(const lal__win_cpu_sets *sets, const ULONG *ids, ULONG count,
+void lali_win_cpus_of_ids(const lali_win_cpu_sets *sets, const ULONG *ids, ULONG count,
                           lal_cpuset *out);
 
 #endif

@@ -20,6 +20,6 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved);
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved) {
   (void)instance;
   if (reason == DLL_PROCESS_DETACH && reserved == NULL)
-    lal__win_sleep_unload();
+    lali_win_sleep_unload();
   return TRUE;
 }

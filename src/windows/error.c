@@ -8,9 +8,9 @@
 
 #include "lal_os.h"
 
-int lal__os_native_error(void) { return (int)GetLastError(); }
+int lali_os_native_error(void) { return (int)GetLastError(); }
 
-int lal__os_status_from_native(int native) {
+int lali_os_status_from_native(int native) {
   switch ((DWORD)native) {
   case ERROR_INVALID_PARAMETER: /* EINVAL */
   case ERROR_INVALID_HANDLE:    /* EBADF */

@@ -23,7 +23,7 @@
 typedef BOOL(WINAPI *query_ws_ex_fn)(HANDLE, PVOID, DWORD);
 typedef LPVOID(WINAPI *virtual_alloc_ex_numa_fn)(HANDLE, LPVOID, SIZE_T, DWORD, DWORD, DWORD);
 
-size_t lal__os_page_size(void) {
+size_t lali_os_page_size(void) {
   SYSTEM_INFO si;
   GetSystemInfo(&si);
   return si.dwPageSize;
@@ -32,29 +32,29 @@ size_t lal__os_page_size(void) {
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 static void note(lal_mem_info *info, const char *text) {
-  lal__append_note(info->reason, sizeof info->reason, text);
+  lali_append_note(info->reason, sizeof info->reason, text);
 }
 
 static int enable_lock_memory_privilege(void) {
-  return lal__win_enable_privilege(L"SeLockMemoryPrivilege");
+  return lali_win_enable_privilege(L"SeLockMemoryPrivilege");
 }
 
 static void *alloc(size_t len, DWORD type, int node) {
   if (node < 0)
     return VirtualAlloc(NULL, len, type, PAGE_READWRITE);
   virtual_alloc_ex_numa_fn f =
-      (virtual_alloc_ex_numa_fn)lal__win_proc(L"kernel32.dll", "VirtualAllocExNuma");
+      (virtual_alloc_ex_numa_fn)lali_win_proc(L"kernel32.dll", "VirtualAllocExNuma");
   return f ? f(GetCurrentProcess(), NULL, len, type, PAGE_READWRITE, (DWORD)node) : NULL;
 }
 
-int lal__os_numa_node_check(int node) {
+int lali_os_numa_node_check(int node) {
   ULONG highest = 0;
   if (!GetNumaHighestNodeNumber(&highest))
-    return lal__fail_os();
+    return lali_fail_os();
   return (ULONG)node <= highest ? LAL_OK : LAL_EINVAL;
 }
 
-static int map_large(size_t size, const lal_mem_opts *opts, lal__mem_region *r,
+static int map_large(size_t size, const lal_mem_opts *opts, lali_mem_region *r,
                      lal_mem_info *info) {
   size_t large = GetLargePageMinimum();
   char text[128];
@@ -72,17 +72,17 @@ static int map_large(size_t size, const lal_mem_opts *opts, lal__mem_region *r,
   size_t len = round_up(size, large);
   void *p = alloc(len, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, opts->numa_node);
   if (!p) {
-    rc = lal__fail_os();
+    rc = lali_fail_os();
     snprintf(text, sizeof text, "MEM_LARGE_PAGES: %s (error %d)", lal_err_name(rc),
              lal_last_os_error());
     note(info, text);
     return rc;
   }
-  *r = (lal__mem_region){p, len, LAL_PAGE_LARGE, LAL_MEM_METHOD_LARGE};
+  *r = (lali_mem_region){p, len, LAL_PAGE_LARGE, LAL_MEM_METHOD_LARGE};
   return LAL_OK;
 }
 
-int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *r, lal_mem_info *info) {
+int lali_os_mem_map(size_t size, const lal_mem_opts *opts, lali_mem_region *r, lal_mem_info *info) {
   int fallback = opts->flags & LAL_MEM_FALLBACK;
   /* VirtualAlloc says ERROR_INVALID_PARAMETER for a size beyond the user
    * address space; mmap says ENOMEM. Both mean "no memory" to the caller. */
@@ -105,23 +105,23 @@ int lal__os_mem_map(size_t size, const lal_mem_opts *opts, lal__mem_region *r, l
       return rc;
   }
   if (rc != LAL_OK) {
-    size_t len = round_up(size, lal__os_page_size());
+    size_t len = round_up(size, lali_os_page_size());
     void *p = alloc(len, MEM_RESERVE | MEM_COMMIT, opts->numa_node);
     if (!p)
-      return lal__fail_os();
-    *r = (lal__mem_region){p, len, LAL_PAGE_DEFAULT, LAL_MEM_METHOD_NORMAL};
+      return lali_fail_os();
+    *r = (lali_mem_region){p, len, LAL_PAGE_DEFAULT, LAL_MEM_METHOD_NORMAL};
   }
   info->degraded = r->kind < opts->page_kind;
   return LAL_OK;
 }
 
-int lal__os_mem_unmap(const lal__mem_region *r) {
-  return VirtualFree(r->p, 0, MEM_RELEASE) ? LAL_OK : lal__fail_os();
+int lali_os_mem_unmap(const lali_mem_region *r) {
+  return VirtualFree(r->p, 0, MEM_RELEASE) ? LAL_OK : lali_fail_os();
 }
 
-int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
-  query_ws_ex_fn query = (query_ws_ex_fn)lal__win_proc(L"kernel32.dll", "K32QueryWorkingSetEx");
-  size_t page = lal__os_page_size();
+int lali_os_mem_verify(const lali_mem_region *r, lal_mem_info *info) {
+  query_ws_ex_fn query = (query_ws_ex_fn)lali_win_proc(L"kernel32.dll", "K32QueryWorkingSetEx");
+  size_t page = lali_os_page_size();
   info->numa_node = -1;
   info->page_bytes = r->method == LAL_MEM_METHOD_LARGE ? GetLargePageMinimum() : page;
   if (!query)
@@ -134,7 +134,7 @@ int lal__os_mem_verify(const lal__mem_region *r, lal_mem_info *info) {
     for (size_t i = 0; i < n; i++)
       ws[i].VirtualAddress = (char *)r->p + (first + i) * page;
     if (!query(GetCurrentProcess(), ws, (DWORD)(n * sizeof ws[0])))
-      return lal__fail_os();
+      return lali_fail_os();
     for (size_t i = 0; i < n; i++) {
       if (!ws[i].VirtualAttributes.Valid)
         continue;
@@ -171,7 +171,7 @@ static int check_writable(void *p, size_t size) {
   MEMORY_BASIC_INFORMATION m;
   while (a < end) {
     if (VirtualQuery((void *)a, &m, sizeof m) != sizeof m)
-      return lal__fail_os();
+      return lali_fail_os();
     if (m.State != MEM_COMMIT)
       return LAL_ENOMEM;
     if (!writable(&m))
@@ -181,11 +181,11 @@ static int check_writable(void *p, size_t size) {
   return LAL_OK;
 }
 
-int lal__os_mem_prefault(void *p, size_t size) {
+int lali_os_mem_prefault(void *p, size_t size) {
   int rc = check_writable(p, size);
   if (rc != LAL_OK)
     return rc;
-  size_t page = lal__os_page_size();
+  size_t page = lali_os_page_size();
   uintptr_t end = (uintptr_t)p + size;
   for (uintptr_t a = (uintptr_t)p / page * page; a < end; a += page) {
     volatile char *c = (volatile char *)(a < (uintptr_t)p ? (uintptr_t)p : a);

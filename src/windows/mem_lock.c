@@ -57,7 +57,7 @@ static void lock_state(void) {
 }
 
 static range page_range(const void *p, size_t size) {
-  size_t page = lal__os_page_size();
+  size_t page = lali_os_page_size();
   uintptr_t lo = (uintptr_t)p / page * page;
   uintptr_t hi = ((uintptr_t)p + size + page - 1) / page * page;
   return (range){lo, hi};
@@ -112,7 +112,7 @@ static void held_remove(range r) {
 /* Enables SeIncreaseWorkingSetPrivilege: LAL_OK, or the status of a token
  * that does not hold it (then only lowering the minimum is possible). */
 static int enable_working_set_privilege(void) {
-  return lal__win_enable_privilege(L"SeIncreaseWorkingSetPrivilege");
+  return lali_win_enable_privilege(L"SeIncreaseWorkingSetPrivilege");
 }
 
 /* Under ws_lock. Raises the minimum by `extra` (the maximum only when the
@@ -122,10 +122,10 @@ static int grow_working_set(SIZE_T extra) {
   DWORD flags;
   enable_working_set_privilege(); /* refused below if it was needed */
   if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &flags))
-    return lal__fail_os();
+    return lali_fail_os();
   if (!SetProcessWorkingSetSizeEx(GetCurrentProcess(), lo + extra,
                                   hi < lo + extra ? lo + extra : hi, flags))
-    return lal__fail_os();
+    return lali_fail_os();
   ws_grown += extra;
   return LAL_OK;
 }
@@ -140,7 +140,7 @@ static void shrink_working_set(SIZE_T bytes) {
     ws_grown -= give;
 }
 
-int lal__os_mem_lock(void *p, size_t size) {
+int lali_os_mem_lock(void *p, size_t size) {
   range r = page_range(p, size);
   lock_state();
   /* Room in the list first: a lock lal could not keep track of is not made. */
@@ -152,7 +152,7 @@ int lal__os_mem_lock(void *p, size_t size) {
     goto out;
   }
   if (GetLastError() != ERROR_WORKING_SET_QUOTA) {
-    rc = lal__fail_os();
+    rc = lali_fail_os();
     goto out;
   }
   /* The pages, plus headroom for the overhead the first time lal grows it. */
@@ -164,19 +164,19 @@ int lal__os_mem_lock(void *p, size_t size) {
     held_add(r);
     goto out;
   }
-  rc = lal__fail_os();
+  rc = lali_fail_os();
   shrink_working_set(extra); /* nothing locked: nothing to keep room for */
 out:
   LeaveCriticalSection(&ws_lock);
   return rc;
 }
 
-int lal__os_mem_unlock(void *p, size_t size) {
+int lali_os_mem_unlock(void *p, size_t size) {
   range r = page_range(p, size);
   lock_state();
   int rc = LAL_OK;
   if (!VirtualUnlock(p, size)) {
-    rc = lal__fail_os();
+    rc = lali_fail_os();
   } else {
     held_remove(r);
     shrink_working_set((SIZE_T)(r.hi - r.lo));
@@ -238,12 +238,12 @@ static void keep_add(keep_list *k, range r) {
 
 static int add_locked_pages(MEMORY_BASIC_INFORMATION *m, void *ctx) {
   keep_list *k = ctx;
-  query_ws_ex_fn query = (query_ws_ex_fn)lal__win_proc(L"kernel32.dll", "K32QueryWorkingSetEx");
+  query_ws_ex_fn query = (query_ws_ex_fn)lali_win_proc(L"kernel32.dll", "K32QueryWorkingSetEx");
   if (!query)
     return LAL_OK;
   enum { CHUNK = 512 };
   PSAPI_WORKING_SET_EX_INFORMATION ws[CHUNK];
-  size_t page = lal__os_page_size(), pages = m->RegionSize / page;
+  size_t page = lali_os_page_size(), pages = m->RegionSize / page;
   for (size_t first = 0; first < pages; first += CHUNK) {
     size_t n = pages - first < CHUNK ? pages - first : CHUNK;
     for (size_t i = 0; i < n; i++)
@@ -275,11 +275,11 @@ static int kept(const keep_list *k, uintptr_t page) {
 }
 
 /* Unlocks [lo, hi) but for the kept pages, run by run. */
-static void unlock_except(lal__win_virtual_lock_fn virtual_unlock, const keep_list *k, uintptr_t lo,
+static void unlock_except(lali_win_virtual_lock_fn virtual_unlock, const keep_list *k, uintptr_t lo,
                           uintptr_t hi) {
   if (k->failed)
     return;
-  size_t page = lal__os_page_size();
+  size_t page = lali_os_page_size();
   uintptr_t run = 0;
   for (uintptr_t a = lo; a <= hi; a += page) {
     int stop = a == hi || kept(k, a);
@@ -293,7 +293,7 @@ static void unlock_except(lal__win_virtual_lock_fn virtual_unlock, const keep_li
 }
 
 typedef struct lock_walk {
-  const lal__win_lock_os *os;
+  const lali_win_lock_os *os;
   uint64_t locked;
   range *done; /* the regions this call locked, for an exact rollback */
   size_t count, cap;
@@ -309,7 +309,7 @@ static int lock_region(MEMORY_BASIC_INFORMATION *m, void *ctx) {
     w->done = grown, w->cap = cap;
   }
   if (!w->os->virtual_lock(m->BaseAddress, m->RegionSize))
-    return lal__fail_os();
+    return lali_fail_os();
   uintptr_t a = (uintptr_t)m->BaseAddress;
   w->done[w->count++] = (range){a, a + m->RegionSize};
   w->locked += m->RegionSize;
@@ -334,11 +334,11 @@ static int ws_saved;
 
 /* Under ws_lock: lock every lockable region; on failure undo exactly this
  * call's locks and working-set change. */
-static int lock_current(const lal__win_lock_os *os, lal_lock_result *res, int keep_part) {
+static int lock_current(const lali_win_lock_os *os, lal_lock_result *res, int keep_part) {
   SIZE_T lo, hi;
   DWORD wsflags;
   if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &wsflags))
-    return lal__fail_os();
+    return lali_fail_os();
   keep_list keep;
   keep_snapshot(&keep);
   uint64_t committed = 0;
@@ -350,7 +350,7 @@ static int lock_current(const lal__win_lock_os *os, lal_lock_result *res, int ke
                                    wsflags))
       resized = 1;
     else
-      rc = lal__fail_os();
+      rc = lali_fail_os();
   }
   lock_walk walk = {os, 0, NULL, 0, 0};
   if (rc == LAL_OK)
@@ -367,7 +367,7 @@ static int lock_current(const lal__win_lock_os *os, lal_lock_result *res, int ke
       unlock_except(os->virtual_unlock, &keep, walk.done[i].lo, walk.done[i].hi);
     if (resized)
       SetProcessWorkingSetSizeEx(GetCurrentProcess(), lo, hi, wsflags);
-    lal__fail_native(os_error); /* what the report names, not the rollback's */
+    lali_fail_native(os_error); /* what the report names, not the rollback's */
     res->locked_bytes = 0;
   }
   free(walk.done);
@@ -377,11 +377,11 @@ static int lock_current(const lal__win_lock_os *os, lal_lock_result *res, int ke
   return rc;
 }
 
-int lal__win_mem_lock_all_with(const lal__win_lock_os *os, unsigned flags, lal_lock_result *res) {
+int lali_win_mem_lock_all_with(const lali_win_lock_os *os, unsigned flags, lal_lock_result *res) {
   SIZE_T lo, hi;
   DWORD wsflags;
   if (!GetProcessWorkingSetSizeEx(GetCurrentProcess(), &lo, &hi, &wsflags))
-    return lal__fail_os();
+    return lali_fail_os();
   res->limit_bytes = lo; /* VirtualLock's limit is the minimum working set */
   /* What lets a process lock more than that: raising the minimum. */
   int priv = enable_working_set_privilege();
@@ -389,7 +389,7 @@ int lal__win_mem_lock_all_with(const lal__win_lock_os *os, unsigned flags, lal_l
   unsigned unsupported = flags & (LAL_MEM_LOCK_FUTURE | LAL_MEM_LOCK_ONFAULT);
   int fallback = (flags & LAL_MEM_LOCK_FALLBACK) != 0;
   if (unsupported && !fallback) {
-    lal__copy_string(res->reason, sizeof res->reason,
+    lali_copy_string(res->reason, sizeof res->reason,
                      "FUTURE/ONFAULT: Windows has no mlockall; lock allocations as they are made");
     res->denied = LAL_ENOTSUP;
     return LAL_ENOTSUP;
@@ -415,16 +415,16 @@ int lal__win_mem_lock_all_with(const lal__win_lock_os *os, unsigned flags, lal_l
              lal_last_os_error(), fallback ? ", what was locked stays locked" : ", nothing changed",
              privilege);
   }
-  lal__copy_string(res->reason, sizeof res->reason, text);
+  lali_copy_string(res->reason, sizeof res->reason, text);
   return rc == LAL_OK || fallback ? LAL_OK : rc;
 }
 
-int lal__os_mem_lock_all(unsigned flags, lal_lock_result *res) {
-  static const lal__win_lock_os os = {VirtualLock, VirtualUnlock};
-  return lal__win_mem_lock_all_with(&os, flags, res);
+int lali_os_mem_lock_all(unsigned flags, lal_lock_result *res) {
+  static const lali_win_lock_os os = {VirtualLock, VirtualUnlock};
+  return lali_win_mem_lock_all_with(&os, flags, res);
 }
 
-int lal__os_mem_unlock_all(void) {
+int lali_os_mem_unlock_all(void) {
   lock_state();
   keep_list keep;
   memset(&keep, 0, sizeof keep);
@@ -435,7 +435,7 @@ int lal__os_mem_unlock_all(void) {
   int rc = LAL_OK;
   if (ws_saved &&
       !SetProcessWorkingSetSizeEx(GetCurrentProcess(), saved_ws_min, saved_ws_max, saved_ws_flags))
-    rc = lal__fail_os();
+    rc = lali_fail_os();
   else
     ws_saved = 0;
   LeaveCriticalSection(&ws_lock);

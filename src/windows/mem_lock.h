@@ -8,15 +8,15 @@
 #include "lal.h"
 
 /* VirtualLock / VirtualUnlock. */
-typedef BOOL(WINAPI *lal__win_virtual_lock_fn)(LPVOID address, SIZE_T size);
-typedef struct lal__win_lock_os {
-  lal__win_virtual_lock_fn virtual_lock, virtual_unlock;
-} lal__win_lock_os;
+typedef BOOL(WINAPI *lali_win_virtual_lock_fn)(LPVOID address, SIZE_T size);
+typedef struct lali_win_lock_os {
+  lali_win_virtual_lock_fn virtual_lock, virtual_unlock;
+} lali_win_lock_os;
 
-/* lal__os_mem_lock_all through os, so tests can make it fail part-way (on a
+/* lali_os_mem_lock_all through os, so tests can make it fail part-way (on a
  * real machine that takes a working set the OS refuses to grow) and see what
  * a refused request locks and unlocks: Wine's VirtualLock locks nothing and
  * its QueryWorkingSetEx reports no Locked bit, so only a replay shows it. */
-int lal__win_mem_lock_all_with(const lal__win_lock_os *os, unsigned flags, lal_lock_result *res);
+int lali_win_mem_lock_all_with(const lali_win_lock_os *os, unsigned flags, lal_lock_result *res);
 
 #endif

@@ -31,7 +31,7 @@ static int ask(void) {
   return state;
 }
 
-int lal__win_mmcss_service_state(void) {
+int lali_win_mmcss_service_state(void) {
   LONG state = cached;
   if (state == -2) {
     state = ask();

@@ -6,6 +6,6 @@
 /* 1 running, 0 absent or stopped (a registration with avrt then changes
  * nothing), -1 the service manager could not be asked. Asked once per
  * process: a few service-manager round trips. */
-int lal__win_mmcss_service_state(void);
+int lali_win_mmcss_service_state(void);
 
 #endif

@@ -9,11 +9,11 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 
-int lal__os_pm_qos_open(uint32_t latency_us, intptr_t *token, char *reason, size_t size) {
+int lali_os_pm_qos_open(uint32_t latency_us, intptr_t *token, char *reason, size_t size) {
   (void)latency_us, (void)token;
   snprintf(reason, size,
            "Windows has no idle-state request: the power plan decides (lal doctor: power_plan)");
   return LAL_ENOTSUP;
 }
 
-void lal__os_pm_qos_close(intptr_t token) { (void)token; }
+void lali_os_pm_qos_close(intptr_t token) { (void)token; }

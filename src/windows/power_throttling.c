@@ -33,11 +33,11 @@ static int opt_out(lal_set_process_information_fn set_info, HANDLE process, unsi
   lal_power_throttling_state state = {LAL_POWER_THROTTLING_VERSION, control_mask(policies), 0};
   if (set_info(process, LAL_PROCESS_POWER_THROTTLING_CLASS, &state, sizeof state))
     return LAL_OK;
-  int rc = lal__fail_os(); /* recorded for lal_last_os_error */
+  int rc = lali_fail_os(); /* recorded for lal_last_os_error */
   return GetLastError() == ERROR_INVALID_PARAMETER ? LAL_ENOTSUP : rc;
 }
 
-int lal__win_power_throttling_apply(lal_set_process_information_fn set_info, HANDLE process,
+int lali_win_power_throttling_apply(lal_set_process_information_fn set_info, HANDLE process,
                                     unsigned *opted_out, unsigned policies, unsigned *applied) {
   *applied = 0;
   if (!set_info)
@@ -56,14 +56,14 @@ int lal__win_power_throttling_apply(lal_set_process_information_fn set_info, HAN
   return LAL_OK;
 }
 
-int lal__os_power_throttling_opt_out(unsigned policies, unsigned *applied) {
-  static lal__spinlock lock = LAL__SPINLOCK_INIT;
+int lali_os_power_throttling_opt_out(unsigned policies, unsigned *applied) {
+  static lali_spinlock lock = LALI_SPINLOCK_INIT;
   static unsigned opted_out; /* what the process's state holds, under lock */
   lal_set_process_information_fn set_info =
-      (lal_set_process_information_fn)lal__win_proc(L"kernel32.dll", "SetProcessInformation");
-  lal__spin_lock(&lock);
+      (lal_set_process_information_fn)lali_win_proc(L"kernel32.dll", "SetProcessInformation");
+  lali_spin_lock(&lock);
   int rc =
-      lal__win_power_throttling_apply(set_info, GetCurrentProcess(), &opted_out, policies, applied);
-  lal__spin_unlock(&lock);
+      lali_win_power_throttling_apply(set_info, GetCurrentProcess(), &opted_out, policies, applied);
+  lali_spin_unlock(&lock);
   return rc;
 }

@@ -11,11 +11,11 @@
 
 #include "compat.h"
 
-/* lal__os_power_throttling_opt_out through set_info (SetProcessInformation).
+/* lali_os_power_throttling_opt_out through set_info (SetProcessInformation).
  * *opted_out: the policies the process is opted out of so far (lal_THROTTLE_*),
  * sent again with policies and updated on success. *applied: all of them
  * (a requested policy missing from it is one this Windows does not have). */
-int lal__win_power_throttling_apply(lal_set_process_information_fn set_info, HANDLE process,
+int lali_win_power_throttling_apply(lal_set_process_information_fn set_info, HANDLE process,
                                     unsigned *opted_out, unsigned policies, unsigned *applied);
 
 #endif

@@ -26,14 +26,14 @@
 #include "priority_internal.h"
 
 /* The MMCSS registration of this thread, if lal made one. */
-static LAL__THREAD_LOCAL HANDLE mmcss_handle;
-static LAL__THREAD_LOCAL char mmcss_task[32];
-static LAL__THREAD_LOCAL AVRT_PRIORITY mmcss_prio;
-static LAL__THREAD_LOCAL int throttling_off;
+static LALI_THREAD_LOCAL HANDLE mmcss_handle;
+static LALI_THREAD_LOCAL char mmcss_task[32];
+static LALI_THREAD_LOCAL AVRT_PRIORITY mmcss_prio;
+static LALI_THREAD_LOCAL int throttling_off;
 /* 1 once lal_thread_set_priority on this thread changed the process's
  * priority class: only then does restoring this thread's state touch the
  * class, which every thread of the process shares. */
-static LAL__THREAD_LOCAL int class_changed_here;
+static LALI_THREAD_LOCAL int class_changed_here;
 
 static const DWORD class_of[] = {0,
                                  IDLE_PRIORITY_CLASS,
@@ -62,7 +62,7 @@ static void mmcss_leave(void) {
 static int mmcss_join(const char *task, AVRT_PRIORITY prio) {
   if (mmcss_handle && strcmp(task, mmcss_task) == 0) {
     if (!AvSetMmThreadPriority(mmcss_handle, prio))
-      return lal__fail_os();
+      return lali_fail_os();
     mmcss_prio = prio;
     return LAL_OK;
   }
@@ -72,16 +72,16 @@ static int mmcss_join(const char *task, AVRT_PRIORITY prio) {
   DWORD index = 0;
   HANDLE h = AvSetMmThreadCharacteristicsW(wide, &index);
   if (!h)
-    return lal__fail_os();
+    return lali_fail_os();
   if (!AvSetMmThreadPriority(h, prio)) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     AvRevertMmThreadCharacteristics(h);
     return rc;
   }
   mmcss_leave();
   mmcss_handle = h;
   mmcss_prio = prio;
-  lal__copy_string(mmcss_task, sizeof mmcss_task, task);
+  lali_copy_string(mmcss_task, sizeof mmcss_task, task);
   return LAL_OK;
 }
 
@@ -89,22 +89,22 @@ static int mmcss_join(const char *task, AVRT_PRIORITY prio) {
  * (control 0) for this thread; a no-op where the OS has no such policy. */
 static void throttling_set(int off) {
   lal_set_thread_information_fn set =
-      (lal_set_thread_information_fn)lal__win_proc(L"kernel32.dll", "SetThreadInformation");
+      (lal_set_thread_information_fn)lali_win_proc(L"kernel32.dll", "SetThreadInformation");
   lal_power_throttling_state s = {LAL_POWER_THROTTLING_VERSION,
                                   off ? LAL_POWER_THROTTLING_EXECUTION_SPEED : 0, 0};
   if (set && set(GetCurrentThread(), LAL_THREAD_POWER_THROTTLING_CLASS, &s, sizeof s))
     throttling_off = off;
 }
 
-int lal__os_priority_get(lal_priority_result *res) {
+int lali_os_priority_get(lal_priority_result *res) {
   int prio = GetThreadPriority(GetCurrentThread());
   DWORD cls = GetPriorityClass(GetCurrentProcess());
   if (prio == THREAD_PRIORITY_ERROR_RETURN || cls == 0)
-    return lal__fail_os();
+    return lali_fail_os();
   res->policy = LAL_POLICY_WINDOWS;
   res->win_thread_priority = prio;
   res->win_priority_class = lal_class_of(cls);
-  lal__copy_string(res->mmcss_task, sizeof res->mmcss_task, mmcss_task);
+  lali_copy_string(res->mmcss_task, sizeof res->mmcss_task, mmcss_task);
   res->mmcss_priority = mmcss_handle ? (int)mmcss_prio : 0;
   if (mmcss_handle)
     res->flags |= LAL_PRIORITY_MMCSS;
@@ -113,7 +113,7 @@ int lal__os_priority_get(lal_priority_result *res) {
   return LAL_OK;
 }
 
-int lal__os_priority_saved_check(const lal_priority_result *s) {
+int lali_os_priority_saved_check(const lal_priority_result *s) {
   /* What GetPriorityClass / GetThreadPriority can report ("Scheduling
    * Priorities"): the six classes, and the relative thread priorities
    * -2..2 plus IDLE (-15) and TIME_CRITICAL (15); realtime-class threads
@@ -131,17 +131,17 @@ int lal__os_priority_saved_check(const lal_priority_result *s) {
   return LAL_OK;
 }
 
-int lal__os_priority_restore(const lal_priority_result *saved) {
+int lali_os_priority_restore(const lal_priority_result *saved) {
   /* The class belongs to the whole process: put back only a change this
    * thread's own lal_thread_set_priority made. */
   if (class_changed_here && saved->win_priority_class > 0) {
     DWORD cls = class_of[saved->win_priority_class];
     if (GetPriorityClass(GetCurrentProcess()) != cls && !SetPriorityClass(GetCurrentProcess(), cls))
-      return lal__fail_os();
+      return lali_fail_os();
     class_changed_here = 0;
   }
   if (!SetThreadPriority(GetCurrentThread(), saved->win_thread_priority))
-    return lal__fail_os();
+    return lali_fail_os();
   int rc = LAL_OK;
   AVRT_PRIORITY prio = (AVRT_PRIORITY)saved->mmcss_priority;
   if (saved->mmcss_task[0] == '\0')
@@ -249,25 +249,25 @@ static void note_failure(lal_priority_result *res, const char *what, int status)
   char text[128];
   int os = lal_last_os_error();
   snprintf(text, sizeof text, "%s: %s (error %d)", what, lal_err_name(status), os);
-  lal__priority_note(res, text);
+  lali_priority_note(res, text);
   if (!res->denied) {
     res->denied = status;
     res->denied_os_error = os;
   }
 }
 
-int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) {
+int lali_os_priority_set(const lal_priority_req *req, lal_priority_result *res) {
   plan p;
   int rc = make_plan(req, &p);
   int fallback = req->flags & LAL_PRIORITY_FALLBACK;
   if (rc != LAL_OK) {
-    lal__priority_note(res, "SCHED_DEADLINE: no Windows equivalent");
-    lal__os_priority_get(res);
+    lali_priority_note(res, "SCHED_DEADLINE: no Windows equivalent");
+    lali_os_priority_get(res);
     return rc;
   }
   lal_priority_result before;
   memset(&before, 0, sizeof before);
-  if ((rc = lal__os_priority_get(&before)) != LAL_OK)
+  if ((rc = lali_os_priority_get(&before)) != LAL_OK)
     return rc;
   int degraded = 0;
 
@@ -276,14 +276,14 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     /* REALTIME_PRIORITY_CLASS needs SeIncreaseBasePriorityPrivilege enabled,
      * not merely held; without it Windows gives HIGH (checked below). */
     if (want == REALTIME_PRIORITY_CLASS)
-      lal__win_enable_privilege(L"SeIncreaseBasePriorityPrivilege");
+      lali_win_enable_privilege(L"SeIncreaseBasePriorityPrivilege");
     DWORD had = GetPriorityClass(GetCurrentProcess());
     int set = SetPriorityClass(GetCurrentProcess(), want);
     DWORD now = GetPriorityClass(GetCurrentProcess());
     if (now != had)
       class_changed_here = 1;
     if (!set) {
-      rc = lal__fail_os();
+      rc = lali_fail_os();
       note_failure(res, "priority class", rc);
     } else if (now != want) {
       /* REALTIME without SeIncreaseBasePriorityPrivilege: Windows gave HIGH. */
@@ -296,7 +296,7 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     rc = LAL_OK;
   }
   if (!SetThreadPriority(GetCurrentThread(), p.thread_prio)) {
-    rc = lal__fail_os();
+    rc = lali_fail_os();
     note_failure(res, "thread priority", rc);
     goto undo; /* no weaker step to fall back to */
   }
@@ -304,7 +304,7 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
     rc = mmcss_join(p.mmcss, p.mmcss_prio);
     if (rc != LAL_OK) {
       note_failure(res, "MMCSS", rc);
-    } else if (lal__win_mmcss_service_state() == 0) {
+    } else if (lali_win_mmcss_service_state() == 0) {
       /* avrt accepted the task, but no service will ever raise the thread
        * (stopped, or a stub avrt as under Wine): not applied, so not kept
        * and not reported. */
@@ -316,10 +316,10 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
       if (!fallback)
         goto undo;
       degraded = 1;
-      rc = SetThreadPriority(GetCurrentThread(), p.fallback_prio) ? LAL_OK : lal__fail_os();
+      rc = SetThreadPriority(GetCurrentThread(), p.fallback_prio) ? LAL_OK : lali_fail_os();
       char text[64];
       snprintf(text, sizeof text, "thread priority %d instead", p.fallback_prio);
-      lal__priority_note(res, text);
+      lali_priority_note(res, text);
     }
   } else {
     mmcss_leave();
@@ -329,15 +329,15 @@ int lal__os_priority_set(const lal_priority_req *req, lal_priority_result *res) 
   if (!(req->flags & LAL_PRIORITY_KEEP_THROTTLING) && p.boost != throttling_off)
     throttling_set(p.boost);
   if (!degraded)
-    lal__priority_note(res, "ok");
-  lal__os_priority_get(res);
+    lali_priority_note(res, "ok");
+  lali_os_priority_get(res);
   if (degraded)
     res->flags |= LAL_PRIORITY_DEGRADED;
   return rc;
 
 undo:
-  lal__os_priority_restore(&before);
-  lal__os_priority_get(res);
+  lali_os_priority_restore(&before);
+  lali_os_priority_get(res);
   res->flags |= LAL_PRIORITY_DEGRADED;
   return rc;
 }

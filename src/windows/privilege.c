@@ -5,7 +5,7 @@
 #include "lal_internal.h"
 #include "privilege.h"
 
-int lal__win_enable_privilege(const wchar_t *name) {
+int lali_win_enable_privilege(const wchar_t *name) {
   /* A privilege the account holds is usually present but disabled in the
    * token ("Privilege Constants"); the API that needs it (MEM_LARGE_PAGES,
    * REALTIME_PRIORITY_CLASS) checks the enabled state. AdjustTokenPrivileges
@@ -13,16 +13,16 @@ int lal__win_enable_privilege(const wchar_t *name) {
    * the check. */
   HANDLE token;
   if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))
-    return lal__fail_os();
+    return lali_fail_os();
   TOKEN_PRIVILEGES tp;
   tp.PrivilegeCount = 1;
   tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
   int rc = LAL_OK;
   if (!LookupPrivilegeValueW(NULL, name, &tp.Privileges[0].Luid) ||
       !AdjustTokenPrivileges(token, FALSE, &tp, 0, NULL, NULL))
-    rc = lal__fail_os();
+    rc = lali_fail_os();
   else if (GetLastError() == ERROR_NOT_ALL_ASSIGNED)
-    rc = lal__fail_native(ERROR_PRIVILEGE_NOT_HELD);
+    rc = lali_fail_native(ERROR_PRIVILEGE_NOT_HELD);
   CloseHandle(token);
   return rc;
 }

@@ -7,6 +7,6 @@
 /* Enables the named privilege (L"SeLockMemoryPrivilege") in the process
  * token. LAL_OK; LAL_EPERM (ERROR_PRIVILEGE_NOT_HELD) when the account does
  * not hold it; another status if the token cannot be adjusted. */
-int lal__win_enable_privilege(const wchar_t *name);
+int lali_win_enable_privilege(const wchar_t *name);
 
 #endif

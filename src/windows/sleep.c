@@ -58,7 +58,7 @@ static HANDLE thread_timer(int *owned) {
 
 /* The state goes back to "none": a static library's user may call this
  * nowhere, and a DLL loaded again starts afresh. */
-void lal__win_sleep_unload(void) {
+void lali_win_sleep_unload(void) {
   if (InterlockedCompareExchange(&fls_state, 1, 2) == 2) {
     FlsFree(fls_index);
     fls_index = FLS_OUT_OF_INDEXES;
@@ -69,14 +69,14 @@ void lal__win_sleep_unload(void) {
 /* Process-wide count of sleeps that hold timeBeginPeriod(1). */
 static volatile LONG period_users;
 
-int lal__os_sleep_until_mono(uint64_t deadline) {
-  uint64_t now = lal__os_mono_ns();
+int lali_os_sleep_until_mono(uint64_t deadline) {
+  uint64_t now = lali_os_mono_ns();
   if (now >= deadline)
     return LAL_OK;
   int owned;
   HANDLE timer = thread_timer(&owned);
   if (!timer)
-    return lal__fail_os();
+    return lali_fail_os();
   int scoped_period = high_resolution != 1;
   if (scoped_period && InterlockedIncrement(&period_users) == 1)
     timeBeginPeriod(1);
@@ -85,9 +85,9 @@ int lal__os_sleep_until_mono(uint64_t deadline) {
   due.QuadPart = -(LONGLONG)((deadline - now + 99) / 100);
   int status = LAL_OK;
   if (!SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE))
-    status = lal__fail_os();
+    status = lali_fail_os();
   else if (WaitForSingleObject(timer, INFINITE) != WAIT_OBJECT_0)
-    status = lal__fail_os();
+    status = lali_fail_os();
   if (scoped_period && InterlockedDecrement(&period_users) == 0)
     timeEndPeriod(1);
   if (owned)
@@ -105,14 +105,14 @@ typedef LONG(NTAPI *nt_query_timer_resolution_fn)(PULONG coarsest, PULONG finest
 /* The system timer resolution in force, in ns; 0 if the OS does not say. */
 static uint64_t timer_resolution_in_force_ns(void) {
   nt_query_timer_resolution_fn query =
-      (nt_query_timer_resolution_fn)lal__win_proc(L"ntdll.dll", "NtQueryTimerResolution");
+      (nt_query_timer_resolution_fn)lali_win_proc(L"ntdll.dll", "NtQueryTimerResolution");
   ULONG coarsest, finest, current;
   if (!query || query(&coarsest, &finest, &current) != 0 || current == 0)
     return 0;
   return (uint64_t)current * 100u;
 }
 
-int lal__os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
+int lali_os_timer_slack_set(uint64_t ns, uint64_t *applied_ns) {
   TIMECAPS caps;
   if (timeGetDevCaps(&caps, sizeof caps) != MMSYSERR_NOERROR)
     return LAL_EIO;

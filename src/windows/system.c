@@ -7,10 +7,10 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 
-int lal__os_cpu_count(void) {
+int lali_os_cpu_count(void) {
   /* Counts every processor group; GetSystemInfo stops at the caller's group (64). */
   DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
-  return n == 0 ? lal__fail_os() : (int)n;
+  return n == 0 ? lali_fail_os() : (int)n;
 }
 
 typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);
@@ -53,7 +53,7 @@ static int token_holds(HANDLE token, const wchar_t *name) {
 }
 
 /* Not a public capability: SeLockMemoryPrivilege held, for LAL_CAP_LARGE_PAGES. */
-#define LAL__CAP_LOCK_MEMORY_PRIVILEGE (1u << 31)
+#define LALI_CAP_LOCK_MEMORY_PRIVILEGE (1u << 31)
 
 static unsigned privilege_caps(void) {
   HANDLE token;
@@ -76,21 +76,21 @@ static unsigned privilege_caps(void) {
     caps |= LAL_CAP_MEMLOCK_ANY;
   /* MEM_LARGE_PAGES needs "Lock pages in memory" ("Large-Page Support"). */
   if (token_holds(token, L"SeLockMemoryPrivilege"))
-    caps |= LAL__CAP_LOCK_MEMORY_PRIVILEGE;
+    caps |= LALI_CAP_LOCK_MEMORY_PRIVILEGE;
   CloseHandle(token);
   return caps;
 }
 
-void lal__os_query_caps(lal_caps *caps) {
+void lali_os_query_caps(lal_caps *caps) {
   caps->os = LAL_OS_WINDOWS;
-  int cpus = lal__os_cpu_count();
+  int cpus = lali_os_cpu_count();
   caps->cpu_count = cpus > 0 ? cpus : 0;
-  lal__copy_string(caps->os_name, sizeof caps->os_name, "Windows");
+  lali_copy_string(caps->os_name, sizeof caps->os_name, "Windows");
   os_release(caps);
   unsigned privileges = privilege_caps();
-  caps->machine_features |= privileges & ~LAL__CAP_LOCK_MEMORY_PRIVILEGE;
+  caps->machine_features |= privileges & ~LALI_CAP_LOCK_MEMORY_PRIVILEGE;
   caps->large_page_size = GetLargePageMinimum();
-  if ((privileges & LAL__CAP_LOCK_MEMORY_PRIVILEGE) && caps->large_page_size)
+  if ((privileges & LALI_CAP_LOCK_MEMORY_PRIVILEGE) && caps->large_page_size)
     caps->machine_features |= LAL_CAP_LARGE_PAGES;
 
   /* "The maximum number of pages that a process can lock is equal to the

@@ -10,7 +10,7 @@
 #include "lal_internal.h"
 #include "lal_os.h"
 
-struct lal__os_thread {
+struct lali_os_thread {
   HANDLE handle;
   DWORD id;
   void (*entry)(void *);
@@ -18,14 +18,14 @@ struct lal__os_thread {
 };
 
 static unsigned __stdcall trampoline(void *p) {
-  lal__os_thread *t = p;
+  lali_os_thread *t = p;
   t->entry(t->arg);
   return 0;
 }
 
-int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(void *),
+int lali_os_thread_start(lali_os_thread **out, size_t stack_size, void (*entry)(void *),
                          void *arg) {
-  lal__os_thread *t = calloc(1, sizeof *t);
+  lali_os_thread *t = calloc(1, sizeof *t);
   if (!t)
     return LAL_ENOMEM;
   t->entry = entry;
@@ -41,7 +41,7 @@ int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(
   uintptr_t h = _beginthreadex(NULL, (unsigned)stack_size, trampoline, t,
                                stack_size ? STACK_SIZE_PARAM_IS_A_RESERVATION : 0, &id);
   if (h == 0) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     free(t);
     return rc;
   }
@@ -51,26 +51,26 @@ int lal__os_thread_start(lal__os_thread **out, size_t stack_size, void (*entry)(
   return LAL_OK;
 }
 
-int lal__os_thread_join(lal__os_thread *t) {
-  int rc = WaitForSingleObject(t->handle, INFINITE) == WAIT_OBJECT_0 ? LAL_OK : lal__fail_os();
+int lali_os_thread_join(lali_os_thread *t) {
+  int rc = WaitForSingleObject(t->handle, INFINITE) == WAIT_OBJECT_0 ? LAL_OK : lali_fail_os();
   CloseHandle(t->handle);
   free(t);
   return rc;
 }
 
-int lal__os_thread_is_self(const lal__os_thread *t) { return t->id == GetCurrentThreadId(); }
+int lali_os_thread_is_self(const lali_os_thread *t) { return t->id == GetCurrentThreadId(); }
 
-struct lal__os_event {
+struct lali_os_event {
   HANDLE handle;
 };
 
-int lal__os_event_create(lal__os_event **out) {
-  lal__os_event *e = calloc(1, sizeof *e);
+int lali_os_event_create(lali_os_event **out) {
+  lali_os_event *e = calloc(1, sizeof *e);
   if (!e)
     return LAL_ENOMEM;
   e->handle = CreateEventW(NULL, TRUE, FALSE, NULL); /* manual reset, not signalled */
   if (!e->handle) {
-    int rc = lal__fail_os();
+    int rc = lali_fail_os();
     free(e);
     return rc;
   }
@@ -78,10 +78,10 @@ int lal__os_event_create(lal__os_event **out) {
   return LAL_OK;
 }
 
-void lal__os_event_signal(lal__os_event *e) { SetEvent(e->handle); }
-void lal__os_event_wait(lal__os_event *e) { WaitForSingleObject(e->handle, INFINITE); }
+void lali_os_event_signal(lali_os_event *e) { SetEvent(e->handle); }
+void lali_os_event_wait(lali_os_event *e) { WaitForSingleObject(e->handle, INFINITE); }
 
-void lal__os_event_destroy(lal__os_event *e) {
+void lali_os_event_destroy(lali_os_event *e) {
   CloseHandle(e->handle);
   free(e);
 }
@@ -89,23 +89,23 @@ void lal__os_event_destroy(lal__os_event *e) {
 /* SetThreadDescription / GetThreadDescription: kernel32 exports them from
  * Windows 10 1703; on 1607 (LTSB 2016, Server 2016) only KernelBase.dll does. */
 static void (*thread_description_proc(const char *name))(void) {
-  void (*f)(void) = lal__win_proc(L"kernel32.dll", name);
-  return f ? f : lal__win_proc(L"KernelBase.dll", name);
+  void (*f)(void) = lali_win_proc(L"kernel32.dll", name);
+  return f ? f : lali_win_proc(L"KernelBase.dll", name);
 }
 
-int lal__os_thread_set_name(const char *name) {
+int lali_os_thread_set_name(const char *name) {
   lal_set_thread_description_fn set =
       (lal_set_thread_description_fn)thread_description_proc("SetThreadDescription");
   if (!set)
     return LAL_ENOTSUP; /* before Windows 10 1607 */
   WCHAR wide[256];
   if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, -1, wide, 256) == 0)
-    return lal__fail_os();
+    return lali_fail_os();
   HRESULT hr = set(GetCurrentThread(), wide);
-  return SUCCEEDED(hr) ? LAL_OK : lal__fail_native((int)HRESULT_CODE(hr));
+  return SUCCEEDED(hr) ? LAL_OK : lali_fail_native((int)HRESULT_CODE(hr));
 }
 
-int lal__os_thread_get_name(char *buf, size_t size) {
+int lali_os_thread_get_name(char *buf, size_t size) {
   lal_get_thread_description_fn get =
       (lal_get_thread_description_fn)thread_description_proc("GetThreadDescription");
   if (!get)
@@ -113,12 +113,12 @@ int lal__os_thread_get_name(char *buf, size_t size) {
   PWSTR wide = NULL;
   HRESULT hr = get(GetCurrentThread(), &wide);
   if (FAILED(hr))
-    return lal__fail_native((int)HRESULT_CODE(hr));
+    return lali_fail_native((int)HRESULT_CODE(hr));
   char utf8[1024];
   int n = WideCharToMultiByte(CP_UTF8, 0, wide, -1, utf8, sizeof utf8, NULL, NULL);
   LocalFree(wide);
   if (n == 0)
-    return lal__fail_os();
+    return lali_fail_os();
   if ((size_t)n > size)
     return LAL_ERANGE;
   memcpy(buf, utf8, (size_t)n);
@@ -139,14 +139,14 @@ static NT_TIB *current_tib(void) {
 #endif
 }
 
-int lal__os_stack_bounds(uintptr_t *low, uintptr_t *high) {
+int lali_os_stack_bounds(uintptr_t *low, uintptr_t *high) {
   /* The whole reservation starts at the AllocationBase of any stack page
    * (VirtualQuery); the TEB's NT_TIB.StackBase is its top. Windows 7 has no
    * GetCurrentThreadStackLimits. */
   MEMORY_BASIC_INFORMATION mbi;
   volatile char here = 0;
   if (VirtualQuery((const void *)&here, &mbi, sizeof mbi) == 0)
-    return lal__fail_os();
+    return lali_fail_os();
   NT_TIB *tib = current_tib();
   *low = (uintptr_t)mbi.AllocationBase;
   *high = (uintptr_t)tib->StackBase;

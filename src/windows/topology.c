@@ -46,18 +46,18 @@ static int append_records(LOGICAL_PROCESSOR_RELATIONSHIP rel, char **buf, DWORD 
   DWORD more = 0;
   if (GetLogicalProcessorInformationEx(rel, NULL, &more) ||
       GetLastError() != ERROR_INSUFFICIENT_BUFFER)
-    return lal__fail_os();
+    return lali_fail_os();
   char *grown = realloc(*buf, (size_t)*len + more);
   if (!grown)
     return LAL_ENOMEM;
   *buf = grown;
   if (!GetLogicalProcessorInformationEx(rel, (void *)(grown + *len), &more))
-    return lal__fail_os();
+    return lali_fail_os();
   *len += more;
   return LAL_OK;
 }
 
-int lal__os_topology_load(lal_topology **out) {
+int lali_os_topology_load(lal_topology **out) {
   char *buf = NULL;
   DWORD len = 0;
   int rc = append_records(RelationAll, &buf, &len);
@@ -66,20 +66,20 @@ int lal__os_topology_load(lal_topology **out) {
   if (rc == LAL_OK)
     append_records(LAL_RELATION_NUMA_NODE_EX, &buf, &len);
   lal_cpuset affinity, reserved, exclusive;
-  lal__win_cpu_sets sets;
+  lali_win_cpu_sets sets;
   lal_cpuset_zero(&reserved);
   lal_cpuset_zero(&exclusive);
-  if (lal__win_cpu_sets_get(&sets) == LAL_OK) { /* Windows 7/8, Wine: no CPU sets */
-    lal__win_cpu_sets_classify(&sets, &reserved, &exclusive);
-    lal__win_cpu_sets_free(&sets);
+  if (lali_win_cpu_sets_get(&sets) == LAL_OK) { /* Windows 7/8, Wine: no CPU sets */
+    lali_win_cpu_sets_classify(&sets, &reserved, &exclusive);
+    lali_win_cpu_sets_free(&sets);
   }
   if (rc == LAL_OK)
-    rc = lal__os_process_affinity_get(&affinity);
+    rc = lali_os_process_affinity_get(&affinity);
   if (rc == LAL_OK)
-    rc = lal__win_topology_from_slpi(buf, len, NULL, &affinity, "windows", out);
+    rc = lali_win_topology_from_slpi(buf, len, NULL, &affinity, "windows", out);
   free(buf);
   if (rc == LAL_OK) {
-    lal__topology_set_reservations(*out, &reserved, &exclusive);
+    lali_topology_set_reservations(*out, &reserved, &exclusive);
     game_mode(&(*out)->info);
   }
   return rc;

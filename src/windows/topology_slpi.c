@@ -24,7 +24,7 @@ typedef struct pu_map {
   int npu;
   lal_cpuset active; /* from the RelationGroup record */
   int groups;
-  int classes[LAL__TOPO_KINDS_MAX]; /* distinct EfficiencyClass values seen */
+  int classes[LALI_TOPO_KINDS_MAX]; /* distinct EfficiencyClass values seen */
   int nclass;
 } pu_map;
 
@@ -54,7 +54,7 @@ static int kind_of_class(pu_map *m, int cls) {
   for (int k = 0; k < m->nclass; k++)
     if (m->classes[k] == cls)
       return k;
-  if (m->nclass == LAL__TOPO_KINDS_MAX)
+  if (m->nclass == LALI_TOPO_KINDS_MAX)
     return -1;
   m->classes[m->nclass] = cls;
   return m->nclass++;
@@ -155,7 +155,7 @@ static int on_cache(pu_map *m, const SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *r,
   return visit_masks(m, &c->GroupMask, count, c->Level == 2 ? set_l2 : set_l3, n, c->CacheSize);
 }
 
-int lal__win_topology_from_slpi(const void *buffer, size_t len, const lal_cpuset *allowed,
+int lali_win_topology_from_slpi(const void *buffer, size_t len, const lal_cpuset *allowed,
                                 const lal_cpuset *affinity, const char *source,
                                 lal_topology **out) {
   if (!buffer || !out)
@@ -182,7 +182,7 @@ int lal__win_topology_from_slpi(const void *buffer, size_t len, const lal_cpuset
     rc = LAL_EIO;
   if (rc == LAL_OK && m->npu > LAL_CPUSET_MAX)
     rc = LAL_ERANGE; /* more CPUs than a lal_cpuset can name */
-  lal_topology *t = rc == LAL_OK ? lal__topology_alloc(m->npu) : NULL;
+  lal_topology *t = rc == LAL_OK ? lali_topology_alloc(m->npu) : NULL;
   if (rc == LAL_OK && !t)
     rc = LAL_ENOMEM;
   /* EfficiencyClass: "a higher value indicates a core that is more
@@ -190,14 +190,14 @@ int lal__win_topology_from_slpi(const void *buffer, size_t len, const lal_cpuset
   for (int k = 0; rc == LAL_OK && k < m->nclass; k++) {
     char name[32];
     snprintf(name, sizeof name, m->nclass > 1 ? "EfficiencyClass %d" : "default", m->classes[k]);
-    if (lal__topology_add_kind(t, m->classes[k], name) < 0)
+    if (lali_topology_add_kind(t, m->classes[k], name) < 0)
       rc = LAL_EIO;
   }
   for (int i = 0; rc == LAL_OK && i < m->npu; i++)
-    rc = lal__topology_add_pu(t, &m->pus[i]);
-  lal__topology_sets sets = {allowed, affinity, NULL, NULL, m->groups ? m->groups : 1};
+    rc = lali_topology_add_pu(t, &m->pus[i]);
+  lali_topology_sets sets = {allowed, affinity, NULL, NULL, m->groups ? m->groups : 1};
   if (rc == LAL_OK)
-    rc = lal__topology_finish(t, &sets, source);
+    rc = lali_topology_finish(t, &sets, source);
   free(m);
   if (rc != LAL_OK) {
     lal_topology_free(t);

@@ -11,7 +11,7 @@
  * buffer of len bytes. allowed / affinity may be NULL (= every PU).
  * LAL_EIO for a malformed buffer (a record size that is 0 or runs past the
  * end, a PU outside its group's active mask, no processor records). */
-int lal__win_topology_from_slpi(const void *buffer, size_t len, const lal_cpuset *allowed,
+int lali_win_topology_from_slpi(const void *buffer, size_t len, const lal_cpuset *allowed,
                                 const lal_cpuset *affinity, const char *source, lal_topology **out);
 
 #endif

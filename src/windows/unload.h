@@ -5,6 +5,6 @@
 
 /* Frees sleep.c's fiber-local timer slot: its callback closes every thread's
  * timer now, and no callback into the unmapped DLL is left behind. */
-void lal__win_sleep_unload(void);
+void lali_win_sleep_unload(void);
 
 #endif

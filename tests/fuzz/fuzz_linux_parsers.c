@@ -24,7 +24,7 @@ static void must_terminate(const char *buf, size_t size) {
     abort();
 }
 
-/* An independent check of what lal__cgroup_path_valid promises: absolute,
+/* An independent check of what lali_cgroup_path_valid promises: absolute,
  * and no component empty, "." or "..". */
 static int components_stay_inside(const char *path) {
   if (path[0] != '/')
@@ -63,47 +63,47 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int hybrid = -1;
   switch (which % 15) {
   case 0:
-    if (lal__cgroup_find_mount(text, out, sizeof out, &hybrid) == LAL_OK) {
+    if (lali_cgroup_find_mount(text, out, sizeof out, &hybrid) == LAL_OK) {
       must_terminate(out, sizeof out);
       if (hybrid != 0 && hybrid != 1)
         abort();
     }
     break;
   case 1:
-    if (lal__cgroup_self_path(text, out, sizeof out) == LAL_OK) {
+    if (lali_cgroup_self_path(text, out, sizeof out) == LAL_OK) {
       must_terminate(out, sizeof out);
-      if (!lal__cgroup_path_valid(out) || strstr(out, "/../") || strstr(out, "/./"))
+      if (!lali_cgroup_path_valid(out) || strstr(out, "/../") || strstr(out, "/./"))
         abort();
     }
     break;
   case 2: {
     lal_psi psi;
     memset(&psi, 0, sizeof psi);
-    lal__cgroup_parse_psi(text, &psi);
+    lali_cgroup_parse_psi(text, &psi);
     break;
   }
   case 3: {
     lal_cgroup_cpu_stat st;
     memset(&st, 0, sizeof st);
-    lal__cgroup_parse_cpu_stat(text, &st);
+    lali_cgroup_parse_cpu_stat(text, &st);
     break;
   }
   case 4: {
-    int p = lal__cgroup_parse_partition(text, out, 64);
+    int p = lali_cgroup_parse_partition(text, out, 64);
     must_terminate(out, 64);
     if (p < -1)
       abort();
     break;
   }
   case 5:
-    (void)lal__linux_meminfo_value(text, "MemTotal");
-    (void)lal__linux_meminfo_value(text, "Hugepagesize");
+    (void)lali_linux_meminfo_value(text, "MemTotal");
+    (void)lali_linux_meminfo_value(text, "Hugepagesize");
     break;
   case 6: {
     FILE *f = as_file(text, len);
     if (f) {
-      lal__smaps_sum sum;
-      lal__linux_smaps_sum(f, 0x1000, 0x7fffffff000, &sum);
+      lali_smaps_sum sum;
+      lali_linux_smaps_sum(f, 0x1000, 0x7fffffff000, &sum);
       fclose(f);
       if (sum.all_locked && sum.vmas == 0)
         abort();
@@ -111,16 +111,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     break;
   }
   case 7:
-    (void)lal__linux_status_cap_eff(text);
+    (void)lali_linux_status_cap_eff(text);
     break;
   case 8:
-    if (lal__linux_bracketed_choice(text, out, 16) == 0)
+    if (lali_linux_bracketed_choice(text, out, 16) == 0)
       must_terminate(out, 16);
     break;
   case 9: {
     FILE *f = as_file(text, len);
     if (f) {
-      int rc = lal__linux_maps_writable(f, 0x400000, 0x800000);
+      int rc = lali_linux_maps_writable(f, 0x400000, 0x800000);
       fclose(f);
       if (rc != LAL_OK && rc != LAL_EINVAL && rc != LAL_ENOMEM)
         abort();
@@ -128,28 +128,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     break;
   }
   case 10:
-    (void)lal__linux_mountinfo_has_fstype(text, "cgroup2");
-    (void)lal__cgroup_controller_bits(text);
+    (void)lali_linux_mountinfo_has_fstype(text, "cgroup2");
+    (void)lali_cgroup_controller_bits(text);
     break;
   case 12:
-    if (lal__cgroup1_find_mount(text, "cpu", out, sizeof out) == LAL_OK)
+    if (lali_cgroup1_find_mount(text, "cpu", out, sizeof out) == LAL_OK)
       must_terminate(out, sizeof out);
     break;
   case 13:
-    if (lal__cgroup1_self_path(text, "cpu", out, sizeof out) == LAL_OK) {
+    if (lali_cgroup1_self_path(text, "cpu", out, sizeof out) == LAL_OK) {
       must_terminate(out, sizeof out);
-      if (!lal__cgroup_path_valid(out) || !components_stay_inside(out))
+      if (!lali_cgroup_path_valid(out) || !components_stay_inside(out))
         abort();
     }
     break;
   case 14:
-    if (lal__linux_limit_soft(text, "Max locked memory") < -2)
+    if (lali_linux_limit_soft(text, "Max locked memory") < -2)
       abort();
     break;
   default:
-    if (lal__cgroup_path_valid(text) && !components_stay_inside(text))
+    if (lali_cgroup_path_valid(text) && !components_stay_inside(text))
       abort();
-    (void)lal__cgroup_name_valid(text);
+    (void)lali_cgroup_name_valid(text);
     break;
   }
   free(text);

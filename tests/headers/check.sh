@@ -11,7 +11,12 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 inc=$here/../../include
 src=$here/every_init.cpp
-gnu_warn=(-Wall -Wextra -Wpedantic -Werror -Wmissing-field-initializers -Wshadow)
+gnu_warn=(-Wall -Wextra -Wpedantic -Werror -Wmissing-field-initializers -Wshadow -Wcast-qual)
+# What engines add for C++ (Unreal's and id's warning sets have these): a
+# public header must not trip them, nor use a name C++ reserves (any name
+# with a double underscore: lal's internal prefix is lal_impl_).
+engine_warn=(-Wold-style-cast -Wzero-as-null-pointer-constant)
+declare -A engine_extra=([g++]="-Wuseless-cast" [clang++]="-Wreserved-identifier -Wreserved-macro-identifier")
 fail=0 ran=0
 try() { # label, command...
   local label=$1
@@ -32,7 +37,9 @@ have() { command -v "$1" >/dev/null 2>&1; }
 for cxx in g++ clang++; do
   have $cxx || { echo "  header check $cxx: skipped ($cxx not installed)"; continue; }
   for std in c++11 c++14 c++17 c++20; do
-    try "$cxx -std=$std" $cxx -std=$std "${gnu_warn[@]}" -DLAL_HEADERS_LINUX_MODULES=1 \
+    # shellcheck disable=SC2086
+    try "$cxx -std=$std" $cxx -std=$std "${gnu_warn[@]}" "${engine_warn[@]}" ${engine_extra[$cxx]} \
+      -DLAL_HEADERS_LINUX_MODULES=1 \
       -I"$inc" -c "$src" -o /dev/null
   done
 done
@@ -63,7 +70,7 @@ if [[ -n $clang_cl ]]; then
   # register constant (winnt.h's ARM64_CNTVCT is not included by lal.h). No
   # SDK for arm64 here: freestanding, so only the compiler's own headers.
   # clang-cl takes the GNU branches by default (it defines __clang__ and
-  # __aarch64__); LAL__CHECK_MSVC_PATHS makes it compile the branches the
+  # __aarch64__); LAL_IMPL_CHECK_MSVC_PATHS makes it compile the branches the
   # Microsoft compiler takes, and the seqlock's loads there must be ordered by
   # a DMB ISH (arm64 volatile loads are not acquires without /volatile:ms).
   arm=$(mktemp -d)
@@ -71,7 +78,7 @@ if [[ -n $clang_cl ]]; then
   objdump_llvm=$(command -v llvm-objdump || ls /usr/lib/llvm-*/bin/llvm-objdump 2>/dev/null | tail -n1)
   for branch in gnu msvc; do
     def=()
-    [[ $branch == msvc ]] && def=(/DLAL__CHECK_MSVC_PATHS)
+    [[ $branch == msvc ]] && def=(/DLAL_IMPL_CHECK_MSVC_PATHS)
     rm -f "$arm/t.obj"
     try "clang-cl arm64 /TC ($branch branch)" "$clang_cl" /nologo /c --target=aarch64-pc-windows-msvc \
       /W4 /WX "${def[@]}" -Xclang -ffreestanding /I"$inc" "/Fo$arm/t.obj" -- "$arm/t.c"
@@ -87,7 +94,7 @@ if [[ -n $clang_cl ]]; then
   for mode in "/TC /std:c11" /std:c++17; do
     # shellcheck disable=SC2086
     try "clang-cl x64 $mode (msvc branch)" "$clang_cl" /nologo /Zs --target=x86_64-pc-windows-msvc \
-      $mode /W4 /WX /DLAL__CHECK_MSVC_PATHS -Wno-deprecated-declarations -Xclang -ffreestanding \
+      $mode /W4 /WX /DLAL_IMPL_CHECK_MSVC_PATHS -Wno-deprecated-declarations -Xclang -ffreestanding \
       /DLAL_HEADERS_LINUX_MODULES=0 /I"$inc" -- "$src"
   done
   rm -rf "$arm"

@@ -32,7 +32,7 @@ int lal_header_check(void) {
   bad |= pacer.size != sizeof pacer || pu.size != sizeof pu || kind.size != sizeof kind;
   bad |= topo.size != sizeof topo || place.size != sizeof place || placed.size != sizeof placed;
   bad |= prio.size != sizeof prio || prio.profile != LAL_PRIORITY_NORMAL || prio.nice != 0;
-  bad |= prio_res.size != sizeof prio_res || attr.size != sizeof attr || attr.name != 0;
+  bad |= prio_res.size != sizeof prio_res || attr.size != sizeof attr || attr.name;
   bad |= thread.size != sizeof thread || lock.size != sizeof lock || info.size != sizeof info;
   bad |= mem.size != sizeof mem || mem.numa_node != -1 || mem.flags != 0;
 #if LAL_HEADERS_LINUX_MODULES
@@ -55,6 +55,6 @@ int lal_header_check(void) {
   lal_cpuset_zero(&set);
   bad |= lal_cpuset_parse(&set, "0") != LAL_OK;
   bad |= lal_now_ns() == 0 || lal_tsc() == 0;
-  bad |= lal_strerror(LAL_EINVAL) == 0;
+  bad |= !lal_strerror(LAL_EINVAL);
   return bad;
 }

@@ -39,34 +39,34 @@ static void mount_and_self_path_are_found(void **state) {
   int hybrid = -1;
   const char *text = slurp(LAL_TEST_DATA_DIR "/machines/vm-2cpu/proc/self/mountinfo");
   assert_non_null(text);
-  assert_status(LAL_OK, lal__cgroup_find_mount(text, mount, sizeof mount, &hybrid));
+  assert_status(LAL_OK, lali_cgroup_find_mount(text, mount, sizeof mount, &hybrid));
   assert_string_equal(mount, "/sys/fs/cgroup/unified");
   assert_int_equal(hybrid, 1);
   text = slurp(LAL_TEST_DATA_DIR "/machines/server-unprivileged/proc/self/mountinfo");
-  assert_status(LAL_OK, lal__cgroup_find_mount(text, mount, sizeof mount, &hybrid));
+  assert_status(LAL_OK, lali_cgroup_find_mount(text, mount, sizeof mount, &hybrid));
   assert_string_equal(mount, "/sys/fs/cgroup");
   assert_int_equal(hybrid, 0);
-  assert_status(LAL_ENOTSUP, lal__cgroup_find_mount("22 1 0:5 / /proc rw - proc proc rw\n", mount,
+  assert_status(LAL_ENOTSUP, lali_cgroup_find_mount("22 1 0:5 / /proc rw - proc proc rw\n", mount,
                                                     sizeof mount, &hybrid));
   /* A mount point with a space is escaped as \040 in mountinfo. */
-  assert_status(LAL_OK, lal__cgroup_find_mount("30 1 0:9 / /mnt/my\\040cg rw - cgroup2 none rw\n",
+  assert_status(LAL_OK, lali_cgroup_find_mount("30 1 0:9 / /mnt/my\\040cg rw - cgroup2 none rw\n",
                                                mount, sizeof mount, &hybrid));
   assert_string_equal(mount, "/mnt/my cg");
 
   assert_status(LAL_OK,
-                lal__cgroup_self_path("12:cpu:/\n0::/user.slice/app.scope\n", path, sizeof path));
+                lali_cgroup_self_path("12:cpu:/\n0::/user.slice/app.scope\n", path, sizeof path));
   assert_string_equal(path, "/user.slice/app.scope");
-  assert_status(LAL_OK, lal__cgroup_self_path("0::/gone (deleted)\n", path, sizeof path));
+  assert_status(LAL_OK, lali_cgroup_self_path("0::/gone (deleted)\n", path, sizeof path));
   assert_string_equal(path, "/gone");
-  assert_status(LAL_ENOTSUP, lal__cgroup_self_path("4:memory:/x\n", path, sizeof path));
+  assert_status(LAL_ENOTSUP, lali_cgroup_self_path("4:memory:/x\n", path, sizeof path));
   /* A forged path that climbs out of the hierarchy is refused (the doctor
    * read cpu.max from outside its --root with it). */
   assert_status(LAL_EIO,
-                lal__cgroup_self_path("0::/../../../../tmp/x/outside\n", path, sizeof path));
-  assert_status(LAL_EIO, lal__cgroup_self_path("0::/a/..\n", path, sizeof path));
-  assert_status(LAL_EIO, lal__cgroup_self_path("0::relative\n", path, sizeof path));
+                lali_cgroup_self_path("0::/../../../../tmp/x/outside\n", path, sizeof path));
+  assert_status(LAL_EIO, lali_cgroup_self_path("0::/a/..\n", path, sizeof path));
+  assert_status(LAL_EIO, lali_cgroup_self_path("0::relative\n", path, sizeof path));
   /* Too long for the buffer: refused, not cut into another group's name. */
-  assert_status(LAL_EIO, lal__cgroup_self_path("0::/abcdefgh\n", path, 6));
+  assert_status(LAL_EIO, lali_cgroup_self_path("0::/abcdefgh\n", path, 6));
 }
 
 /* cgroup v1 lookups for hybrid hosts: the hierarchy whose super options
@@ -76,24 +76,24 @@ static void cgroup1_mount_and_path_are_found(void **state) {
   char mount[256], path[512];
   const char *text = slurp(LAL_TEST_DATA_DIR "/machines/vm-2cpu/proc/self/mountinfo");
   assert_non_null(text);
-  assert_status(LAL_OK, lal__cgroup1_find_mount(text, "cpu", mount, sizeof mount));
+  assert_status(LAL_OK, lali_cgroup1_find_mount(text, "cpu", mount, sizeof mount));
   assert_string_equal(mount, "/sys/fs/cgroup/cpu");
-  assert_status(LAL_OK, lal__cgroup1_find_mount(text, "cpuset", mount, sizeof mount));
+  assert_status(LAL_OK, lali_cgroup1_find_mount(text, "cpuset", mount, sizeof mount));
   assert_string_equal(mount, "/sys/fs/cgroup/cpuset");
   const char *joint = "40 30 0:37 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n";
-  assert_status(LAL_OK, lal__cgroup1_find_mount(joint, "cpuacct", mount, sizeof mount));
+  assert_status(LAL_OK, lali_cgroup1_find_mount(joint, "cpuacct", mount, sizeof mount));
   assert_string_equal(mount, "/sys/fs/cgroup/cpu,cpuacct");
-  assert_status(LAL_ENOTSUP, lal__cgroup1_find_mount(joint, "cpus", mount, sizeof mount));
+  assert_status(LAL_ENOTSUP, lali_cgroup1_find_mount(joint, "cpus", mount, sizeof mount));
   text = slurp(LAL_TEST_DATA_DIR "/machines/server-unprivileged/proc/self/mountinfo");
-  assert_status(LAL_ENOTSUP, lal__cgroup1_find_mount(text, "cpu", mount, sizeof mount));
+  assert_status(LAL_ENOTSUP, lali_cgroup1_find_mount(text, "cpu", mount, sizeof mount));
 
   const char *self = "12:cpuset:/\n4:cpu,cpuacct:/user.slice/game\n0::/user.slice\n";
-  assert_status(LAL_OK, lal__cgroup1_self_path(self, "cpu", path, sizeof path));
+  assert_status(LAL_OK, lali_cgroup1_self_path(self, "cpu", path, sizeof path));
   assert_string_equal(path, "/user.slice/game");
-  assert_status(LAL_OK, lal__cgroup1_self_path(self, "cpuset", path, sizeof path));
+  assert_status(LAL_OK, lali_cgroup1_self_path(self, "cpuset", path, sizeof path));
   assert_string_equal(path, "/");
-  assert_status(LAL_ENOTSUP, lal__cgroup1_self_path(self, "memory", path, sizeof path));
-  assert_status(LAL_EIO, lal__cgroup1_self_path("4:cpu:/../../etc\n", "cpu", path, sizeof path));
+  assert_status(LAL_ENOTSUP, lali_cgroup1_self_path(self, "memory", path, sizeof path));
+  assert_status(LAL_EIO, lali_cgroup1_self_path("4:cpu:/../../etc\n", "cpu", path, sizeof path));
 }
 
 static void paths_cannot_escape_the_hierarchy(void **state) {
@@ -101,52 +101,52 @@ static void paths_cannot_escape_the_hierarchy(void **state) {
   const char *bad[] = {"",   "a",      "/..", "/../x", "/a/../b", "/a/..",
                        "/.", "/a/./b", "//",  "/a//b", "/a/",     NULL};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    if (lal__cgroup_path_valid(bad[i]))
+    if (lali_cgroup_path_valid(bad[i]))
       fail_msg("path \"%s\" was accepted", bad[i] ? bad[i] : "(null)");
-  assert_true(lal__cgroup_path_valid("/"));
-  assert_true(lal__cgroup_path_valid("/user.slice/app-1.scope"));
-  assert_true(lal__cgroup_path_valid("/a/.../b")); /* odd but no escape */
+  assert_true(lali_cgroup_path_valid("/"));
+  assert_true(lali_cgroup_path_valid("/user.slice/app-1.scope"));
+  assert_true(lali_cgroup_path_valid("/a/.../b")); /* odd but no escape */
 }
 
 static void file_formats_parse(void **state) {
   (void)state;
-  assert_int_equal(lal__cgroup_controller_bits("cpuset cpu io memory hugetlb pids rdma misc\n"),
+  assert_int_equal(lali_cgroup_controller_bits("cpuset cpu io memory hugetlb pids rdma misc\n"),
                    0xff);
-  assert_int_equal(lal__cgroup_controller_bits("hugetlb\n"), LAL_CGROUP_HUGETLB);
-  assert_int_equal(lal__cgroup_controller_bits(""), 0);
-  assert_int_equal(lal__cgroup_controller_bits("cpux foo"), 0);
+  assert_int_equal(lali_cgroup_controller_bits("hugetlb\n"), LAL_CGROUP_HUGETLB);
+  assert_int_equal(lali_cgroup_controller_bits(""), 0);
+  assert_int_equal(lali_cgroup_controller_bits("cpux foo"), 0);
 
   lal_cgroup_cpu_stat st;
   memset(&st, 0, sizeof st);
-  lal__cgroup_parse_cpu_stat("usage_usec 500\nuser_usec 300\nsystem_usec 200\nnr_periods 10\n"
+  lali_cgroup_parse_cpu_stat("usage_usec 500\nuser_usec 300\nsystem_usec 200\nnr_periods 10\n"
                              "nr_throttled 4\nthrottled_usec 12345\n",
                              &st);
   assert_true(st.usage_us == 500 && st.user_us == 300 && st.system_us == 200);
   assert_true(st.throttling_known && st.nr_periods == 10 && st.nr_throttled == 4 &&
               st.throttled_us == 12345);
   memset(&st, 0, sizeof st);
-  lal__cgroup_parse_cpu_stat("usage_usec 7\nuser_usec 5\nsystem_usec 2\n", &st);
+  lali_cgroup_parse_cpu_stat("usage_usec 7\nuser_usec 5\nsystem_usec 2\n", &st);
   assert_false(st.throttling_known); /* no cpu controller: no throttling lines */
 
   lal_psi psi;
   memset(&psi, 0, sizeof psi);
-  assert_status(LAL_OK, lal__cgroup_parse_psi("some avg10=1.50 avg60=0.25 avg300=0.00 total=123\n"
+  assert_status(LAL_OK, lali_cgroup_parse_psi("some avg10=1.50 avg60=0.25 avg300=0.00 total=123\n"
                                               "full avg10=0.10 avg60=0.00 avg300=0.00 total=9\n",
                                               &psi));
   assert_true(psi.some.avg10 > 1.49 && psi.some.avg10 < 1.51 && psi.some.total_us == 123);
   assert_true(psi.has_full && psi.full.total_us == 9);
   memset(&psi, 0, sizeof psi);
   assert_status(LAL_OK,
-                lal__cgroup_parse_psi("some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", &psi));
+                lali_cgroup_parse_psi("some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", &psi));
   assert_false(psi.has_full);
-  assert_status(LAL_EIO, lal__cgroup_parse_psi("garbage\n", &psi));
-  assert_status(LAL_EIO, lal__cgroup_parse_psi("some avg10=x\n", &psi));
+  assert_status(LAL_EIO, lali_cgroup_parse_psi("garbage\n", &psi));
+  assert_status(LAL_EIO, lali_cgroup_parse_psi("some avg10=x\n", &psi));
 
   char why[128];
-  assert_int_equal(lal__cgroup_parse_partition("member\n", why, sizeof why), 0);
-  assert_int_equal(lal__cgroup_parse_partition("isolated\n", why, sizeof why), 2);
-  assert_int_equal(lal__cgroup_parse_partition("root\n", why, sizeof why), 1);
-  assert_int_equal(lal__cgroup_parse_partition(
+  assert_int_equal(lali_cgroup_parse_partition("member\n", why, sizeof why), 0);
+  assert_int_equal(lali_cgroup_parse_partition("isolated\n", why, sizeof why), 2);
+  assert_int_equal(lali_cgroup_parse_partition("root\n", why, sizeof why), 1);
+  assert_int_equal(lali_cgroup_parse_partition(
                        "root invalid (Cpu list in cpuset.cpus not exclusive)\n", why, sizeof why),
                    -1);
   assert_string_equal(why, "Cpu list in cpuset.cpus not exclusive");
@@ -168,12 +168,12 @@ static void names_cannot_escape_the_subtree(void **state) {
                        "nul\x01",
                        "0123456789012345678901234567890123456789012345678901234567890123456789"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    if (lal__cgroup_name_valid(bad[i]))
+    if (lali_cgroup_name_valid(bad[i]))
       fail_msg("name \"%s\" was accepted", bad[i]);
-  assert_true(lal__cgroup_name_valid("lal-test_1.2"));
-  assert_true(lal__cgroup_name_valid("...")); /* odd but one component */
+  assert_true(lali_cgroup_name_valid("lal-test_1.2"));
+  assert_true(lali_cgroup_name_valid("...")); /* odd but one component */
   assert_true(
-      lal__cgroup_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
+      lali_cgroup_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
 }
 
 /* ---- a fake cgroupfs: plain files in a temp dir */
@@ -230,7 +230,7 @@ static int remove_fake(void **state) {
 
 static lal_cgroup *open_fake(void) {
   lal_cgroup *g = NULL;
-  assert_status(LAL_OK, lal__cgroup_open_at(fake, "/", 0, &g));
+  assert_status(LAL_OK, lali_cgroup_open_at(fake, "/", 0, &g));
   return g;
 }
 
@@ -312,10 +312,10 @@ static void bad_values_change_nothing(void **state) {
   assert_status(LAL_EINVAL, lal_psi_trigger_open(g, LAL_PSI_CPU, 0, 100000, 20000000, &t));
 
   lal_cgroup *bad = NULL;
-  assert_status(LAL_EINVAL, lal__cgroup_open_at(fake, "/../../etc", 0, &bad));
-  assert_status(LAL_EINVAL, lal__cgroup_open_at(fake, "/a/..", 0, &bad));
-  assert_status(LAL_EINVAL, lal__cgroup_open_at(fake, "relative", 0, &bad));
-  assert_status(LAL_ENOENT, lal__cgroup_open_at(fake, "/no-such-group", 0, &bad));
+  assert_status(LAL_EINVAL, lali_cgroup_open_at(fake, "/../../etc", 0, &bad));
+  assert_status(LAL_EINVAL, lali_cgroup_open_at(fake, "/a/..", 0, &bad));
+  assert_status(LAL_EINVAL, lali_cgroup_open_at(fake, "relative", 0, &bad));
+  assert_status(LAL_ENOENT, lali_cgroup_open_at(fake, "/no-such-group", 0, &bad));
   assert_null(bad);
   lal_cgroup_close(g);
 }
@@ -570,10 +570,10 @@ static void open_of_self_replays_a_recorded_machine(void **state) {
   FAKE_TREE_PUT(root, "/sys/fs/cgroup/game.slice/app.scope/cpu.stat",
                 "usage_usec 5000\nuser_usec 4000\nsystem_usec 1000\nnr_periods 40\n"
                 "nr_throttled 7\nthrottled_usec 900\n");
-  lal__linux_set_root(root);
+  lali_linux_set_root(root);
   lal_cgroup *g = NULL;
   int rc = lal_cgroup_open(NULL, &g);
-  lal__linux_set_root(NULL);
+  lali_linux_set_root(NULL);
   lal_cgroup_info info = LAL_CGROUP_INFO_INIT;
   lal_cgroup_cpu_stat st = LAL_CGROUP_CPU_STAT_INIT;
   int info_rc = g ? lal_cgroup_get_info(g, &info) : LAL_EINVAL;
@@ -609,10 +609,10 @@ static void open_of_a_file_is_enoent_with_its_os_error(void **state) {
   (void)state;
   lal_cgroup *g = NULL;
   errno = 0;
-  assert_status(LAL_ENOENT, lal__cgroup_open_at(fake, "/cgroup.procs", 0, &g));
+  assert_status(LAL_ENOENT, lali_cgroup_open_at(fake, "/cgroup.procs", 0, &g));
   assert_null(g);
   assert_int_equal(lal_last_os_error(), ENOTDIR);
-  assert_status(LAL_OK, lal__cgroup_open_at(fake, "/", 0, &g));
+  assert_status(LAL_OK, lali_cgroup_open_at(fake, "/", 0, &g));
   lal_cgroup_close(g);
 }
 

@@ -15,7 +15,7 @@
 static void read_root(const char *machine, const char *path, char *buf, size_t size) {
   char root[1024];
   snprintf(root, sizeof root, "%s/machines/%s", LAL_TEST_DATA_DIR, machine);
-  int n = lal__linux_read_text(root, path, buf, size);
+  int n = lali_linux_read_text(root, path, buf, size);
   if (n <= 0)
     fail_msg("cannot read %s%s: %s", root, path, lal_err_name(n));
 }
@@ -24,62 +24,62 @@ static void meminfo_values_scale_kilobytes_to_bytes(void **state) {
   (void)state;
   char text[8192];
   read_root("vm-2cpu", "/proc/meminfo", text, sizeof text);
-  assert_true(lal__linux_meminfo_value(text, "Hugepagesize") == 2048u * 1024);
-  assert_true(lal__linux_meminfo_value(text, "HugePages_Free") == 0);
+  assert_true(lali_linux_meminfo_value(text, "Hugepagesize") == 2048u * 1024);
+  assert_true(lali_linux_meminfo_value(text, "HugePages_Free") == 0);
   read_root("server-unprivileged", "/proc/meminfo", text, sizeof text);
-  assert_true(lal__linux_meminfo_value(text, "Hugepagesize") == UINT64_C(1) << 30);
-  assert_true(lal__linux_meminfo_value(text, "HugePages_Free") == 12); /* a count, no unit */
-  assert_true(lal__linux_meminfo_value(text, "NoSuchKey") == 0);
+  assert_true(lali_linux_meminfo_value(text, "Hugepagesize") == UINT64_C(1) << 30);
+  assert_true(lali_linux_meminfo_value(text, "HugePages_Free") == 12); /* a count, no unit */
+  assert_true(lali_linux_meminfo_value(text, "NoSuchKey") == 0);
   /* a key that is only a prefix of another must not match it */
-  assert_true(lal__linux_meminfo_value(text, "HugePages") == 0);
+  assert_true(lali_linux_meminfo_value(text, "HugePages") == 0);
 }
 
 static void status_cap_eff_is_read_as_hex(void **state) {
   (void)state;
   char text[4096];
   read_root("vm-2cpu", "/proc/self/status", text, sizeof text);
-  assert_true(lal__linux_status_cap_eff(text) == UINT64_C(0x000001fffeffffff));
+  assert_true(lali_linux_status_cap_eff(text) == UINT64_C(0x000001fffeffffff));
   read_root("server-unprivileged", "/proc/self/status", text, sizeof text);
-  assert_true(lal__linux_status_cap_eff(text) == 0);
+  assert_true(lali_linux_status_cap_eff(text) == 0);
 }
 
 static void mountinfo_finds_cgroup2_on_hybrid_and_pure_hierarchies(void **state) {
   (void)state;
   char text[16384];
   read_root("vm-2cpu", "/proc/self/mountinfo", text, sizeof text);
-  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "cgroup2"), 1);
-  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "cgroup"), 1);
-  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "hugetlbfs"), 0);
+  assert_int_equal(lali_linux_mountinfo_has_fstype(text, "cgroup2"), 1);
+  assert_int_equal(lali_linux_mountinfo_has_fstype(text, "cgroup"), 1);
+  assert_int_equal(lali_linux_mountinfo_has_fstype(text, "hugetlbfs"), 0);
   read_root("server-unprivileged", "/proc/self/mountinfo", text, sizeof text);
-  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "cgroup2"), 1);
-  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "cgroup"), 0);
-  assert_int_equal(lal__linux_mountinfo_has_fstype(text, "hugetlbfs"), 1);
+  assert_int_equal(lali_linux_mountinfo_has_fstype(text, "cgroup2"), 1);
+  assert_int_equal(lali_linux_mountinfo_has_fstype(text, "cgroup"), 0);
+  assert_int_equal(lali_linux_mountinfo_has_fstype(text, "hugetlbfs"), 1);
 }
 
 static void thp_mode_is_the_bracketed_choice(void **state) {
   (void)state;
   char text[256], mode[32];
   read_root("vm-2cpu", "/sys/kernel/mm/transparent_hugepage/enabled", text, sizeof text);
-  assert_int_equal(lal__linux_bracketed_choice(text, mode, sizeof mode), 0);
+  assert_int_equal(lali_linux_bracketed_choice(text, mode, sizeof mode), 0);
   assert_true(strcmp(mode, "madvise") == 0 || strcmp(mode, "always") == 0 ||
               strcmp(mode, "never") == 0);
   read_root("server-unprivileged", "/sys/kernel/mm/transparent_hugepage/enabled", text,
             sizeof text);
-  assert_int_equal(lal__linux_bracketed_choice(text, mode, sizeof mode), 0);
+  assert_int_equal(lali_linux_bracketed_choice(text, mode, sizeof mode), 0);
   assert_string_equal(mode, "never");
-  assert_int_equal(lal__linux_bracketed_choice("always madvise never", mode, sizeof mode), -1);
-  assert_int_equal(lal__linux_bracketed_choice("[madvise]", mode, 4), -1); /* too small */
+  assert_int_equal(lali_linux_bracketed_choice("always madvise never", mode, sizeof mode), -1);
+  assert_int_equal(lali_linux_bracketed_choice("[madvise]", mode, 4), -1); /* too small */
 }
 
 static void read_text_reports_missing_files_and_truncates(void **state) {
   (void)state;
   char buf[8];
   assert_status(LAL_ENOENT,
-                lal__linux_read_text(LAL_TEST_DATA_DIR, "/no/such/file", buf, sizeof buf));
+                lali_linux_read_text(LAL_TEST_DATA_DIR, "/no/such/file", buf, sizeof buf));
   assert_true(lal_last_os_error() != 0);
   char root[1024];
   snprintf(root, sizeof root, "%s/machines/vm-2cpu", LAL_TEST_DATA_DIR);
-  assert_int_equal(lal__linux_read_text(root, "/proc/meminfo", buf, sizeof buf), 7);
+  assert_int_equal(lali_linux_read_text(root, "/proc/meminfo", buf, sizeof buf), 7);
   assert_int_equal(strlen(buf), 7);
 }
 
@@ -89,34 +89,34 @@ static void limits_soft_values_by_name(void **state) {
   (void)state;
   char text[4096];
   read_root("container", "/proc/self/limits", text, sizeof text);
-  assert_true(lal__linux_limit_soft(text, "Max locked memory") == 65536);
+  assert_true(lali_linux_limit_soft(text, "Max locked memory") == 65536);
   read_root("rt-box", "/proc/self/limits", text, sizeof text);
-  assert_true(lal__linux_limit_soft(text, "Max locked memory") == -1);
-  assert_true(lal__linux_limit_soft(text, "Max realtime priority") >= 0);
+  assert_true(lali_linux_limit_soft(text, "Max locked memory") == -1);
+  assert_true(lali_linux_limit_soft(text, "Max realtime priority") >= 0);
   const char *t = "Limit                     Soft Limit           Hard Limit           Units\n"
                   "Max realtime priority     0                    0\n"
                   "Max realtime timeout      200000               unlimited            us\n";
-  assert_true(lal__linux_limit_soft(t, "Max realtime priority") == 0);
-  assert_true(lal__linux_limit_soft(t, "Max realtime timeout") == 200000);
-  assert_true(lal__linux_limit_soft(t, "Max realtime") == -2); /* a prefix, not a name */
-  assert_true(lal__linux_limit_soft(t, "Max locked memory") == -2);
-  assert_true(lal__linux_limit_soft("Max locked memory  garbage\n", "Max locked memory") == -2);
+  assert_true(lali_linux_limit_soft(t, "Max realtime priority") == 0);
+  assert_true(lali_linux_limit_soft(t, "Max realtime timeout") == 200000);
+  assert_true(lali_linux_limit_soft(t, "Max realtime") == -2); /* a prefix, not a name */
+  assert_true(lali_linux_limit_soft(t, "Max locked memory") == -2);
+  assert_true(lali_linux_limit_soft("Max locked memory  garbage\n", "Max locked memory") == -2);
 }
 
 /* smaps recorded from a process holding three lal mappings: 4 MiB of hugetlb,
  * 4 MiB of THP and 1 MiB locked base pages, each between other mappings. */
-static lal__smaps_sum smaps_of(uintptr_t start, uintptr_t end) {
+static lali_smaps_sum smaps_of(uintptr_t start, uintptr_t end) {
   FILE *f = fopen(LAL_TEST_DATA_DIR "/linux/smaps-lal-mappings", "r");
   assert_non_null(f);
-  lal__smaps_sum s;
-  assert_status(LAL_OK, lal__linux_smaps_sum(f, start, end, &s));
+  lali_smaps_sum s;
+  assert_status(LAL_OK, lali_linux_smaps_sum(f, start, end, &s));
   fclose(f);
   return s;
 }
 
 static void smaps_sums_the_mappings_of_a_range(void **state) {
   (void)state;
-  lal__smaps_sum s = smaps_of(0x7f20e2800000, 0x7f20e2c00000); /* hugetlb */
+  lali_smaps_sum s = smaps_of(0x7f20e2800000, 0x7f20e2c00000); /* hugetlb */
   assert_int_equal(s.vmas, 1);
   assert_true(s.kernel_page_size == 2u << 20);
   assert_true(s.hugetlb == 4u << 20);
@@ -144,10 +144,10 @@ static void query_caps_replays_a_recorded_machine(void **state) {
   (void)state;
   char root[1024];
   snprintf(root, sizeof root, "%s/machines/server-unprivileged", LAL_TEST_DATA_DIR);
-  lal__linux_set_root(root);
+  lali_linux_set_root(root);
   lal_caps caps = LAL_CAPS_INIT;
   int rc = lal_query_caps(&caps);
-  lal__linux_set_root(NULL);
+  lali_linux_set_root(NULL);
   assert_status(LAL_OK, rc);
   assert_false(caps.machine_features & LAL_CAP_MEMLOCK_ANY);
   assert_false(caps.machine_features & LAL_CAP_NET_ADMIN);
@@ -156,7 +156,7 @@ static void query_caps_replays_a_recorded_machine(void **state) {
   assert_true(caps.large_pages_free == 12);
   assert_true(caps.machine_features & LAL_CAP_CGROUP2);
   assert_string_equal(caps.container, ""); /* no /.dockerenv in the tree; CI runs in Docker */
-  assert_string_equal(lal__linux_root(), "");
+  assert_string_equal(lali_linux_root(), "");
 }
 
 /* Memory verification replayed: a recorded smaps that says the range sits
@@ -181,9 +181,9 @@ static void memory_verification_replays_a_recorded_smaps(void **state) {
                    "VmFlags: rd wr mr mw me ac hg lo\n",
                    (unsigned long)start, (unsigned long)end);
   fake_tree_put(root, "/proc/self/smaps", smaps, (size_t)n);
-  lal__linux_set_root(root);
+  lali_linux_set_root(root);
   int rc = lal_mem_query(p, &replayed);
-  lal__linux_set_root(NULL);
+  lali_linux_set_root(NULL);
   fake_tree_remove(root);
   lal_mem_free(p, 4u << 20);
   assert_status(LAL_OK, rc);
@@ -205,9 +205,9 @@ static void thp_mode_replays_from_the_tree(void **state) {
   o.page_kind = LAL_PAGE_LARGE;
   o.flags = LAL_MEM_FALLBACK;
   lal_mem_info info = LAL_MEM_INFO_INIT;
-  lal__linux_set_root(root);
+  lali_linux_set_root(root);
   int rc = lal_mem_alloc(4u << 20, &o, &p, &info);
-  lal__linux_set_root(NULL);
+  lali_linux_set_root(NULL);
   fake_tree_remove(root);
   assert_status(LAL_OK, rc);
   lal_mem_free(p, 4u << 20);
@@ -229,9 +229,9 @@ static void recalibrate_reports_a_clocksource_change(void **state) {
   char root[64];
   fake_tree_make(root, sizeof root);
   FAKE_TREE_PUT(root, "/sys/devices/system/clocksource/clocksource0/current_clocksource", "hpet\n");
-  lal__linux_set_root(root);
+  lali_linux_set_root(root);
   lal_clock_recalibrate(); /* any status: the re-read happens first */
-  lal__linux_set_root(NULL);
+  lali_linux_set_root(NULL);
   assert_status(LAL_OK, lal_clock_get_info(&after));
   assert_string_equal(after.os_clocksource, "hpet");
   assert_string_equal(after.os_clocksource_at_init, before.os_clocksource_at_init);

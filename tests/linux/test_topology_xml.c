@@ -33,10 +33,10 @@ static lal_topology *load(const char *xml, const char *sysroot) {
     twin_of(xml, path, sizeof path);
     if (strcmp(sysroot, TOPO_DIR "server-rt-root") == 0)
       snprintf(path, sizeof path, "%s/server-rt", LAL_TWIN_DIR);
-    rc = lal__linux_topology_sysfs(path, NULL, "sysfs", &t);
+    rc = lali_linux_topology_sysfs(path, NULL, "sysfs", &t);
   } else {
     snprintf(path, sizeof path, "%s%s", TOPO_DIR, xml);
-    rc = lal__linux_topology_from_xml(path, sysroot, &t);
+    rc = lali_linux_topology_from_xml(path, sysroot, &t);
     if (rc == LAL_ENOTSUP)
       return NULL;
   }
@@ -357,12 +357,12 @@ static void threadripper_eight_ccds(void **state) {
 static void bad_xml_is_an_error(void **state) {
   (void)state;
   lal_topology *t = NULL;
-  int rc = lal__linux_topology_from_xml(TOPO_DIR "README.md", "", &t);
+  int rc = lali_linux_topology_from_xml(TOPO_DIR "README.md", "", &t);
   if (rc == LAL_ENOTSUP)
     LAL_SKIP("this build has no hwloc");
   assert_status(LAL_EIO, rc);
   assert_null(t);
-  assert_status(LAL_EINVAL, lal__linux_topology_from_xml(NULL, "", &t));
+  assert_status(LAL_EINVAL, lali_linux_topology_from_xml(NULL, "", &t));
 }
 
 /* hwloc also takes the machine from its environment (HWLOC_XMLFILE,
@@ -372,7 +372,7 @@ static void bad_xml_is_an_error(void **state) {
 static void environment_machines_get_their_statuses(void **state) {
   (void)state;
   lal_topology *t = NULL;
-  if (!lal__linux_hwloc_present())
+  if (!lali_linux_hwloc_present())
     LAL_SKIP("no hwloc here: lal_topology_load reads /sys, which no hwloc variable changes");
   setenv("HWLOC_XMLFILE", TOPO_DIR "README.md", 1);
   int rc = lal_topology_load(&t);
@@ -487,8 +487,8 @@ static void sysfs_twins_agree_with_hwloc_xml(void **state) {
     char twin[512], path[512];
     twin_of(machines[m], twin, sizeof twin);
     snprintf(path, sizeof path, "%s%s", TOPO_DIR, machines[m]);
-    assert_status(LAL_OK, lal__linux_topology_sysfs(twin, NULL, "sysfs", &s));
-    int rc = lal__linux_topology_from_xml(path, twin, &x);
+    assert_status(LAL_OK, lali_linux_topology_sysfs(twin, NULL, "sysfs", &s));
+    int rc = lali_linux_topology_from_xml(path, twin, &x);
     if (rc == LAL_ENOTSUP) {
       lal_topology_free(s);
       LAL_SKIP("this build has no hwloc to compare with (the expectations ran on /sys alone)");
@@ -507,7 +507,7 @@ static void sysfs_twins_agree_with_hwloc_xml(void **state) {
 static int hwloc_at_fsroot(const char *root, lal_topology **out) {
   setenv("HWLOC_FSROOT", root, 1);
   setenv("HWLOC_COMPONENTS", "linux,no_os", 1);
-  int rc = lal__linux_topology_hwloc(NULL, root, NULL, "hwloc", out);
+  int rc = lali_linux_topology_hwloc(NULL, root, NULL, "hwloc", out);
   unsetenv("HWLOC_FSROOT");
   unsetenv("HWLOC_COMPONENTS");
   return rc;
@@ -525,7 +525,7 @@ static void hwloc_reads_the_twins_as_their_xml(void **state) {
     if (rc == LAL_ENOTSUP)
       LAL_SKIP("this build has no hwloc, or this machine no libhwloc.so.15");
     assert_status(LAL_OK, rc);
-    assert_status(LAL_OK, lal__linux_topology_sysfs(twin, NULL, "sysfs", &s));
+    assert_status(LAL_OK, lali_linux_topology_sysfs(twin, NULL, "sysfs", &s));
     /* Not `allowed`: hwloc reads a cgroup cpuset only on the live system
      * (its allowed-resources hook), so under HWLOC_FSROOT it allows all;
      * the XML comparison above checks the container's cpuset. */
@@ -543,7 +543,7 @@ static void a_cpu_without_cpufreq_gets_an_unknown_kind(void **state) {
   char twin[512];
   snprintf(twin, sizeof twin, "%s/x3d-2ccd-cpu31-no-cpufreq", LAL_TWIN_DIR);
   lal_topology *s = NULL, *h = NULL;
-  assert_status(LAL_OK, lal__linux_topology_sysfs(twin, NULL, "sysfs", &s));
+  assert_status(LAL_OK, lali_linux_topology_sysfs(twin, NULL, "sysfs", &s));
   lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
   assert_status(LAL_OK, lal_topology_get_info(s, &info));
   assert_int_equal(info.kinds, 3);
@@ -569,11 +569,11 @@ static void a_cpu_without_cpufreq_gets_an_unknown_kind(void **state) {
 static void sysfs_matches_hwloc_on_this_machine(void **state) {
   (void)state;
   lal_topology *h = NULL, *s = NULL;
-  int rc = lal__linux_topology_hwloc(NULL, "", NULL, "hwloc", &h);
+  int rc = lali_linux_topology_hwloc(NULL, "", NULL, "hwloc", &h);
   if (rc == LAL_ENOTSUP)
     LAL_SKIP("this build has no hwloc, or this machine no libhwloc.so.15");
   assert_status(LAL_OK, rc);
-  assert_status(LAL_OK, lal__linux_topology_sysfs("", NULL, "sysfs", &s));
+  assert_status(LAL_OK, lali_linux_topology_sysfs("", NULL, "sysfs", &s));
   /* Some hypervisors' guests have no cache directory in /sys (this CI VM:
    * KVM, no cpuN/cache); hwloc then takes the caches from CPUID, /sys has
    * none to give. Everything else must still agree. */
@@ -591,18 +591,18 @@ static void malformed_sysfs_is_an_error(void **state) {
   char root[64];
   lal_topology *t = NULL;
   fake_tree_make(root, sizeof root);
-  assert_status(LAL_EIO, lal__linux_topology_sysfs(root, NULL, "sysfs", &t)); /* no /sys */
+  assert_status(LAL_EIO, lali_linux_topology_sysfs(root, NULL, "sysfs", &t)); /* no /sys */
   FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "zero-3\n");
-  assert_status(LAL_EIO, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  assert_status(LAL_EIO, lali_linux_topology_sysfs(root, NULL, "sysfs", &t));
   FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "\n");
-  assert_status(LAL_EIO, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  assert_status(LAL_EIO, lali_linux_topology_sysfs(root, NULL, "sysfs", &t));
   FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "0-4095\n");
-  assert_status(LAL_ERANGE, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  assert_status(LAL_ERANGE, lali_linux_topology_sysfs(root, NULL, "sysfs", &t));
   assert_null(t);
   /* CPUs and nothing else (a stripped container /sys): one core each, one
    * node, one kind, no caches. */
   FAKE_TREE_PUT(root, "/sys/devices/system/cpu/online", "0-3\n");
-  assert_status(LAL_OK, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  assert_status(LAL_OK, lali_linux_topology_sysfs(root, NULL, "sysfs", &t));
   lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
   assert_status(LAL_OK, lal_topology_get_info(t, &info));
   assert_int_equal(info.pus, 4);
@@ -618,14 +618,14 @@ static void malformed_sysfs_is_an_error(void **state) {
   FAKE_TREE_PUT(root, "/sys/devices/system/cpu/cpu0/cache/index0/level", "3\n");
   FAKE_TREE_PUT(root, "/sys/devices/system/cpu/cpu0/cache/index0/type", "Unified\n");
   FAKE_TREE_PUT(root, "/sys/devices/system/cpu/cpu0/cache/index0/size", "lots\n");
-  assert_status(LAL_OK, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+  assert_status(LAL_OK, lali_linux_topology_sysfs(root, NULL, "sysfs", &t));
   lal_topo_pu pu = LAL_TOPO_PU_INIT;
   assert_status(LAL_OK, lal_topology_pu_of_cpu(t, 0, &pu));
   assert_int_equal(pu.package, -1);
   assert_true(pu.l3_bytes == 0);
   lal_topology_free(t);
-  assert_status(LAL_EINVAL, lal__linux_topology_sysfs(NULL, NULL, "sysfs", &t));
-  assert_status(LAL_EINVAL, lal__linux_topology_sysfs(root, NULL, "sysfs", NULL));
+  assert_status(LAL_EINVAL, lali_linux_topology_sysfs(NULL, NULL, "sysfs", &t));
+  assert_status(LAL_EINVAL, lali_linux_topology_sysfs(root, NULL, "sysfs", NULL));
   assert_int_equal(fake_tree_remove(root), 0);
 }
 
@@ -662,7 +662,7 @@ static void clocks_that_make_kinds(void **state) {
       FAKE_TREE_PUT(root, "/sys/devices/cpu_atom/cpus", "0-1\n");
     }
     lal_topology *t = NULL;
-    assert_status(LAL_OK, lal__linux_topology_sysfs(root, NULL, "sysfs", &t));
+    assert_status(LAL_OK, lali_linux_topology_sysfs(root, NULL, "sysfs", &t));
     lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
     assert_status(LAL_OK, lal_topology_get_info(t, &info));
     if (info.kinds != cases[c].kinds)

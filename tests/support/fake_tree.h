@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Scratch /proc and /sys trees that a test writes itself, for the readers
- * that take a root prefix (lal doctor, lal__linux_set_root, the hwloc loader's
+ * that take a root prefix (lal doctor, lali_linux_set_root, the hwloc loader's
  * sysroot): a machine state this one does not have. */
 #ifndef LAL_TEST_FAKE_TREE_H
 #define LAL_TEST_FAKE_TREE_H

@@ -90,11 +90,11 @@ static inline int lal_test_child_main(int argc, char **argv, const lal_test_chil
 /* main's first lines in a test with children: hand `--child NAME` to its check. */
 #  define LAL_TEST_CHILDREN(argc, argv, ...)                                                       \
     do {                                                                                           \
-      static const lal_test_child_entry lal__children[] = {__VA_ARGS__};                           \
-      int lal__child = lal_test_child_main(argc, argv, lal__children,                              \
-                                           sizeof lal__children / sizeof lal__children[0]);        \
-      if (lal__child >= 0)                                                                         \
-        return lal__child;                                                                         \
+      static const lal_test_child_entry lali_children[] = {__VA_ARGS__};                           \
+      int lali_child = lal_test_child_main(argc, argv, lali_children,                              \
+                                           sizeof lali_children / sizeof lali_children[0]);        \
+      if (lali_child >= 0)                                                                         \
+        return lali_child;                                                                         \
     } while (0)
 
 /* Runs `this.exe --child name` with every privilege but SeChangeNotify

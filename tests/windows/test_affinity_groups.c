@@ -95,7 +95,7 @@ static int selection_set(void *ctx, int process, const lal_cpuset *set) {
 }
 
 static fake f;
-static lal__win_affinity_os os;
+static lali_win_affinity_os os;
 
 /* groups x per_group CPUs; the thread and process in group 0 with every
  * CPU; no selection, no job. */
@@ -145,13 +145,13 @@ static void expect_set(const lal_cpuset *got, const char *want) {
 
 static void expect_thread(const char *want) {
   lal_cpuset got;
-  assert_status(LAL_OK, lal__win_thread_affinity_get(&os, &got));
+  assert_status(LAL_OK, lali_win_thread_affinity_get(&os, &got));
   expect_set(&got, want);
 }
 
 static void expect_process(const char *want) {
   lal_cpuset got;
-  assert_status(LAL_OK, lal__win_process_affinity_get(&os, &got));
+  assert_status(LAL_OK, lali_win_process_affinity_get(&os, &got));
   expect_set(&got, want);
 }
 
@@ -163,12 +163,12 @@ static void windows10_thread_stays_in_one_group(void **state) {
   machine(0, 2, 64, 1);
   expect_thread("0-63");
   lal_cpuset span = cpus("1,65");
-  assert_status(LAL_ENOTSUP, lal__win_thread_affinity_set(&os, &span));
+  assert_status(LAL_ENOTSUP, lali_win_thread_affinity_set(&os, &span));
   assert_int_equal(f.group_sets + f.selection_sets, 0);
   expect_thread("0-63");
 
   lal_cpuset one = cpus("70");
-  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &one));
+  assert_status(LAL_OK, lali_win_thread_affinity_set(&os, &one));
   assert_int_equal(f.thread.Group, 1);
   assert_true(f.thread.Mask == (KAFFINITY)1 << 6);
   expect_thread("70");
@@ -193,31 +193,31 @@ static void windows11_thread_spans_until_confined(void **state) {
   expect_thread("0-95");
 
   lal_cpuset span = cpus("1,65");
-  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &span));
+  assert_status(LAL_OK, lali_win_thread_affinity_set(&os, &span));
   assert_int_equal(f.group_sets, 0);
   expect_set(&f.selection[0], "1,65");
   expect_thread("1,65");
 
   lal_cpuset all = cpus("0-95");
-  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &all));
+  assert_status(LAL_OK, lali_win_thread_affinity_set(&os, &all));
   assert_int_equal(lal_cpuset_count(&f.selection[0]), 0);
   expect_thread("0-95");
 
   /* With a process default, "all of it" must be selected explicitly. */
   f.selection[1] = cpus("0-7");
   expect_thread("0-7");
-  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &all));
+  assert_status(LAL_OK, lali_win_thread_affinity_set(&os, &all));
   expect_set(&f.selection[0], "0-95");
   expect_thread("0-95");
   lal_cpuset_zero(&f.selection[1]);
 
   lal_cpuset one = cpus("5");
-  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &one));
+  assert_status(LAL_OK, lali_win_thread_affinity_set(&os, &one));
   assert_int_equal(f.group_sets, 1);
   assert_int_equal(lal_cpuset_count(&f.selection[0]), 0);
   expect_thread("5");
   int before = f.selection_sets;
-  assert_status(LAL_ENOTSUP, lal__win_thread_affinity_set(&os, &span));
+  assert_status(LAL_ENOTSUP, lali_win_thread_affinity_set(&os, &span));
   assert_int_equal(f.selection_sets, before);
   expect_thread("5");
 }
@@ -231,7 +231,7 @@ static void confinement_and_job_limits(void **state) {
   f.thread.Mask = 0xf;
   expect_thread("0-3");
   lal_cpuset span = cpus("1,65");
-  assert_status(LAL_ENOTSUP, lal__win_thread_affinity_set(&os, &span));
+  assert_status(LAL_ENOTSUP, lali_win_thread_affinity_set(&os, &span));
 
   machine(1, 2, 64, 2);
   f.jobs = 2;
@@ -243,10 +243,10 @@ static void confinement_and_job_limits(void **state) {
   expect_process("0-3,64-65");
   expect_thread("0-3,64-65");
   lal_cpuset outside = cpus("1,66");
-  assert_status(LAL_EINVAL, lal__win_thread_affinity_set(&os, &outside));
-  assert_status(LAL_EINVAL, lal__win_process_affinity_set(&os, &outside));
+  assert_status(LAL_EINVAL, lali_win_thread_affinity_set(&os, &outside));
+  assert_status(LAL_EINVAL, lali_win_process_affinity_set(&os, &outside));
   assert_int_equal(f.selection_sets, 0);
-  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &span));
+  assert_status(LAL_OK, lali_win_thread_affinity_set(&os, &span));
   expect_thread("1,65");
 }
 
@@ -258,32 +258,32 @@ static void process_affinity_by_group_count(void **state) {
   expect_process("0-63");
   f.selection[1] = cpus("9");
   lal_cpuset two = cpus("2-3");
-  assert_status(LAL_OK, lal__win_process_affinity_set(&os, &two));
+  assert_status(LAL_OK, lali_win_process_affinity_set(&os, &two));
   assert_true(f.process_mask == 0xc);
   assert_int_equal(lal_cpuset_count(&f.selection[1]), 0);
   expect_process("2-3");
   lal_cpuset other = cpus("64");
-  assert_status(LAL_ENOTSUP, lal__win_process_affinity_set(&os, &other));
+  assert_status(LAL_ENOTSUP, lali_win_process_affinity_set(&os, &other));
   lal_cpuset span = cpus("3,64");
-  assert_status(LAL_ENOTSUP, lal__win_process_affinity_set(&os, &span));
+  assert_status(LAL_ENOTSUP, lali_win_process_affinity_set(&os, &span));
   assert_int_equal(f.mask_sets, 1);
   expect_process("2-3");
 
   machine(1, 2, 64, 2);
   expect_process("0-127");
-  assert_status(LAL_OK, lal__win_process_affinity_set(&os, &span));
+  assert_status(LAL_OK, lali_win_process_affinity_set(&os, &span));
   assert_int_equal(f.mask_sets, 0);
   expect_set(&f.selection[1], "3,64");
   expect_process("3,64");
   lal_cpuset all = cpus("0-127");
-  assert_status(LAL_OK, lal__win_process_affinity_set(&os, &all));
+  assert_status(LAL_OK, lali_win_process_affinity_set(&os, &all));
   assert_int_equal(lal_cpuset_count(&f.selection[1]), 0);
   expect_process("0-127");
   /* No CPU sets (Windows 7/8 with threads spread by the app): clearing is
    * already done, selecting is not possible. */
   f.has_cpu_sets = 0;
-  assert_status(LAL_OK, lal__win_process_affinity_set(&os, &all));
-  assert_status(LAL_ENOTSUP, lal__win_process_affinity_set(&os, &span));
+  assert_status(LAL_OK, lali_win_process_affinity_set(&os, &all));
+  assert_status(LAL_ENOTSUP, lali_win_process_affinity_set(&os, &span));
 }
 
 /* Inactive or absent processors are refused before any call; an OS failure
@@ -293,15 +293,15 @@ static void bad_sets_change_nothing(void **state) {
   machine(1, 2, 64, 2);
   os.active[1] = 0xff; /* 8 active in group 1 */
   lal_cpuset inactive = cpus("72"), absent = cpus("200");
-  assert_status(LAL_EINVAL, lal__win_thread_affinity_set(&os, &inactive));
-  assert_status(LAL_EINVAL, lal__win_thread_affinity_set(&os, &absent));
-  assert_status(LAL_EINVAL, lal__win_process_affinity_set(&os, &inactive));
-  assert_status(LAL_EINVAL, lal__win_process_affinity_set(&os, &absent));
+  assert_status(LAL_EINVAL, lali_win_thread_affinity_set(&os, &inactive));
+  assert_status(LAL_EINVAL, lali_win_thread_affinity_set(&os, &absent));
+  assert_status(LAL_EINVAL, lali_win_process_affinity_set(&os, &inactive));
+  assert_status(LAL_EINVAL, lali_win_process_affinity_set(&os, &absent));
   assert_int_equal(f.group_sets + f.mask_sets + f.selection_sets, 0);
 
   f.fail_group_set = ERROR_ACCESS_DENIED;
   lal_cpuset one = cpus("1");
-  assert_status(LAL_EPERM, lal__win_thread_affinity_set(&os, &one));
+  assert_status(LAL_EPERM, lali_win_thread_affinity_set(&os, &one));
   assert_int_equal(f.confined, 0);
   expect_thread("0-71");
 }
@@ -315,7 +315,7 @@ static void single_group_set_overrides_a_process_default(void **state) {
   f.selection[1] = cpus("0-3");
   expect_thread("0-3");
   lal_cpuset want = cpus("2-5");
-  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &want));
+  assert_status(LAL_OK, lali_win_thread_affinity_set(&os, &want));
   assert_true(f.thread.Mask == 0x3c);
   expect_set(&f.selection[0], "2-5");
   expect_thread("2-5");
@@ -323,14 +323,14 @@ static void single_group_set_overrides_a_process_default(void **state) {
   f.selection[0] = cpus("6");
   f.fail_group_set = ERROR_ACCESS_DENIED;
   lal_cpuset other = cpus("1");
-  assert_status(LAL_EPERM, lal__win_thread_affinity_set(&os, &other));
+  assert_status(LAL_EPERM, lali_win_thread_affinity_set(&os, &other));
   expect_set(&f.selection[0], "6");
   assert_true(f.thread.Mask == 0x3c);
 
   /* Without a default, the thread's own selection is cleared. */
   f.fail_group_set = 0;
   lal_cpuset_zero(&f.selection[1]);
-  assert_status(LAL_OK, lal__win_thread_affinity_set(&os, &other));
+  assert_status(LAL_OK, lali_win_thread_affinity_set(&os, &other));
   assert_int_equal(lal_cpuset_count(&f.selection[0]), 0);
   expect_thread("1");
 }
@@ -343,14 +343,14 @@ static struct { int on_helper, caller_calls, helper_confined; } replay;
 static int replay_get(void *ctx, lal_cpuset *out) {
   (void)ctx;
   replay.caller_calls += !replay.on_helper;
-  return lal__win_thread_affinity_get(&os, out);
+  return lali_win_thread_affinity_get(&os, out);
 }
 static int replay_set(void *ctx, const lal_cpuset *set) {
   (void)ctx;
   replay.caller_calls += !replay.on_helper;
-  return lal__win_thread_affinity_set(&os, set);
+  return lali_win_thread_affinity_set(&os, set);
 }
-static int replay_start(void *ctx, lal__os_thread **out, void (*entry)(void *), void *arg) {
+static int replay_start(void *ctx, lali_os_thread **out, void (*entry)(void *), void *arg) {
   (void)ctx;
   GROUP_AFFINITY caller = f.thread;
   int caller_confined = f.confined;
@@ -369,7 +369,7 @@ static int replay_start(void *ctx, lal__os_thread **out, void (*entry)(void *), 
   *out = NULL;
   return LAL_OK;
 }
-static int replay_join(void *ctx, lal__os_thread *thread) {
+static int replay_join(void *ctx, lali_os_thread *thread) {
   (void)ctx;
   (void)thread;
   return LAL_OK;
@@ -380,11 +380,11 @@ static void clock_calibration_leaves_a_spanning_caller_spanning(void **state) {
   machine(1, 2, 64, 2);
   expect_thread("0-127");
   memset(&replay, 0, sizeof replay);
-  static const lal__clock_visit_os visit = {NULL, replay_get, replay_set, replay_start,
+  static const lali_clock_visit_os visit = {NULL, replay_get, replay_set, replay_start,
                                             replay_join};
-  lal__tsc_evidence ev;
+  lali_tsc_evidence ev;
   memset(&ev, 0, sizeof ev);
-  lal__clock_measure_with(&visit, &ev);
+  lali_clock_measure_with(&visit, &ev);
   assert_int_equal(replay.caller_calls, 0);
   assert_int_equal(replay.helper_confined, 1); /* the visits did confine the helper */
   assert_true(ev.cpus_checked >= 1);

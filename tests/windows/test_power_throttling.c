@@ -50,7 +50,7 @@ static void windows11_applies_both(void **state) {
   windows(SPEED | TIMER, ERROR_INVALID_PARAMETER);
   unsigned applied = 0;
   assert_status(LAL_OK,
-                lal__win_power_throttling_apply(set_info, NULL, &opted_out, BOTH, &applied));
+                lali_win_power_throttling_apply(set_info, NULL, &opted_out, BOTH, &applied));
   assert_int_equal(applied, BOTH);
   assert_int_equal(last.ControlMask, SPEED | TIMER);
   assert_int_equal(calls, 1);
@@ -62,12 +62,12 @@ static void windows10_refuses_the_timer_bit(void **state) {
   windows(SPEED, ERROR_INVALID_PARAMETER);
   unsigned applied = 0;
   assert_status(LAL_OK,
-                lal__win_power_throttling_apply(set_info, NULL, &opted_out, BOTH, &applied));
+                lali_win_power_throttling_apply(set_info, NULL, &opted_out, BOTH, &applied));
   assert_int_equal(applied, LAL_THROTTLE_EXECUTION_SPEED);
   assert_int_equal(last.ControlMask, SPEED);
   opted_out = 0; /* a process that never opted out of anything */
   assert_status(LAL_ENOTSUP,
-                lal__win_power_throttling_apply(set_info, NULL, &opted_out,
+                lali_win_power_throttling_apply(set_info, NULL, &opted_out,
                                                 LAL_THROTTLE_TIMER_RESOLUTION, &applied));
   assert_int_equal(applied, 0);
 }
@@ -77,16 +77,16 @@ static void older_windows_and_failures(void **state) {
   unsigned applied = 99;
   windows(0, ERROR_INVALID_PARAMETER); /* before 1709: no such class */
   assert_status(LAL_ENOTSUP,
-                lal__win_power_throttling_apply(set_info, NULL, &opted_out, BOTH, &applied));
+                lali_win_power_throttling_apply(set_info, NULL, &opted_out, BOTH, &applied));
   assert_int_equal(applied, 0);
   assert_int_equal(lal_last_os_error(), ERROR_INVALID_PARAMETER);
   applied = 99;
   assert_status(LAL_ENOTSUP,
-                lal__win_power_throttling_apply(NULL, NULL, &opted_out, BOTH, &applied));
+                lali_win_power_throttling_apply(NULL, NULL, &opted_out, BOTH, &applied));
   assert_int_equal(applied, 0); /* before Windows 8: no SetProcessInformation */
   windows(0, ERROR_ACCESS_DENIED);
   assert_status(LAL_EPERM,
-                lal__win_power_throttling_apply(set_info, NULL, &opted_out, BOTH, &applied));
+                lali_win_power_throttling_apply(set_info, NULL, &opted_out, BOTH, &applied));
   assert_int_equal(calls, 1); /* no second try for a refusal that is not the flag */
 }
 
@@ -96,18 +96,18 @@ static void a_second_opt_out_keeps_the_first(void **state) {
   (void)state;
   windows(SPEED | TIMER, ERROR_INVALID_PARAMETER);
   unsigned applied = 0;
-  assert_status(LAL_OK, lal__win_power_throttling_apply(set_info, NULL, &opted_out,
+  assert_status(LAL_OK, lali_win_power_throttling_apply(set_info, NULL, &opted_out,
                                                         LAL_THROTTLE_EXECUTION_SPEED, &applied));
   assert_int_equal(last.ControlMask, SPEED);
-  assert_status(LAL_OK, lal__win_power_throttling_apply(set_info, NULL, &opted_out,
+  assert_status(LAL_OK, lali_win_power_throttling_apply(set_info, NULL, &opted_out,
                                                         LAL_THROTTLE_TIMER_RESOLUTION, &applied));
   assert_int_equal(last.ControlMask, SPEED | TIMER);
   assert_int_equal(applied, BOTH);
 
   windows(SPEED, ERROR_INVALID_PARAMETER);
-  assert_status(LAL_OK, lal__win_power_throttling_apply(set_info, NULL, &opted_out,
+  assert_status(LAL_OK, lali_win_power_throttling_apply(set_info, NULL, &opted_out,
                                                         LAL_THROTTLE_EXECUTION_SPEED, &applied));
-  assert_status(LAL_OK, lal__win_power_throttling_apply(set_info, NULL, &opted_out,
+  assert_status(LAL_OK, lali_win_power_throttling_apply(set_info, NULL, &opted_out,
                                                         LAL_THROTTLE_TIMER_RESOLUTION, &applied));
   assert_int_equal(last.ControlMask, SPEED); /* resent, not dropped */
   assert_int_equal(applied, LAL_THROTTLE_EXECUTION_SPEED);

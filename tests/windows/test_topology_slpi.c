@@ -97,7 +97,7 @@ static void add_cache(int level, DWORD bytes, int first, int count) {
 static lal_topology *parse(void) {
   lal_topology *t = NULL;
   assert_status(LAL_OK,
-                lal__win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "windows-buffer", &t));
+                lali_win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "windows-buffer", &t));
   return t;
 }
 
@@ -377,26 +377,26 @@ static void malformed_buffers_are_rejected(void **state) {
   (void)state;
   lal_topology *t = NULL;
   buf.len = 0;
-  assert_status(LAL_EIO, lal__win_topology_from_slpi(buf.data, 0, NULL, NULL, "x", &t));
+  assert_status(LAL_EIO, lali_win_topology_from_slpi(buf.data, 0, NULL, NULL, "x", &t));
   add_groups(1, 2);
   add_processor(RelationProcessorCore, 0, 1, 0, 0);
   size_t good = buf.len;
   /* Truncated inside the last record. */
-  assert_status(LAL_EIO, lal__win_topology_from_slpi(buf.data, good - 4, NULL, NULL, "x", &t));
+  assert_status(LAL_EIO, lali_win_topology_from_slpi(buf.data, good - 4, NULL, NULL, "x", &t));
   /* A record of size 0 would loop forever. */
   SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX *r = record(RelationCache, sizeof(CACHE_RELATIONSHIP));
   r->Size = 0;
-  assert_status(LAL_EIO, lal__win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "x", &t));
+  assert_status(LAL_EIO, lali_win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "x", &t));
   /* A core on a processor its group does not have. */
   buf.len = good;
   add_processor(RelationProcessorCore, 5, 1, 0, 0);
-  assert_status(LAL_EIO, lal__win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "x", &t));
+  assert_status(LAL_EIO, lali_win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "x", &t));
   /* The same CPU in two cores. */
   buf.len = good;
   add_processor(RelationProcessorCore, 0, 1, 0, 0);
-  assert_status(LAL_EIO, lal__win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "x", &t));
+  assert_status(LAL_EIO, lali_win_topology_from_slpi(buf.data, buf.len, NULL, NULL, "x", &t));
   assert_null(t);
-  assert_status(LAL_EINVAL, lal__win_topology_from_slpi(NULL, 8, NULL, NULL, "x", &t));
+  assert_status(LAL_EINVAL, lali_win_topology_from_slpi(NULL, 8, NULL, NULL, "x", &t));
 }
 
 /* CPU sets another process holds leave `allowed`; those Game Mode gave this
@@ -421,16 +421,16 @@ static void cpu_sets_reserved_and_exclusive(void **state) {
   records[6].AllFlags = records[7].AllFlags = LAL_CPU_SET_ALLOCATED; /* another process */
   records[2].AllFlags = records[3].AllFlags =
       LAL_CPU_SET_ALLOCATED | LAL_CPU_SET_ALLOCATED_TO_TARGET; /* ours, Game Mode */
-  lal__win_cpu_sets sets = {records, 8};
+  lali_win_cpu_sets sets = {records, 8};
   lal_cpuset reserved, exclusive;
-  lal__win_cpu_sets_classify(&sets, &reserved, &exclusive);
+  lali_win_cpu_sets_classify(&sets, &reserved, &exclusive);
   expect_set(&reserved, "6-7");
   expect_set(&exclusive, "2-3");
   lal_topology_info info = LAL_TOPOLOGY_INFO_INIT;
   assert_status(LAL_OK, lal_topology_get_info(t, &info));
   assert_int_equal(info.game_mode, -1);
   expect_place(t, 1, LAL_PLACE_EXCLUSIVE, "", NULL, "no exclusive CPU");
-  lal__topology_set_reservations(t, &reserved, &exclusive);
+  lali_topology_set_reservations(t, &reserved, &exclusive);
   assert_status(LAL_OK, lal_topology_get_info(t, &info));
   expect_set(&info.allowed, "0-5");
   expect_set(&info.reserved, "6-7");
