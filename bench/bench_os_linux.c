@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "bench_os.h"
+#ifdef LAL_BENCH_CGROUP
+#  include "lal/cgroup.h"
+#endif
 
 uint64_t bench_os_clock_ns(void) {
   struct timespec ts;
@@ -91,7 +94,8 @@ void bench_os_host_name(char *buf, size_t size) {
     buf[size - 1] = '\0';
 }
 
-/* proc(5) /proc/loadavg; Documentation/accounting/psi.rst /proc/pressure/cpu. */
+/* proc(5) /proc/loadavg; PSI (Documentation/accounting/psi.rst) through
+ * lal_cgroup_pressure, in a build with lal/cgroup.h. */
 void bench_os_load(double *loadavg_1min, double *psi_cpu_some_avg10) {
   *loadavg_1min = -1;
   *psi_cpu_some_avg10 = -1;
@@ -102,15 +106,12 @@ void bench_os_load(double *loadavg_1min, double *psi_cpu_some_avg10) {
       *loadavg_1min = strtod(text, NULL);
     fclose(f);
   }
-  f = fopen("/proc/pressure/cpu", "r");
-  if (f) {
-    if (fgets(text, sizeof text, f)) {
-      const char *avg = strstr(text, "some avg10=");
-      if (avg)
-        *psi_cpu_some_avg10 = strtod(avg + 11, NULL);
-    }
-    fclose(f);
-  }
+#ifdef LAL_BENCH_CGROUP
+  /* The library's one PSI reader (lal/cgroup.h; NULL: /proc/pressure). */
+  lal_psi psi = LAL_PSI_INIT;
+  if (lal_cgroup_pressure(NULL, LAL_PSI_CPU, &psi) == LAL_OK)
+    *psi_cpu_some_avg10 = psi.some.avg10;
+#endif
 }
 
 void bench_os_utc_now(char *buf, size_t size) {

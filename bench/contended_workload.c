@@ -79,7 +79,7 @@ static int series(json_writer *jw, int cpu, const char *name, const lal_priority
     lal_thread_get_result(pt, &r);
     priority_text(&r.priority, got, sizeof got);
     snprintf(got + strlen(got), sizeof got - strlen(got), " via %s",
-             priority_via_name(r.priority.obtained_via));
+             lal_priority_via_name(r.priority.obtained_via));
     lal_thread_join(pt, NULL);
   }
   __atomic_store_n(&j.stop, 1, __ATOMIC_RELEASE);

@@ -50,7 +50,7 @@ int bench_harness_apply(bench_harness *h) {
     char got[128];
     priority_text(&r, got, sizeof got);
     snprintf(h->priority_got, sizeof h->priority_got, "%s: %s%s%s%s",
-             priority_profile_name(h->priority), rc == LAL_OK ? got : lal_err_name(rc),
+             lal_priority_profile_name(h->priority), rc == LAL_OK ? got : lal_err_name(rc),
              r.flags & LAL_PRIORITY_DEGRADED ? " (degraded: " : "",
              r.flags & LAL_PRIORITY_DEGRADED ? r.reason : "",
              r.flags & LAL_PRIORITY_DEGRADED ? ")" : "");

@@ -161,10 +161,28 @@ LAL_API const char *lal_err_name(int status);
 /*
  * lal_last_os_error: the raw OS error (errno on Linux, GetLastError() on Windows)
  * of the last OS call that failed inside lal on the calling thread, or 0 if none
- * has. Diagnostics only: the returned status is the contract. Thread-local; a
- * later failure on the same thread overwrites it, a success does not clear it.
+ * has. Diagnostics only: the returned status is the contract. Thread-local.
+ * Set only when an OS call lal made failed (a status lal returns without
+ * asking the OS, such as LAL_EINVAL for a bad argument, leaves it alone);
+ * never cleared: a later failure on the same thread overwrites it, a success
+ * does not clear it.
  */
 LAL_API int lal_last_os_error(void);
+
+/*
+ * The names of the enums results carry, for logs and reports, as
+ * lal_err_name names a status: lal_priority_profile_name ("BACKGROUND" ...
+ * "REALTIME", "EXPLICIT"), lal_policy_name ("SCHED_OTHER", "SCHED_BATCH",
+ * "SCHED_IDLE", "SCHED_FIFO", "SCHED_RR", "SCHED_DEADLINE", and "windows"
+ * for a Windows class and thread priority), lal_priority_via_name ("direct",
+ * "rtkit", "portal", "slice hint", "nice", "unchanged": obtained_via) and
+ * lal_page_kind_name ("default", "large", "huge"). A static string, never
+ * NULL; "unknown" for a value the enum does not have.
+ */
+LAL_API const char *lal_priority_profile_name(int profile);
+LAL_API const char *lal_policy_name(int policy);
+LAL_API const char *lal_priority_via_name(int via);
+LAL_API const char *lal_page_kind_name(int kind);
 
 /* ---------------------------------------------------------------- CPU sets */
 

@@ -169,6 +169,32 @@ static void version_matches_the_header(void **state) {
   assert_int_equal(LAL_VERSION_NUM(1, 2, 3), 0x010203);
 }
 
+/* Every value of every enum a result carries has its own name; values the
+ * enums do not have (negative, one past the end, huge) name themselves
+ * "unknown", never NULL. */
+static void enum_values_have_distinct_names(void **state) {
+  (void)state;
+  const char *(*const fn[])(int) = {lal_priority_profile_name, lal_policy_name,
+                                    lal_priority_via_name, lal_page_kind_name};
+  const int first[] = {LAL_PRIORITY_BACKGROUND, LAL_POLICY_OTHER, LAL_VIA_DIRECT, LAL_PAGE_DEFAULT};
+  const int last[] = {LAL_PRIORITY_EXPLICIT, LAL_POLICY_WINDOWS, LAL_VIA_UNCHANGED, LAL_PAGE_HUGE};
+  for (size_t e = 0; e < sizeof fn / sizeof fn[0]; e++) {
+    for (int v = first[e]; v <= last[e]; v++) {
+      assert_non_null(fn[e](v));
+      assert_string_not_equal(fn[e](v), "unknown");
+      for (int w = first[e]; w < v; w++)
+        assert_string_not_equal(fn[e](v), fn[e](w));
+    }
+    const int bad[] = {first[e] - 1, last[e] + 1, INT32_MIN, INT32_MAX};
+    for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++)
+      assert_string_equal(fn[e](bad[b]), "unknown");
+  }
+  assert_string_equal(lal_policy_name(LAL_POLICY_FIFO), "SCHED_FIFO");
+  assert_string_equal(lal_priority_via_name(LAL_VIA_RTKIT), "rtkit");
+  assert_string_equal(lal_page_kind_name(LAL_PAGE_LARGE), "large");
+  assert_string_equal(lal_priority_profile_name(LAL_PRIORITY_AUDIO), "AUDIO");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(statuses_keep_their_published_numbers),
@@ -179,6 +205,7 @@ int main(void) {
       cmocka_unit_test(last_os_error_is_thread_local),
       cmocka_unit_test(fail_os_captures_the_current_native_error),
       cmocka_unit_test(version_matches_the_header),
+      cmocka_unit_test(enum_values_have_distinct_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

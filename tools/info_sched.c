@@ -166,8 +166,8 @@ void info_profiles_text(void) {
     char got[96];
     int rc = try_profile(p, &r);
     priority_text(&r, got, sizeof got);
-    printf("  %-12s %s via %s%s%s  [%s]\n", priority_profile_name(p),
-           rc == LAL_OK ? got : lal_err_name(rc), priority_via_name(r.obtained_via),
+    printf("  %-12s %s via %s%s%s  [%s]\n", lal_priority_profile_name(p),
+           rc == LAL_OK ? got : lal_err_name(rc), lal_priority_via_name(r.obtained_via),
            r.flags & LAL_PRIORITY_DEGRADED ? " (degraded)" : "",
            r.flags & LAL_PRIORITY_NO_THROTTLING ? ", EcoQoS off" : "", r.reason);
   }
@@ -181,17 +181,17 @@ void info_profiles_json(json_writer *w) {
     char got[96];
     priority_text(&r, got, sizeof got);
     json_object_begin(w, NULL);
-    json_string(w, "profile", priority_profile_name(p));
+    json_string(w, "profile", lal_priority_profile_name(p));
     json_string(w, "status", lal_err_name(rc));
     json_string(w, "obtained", got);
-    json_string(w, "policy", priority_policy_name(r.policy));
+    json_string(w, "policy", lal_policy_name(r.policy));
     json_int(w, "rt_priority", r.rt_priority);
     json_int(w, "nice", r.nice);
     json_int(w, "win_priority_class", r.win_priority_class);
     json_int(w, "win_thread_priority", r.win_thread_priority);
     json_string(w, "mmcss_task", r.mmcss_task);
     json_bool(w, "degraded", (r.flags & LAL_PRIORITY_DEGRADED) != 0);
-    json_string(w, "via", priority_via_name(r.obtained_via));
+    json_string(w, "via", lal_priority_via_name(r.obtained_via));
     json_uint(w, "slice_ns", r.slice_ns);
     json_string(w, "reason", r.reason);
     json_object_end(w);

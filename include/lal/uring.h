@@ -119,7 +119,10 @@ LAL_API int lal_uring_register_buffers(lal_uring *ring, void *const *bufs, const
  * Operations. user_data comes back in the completion. The fd is checked
  * against the registered files with LAL_URING_FIXED_FILE; buf_index and
  * [offset_in_buf, +len) against the registered buffers: LAL_EINVAL otherwise,
- * with nothing queued. Completion results are the kernel's: bytes, or -errno.
+ * with nothing queued. Each completes with bytes (or poll events), or a lal
+ * status (lal_uring_cqe). Each returns LAL_OK once queued; LAL_EINVAL as
+ * above or for a NULL ring; LAL_EAGAIN when the submission queue is full
+ * (submit or wait first).
  */
 LAL_API int lal_uring_nop(lal_uring *ring, uint64_t user_data);
 LAL_API int lal_uring_read(lal_uring *ring, int fd, void *buf, unsigned len, uint64_t offset,
@@ -137,17 +140,29 @@ LAL_API int lal_uring_recv(lal_uring *ring, int fd, void *buf, unsigned len, int
                            unsigned flags, uint64_t user_data);
 LAL_API int lal_uring_send(lal_uring *ring, int fd, const void *buf, unsigned len, int msg_flags,
                            unsigned flags, uint64_t user_data);
-/* Completes with -ETIME after ns (a relative timer). */
+/* Completes with LAL_EAGAIN (os_error ETIME) after ns (a relative timer). */
 LAL_API int lal_uring_timeout(lal_uring *ring, uint64_t ns, uint64_t user_data);
 
 /* lal_uring_submit: hands the queued operations to the kernel (with SQPOLL
- * only a wake-up when its thread sleeps). Returns how many, or a status. */
+ * only a wake-up when its thread sleeps). Returns how many (>= 0);
+ * LAL_EINVAL for a NULL ring; LAL_EAGAIN or LAL_EBUSY when the kernel
+ * cannot take them now (out of memory for requests, completions overflowing:
+ * reap and retry); LAL_EIO for any other failure of io_uring_enter(2), with
+ * the errno in lal_last_os_error(). */
 LAL_API int lal_uring_submit(lal_uring *ring);
 
+/* One completion. res: what the operation gave (bytes moved, the poll
+ * events, 0) when >= 0, else a lal status, as every lal call returns one:
+ * LAL_EAGAIN for a timeout that expired (ETIME) or an operation cancelled,
+ * LAL_EINVAL for a bad fd or argument, LAL_EPERM, LAL_ENOMEM... with the
+ * kernel's errno in os_error (0 when res >= 0). An array element the caller
+ * allocates: its layout is frozen. */
 typedef struct lal_uring_cqe {
   uint64_t user_data;
   int32_t res;
-  uint32_t flags;
+  uint32_t flags;    /* IORING_CQE_F_* */
+  int32_t os_error;  /* the errno behind a negative res, else 0 */
+  uint32_t reserved; /* 0 */
 } lal_uring_cqe;
 
 /* lal_uring_wait modes */

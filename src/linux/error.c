@@ -35,6 +35,8 @@ int lali_os_status_from_native(int native) {
     return LAL_EBUSY;
   case EAGAIN: /* == EWOULDBLOCK */
   case ETIMEDOUT:
+  case ETIME:     /* an io_uring timeout that expired */
+  case ECANCELED: /* an io_uring operation cancelled */
   case EINTR:
     return LAL_EAGAIN;
   case ENOENT:

@@ -8,7 +8,7 @@
 # the error state stays liblal's (lali_fail_native, module_support.c). A
 # static module holds the module alone: liblal.a supplies the rest.
 set(LAL_MODULES "")
-set(lal_module_support common/strings.c common/struct_check.c linux/procfs.c
+set(lal_module_support common/strings.c common/struct_check.c linux/procfs.c linux/error.c
                        linux/module_support.c)
 
 # lal_add_module(<name> LIBS <libs...> PC <pkg-config modules...> SOURCES <files...>)

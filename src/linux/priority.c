@@ -57,7 +57,7 @@ static int has_cap_sys_nice(void) {
   return (int)(lali_linux_status_cap_eff(text) >> CAP_SYS_NICE_BIT & 1);
 }
 
-static int lal_policy_of(uint32_t k) {
+static int policy_of_kernel(uint32_t k) {
   switch (k) {
   case K_FIFO:
     return LAL_POLICY_FIFO;
@@ -81,40 +81,40 @@ void lali_linux_step_describe(const lali_sched_chain *c, int i, char *buf, size_
   if (is_broker(c->how[i]) && a->policy == K_OTHER)
     snprintf(buf, size, "%s nice %d", c->how[i] == LALI_STEP_RTKIT ? "rtkit" : "portal", a->nice);
   else if (is_broker(c->how[i]))
-    snprintf(buf, size, "%s SCHED_RR %u", c->how[i] == LALI_STEP_RTKIT ? "rtkit" : "portal",
-             a->priority);
+    snprintf(buf, size, "%s %s %u", c->how[i] == LALI_STEP_RTKIT ? "rtkit" : "portal",
+             lal_policy_name(LAL_POLICY_RR), a->priority);
   else if (c->how[i] == LALI_STEP_SLICE)
-    snprintf(buf, size, "SCHED_OTHER slice %llu us", (unsigned long long)(a->runtime / 1000));
-  else if ((a->policy == K_OTHER || a->policy == K_BATCH) && a->runtime)
-    snprintf(buf, size, "%s nice %d, slice %llu us",
-             a->policy == K_BATCH ? "SCHED_BATCH" : "SCHED_OTHER", a->nice,
+    snprintf(buf, size, "%s slice %llu us", lal_policy_name(LAL_POLICY_OTHER),
              (unsigned long long)(a->runtime / 1000));
+  else if ((a->policy == K_OTHER || a->policy == K_BATCH) && a->runtime)
+    snprintf(buf, size, "%s nice %d, slice %llu us", lal_policy_name(policy_of_kernel(a->policy)),
+             a->nice, (unsigned long long)(a->runtime / 1000));
   else
     lali_linux_sched_describe(a, buf, size);
 }
 
 void lali_linux_sched_describe(const struct sched_attr_v1 *a, char *buf, size_t size) {
+  const char *name = lal_policy_name(policy_of_kernel(a->policy));
   switch (a->policy) {
   case K_FIFO:
   case K_RR:
-    snprintf(buf, size, "SCHED_%s %u", a->policy == K_FIFO ? "FIFO" : "RR", a->priority);
+    snprintf(buf, size, "%s %u", name, a->priority);
     break;
   case K_DEADLINE:
-    snprintf(buf, size, "SCHED_DEADLINE %llu/%llu/%llu ns", (unsigned long long)a->runtime,
+    snprintf(buf, size, "%s %llu/%llu/%llu ns", name, (unsigned long long)a->runtime,
              (unsigned long long)a->deadline, (unsigned long long)a->period);
     break;
   case K_IDLE:
-    snprintf(buf, size, "SCHED_IDLE");
+    snprintf(buf, size, "%s", name);
     break;
   default:
-    snprintf(buf, size, "%s nice %d", a->policy == K_BATCH ? "SCHED_BATCH" : "SCHED_OTHER",
-             a->nice);
+    snprintf(buf, size, "%s nice %d", name, a->nice);
   }
 }
 
 static void fill_from(const struct sched_attr_v1 *a, int64_t rl_rtprio, int64_t rl_nice,
                       lal_priority_result *res) {
-  res->policy = lal_policy_of(a->policy);
+  res->policy = policy_of_kernel(a->policy);
   res->rt_priority = (a->policy == K_FIFO || a->policy == K_RR) ? (int)a->priority : 0;
   res->nice = (a->policy == K_FIFO || a->policy == K_RR || a->policy == K_DEADLINE) ? 0 : a->nice;
   res->runtime_ns = a->policy == K_DEADLINE ? a->runtime : 0;

@@ -385,8 +385,13 @@ static unsigned reap(lal_uring *u, lal_uring_cqe *out, unsigned max) {
     unsigned n = io_uring_peek_batch_cqe(&u->ring, cqes, want);
     for (unsigned i = 0; i < n; i++) {
       out[total + i].user_data = io_uring_cqe_get_data64(cqes[i]);
-      out[total + i].res = cqes[i]->res;
+      /* The kernel's -errno becomes a lal status, the same numbers on every
+       * call lal makes; the raw errno stays beside it for diagnostics. */
+      int32_t res = cqes[i]->res;
+      out[total + i].res = res >= 0 ? res : lali_os_status_from_native(-res);
+      out[total + i].os_error = res >= 0 ? 0 : -res;
       out[total + i].flags = cqes[i]->flags;
+      out[total + i].reserved = 0;
     }
     io_uring_cq_advance(&u->ring, n);
     total += n;

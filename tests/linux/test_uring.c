@@ -171,7 +171,8 @@ static void file_and_socket_ops(void **state) {
   /* timeout: -ETIME after 1 ms */
   assert_status(LAL_OK, lal_uring_timeout(u, 1000000, 8));
   assert_int_equal(lal_uring_wait(u, cqe, 4, 1, 1000000000, LAL_URING_WAIT_SYSCALL), 1);
-  assert_true(cqe[0].user_data == 8 && cqe[0].res == -ETIME);
+  assert_true(cqe[0].user_data == 8 && cqe[0].res == LAL_EAGAIN);
+  assert_int_equal(cqe[0].os_error, ETIME);
   lal_uring_destroy(u);
   close(p[0]), close(p[1]), close(s1), close(s2);
 }
