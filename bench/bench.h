@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared pieces of lal-bench's workloads. */
-#ifndef LAL_BENCH_H
-#define LAL_BENCH_H
+#ifndef LAL_BENCH_BENCH_H
+#define LAL_BENCH_BENCH_H
 
 #include <signal.h>
 
@@ -58,13 +58,13 @@ int wl_process_wakeup(const bench_opts *opts, json_writer *jw);
 int wl_signal(const bench_opts *opts, json_writer *jw);
 int wl_core_to_core(const bench_opts *opts, json_writer *jw);
 int wl_synthetic(const bench_opts *opts, json_writer *jw);
-#ifdef LAL_BENCH_CGROUP
+#ifdef LAL_HAVE_CGROUP
 int wl_cgroup_wakeup(const bench_opts *opts, json_writer *jw);
 #endif
-#ifdef LAL_BENCH_URING
+#ifdef LAL_HAVE_URING
 int wl_uring_pingpong(const bench_opts *opts, json_writer *jw);
 #endif
-#ifdef LAL_BENCH_XDP
+#ifdef LAL_HAVE_XDP
 int wl_xdp_pingpong(const bench_opts *opts, json_writer *jw);
 #endif
 

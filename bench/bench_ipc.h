@@ -18,8 +18,8 @@
  * process or a process of its own (Linux: fork; Windows: lal-bench run again
  * with --ipc-peer and inherited handles, since Windows has no fork).
  */
-#ifndef LAL_BENCH_IPC_H
-#define LAL_BENCH_IPC_H
+#ifndef LAL_BENCH_BENCH_IPC_H
+#define LAL_BENCH_BENCH_IPC_H
 
 #include <stddef.h>
 #include <stdint.h>

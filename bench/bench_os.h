@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The raw OS calls lal's benchmarks compare lal against, one file per OS. */
-#ifndef LAL_BENCH_OS_H
-#define LAL_BENCH_OS_H
+#ifndef LAL_BENCH_BENCH_OS_H
+#define LAL_BENCH_BENCH_OS_H
 
 #include <stddef.h>
 #include <stdint.h>

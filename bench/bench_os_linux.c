@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "bench_os.h"
-#ifdef LAL_BENCH_CGROUP
+#ifdef LAL_HAVE_CGROUP
 #  include "lal/cgroup.h"
 #endif
 
@@ -106,7 +106,7 @@ void bench_os_load(double *loadavg_1min, double *psi_cpu_some_avg10) {
       *loadavg_1min = strtod(text, NULL);
     fclose(f);
   }
-#ifdef LAL_BENCH_CGROUP
+#ifdef LAL_HAVE_CGROUP
   /* The library's one PSI reader (lal/cgroup.h; NULL: /proc/pressure). */
   lal_psi psi = LAL_PSI_INIT;
   if (lal_cgroup_pressure(NULL, LAL_PSI_CPU, &psi) == LAL_OK)

@@ -76,18 +76,18 @@ static const workload workloads[] = {
      "a regression of known size for calibrating lal-compare: 1 ms sleep lateness x (1 + "
      "--synthetic-slowdown %); runs only when named",
      wl_synthetic},
-#ifdef LAL_BENCH_CGROUP
+#ifdef LAL_HAVE_CGROUP
     {"cgroup_wakeup",
      "Linux: 1 ms wake-up lateness of a 2 ms-busy thread with and without a cpu.max quota",
      wl_cgroup_wakeup},
 #endif
-#ifdef LAL_BENCH_URING
+#ifdef LAL_HAVE_URING
     {"uring_pingpong",
      "Linux: 1-byte ping-pong over pipes and loopback UDP: blocking, epoll, io_uring "
      "submit-and-wait, busy-poll, SQPOLL + busy-poll",
      wl_uring_pingpong},
 #endif
-#ifdef LAL_BENCH_XDP
+#ifdef LAL_HAVE_XDP
     {"xdp_pingpong",
      "Linux, root: UDP ping-pong over a veth pair between namespaces, echoed by a kernel "
      "socket vs AF_XDP (poll / busy spin)",

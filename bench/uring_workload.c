@@ -117,7 +117,7 @@ static int run_side(void *arg, int measuring) {
     if (last || (!measuring && byte == 'q'))
       break;
   }
-  lal_uring_destroy(ring);
+  lal_uring_close(ring);
   if (epfd >= 0)
     close(epfd);
   return s->status;

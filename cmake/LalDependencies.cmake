@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: MIT
 # Feature detection: which optional libraries this build found, said plainly.
 # Each is used only on Linux; the Windows build needs system libraries only.
+# One spelling per feature: LAL_WITH_<F> is the option (what the builder
+# asks for), LAL_HAVE_<F> the one answer (TRUE or FALSE: this build has it),
+# used by every CMake file and, as a compile definition of the same name, by
+# the code that needs it. Features: HWLOC, NUMA, URING, XDP, CGROUP.
 find_package(PkgConfig QUIET)
 
 set(LAL_FEATURE_SUMMARY "")
@@ -8,10 +12,10 @@ macro(lal_report name state detail)
   string(APPEND LAL_FEATURE_SUMMARY "  ${name}: ${state} ${detail}\n")
 endmacro()
 
-# lal_find_pkg(<VAR> <option> <pkg-config module>): sets LAL_FOUND_<VAR> and an
+# lal_find_pkg(<VAR> <option> <pkg-config module>): sets lal_found_<VAR> and an
 # imported target PkgConfig::<VAR> when found and wanted.
 macro(lal_find_pkg var option module)
-  set(LAL_FOUND_${var} OFF)
+  set(lal_found_${var} FALSE)
   if(NOT LAL_OS_DIR STREQUAL "linux")
     lal_report(${module} "n/a" "(Linux only)")
   elseif(NOT ${option})
@@ -21,7 +25,7 @@ macro(lal_find_pkg var option module)
   else()
     pkg_check_modules(${var} QUIET IMPORTED_TARGET ${module})
     if(${var}_FOUND)
-      set(LAL_FOUND_${var} ON)
+      set(lal_found_${var} TRUE)
       lal_report(${module} "found" "${${var}_VERSION}")
     else()
       lal_report(${module} "not found" "(install its -dev package, see scripts/install-deps.sh)")
@@ -45,18 +49,37 @@ if(LAL_HWLOC STREQUAL "off")
   set(lal_want_hwloc OFF)
 endif()
 lal_find_pkg(HWLOC lal_want_hwloc hwloc)
-if(LAL_FOUND_HWLOC)
+set(LAL_HAVE_HWLOC ${lal_found_HWLOC})
+if(LAL_HAVE_HWLOC)
   lal_report("  hwloc use" "${LAL_HWLOC}" "(LAL_HWLOC; /sys when hwloc is absent at run time)")
 elseif(LAL_OS_DIR STREQUAL "linux")
   lal_report("  topology" "/sys" "(no hwloc in this build)")
 endif()
 lal_find_pkg(URING LAL_WITH_URING liburing)
+set(LAL_HAVE_URING ${lal_found_URING})
 lal_find_pkg(XDP LAL_WITH_XDP libxdp)
 lal_find_pkg(BPF LAL_WITH_XDP libbpf)
+# XDP also compiles its BPF program with clang -target bpf.
+set(LAL_HAVE_XDP FALSE)
+if(lal_found_XDP AND lal_found_BPF)
+  find_program(LAL_CLANG clang)
+  if(LAL_CLANG)
+    set(LAL_HAVE_XDP TRUE)
+  else()
+    lal_report("  xdp module" "off" "(clang, which compiles its BPF program, not found)")
+  endif()
+endif()
+set(LAL_HAVE_CGROUP FALSE)
 if(LAL_OS_DIR STREQUAL "linux" AND LAL_WITH_CGROUP)
+  set(LAL_HAVE_CGROUP TRUE)
   lal_report(cgroup2 "on" "(no library needed)")
 elseif(LAL_OS_DIR STREQUAL "linux")
   lal_report(cgroup2 "off" "(LAL_WITH_CGROUP=OFF)")
+endif()
+# NUMA binding is mbind(2) on every Linux build.
+set(LAL_HAVE_NUMA FALSE)
+if(LAL_OS_DIR STREQUAL "linux")
+  set(LAL_HAVE_NUMA TRUE)
 endif()
 if(LAL_BUILD_TESTS)
   if(WIN32 AND CMAKE_CROSSCOMPILING)

@@ -67,25 +67,7 @@ foreach(m ${LAL_MODULES})
           DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT ${m}-dev)
 endforeach()
 
-# What this build has, for lalConfig.cmake's lal_HAS_* variables.
-foreach(feature HWLOC URING)
-  set(LAL_PKG_HAS_${feature} FALSE)
-  if(LAL_FOUND_${feature})
-    set(LAL_PKG_HAS_${feature} TRUE)
-  endif()
-endforeach()
-set(LAL_PKG_HAS_NUMA FALSE)
-if(LAL_OS_DIR STREQUAL "linux")
-  set(LAL_PKG_HAS_NUMA TRUE)
-endif()
-set(LAL_PKG_HAS_XDP FALSE)
-if(LAL_BUILD_XDP)
-  set(LAL_PKG_HAS_XDP TRUE)
-endif()
-set(LAL_PKG_HAS_CGROUP FALSE)
-if(LAL_OS_DIR STREQUAL "linux" AND LAL_WITH_CGROUP)
-  set(LAL_PKG_HAS_CGROUP TRUE)
-endif()
+# lalConfig.cmake's lal_HAS_* variables are this build's LAL_HAVE_*.
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/lalConfig.cmake.in
   ${PROJECT_BINARY_DIR}/lalConfig.cmake INSTALL_DESTINATION ${LAL_CMAKE_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/lalConfigVersion.cmake

@@ -48,11 +48,11 @@ set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME liblal-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(lal_dev_depends "liblal${LAL_SOVERSION} (= ${PROJECT_VERSION})")
-if(LAL_FOUND_HWLOC AND NOT LAL_HWLOC STREQUAL "dlopen")
+if(LAL_HAVE_HWLOC AND NOT LAL_HWLOC STREQUAL "dlopen")
   string(APPEND lal_dev_depends ", libhwloc-dev") # linked: the archive needs it
 endif()
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "${lal_dev_depends}")
-if(LAL_FOUND_HWLOC AND LAL_HWLOC STREQUAL "dlopen")
+if(LAL_HAVE_HWLOC AND LAL_HWLOC STREQUAL "dlopen")
   # Loaded when present: suggested, not required (deb-src control Suggests).
   set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "libhwloc15")
 endif()

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* lal-compare's logic, separate from its main() so tests can drive it. */
-#ifndef LAL_BENCH_COMPARE_H
-#define LAL_BENCH_COMPARE_H
+#ifndef LAL_COMPARE_COMPARE_H
+#define LAL_COMPARE_COMPARE_H
 
 #include <stdio.h>
 

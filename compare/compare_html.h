@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The HTML report of lal-compare: pieces written in document order. */
-#ifndef LAL_BENCH_COMPARE_HTML_H
-#define LAL_BENCH_COMPARE_HTML_H
+#ifndef LAL_COMPARE_COMPARE_HTML_H
+#define LAL_COMPARE_COMPARE_HTML_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -5,8 +5,8 @@
  * (compare_report_html.c) and Markdown (compare_summary.c). The renderers
  * compute nothing; the model holds no JSON.
  */
-#ifndef LAL_COMPARE_MODEL_H
-#define LAL_COMPARE_MODEL_H
+#ifndef LAL_COMPARE_COMPARE_MODEL_H
+#define LAL_COMPARE_COMPARE_MODEL_H
 
 #include <stddef.h>
 

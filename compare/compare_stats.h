@@ -22,8 +22,8 @@
  * rounds or more a side, the rounds' ranks agree (stats_rank_test, p < 1 %);
  * with 2 or 3 rounds the default floor holds, as with one.
  */
-#ifndef LAL_COMPARE_STATS_H
-#define LAL_COMPARE_STATS_H
+#ifndef LAL_COMPARE_COMPARE_STATS_H
+#define LAL_COMPARE_COMPARE_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
 /* lal-compare's result model for the summary: one row per compared series at
  * the gate percentile, sorted worst first, rendered as the HTML report's
  * summary table and as Markdown for a CI job summary. */
-#ifndef LAL_BENCH_COMPARE_SUMMARY_H
-#define LAL_BENCH_COMPARE_SUMMARY_H
+#ifndef LAL_COMPARE_COMPARE_SUMMARY_H
+#define LAL_COMPARE_COMPARE_SUMMARY_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* lal-compare: where a series' thread woke ("ran_on", see SCHEMA.md), as text. */
-#ifndef LAL_BENCH_COMPARE_WHERE_H
-#define LAL_BENCH_COMPARE_WHERE_H
+#ifndef LAL_COMPARE_COMPARE_WHERE_H
+#define LAL_COMPARE_COMPARE_WHERE_H
 
 #include <stddef.h>
 

@@ -13,6 +13,18 @@
  *   - Option and result structs start with a `size` member; set it with the
  *     structure's *_INIT macro so that newer library versions can grow them.
  *   - Unless a function says otherwise it is thread-safe and allocates nothing.
+ *   - Destructor verbs, one meaning each (given NULL, one that returns
+ *     nothing does nothing; one that returns a status returns LAL_EINVAL):
+ *     _free     memory lal allocated, no OS object behind it (lal_topology_free,
+ *               lal_hist_free, lal_mem_free);
+ *     _close    a handle to OS objects: closes them, frees the handle
+ *               (lal_cgroup_close, lal_psi_trigger_close, lal_xsk_close,
+ *               lal_uring_close);
+ *     _release  a request held on the system, given back (lal_pm_qos_release);
+ *     _remove   deletes the system object a _create made (lal_cgroup_remove);
+ *     _detach   undoes an _attach (lal_xdp_detach);
+ *     _join     waits for a thread and frees it (lal_thread_join).
+ *     Earlier spellings stay as aliases until 1.0 (lal_uring_destroy).
  *   - Struct fields that hold an enum's value (lal_policy, lal_page_kind, ...)
  *     are declared int, the enum named in their comment: gcc gives an enum
  *     without negative values an unsigned type and MSVC gives it int, and a
@@ -583,7 +595,8 @@ typedef struct lal_pm_qos_result {
  * the lowest. Returns LAL_OK and *out; LAL_EINVAL: out NULL, a latency above
  * LAL_PM_QOS_LATENCY_MAX_US, a bad result struct; LAL_EPERM: not permitted
  * (Linux: no write access to /dev/cpu_dma_latency); LAL_ENOTSUP: no such
- * interface (Windows, a kernel without it); *out untouched on failure. Cost:
+ * interface (Windows, a kernel without it); LAL_ENOMEM: the handle could
+ * not be allocated; *out untouched on failure. Cost:
  * an open and a write. Thread-safe.
  * lal_pm_qos_release: drops the request and frees the handle. LAL_EINVAL for
  * NULL or a handle not held (released already): nothing done.
@@ -719,7 +732,9 @@ typedef struct lal_topo_pu {
   int numa_node;
   int l2;
   int l3;
-  int kind;          /* index for lal_topology_kind(); 0 when the machine has one kind */
+  int kind;          /* index for lal_topology_kind(); 0 when the machine has one kind.
+                        Placement ranks a core by the kind of its first PU (smt_index 0),
+                        should the OS put its SMT siblings in different kinds */
   int smt_index;     /* 0 for the first PU of its core, 1 for its SMT sibling, ... */
   unsigned flags;    /* LAL_TOPO_PU_* */
   uint64_t l2_bytes; /* size of its L2 / L3, 0 if unknown */
@@ -751,7 +766,8 @@ typedef struct lal_topology_info {
   int pus;
   int cores;
   int packages;
-  int numa_nodes; /* 0 when the OS reports none */
+  int numa_nodes; /* 0 when the OS reports none; nodes without CPUs (GPU, CXL,
+                     NVDIMM or MCDRAM memory) are not counted */
   int l2_domains;
   int l3_domains;
   int kinds;
@@ -886,7 +902,9 @@ typedef struct lal_place_result {
  * first with PREFER_FAST / FAST_ONLY, and cores whose sibling is excluded
  * after clean ones. A SAME_* constraint picks the domain that
  * holds the request with the most fastest-kind CPUs (up to the number of
- * threads: more is no better), then the lowest index.
+ * threads: more is no better), then the most capacity on cores that share
+ * no SMT sibling with an excluded CPU (likewise capped), then the lowest
+ * index.
  * PREFER_CACHE orders cores by core type, then L3 size (and picks the SAME_*
  * domain with the most largest-L3 capacity); with both PREFER_ flags the cache
  * wins. With BEST_EFFORT a request that cannot be met is relaxed (see the
@@ -896,8 +914,9 @@ typedef struct lal_place_result {
  * more than one SAME_* flag, or an empty `within`; LAL_ERANGE when the
  * candidates cannot hold the request, or there is no candidate CPU at all
  * (result->reason says which constraint failed and what was available; out is
- * untouched). result may be NULL. Pure computation on the loaded topology:
- * no OS call, microseconds.
+ * untouched); LAL_ENOMEM: the working set for a large machine could not be
+ * allocated. result may be NULL. Pure computation on the loaded topology: no
+ * OS call, microseconds.
  */
 LAL_API int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out[],
                       lal_place_result *result);

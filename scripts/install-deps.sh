@@ -23,7 +23,7 @@ windows_pkgs=(gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32
 test_pkgs=(libcmocka-dev clang clang-format
            # dpkg-dev unpacks CMocka's Debian source package for the mingw build.
            dpkg-dev
-           # validates `lal doctor --json` against tools/lal-doctor.schema.json
+           # validates `lal doctor --json` against support/doctor/lal-doctor.schema.json
            python3-jsonschema
            # renders lal-compare's HTML report headless in a test
            chromium

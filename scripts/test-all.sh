@@ -58,6 +58,8 @@ echo "lal: every test on both platforms (full logs in $logs/)"
 stage install-deps bash scripts/install-deps.sh
 # Every file names its license (SPDX), before anything is built.
 stage spdx bash scripts/check-spdx.sh
+# Every header's include guard names the path it lives at.
+stage guards bash scripts/check-header-guards.sh
 # The tree must match .clang-format. clang-format's output differs between major
 # versions; the tree is kept formatted with Debian 12's clang-format 14.
 fmt_major=$(clang-format --version 2>/dev/null | sed -n 's/.*version \([0-9]*\).*/\1/p')

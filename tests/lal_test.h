@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared prelude for lal's CMocka tests (native and under Wine). */
-#ifndef LAL_TEST_H
-#define LAL_TEST_H
+#ifndef LAL_TESTS_LAL_TEST_H
+#define LAL_TESTS_LAL_TEST_H
 
 #include <setjmp.h>
 #include <stdarg.h>

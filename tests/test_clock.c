@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "lal_test.h"
-#include "clock_internal.h"
-#include "lal_internal.h"
-#include "lal_os.h"
+#include "common/clock_internal.h"
+#include "common/lal_internal.h"
+#include "common/lal_os.h"
 
 static void mul_shift_matches_128_bit_reference_for_extreme_rates_and_uptimes(void **state) {
   (void)state;

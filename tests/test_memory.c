@@ -19,7 +19,7 @@
 #ifdef _WIN32
 #  include <windows.h>
 
-#  include "mem_lock.h"
+#  include "windows/mem_lock.h"
 #endif
 
 #define MIB ((size_t)1 << 20)

@@ -12,14 +12,14 @@
 
 #ifdef __linux__
 #  include "lal_test_child.h"
-#  include "priority_chain.h"
+#  include "linux/priority_chain.h"
 #  include <sched.h>
 #  include <sys/resource.h>
 #  include <sys/wait.h>
 #  include <unistd.h>
 #endif
 #ifdef _WIN32
-#  include "mmcss_service.h"
+#  include "windows/mmcss_service.h"
 #endif
 
 static lal_thread_state saved;

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "lal_test.h"
-#include "lal_internal.h"
-#include "sleep_internal.h"
+#include "common/lal_internal.h"
+#include "common/sleep_internal.h"
 
 static void sleep_never_returns_before_its_deadline(void **state) {
   (void)state;

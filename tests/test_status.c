@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "lal_test.h"
-#include "lal_internal.h"
-#include "lal_os.h"
+#include "common/lal_internal.h"
+#include "common/lal_os.h"
 
 #ifdef _WIN32
 #  include <windows.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Placement expectations shared by the recorded-topology tests of both OSes. */
-#ifndef LAL_TOPOLOGY_EXPECT_H
-#define LAL_TOPOLOGY_EXPECT_H
+#ifndef LAL_TESTS_TOPOLOGY_EXPECT_H
+#define LAL_TESTS_TOPOLOGY_EXPECT_H
 
 #include <stdlib.h>
 #include <string.h>

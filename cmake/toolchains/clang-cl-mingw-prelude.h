@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Force-included by cmake/toolchains/clang-cl-x86_64.cmake: mingw-w64 headers in
  * clang-cl (MSVC) mode. See that file for why. */
+#ifndef LAL_CMAKE_TOOLCHAINS_CLANG_CL_MINGW_PRELUDE_H
+#define LAL_CMAKE_TOOLCHAINS_CLANG_CL_MINGW_PRELUDE_H
 #include <_mingw.h>
 #undef __attribute__
 #undef __MINGW_ATTRIB_NORETURN
@@ -37,3 +39,5 @@ long _InterlockedDecrement(long volatile *addend);
 #define INFINITY __builtin_inff()
 #undef HUGE_VALF
 #define HUGE_VALF __builtin_huge_valf()
+
+#endif

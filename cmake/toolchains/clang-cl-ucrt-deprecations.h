@@ -15,8 +15,8 @@
  * lal defines neither: its code uses what the SDK accepts. Generated list;
  * the SDK's corecrt*.h headers are the reference.
  */
-#ifndef LAL_CLANG_CL_UCRT_DEPRECATIONS_H
-#define LAL_CLANG_CL_UCRT_DEPRECATIONS_H
+#ifndef LAL_CMAKE_TOOLCHAINS_CLANG_CL_UCRT_DEPRECATIONS_H
+#define LAL_CMAKE_TOOLCHAINS_CLANG_CL_UCRT_DEPRECATIONS_H
 
 #include <stdarg.h>
 #include <stdio.h>

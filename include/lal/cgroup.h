@@ -87,7 +87,9 @@ LAL_API const char *lal_cgroup_reason(const lal_cgroup *group);
  * (they must be available there). All or nothing: if a step fails, the child
  * is removed again and the parent's subtree_control put back.
  * LAL_EINVAL: bad name or flags; LAL_EBUSY: exists (EEXIST);
- * LAL_ENOTSUP: a controller not available; LAL_EPERM: no write access.
+ * LAL_ENOTSUP: a controller not available; LAL_EPERM: no write access;
+ * LAL_ERANGE: the child's path would pass 511 bytes; LAL_ENOMEM; LAL_EIO
+ * and others as the kernel answers mkdir(2) (lal_last_os_error).
  * lal_cgroup_remove: rmdir of the group (it must hold no process or child;
  * LAL_EBUSY otherwise) and frees the handle on success.
  */
@@ -171,7 +173,12 @@ typedef struct lal_psi {
   int has_full;
 } lal_psi;
 #define LAL_PSI_INIT LAL_IMPL_SIZED_INIT(lal_psi)
-/* group NULL: the system-wide /proc/pressure/<resource>. LAL_ENOTSUP without PSI. */
+/* lal_cgroup_pressure: the group's <resource>.pressure, or with group NULL
+ * the system-wide /proc/pressure/<resource>. LAL_EINVAL: NULL psi, a bad
+ * size, an unknown resource; LAL_ENOTSUP: no PSI file to read (a kernel
+ * without PSI or booted with psi=0, and also a group removed under its
+ * handle); LAL_EIO: text that is not PSI's, or a read failure; LAL_EPERM:
+ * the file is not readable. */
 LAL_API int lal_cgroup_pressure(lal_cgroup *group, int resource, lal_psi *psi);
 
 /*

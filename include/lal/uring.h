@@ -96,10 +96,11 @@ typedef struct lal_uring_result {
  * LAL_EPERM: io_uring_disabled = 1 and not in kernel.io_uring_group;
  * LAL_ENOMEM: RLIMIT_MEMLOCK too small for the rings (kernels before 5.12).
  * result (may be NULL) always says what was tried and got.
- * lal_uring_destroy: tears the ring down, cancelling what is in flight.
+ * lal_uring_close: tears the ring down, cancelling what is in flight, and
+ * frees the handle (NULL: no-op).
  */
 LAL_API int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_result *result);
-LAL_API void lal_uring_destroy(lal_uring *ring);
+LAL_API void lal_uring_close(lal_uring *ring);
 
 /*
  * Registered resources: files are then named by their index with
@@ -181,6 +182,10 @@ typedef struct lal_uring_cqe {
  */
 LAL_API int lal_uring_wait(lal_uring *ring, lal_uring_cqe *out, unsigned max, unsigned min,
                            uint64_t timeout_ns, int mode);
+
+/* The 0.2 spelling, until 1.0: "close" is lal's verb for handing back what a
+ * handle holds (lal.h, "Destructor verbs"). */
+LAL_API void lal_uring_destroy(lal_uring *ring);
 
 #ifdef __cplusplus
 }

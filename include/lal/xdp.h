@@ -56,7 +56,9 @@ LAL_API int lal_xdp_attach(const char *ifname, int mode, unsigned udp_port, lal_
                            lal_xdp_result *result);
 LAL_API int lal_xdp_detach(lal_xdp *xdp);
 
-/* Changes the redirected UDP port (1..65535) of an attached program. */
+/* Changes the redirected UDP port (1..65535) of an attached program.
+ * LAL_EINVAL: NULL xdp, port 0 or above 65535; LAL_EPERM / LAL_EIO as the
+ * kernel answers the map update (bpf(2)), with lal_last_os_error set. */
 LAL_API int lal_xdp_set_port(lal_xdp *xdp, unsigned udp_port);
 
 typedef struct lal_xdp_counters {
@@ -67,7 +69,9 @@ typedef struct lal_xdp_counters {
   uint64_t passed;     /* given to the kernel stack */
 } lal_xdp_counters;
 #define LAL_XDP_COUNTERS_INIT LAL_IMPL_SIZED_INIT(lal_xdp_counters)
-/* The sums over CPUs of the program's per-CPU counters. */
+/* The sums over CPUs of the program's per-CPU counters. LAL_EINVAL: NULL
+ * xdp or counters, a bad size; LAL_ENOMEM; LAL_EIO: the possible-CPU count
+ * could not be read, or a map lookup failed (lal_last_os_error set). */
 LAL_API int lal_xdp_get_counters(lal_xdp *xdp, lal_xdp_counters *counters);
 
 /* lal_xsk_opts.flags */
@@ -120,10 +124,13 @@ LAL_API void lal_xsk_close(lal_xsk *xsk);
 /*
  * lal_xsk_recv: copies the next received frame (the whole Ethernet frame)
  * into buf and sets *len; waits up to timeout_ns (0: do not wait; busy polls
- * the ring, then poll(2)s). LAL_EAGAIN: nothing in time; LAL_ERANGE: the frame
- * is larger than cap (it is dropped).
+ * the ring, then poll(2)s). LAL_EINVAL: NULL xsk, buf or len, cap 0;
+ * LAL_EAGAIN: nothing in time; LAL_ERANGE: the frame is larger than cap (it
+ * is dropped); LAL_EIO and others as poll(2) fails (lal_last_os_error).
  * lal_xsk_send: transmits one complete Ethernet frame (len <= frame_size) and
- * kicks the kernel. LAL_EAGAIN: no free frame / TX slot right now.
+ * kicks the kernel. LAL_EINVAL: NULL xsk or frame, len 0 or above the frame
+ * size; LAL_EAGAIN: no free frame / TX slot right now; LAL_EIO and others as
+ * the kick (sendto(2)) fails (lal_last_os_error).
  */
 LAL_API int lal_xsk_recv(lal_xsk *xsk, void *buf, size_t cap, size_t *len, uint64_t timeout_ns);
 LAL_API int lal_xsk_send(lal_xsk *xsk, const void *frame, size_t len);

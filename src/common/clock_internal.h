@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Internals of lal's TSC clock, shared by clock*.c and the tests. Portable. */
-#ifndef LAL_CLOCK_INTERNAL_H
-#define LAL_CLOCK_INTERNAL_H
+#ifndef LAL_SRC_COMMON_CLOCK_INTERNAL_H
+#define LAL_SRC_COMMON_CLOCK_INTERNAL_H
 
 #include "cpu_features.h"
 #include "lal.h"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* What the CPU itself says about its timestamp counter (CPUID / arm64 system
  * registers). Portable: compiler intrinsics only, no OS header. */
-#ifndef LAL_CPU_FEATURES_H
-#define LAL_CPU_FEATURES_H
+#ifndef LAL_SRC_COMMON_CPU_FEATURES_H
+#define LAL_SRC_COMMON_CPU_FEATURES_H
 
 #include <stddef.h>
 #include <stdint.h>

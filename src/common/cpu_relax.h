@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The spin-wait hint: x86 PAUSE (lets the sibling hyperthread run and avoids the
  * memory-order machine clear on loop exit), arm64 YIELD. */
-#ifndef LAL_CPU_RELAX_H
-#define LAL_CPU_RELAX_H
+#ifndef LAL_SRC_COMMON_CPU_RELAX_H
+#define LAL_SRC_COMMON_CPU_RELAX_H
 
 #if defined(_MSC_VER) && !defined(__clang__)
 #  include <intrin.h>

@@ -7,7 +7,8 @@
 #include "lal_internal.h"
 
 #define NAME_OF(table, v)                                                                          \
-  ((v) >= 0 && (size_t)(v) < sizeof(table) / sizeof(table)[0] && (table)[v] ? (table)[v] : "unknown")
+  ((v) >= 0 && (size_t)(v) < sizeof(table) / sizeof(table)[0] && (table)[v] ? (table)[v]           \
+                                                                            : "unknown")
 
 const char *lal_priority_profile_name(int profile) {
   static const char *const names[] = {NULL,    "BACKGROUND", "NORMAL",  "INTERACTIVE",

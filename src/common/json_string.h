@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Writing a JSON string: shared by lal_hist_write_json (hist_json.c) and the
- * tools' streaming writer (tools/json_writer.c), which link the library. */
-#ifndef LAL_COMMON_JSON_STRING_H
-#define LAL_COMMON_JSON_STRING_H
+ * programs' streaming writer (support/format/json_writer.c), which link the library. */
+#ifndef LAL_SRC_COMMON_JSON_STRING_H
+#define LAL_SRC_COMMON_JSON_STRING_H
 
 #include <stdio.h>
 

@@ -12,8 +12,8 @@
  * relaxed loads and stores below, as the C11 seqlock pattern requires (Boehm,
  * "Can seqlocks get along with programming language memory models?").
  */
-#ifndef LAL_ATOMIC_H
-#define LAL_ATOMIC_H
+#ifndef LAL_SRC_COMMON_LAL_ATOMIC_H
+#define LAL_SRC_COMMON_LAL_ATOMIC_H
 
 #include <stdint.h>
 
@@ -102,4 +102,4 @@ static inline void lali_spin_unlock(lali_spinlock *l) { lali_store_release(l, 0)
 /* 1 if taken, 0 if already held. */
 static inline int lali_spin_trylock(lali_spinlock *l) { return lali_exchange_int(l, 1) == 0; }
 
-#endif /* LAL_ATOMIC_H */
+#endif /* LAL_SRC_COMMON_LAL_ATOMIC_H */

@@ -3,8 +3,8 @@
  * lal_internal.h — helpers shared by the common code and the OS directories.
  * Portable: no OS header.
  */
-#ifndef LAL_INTERNAL_H
-#define LAL_INTERNAL_H
+#ifndef LAL_SRC_COMMON_LAL_INTERNAL_H
+#define LAL_SRC_COMMON_LAL_INTERNAL_H
 
 #include <stddef.h>
 
@@ -81,4 +81,4 @@ void lali_append_note(char *dst, size_t size, const char *text);
 /* 1 if s is a valid thread name: well-formed UTF-8, 1..255 bytes. */
 int lali_thread_name_valid(const char *s);
 
-#endif /* LAL_INTERNAL_H */
+#endif /* LAL_SRC_COMMON_LAL_INTERNAL_H */

@@ -8,8 +8,8 @@
  * functions assume valid input. Functions returning int return LAL_OK or a
  * negative lal_status; a failed OS call is reported through lali_fail_os().
  */
-#ifndef LAL_OS_H
-#define LAL_OS_H
+#ifndef LAL_SRC_COMMON_LAL_OS_H
+#define LAL_SRC_COMMON_LAL_OS_H
 
 #include "lal.h"
 
@@ -154,4 +154,4 @@ int lali_os_mem_prefault(void *p, size_t size);
 int lali_os_mem_lock_all(unsigned flags, lal_lock_result *res);
 int lali_os_mem_unlock_all(void);
 
-#endif /* LAL_OS_H */
+#endif /* LAL_SRC_COMMON_LAL_OS_H */

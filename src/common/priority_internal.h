@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Priority requests: the checks every entry point shares. */
-#ifndef LAL_PRIORITY_INTERNAL_H
-#define LAL_PRIORITY_INTERNAL_H
+#ifndef LAL_SRC_COMMON_PRIORITY_INTERNAL_H
+#define LAL_SRC_COMMON_PRIORITY_INTERNAL_H
 
 #include "lal.h"
 

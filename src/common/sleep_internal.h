@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Internals of precise sleep, exposed for tests. */
-#ifndef LAL_SLEEP_INTERNAL_H
-#define LAL_SLEEP_INTERNAL_H
+#ifndef LAL_SRC_COMMON_SLEEP_INTERNAL_H
+#define LAL_SRC_COMMON_SLEEP_INTERNAL_H
 
 #include <stdint.h>
 

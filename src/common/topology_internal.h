@@ -5,8 +5,8 @@
  * record numbers); lali_topology_finish turns them into the dense indexes of
  * the public API, ranks CPU kinds and computes the summary.
  */
-#ifndef LAL_TOPOLOGY_INTERNAL_H
-#define LAL_TOPOLOGY_INTERNAL_H
+#ifndef LAL_SRC_COMMON_TOPOLOGY_INTERNAL_H
+#define LAL_SRC_COMMON_TOPOLOGY_INTERNAL_H
 
 #include "lal.h"
 

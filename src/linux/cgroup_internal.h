@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* cgroups v2: the handle, and the parsers tests replay on recorded text. */
-#ifndef LAL_LINUX_CGROUP_INTERNAL_H
-#define LAL_LINUX_CGROUP_INTERNAL_H
+#ifndef LAL_SRC_LINUX_CGROUP_INTERNAL_H
+#define LAL_SRC_LINUX_CGROUP_INTERNAL_H
 
 #include <stddef.h>
 

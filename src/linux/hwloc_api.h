@@ -8,8 +8,8 @@
  * (hwloc_get_obj_by_type, hwloc_get_ancestor_obj_by_type, ...) would call
  * the library directly and so must not be used through this table.
  */
-#ifndef LAL_HWLOC_API_H
-#define LAL_HWLOC_API_H
+#ifndef LAL_SRC_LINUX_HWLOC_API_H
+#define LAL_SRC_LINUX_HWLOC_API_H
 
 #include <hwloc.h>
 

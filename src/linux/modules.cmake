@@ -51,15 +51,14 @@ function(lal_add_module name)
   set(LAL_MODULES ${LAL_MODULES} ${name} PARENT_SCOPE)
 endfunction()
 
-if(LAL_FOUND_URING)
+if(LAL_HAVE_URING)
   lal_add_module(uring LIBS uring PC liburing SOURCES linux/uring.c
                  INCLUDES ${URING_INCLUDE_DIRS})
 endif()
 
 # XDP: the BPF program is compiled with clang -target bpf at build time and
 # embedded in the library as bytes (cmake/LalEmbed.cmake).
-find_program(LAL_CLANG clang)
-if(LAL_FOUND_XDP AND LAL_FOUND_BPF AND LAL_CLANG)
+if(LAL_HAVE_XDP)
   # <asm/types.h> lives in the multiarch include directory (Debian:
   # /usr/include/x86_64-linux-gnu); clang's own triplet differs from it.
   set(lal_triplet ${CMAKE_LIBRARY_ARCHITECTURE})
@@ -80,11 +79,7 @@ if(LAL_FOUND_XDP AND LAL_FOUND_BPF AND LAL_CLANG)
     DEPENDS ${bpf_obj} ${PROJECT_SOURCE_DIR}/cmake/LalEmbed.cmake)
   lal_add_module(xdp LIBS xdp bpf PC libxdp libbpf SOURCES linux/xdp.c ${bpf_c}
                  INCLUDES ${XDP_INCLUDE_DIRS} ${BPF_INCLUDE_DIRS})
-  set(LAL_BUILD_XDP ON)
-elseif(LAL_FOUND_XDP AND LAL_FOUND_BPF)
-  message(STATUS "lal: clang not found: the XDP module (it compiles a BPF program) is off")
 endif()
-set(LAL_BUILD_XDP ${LAL_BUILD_XDP} PARENT_SCOPE)
 set(LAL_MODULES ${LAL_MODULES} PARENT_SCOPE)
 foreach(m ${LAL_MODULES})
   set(LAL_MODULE_${m}_PC "${LAL_MODULE_${m}_PC}" PARENT_SCOPE)

@@ -6,8 +6,8 @@
  * chain for limits this machine cannot set (root here lacks
  * CAP_SYS_RESOURCE, so hard rlimits cannot be raised).
  */
-#ifndef LAL_LINUX_PRIORITY_CHAIN_H
-#define LAL_LINUX_PRIORITY_CHAIN_H
+#ifndef LAL_SRC_LINUX_PRIORITY_CHAIN_H
+#define LAL_SRC_LINUX_PRIORITY_CHAIN_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,8 +4,8 @@
  * for the live system) so tests replay recorded trees from tests/data/, as
  * hwloc does with HWLOC_FSROOT; the parsers take text, not paths.
  */
-#ifndef LAL_LINUX_PROCFS_H
-#define LAL_LINUX_PROCFS_H
+#ifndef LAL_SRC_LINUX_PROCFS_H
+#define LAL_SRC_LINUX_PROCFS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Realtime through rtkit or the xdg Realtime portal (rtkit.c). */
-#ifndef LAL_LINUX_RTKIT_H
-#define LAL_LINUX_RTKIT_H
+#ifndef LAL_SRC_LINUX_RTKIT_H
+#define LAL_SRC_LINUX_RTKIT_H
 
 #include <stdint.h>
 

@@ -5,8 +5,8 @@
  * with what both share (topology.c). Tests load recorded machines through
  * them.
  */
-#ifndef LAL_TOPOLOGY_LINUX_H
-#define LAL_TOPOLOGY_LINUX_H
+#ifndef LAL_SRC_LINUX_TOPOLOGY_LINUX_H
+#define LAL_SRC_LINUX_TOPOLOGY_LINUX_H
 
 #include "lal.h"
 

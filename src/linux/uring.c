@@ -192,7 +192,7 @@ int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_resu
   return LAL_OK;
 }
 
-void lal_uring_destroy(lal_uring *u) {
+void lal_uring_close(lal_uring *u) {
   if (!u)
     return;
   io_uring_queue_exit(&u->ring); /* cancels and reaps what is in flight */
@@ -437,3 +437,5 @@ int lal_uring_wait(lal_uring *u, lal_uring_cqe *out, unsigned max, unsigned min,
     return LAL_EAGAIN;
   return (int)reap(u, out, max);
 }
+
+void lal_uring_destroy(lal_uring *u) { lal_uring_close(u); }

@@ -18,8 +18,8 @@
  *   threads are in one group; a process spanning groups has per-group limits
  *   only through its job (JobObjectGroupInformationEx).
  */
-#ifndef LAL_WINDOWS_AFFINITY_GROUPS_H
-#define LAL_WINDOWS_AFFINITY_GROUPS_H
+#ifndef LAL_SRC_WINDOWS_AFFINITY_GROUPS_H
+#define LAL_SRC_WINDOWS_AFFINITY_GROUPS_H
 
 #include <windows.h>
 

@@ -5,8 +5,8 @@
  * every newer function at run time with GetProcAddress: a static import of a
  * function the OS (or Wine) lacks stops the process from loading at all.
  */
-#ifndef LAL_WINDOWS_COMPAT_H
-#define LAL_WINDOWS_COMPAT_H
+#ifndef LAL_SRC_WINDOWS_COMPAT_H
+#define LAL_SRC_WINDOWS_COMPAT_H
 
 #include <windows.h>
 

@@ -5,8 +5,8 @@
  * SetProcessDefaultCpuSets take. Every function is resolved at run time
  * (Windows 7/8 and Wine lack some): LAL_ENOTSUP where the OS has none.
  */
-#ifndef LAL_WINDOWS_CPUSETS_H
-#define LAL_WINDOWS_CPUSETS_H
+#ifndef LAL_SRC_WINDOWS_CPUSETS_H
+#define LAL_SRC_WINDOWS_CPUSETS_H
 
 #include <windows.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Windows memory locking (mem_lock.c), with its one OS-call seam. */
-#ifndef LAL_WINDOWS_MEM_LOCK_H
-#define LAL_WINDOWS_MEM_LOCK_H
+#ifndef LAL_SRC_WINDOWS_MEM_LOCK_H
+#define LAL_SRC_WINDOWS_MEM_LOCK_H
 
 #include <windows.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Whether the Multimedia Class Scheduler Service is there to act on avrt. */
-#ifndef LAL_WINDOWS_MMCSS_SERVICE_H
-#define LAL_WINDOWS_MMCSS_SERVICE_H
+#ifndef LAL_SRC_WINDOWS_MMCSS_SERVICE_H
+#define LAL_SRC_WINDOWS_MMCSS_SERVICE_H
 
 /* 1 running, 0 absent or stopped (a registration with avrt then changes
  * nothing), -1 the service manager could not be asked. Asked once per

@@ -4,8 +4,8 @@
  * in so the Windows 10 / Windows 11 answers can be tested under Wine, whose
  * SetProcessInformation refuses the class.
  */
-#ifndef LAL_WINDOWS_POWER_THROTTLING_H
-#define LAL_WINDOWS_POWER_THROTTLING_H
+#ifndef LAL_SRC_WINDOWS_POWER_THROTTLING_H
+#define LAL_SRC_WINDOWS_POWER_THROTTLING_H
 
 #include <windows.h>
 

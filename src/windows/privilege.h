@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef LAL_WINDOWS_PRIVILEGE_H
-#define LAL_WINDOWS_PRIVILEGE_H
+#ifndef LAL_SRC_WINDOWS_PRIVILEGE_H
+#define LAL_SRC_WINDOWS_PRIVILEGE_H
 
 #include <wchar.h>
 

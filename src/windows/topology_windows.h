@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Windows topology entry points beyond lal_os.h, for tests on recorded machines. */
-#ifndef LAL_TOPOLOGY_WINDOWS_H
-#define LAL_TOPOLOGY_WINDOWS_H
+#ifndef LAL_SRC_WINDOWS_TOPOLOGY_WINDOWS_H
+#define LAL_SRC_WINDOWS_TOPOLOGY_WINDOWS_H
 
 #include <stddef.h>
 

@@ -41,7 +41,7 @@ run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake --config ${CONFIG})
 # An unknown component is an error naming it, not a silent success.
 file(WRITE ${WORK_DIR}/bad-component/CMakeLists.txt
      "cmake_minimum_required(VERSION 3.20)\nproject(x LANGUAGES NONE)\n"
-     "find_package(lal 0.1 REQUIRED CONFIG COMPONENTS shared bogus)\n")
+     "find_package(lal 0.2 REQUIRED CONFIG COMPONENTS shared bogus)\n")
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK_DIR}/bad-component -B ${WORK_DIR}/bad-component/b
                         -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)

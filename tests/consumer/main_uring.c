@@ -11,7 +11,7 @@ int main(void) {
   lal_uring *ring = NULL;
   int rc = lal_uring_create(NULL, &ring, NULL);
   if (rc == LAL_OK)
-    lal_uring_destroy(ring);
+    lal_uring_close(ring);
   else if (rc != LAL_ENOTSUP && rc != LAL_EPERM && rc != LAL_ENOMEM)
     bad = 1;
   printf("consumer_uring: lal %s, a ring: %s, %s\n", lal_version_string(), lal_err_name(rc),

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup_internal.h"
 #include "fuzz_text.h"
-#include "lal_internal.h"
-#include "procfs.h"
+#include "common/lal_internal.h"
+#include "linux/procfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The fuzz targets' input as text: the parsers take a NUL-terminated string,
  * libFuzzer gives bytes. */
-#ifndef LAL_FUZZ_TEXT_H
-#define LAL_FUZZ_TEXT_H
+#ifndef LAL_TESTS_FUZZ_FUZZ_TEXT_H
+#define LAL_TESTS_FUZZ_FUZZ_TEXT_H
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -16,11 +16,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup_internal.h"
 #include "fake_tree.h"
 #include "lal_test.h"
 #include "lal_test_child.h"
-#include "procfs.h"
+#include "linux/procfs.h"
 
 static char *slurp(const char *path) {
   static char buf[65536];

@@ -5,8 +5,8 @@
 
 #include "fake_tree.h"
 #include "lal_test.h"
-#include "lal_internal.h"
-#include "procfs.h"
+#include "common/lal_internal.h"
+#include "linux/procfs.h"
 
 #ifndef LAL_TEST_DATA_DIR
 #  error "LAL_TEST_DATA_DIR must name tests/data"

@@ -10,8 +10,8 @@
 
 #include "fake_tree.h"
 #include "topology_expect.h"
-#include "topology_internal.h"
-#include "topology_linux.h"
+#include "common/topology_internal.h"
+#include "linux/topology_linux.h"
 
 #define TOPO_DIR LAL_TEST_DATA_DIR "/topology/"
 

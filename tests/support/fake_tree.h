@@ -2,8 +2,8 @@
 /* Scratch /proc and /sys trees that a test writes itself, for the readers
  * that take a root prefix (lal doctor, lali_linux_set_root, the hwloc loader's
  * sysroot): a machine state this one does not have. */
-#ifndef LAL_TEST_FAKE_TREE_H
-#define LAL_TEST_FAKE_TREE_H
+#ifndef LAL_TESTS_SUPPORT_FAKE_TREE_H
+#define LAL_TESTS_SUPPORT_FAKE_TREE_H
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,8 +7,8 @@
  * `test.exe --child NAME` under a restricted copy of our token, and main
  * hands such a call to lal_test_child_main.
  */
-#ifndef LAL_TEST_CHILD_H
-#define LAL_TEST_CHILD_H
+#ifndef LAL_TESTS_SUPPORT_LAL_TEST_CHILD_H
+#define LAL_TESTS_SUPPORT_LAL_TEST_CHILD_H
 
 #include <string.h>
 

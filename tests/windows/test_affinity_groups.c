@@ -8,8 +8,8 @@
  */
 #include <windows.h>
 
-#include "affinity_groups.h"
-#include "clock_internal.h"
+#include "windows/affinity_groups.h"
+#include "common/clock_internal.h"
 #include "lal_test.h"
 
 typedef struct fake {

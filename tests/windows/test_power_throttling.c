@@ -7,7 +7,7 @@
 #include <windows.h>
 
 #include "lal_test.h"
-#include "power_throttling.h"
+#include "windows/power_throttling.h"
 
 /* The fake keeps the process's state as Windows does: each call replaces it
  * whole (a bit left out hands that policy back to the system). */

@@ -9,11 +9,11 @@
  */
 #include <windows.h>
 
-#include "compat.h"
-#include "cpusets.h"
+#include "windows/compat.h"
+#include "windows/cpusets.h"
 #include "topology_expect.h"
-#include "topology_internal.h"
-#include "topology_windows.h"
+#include "common/topology_internal.h"
+#include "windows/topology_windows.h"
 
 typedef struct slpi {
   _Alignas(8) unsigned char data[1 << 16];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* What the Linux doctor's check files share: the reading context and helpers. */
-#ifndef LAL_DOCTOR_LINUX_H
-#define LAL_DOCTOR_LINUX_H
+#ifndef LAL_SUPPORT_DOCTOR_DOCTOR_LINUX_H
+#define LAL_SUPPORT_DOCTOR_DOCTOR_LINUX_H
 
 #include <stddef.h>
 #include <stdint.h>

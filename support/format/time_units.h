@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* One scaled time unit per value: 9376 in "ps/call" is "9.38 ns", 74496 in
  * "ns late" is "74.5 us". Shared by lal-bench's and lal-compare's output. */
-#ifndef LAL_BENCH_TIME_UNITS_H
-#define LAL_BENCH_TIME_UNITS_H
+#ifndef LAL_SUPPORT_FORMAT_TIME_UNITS_H
+#define LAL_SUPPORT_FORMAT_TIME_UNITS_H
 
 #include <stddef.h>
 

@@ -7,8 +7,8 @@
  * own; lal-bench/1 (older lal-bench, and lal_hist_write_json, which cannot
  * link this) is read as one round.
  */
-#ifndef LAL_TOOLS_RESULT_FORMAT_H
-#define LAL_TOOLS_RESULT_FORMAT_H
+#ifndef LAL_SUPPORT_FORMAT_RESULT_FORMAT_H
+#define LAL_SUPPORT_FORMAT_RESULT_FORMAT_H
 
 #include <stddef.h>
 

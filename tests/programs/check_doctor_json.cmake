@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # ctest script: `lal doctor --json [--root DIR]` must validate against
-# tools/lal-doctor.schema.json, and its summary must count its findings.
+# support/doctor/lal-doctor.schema.json, and its summary must count its findings.
 # Variables: EMULATOR LAL PYTHON SCHEMA [ROOT]
 set(args doctor --json)
 if(ROOT)

@@ -3,8 +3,8 @@
  * (RFC 8259: objects, arrays, strings with escapes, numbers, true/false/null),
  * reporting the line and column of the first error. Numeric arrays are
  * stored as doubles (see width), the rest as values; one arena per document. */
-#ifndef LAL_BENCH_JSON_READER_H
-#define LAL_BENCH_JSON_READER_H
+#ifndef LAL_SUPPORT_FORMAT_JSON_READER_H
+#define LAL_SUPPORT_FORMAT_JSON_READER_H
 
 #include <stddef.h>
 

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup_internal.h"
 #include "doctor.h"
 #include "doctor_linux.h"
 #include "lal.h"
-#include "procfs.h"
+#include "linux/procfs.h"
 
 /* set as a cpulist that fits in buf[size] (the 160-byte finding value holds
  * more than this): the list itself, or its count and its start cut at a

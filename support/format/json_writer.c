@@ -4,7 +4,7 @@
 
 #include <inttypes.h>
 
-#include "json_string.h"
+#include "common/json_string.h"
 
 void json_init(json_writer *w, FILE *out) {
   w->out = out;

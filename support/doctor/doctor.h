@@ -4,8 +4,8 @@
  * check. The checks live per OS (doctor_linux.c, doctor_windows.c); on Linux
  * each reads /proc and /sys under a root path, so tests replay recorded trees.
  */
-#ifndef LAL_TOOLS_DOCTOR_H
-#define LAL_TOOLS_DOCTOR_H
+#ifndef LAL_SUPPORT_DOCTOR_DOCTOR_H
+#define LAL_SUPPORT_DOCTOR_DOCTOR_H
 
 #include <stddef.h>
 #include <stdint.h>

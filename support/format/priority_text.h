@@ -2,8 +2,8 @@
 /* lal's priority profiles and results as text (the names themselves are
  * the library's: lal_priority_profile_name, lal_policy_name...), shared by `lal info` and
  * lal-bench (which records what its harness obtained). */
-#ifndef LAL_TOOLS_PRIORITY_TEXT_H
-#define LAL_TOOLS_PRIORITY_TEXT_H
+#ifndef LAL_SUPPORT_FORMAT_PRIORITY_TEXT_H
+#define LAL_SUPPORT_FORMAT_PRIORITY_TEXT_H
 
 #include <stddef.h>
 

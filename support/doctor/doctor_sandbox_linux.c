@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "doctor_linux.h"
-#include "procfs.h"
+#include "linux/procfs.h"
 
 /* 1 if root + path exists (a socket or a file nobody may read counts). */
 static int exists(const ctx *c, const char *path) {

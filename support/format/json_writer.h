@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A minimal streaming JSON writer for the tools' --json output. */
-#ifndef LAL_TOOLS_JSON_WRITER_H
-#define LAL_TOOLS_JSON_WRITER_H
+#ifndef LAL_SUPPORT_FORMAT_JSON_WRITER_H
+#define LAL_SUPPORT_FORMAT_JSON_WRITER_H
 
 #include <stdint.h>
 #include <stdio.h>

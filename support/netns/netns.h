@@ -5,8 +5,8 @@
  * namespace (`ip netns add` mounts it at /run/netns/NAME; setns(2) with
  * CLONE_NEWNET switches only the calling thread).
  */
-#ifndef LAL_BENCH_NETNS_H
-#define LAL_BENCH_NETNS_H
+#ifndef LAL_SUPPORT_NETNS_NETNS_H
+#define LAL_SUPPORT_NETNS_NETNS_H
 
 #include <fcntl.h>
 #include <sched.h>
