@@ -28,8 +28,7 @@ static unsigned build_features(void) {
 }
 
 int lal_query_caps(lal_caps *caps) {
-  if (!caps || caps->size < LALI_OFFSETOF_END(lal_caps, os_release) ||
-      caps->size > LALI_STRUCT_SIZE_MAX)
+  if (!LALI_OUT_VALID(caps, lal_caps, os_release))
     return LAL_EINVAL;
 
   /* Probe into a full local copy, then hand back only as many bytes as the
@@ -45,6 +44,6 @@ int lal_query_caps(lal_caps *caps) {
                      cpu.hypervisor_name[0] ? cpu.hypervisor_name : "unknown");
   lali_os_query_caps(&full);
 
-  lali_copy_sized_result(caps, caps->size, &full, sizeof full);
+  LALI_OUT_SET(caps, full);
   return LAL_OK;
 }

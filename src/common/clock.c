@@ -201,15 +201,14 @@ int lal_init(const lal_init_opts *opts) {
 }
 
 int lal_clock_get_info(lal_clock_info *out) {
-  if (!out || out->size < LALI_OFFSETOF_END(lal_clock_info, reason) ||
-      out->size > LALI_STRUCT_SIZE_MAX)
+  if (!LALI_OUT_VALID(out, lal_clock_info, reason))
     return LAL_EINVAL;
   ensure_init(0);
   lal_clock_info snapshot;
   lali_spin_lock(&info_lock);
   snapshot = info;
   lali_spin_unlock(&info_lock);
-  lali_copy_sized_result(out, out->size, &snapshot, sizeof snapshot);
+  LALI_OUT_SET(out, snapshot);
   return LAL_OK;
 }
 

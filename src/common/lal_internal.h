@@ -49,6 +49,17 @@ int lali_input_struct_load(void *full, size_t full_size, const void *src, size_t
  * size (a caller that skipped the *_INIT macro is caught here). */
 int lali_output_struct_ok(const void *s, size_t min);
 
+/* The one rule for output structs, spelt once (libbpf's OPTS_VALID and
+ * OPTS_SET): an output struct `p` of `type` is valid when it is there and
+ * holds every field up to `last_field`, those its oldest supported callers
+ * have; LALI_OUT_OPTIONAL_VALID also accepts NULL (an optional result);
+ * LALI_OUT_SET hands the library's complete `full` back to it (what both
+ * know copied, the caller's tail zeroed, its size kept). */
+#define LALI_OUT_VALID(p, type, last_field)                                                        \
+  ((p) && lali_output_struct_ok((p), LALI_OFFSETOF_END(type, last_field)))
+#define LALI_OUT_OPTIONAL_VALID(p, type, last_field) (!(p) || LALI_OUT_VALID(p, type, last_field))
+#define LALI_OUT_SET(p, full) lali_copy_sized_result((p), (p)->size, &(full), sizeof(full))
+
 /* Exported from liblal.so for lal's own Linux module libraries alone
  * (liblal-uring, liblal-xdp: src/linux/modules.cmake), which share its error
  * state; not part of the API, and versioned with the library. The Linux

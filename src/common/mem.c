@@ -78,11 +78,6 @@ static int check_range(const void *p, size_t size) {
   return LAL_OK;
 }
 
-static int info_size_ok(const lal_mem_info *info) {
-  return !info || (info->size >= LALI_OFFSETOF_END(lal_mem_info, reason) &&
-                   info->size <= LALI_STRUCT_SIZE_MAX);
-}
-
 static void fill_info(const entry *e, lal_mem_info *full) {
   full->size = sizeof *full;
   full->page_kind = e->region.kind;
@@ -100,7 +95,8 @@ int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_inf
     return LAL_EINVAL;
   opts = &o; /* from here on, only the loaded copy is read */
   if (!out || size == 0 || (opts->flags & ~MEM_KNOWN_FLAGS) || opts->page_kind < LAL_PAGE_DEFAULT ||
-      opts->page_kind > LAL_PAGE_HUGE || opts->numa_node < -1 || !info_size_ok(info))
+      opts->page_kind > LAL_PAGE_HUGE || opts->numa_node < -1 ||
+      !LALI_OUT_OPTIONAL_VALID(info, lal_mem_info, reason))
     return LAL_EINVAL;
   if (opts->numa_node >= 0) {
     int rc = lali_os_numa_node_check(opts->numa_node);
@@ -119,7 +115,7 @@ int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_inf
   int rc = lali_os_mem_map(size, opts, &e.region, &full);
   if (rc != LAL_OK) {
     if (info)
-      lali_copy_sized_result(info, info->size, &full, sizeof full);
+      LALI_OUT_SET(info, full);
     return rc;
   }
   e.requested = size;
@@ -152,7 +148,7 @@ int lal_mem_alloc(size_t size, const lal_mem_opts *opts, void **out, lal_mem_inf
   if (info) {
     fill_info(&e, &full);
     lali_os_mem_verify(&e.region, &full);
-    lali_copy_sized_result(info, info->size, &full, sizeof full);
+    LALI_OUT_SET(info, full);
   }
   *out = e.region.p;
   return LAL_OK;
@@ -187,13 +183,13 @@ int lal_mem_free(void *p, size_t size) {
 
 int lal_mem_query(const void *p, lal_mem_info *info) {
   entry e;
-  if (!p || !info || !info_size_ok(info) || !registry_find(p, &e))
+  if (!p || !LALI_OUT_VALID(info, lal_mem_info, reason) || !registry_find(p, &e))
     return LAL_EINVAL;
   lal_mem_info full;
   memset(&full, 0, sizeof full);
   fill_info(&e, &full);
   int rc = lali_os_mem_verify(&e.region, &full);
-  lali_copy_sized_result(info, info->size, &full, sizeof full);
+  LALI_OUT_SET(info, full);
   return rc;
 }
 
@@ -214,15 +210,14 @@ int lal_mem_prefault(void *p, size_t size) {
 
 int lal_mem_lock_all(unsigned flags, lal_lock_result *result) {
   if ((flags & ~LOCK_ALL_KNOWN) || !(flags & (LAL_MEM_LOCK_CURRENT | LAL_MEM_LOCK_FUTURE)) ||
-      (result && (result->size < LALI_OFFSETOF_END(lal_lock_result, reason) ||
-                  result->size > LALI_STRUCT_SIZE_MAX)))
+      !LALI_OUT_OPTIONAL_VALID(result, lal_lock_result, reason))
     return LAL_EINVAL;
   lal_lock_result full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
   int rc = lali_os_mem_lock_all(flags, &full);
   if (result)
-    lali_copy_sized_result(result, result->size, &full, sizeof full);
+    LALI_OUT_SET(result, full);
   return rc;
 }
 

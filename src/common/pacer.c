@@ -127,10 +127,8 @@ static uint64_t quantile(const lal_pacer *p, unsigned per_mille) {
 }
 
 int lal_pacer_get_stats(const lal_pacer *p, lal_pacer_stats *out) {
-  if (!p || !out || out->size < LALI_OFFSETOF_END(lal_pacer_stats, late_p99_ns) ||
-      out->size > LALI_STRUCT_SIZE_MAX)
+  if (!p || !LALI_OUT_VALID(out, lal_pacer_stats, late_p99_ns))
     return LAL_EINVAL;
-  size_t size = out->size;
   lal_pacer_stats s;
   memset(&s, 0, sizeof s);
   s.waits = p->waits;
@@ -151,6 +149,6 @@ int lal_pacer_get_stats(const lal_pacer *p, lal_pacer_stats *out) {
     s.cpu_waits[s.cpus++] = p->cpu_waits[i];
   }
   s.other_cpu_waits = p->other_cpu_waits;
-  lali_copy_sized_result(out, size, &s, sizeof s);
+  LALI_OUT_SET(out, s);
   return LAL_OK;
 }

@@ -370,8 +370,7 @@ int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out
     return LAL_EINVAL; /* more than one SAME_* */
   if (req->within && lal_cpuset_count(req->within) == 0)
     return LAL_EINVAL; /* "none of these" is not a request */
-  if (result && (result->size < LALI_OFFSETOF_END(lal_place_result, reason) ||
-                 result->size > LALI_STRUCT_SIZE_MAX))
+  if (!LALI_OUT_OPTIONAL_VALID(result, lal_place_result, reason))
     return LAL_EINVAL;
 
   lal_place_result full;
@@ -389,6 +388,6 @@ int lal_place(const lal_topology *topo, const lal_place_req *req, lal_cpuset out
     full.cores_used = 0, full.applied = 0, full.relaxed = 0, full.domain = -1;
   free(scratch);
   if (result)
-    lali_copy_sized_result(result, result->size, &full, sizeof full);
+    LALI_OUT_SET(result, full);
   return rc;
 }

@@ -34,7 +34,7 @@ static int take_live(lal_pm_qos *q) {
 
 int lal_pm_qos_hold(uint32_t max_resume_latency_us, lal_pm_qos **out, lal_pm_qos_result *res) {
   if (!out || max_resume_latency_us > LAL_PM_QOS_LATENCY_MAX_US ||
-      (res && !lali_output_struct_ok(res, LALI_OFFSETOF_END(lal_pm_qos_result, reason))))
+      !LALI_OUT_OPTIONAL_VALID(res, lal_pm_qos_result, reason))
     return LAL_EINVAL;
   lal_pm_qos_result full;
   memset(&full, 0, sizeof full);
@@ -55,7 +55,7 @@ int lal_pm_qos_hold(uint32_t max_resume_latency_us, lal_pm_qos **out, lal_pm_qos
     free(q);
   }
   if (res)
-    lali_copy_sized_result(res, res->size, &full, sizeof full);
+    LALI_OUT_SET(res, full);
   return rc;
 }
 

@@ -61,14 +61,10 @@ void lali_priority_note(lal_priority_result *res, const char *text) {
   lali_append_note(res->reason, sizeof res->reason, text);
 }
 
-static int result_size_ok(const lal_priority_result *r) {
-  return r->size >= LALI_OFFSETOF_END(lal_priority_result, reason) &&
-         r->size <= LALI_STRUCT_SIZE_MAX;
-}
-
 int lal_thread_set_priority(const lal_priority_req *req, lal_priority_result *result) {
   lal_priority_req loaded;
-  if (lali_priority_load(&loaded, req) != LAL_OK || (result && !result_size_ok(result)))
+  if (lali_priority_load(&loaded, req) != LAL_OK ||
+      !LALI_OUT_OPTIONAL_VALID(result, lal_priority_result, reason))
     return LAL_EINVAL;
   req = &loaded; /* from here on, only the loaded copy is read */
   lal_priority_result full;
@@ -76,19 +72,19 @@ int lal_thread_set_priority(const lal_priority_req *req, lal_priority_result *re
   full.size = sizeof full;
   int rc = lali_os_priority_set(req, &full);
   if (result)
-    lali_copy_sized_result(result, result->size, &full, sizeof full);
+    LALI_OUT_SET(result, full);
   return rc;
 }
 
 int lal_thread_get_priority(lal_priority_result *out) {
-  if (!out || !result_size_ok(out))
+  if (!LALI_OUT_VALID(out, lal_priority_result, reason))
     return LAL_EINVAL;
   lal_priority_result full;
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
   int rc = lali_os_priority_get(&full);
   if (rc == LAL_OK)
-    lali_copy_sized_result(out, out->size, &full, sizeof full);
+    LALI_OUT_SET(out, full);
   return rc;
 }
 

@@ -132,10 +132,9 @@ int lal_thread_create(lal_thread **out, const lal_thread_attr *attr, lal_thread_
 }
 
 int lal_thread_get_result(const lal_thread *thread, lal_thread_result *result) {
-  if (!thread || !result || result->size < LALI_OFFSETOF_END(lal_thread_result, stack_size) ||
-      result->size > LALI_STRUCT_SIZE_MAX)
+  if (!thread || !LALI_OUT_VALID(result, lal_thread_result, stack_size))
     return LAL_EINVAL;
-  lali_copy_sized_result(result, result->size, &thread->result, sizeof thread->result);
+  LALI_OUT_SET(result, thread->result);
   return LAL_OK;
 }
 

@@ -201,27 +201,25 @@ void lal_topology_free(lal_topology *topo) {
 }
 
 int lal_topology_get_info(const lal_topology *topo, lal_topology_info *info) {
-  if (!topo || !info || info->size < LALI_OFFSETOF_END(lal_topology_info, source) ||
-      info->size > LALI_STRUCT_SIZE_MAX)
+  if (!topo || !LALI_OUT_VALID(info, lal_topology_info, source))
     return LAL_EINVAL;
-  lali_copy_sized_result(info, info->size, &topo->info, sizeof topo->info);
+  LALI_OUT_SET(info, topo->info);
   return LAL_OK;
 }
 
 int lal_topology_pu(const lal_topology *topo, int index, lal_topo_pu *out) {
-  if (!topo || !out || out->size < LALI_OFFSETOF_END(lal_topo_pu, l3_bytes) ||
-      out->size > LALI_STRUCT_SIZE_MAX)
+  if (!topo || !LALI_OUT_VALID(out, lal_topo_pu, l3_bytes))
     return LAL_EINVAL;
   if (index < 0 || index >= topo->npu)
     return LAL_ERANGE;
-  lali_copy_sized_result(out, out->size, &topo->pus[index], sizeof topo->pus[index]);
+  LALI_OUT_SET(out, topo->pus[index]);
   return LAL_OK;
 }
 
 int lal_topology_pu_of_cpu(const lal_topology *topo, int cpu, lal_topo_pu *out) {
   /* The output struct is checked before anything is looked up, so a bad
    * struct is LAL_EINVAL whatever the cpu (one precedence everywhere). */
-  if (!topo || !out || !lali_output_struct_ok(out, LALI_OFFSETOF_END(lal_topo_pu, l3_bytes)))
+  if (!topo || !LALI_OUT_VALID(out, lal_topo_pu, l3_bytes))
     return LAL_EINVAL;
   if (cpu < 0 || cpu >= LAL_CPUSET_MAX)
     return LAL_ERANGE;
@@ -232,12 +230,11 @@ int lal_topology_pu_of_cpu(const lal_topology *topo, int cpu, lal_topo_pu *out) 
 }
 
 int lal_topology_kind(const lal_topology *topo, int index, lal_topo_kind *out) {
-  if (!topo || !out || out->size < LALI_OFFSETOF_END(lal_topo_kind, cpus) ||
-      out->size > LALI_STRUCT_SIZE_MAX)
+  if (!topo || !LALI_OUT_VALID(out, lal_topo_kind, cpus))
     return LAL_EINVAL;
   if (index < 0 || index >= topo->nkind)
     return LAL_ERANGE;
-  lali_copy_sized_result(out, out->size, &topo->kinds[index], sizeof topo->kinds[index]);
+  LALI_OUT_SET(out, topo->kinds[index]);
   return LAL_OK;
 }
 

@@ -126,8 +126,7 @@ static int write_file(lal_cgroup *g, const char *name, const char *text) {
 }
 
 int lal_cgroup_get_info(const lal_cgroup *g, lal_cgroup_info *info) {
-  if (!g || !info || info->size < LALI_OFFSETOF_END(lal_cgroup_info, threaded) ||
-      info->size > LALI_STRUCT_SIZE_MAX)
+  if (!g || !LALI_OUT_VALID(info, lal_cgroup_info, threaded))
     return LAL_EINVAL;
   lal_cgroup_info full;
   memset(&full, 0, sizeof full);
@@ -142,7 +141,7 @@ int lal_cgroup_get_info(const lal_cgroup *g, lal_cgroup_info *info) {
     full.delegated = lali_cgroup_controller_bits(text);
   if (read_raw(g, "cgroup.type", text, sizeof text) == LAL_OK)
     full.threaded = strncmp(text, "threaded", 8) == 0;
-  lali_copy_sized_result(info, info->size, &full, sizeof full);
+  LALI_OUT_SET(info, full);
   return LAL_OK;
 }
 
@@ -364,8 +363,7 @@ int lal_cgroup_set_memory(lal_cgroup *g, int which, uint64_t bytes) {
 }
 
 int lal_cgroup_get_cpu_stat(lal_cgroup *g, lal_cgroup_cpu_stat *stat) {
-  if (!g || !stat || stat->size < LALI_OFFSETOF_END(lal_cgroup_cpu_stat, throttled_us) ||
-      stat->size > LALI_STRUCT_SIZE_MAX)
+  if (!g || !LALI_OUT_VALID(stat, lal_cgroup_cpu_stat, throttled_us))
     return LAL_EINVAL;
   char text[2048];
   int rc = read_file(g, "cpu.stat", text, sizeof text);
@@ -375,7 +373,7 @@ int lal_cgroup_get_cpu_stat(lal_cgroup *g, lal_cgroup_cpu_stat *stat) {
   memset(&full, 0, sizeof full);
   full.size = sizeof full;
   lali_cgroup_parse_cpu_stat(text, &full);
-  lali_copy_sized_result(stat, stat->size, &full, sizeof full);
+  LALI_OUT_SET(stat, full);
   return LAL_OK;
 }
 
@@ -383,7 +381,7 @@ static const char *const psi_names[] = {"cpu", "memory", "io"};
 
 int lal_cgroup_pressure(lal_cgroup *g, int resource, lal_psi *psi) {
   if (!psi || resource < LAL_PSI_CPU || resource > LAL_PSI_IO ||
-      psi->size < LALI_OFFSETOF_END(lal_psi, has_full) || psi->size > LALI_STRUCT_SIZE_MAX)
+      !LALI_OUT_VALID(psi, lal_psi, has_full))
     return LAL_EINVAL;
   char text[512], file[32];
   int rc;
@@ -404,7 +402,7 @@ int lal_cgroup_pressure(lal_cgroup *g, int resource, lal_psi *psi) {
   full.size = sizeof full;
   rc = lali_cgroup_parse_psi(text, &full);
   if (rc == LAL_OK)
-    lali_copy_sized_result(psi, psi->size, &full, sizeof full);
+    LALI_OUT_SET(psi, full);
   return rc;
 }
 

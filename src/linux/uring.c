@@ -135,8 +135,7 @@ int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_resu
   if (!out || o->entries == 0 || o->entries > MAX_ENTRIES || (o->flags & ~KNOWN_FLAGS) ||
       o->sqpoll_cpu < -1 || o->sqpoll_cpu >= LAL_CPUSET_MAX ||
       (o->sqpoll_cpu >= 0 && !(o->flags & LAL_URING_SQPOLL)) ||
-      (result && (result->size < LALI_OFFSETOF_END(lal_uring_result, reason) ||
-                  result->size > LALI_STRUCT_SIZE_MAX)))
+      !LALI_OUT_OPTIONAL_VALID(result, lal_uring_result, reason))
     return LAL_EINVAL;
   long cpus = sysconf(_SC_NPROCESSORS_CONF); /* what lali_os_cpu_count says */
   if (o->sqpoll_cpu >= 0 && cpus > 0 && o->sqpoll_cpu >= cpus)
@@ -163,14 +162,14 @@ int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_resu
     rc = rc == -EPERM ? LAL_EPERM : lali_fail_native(-rc);
     free(u);
     if (result)
-      lali_copy_sized_result(result, result->size, &r, sizeof r);
+      LALI_OUT_SET(result, r);
     return rc;
   }
   if (rc < 0) {
     rc = no_ring_status(-rc, &r);
     free(u);
     if (result)
-      lali_copy_sized_result(result, result->size, &r, sizeof r);
+      LALI_OUT_SET(result, r);
     return rc;
   }
   u->ts = calloc(u->ring.sq.ring_entries, sizeof *u->ts);
@@ -187,7 +186,7 @@ int lal_uring_create(const lal_uring_opts *opts, lal_uring **out, lal_uring_resu
   r.defer_taskrun = (u->setup_flags & IORING_SETUP_DEFER_TASKRUN) != 0;
   r.ops_supported = probe_ops(&u->ring);
   if (result)
-    lali_copy_sized_result(result, result->size, &r, sizeof r);
+    LALI_OUT_SET(result, r);
   *out = u;
   return LAL_OK;
 }

@@ -145,8 +145,7 @@ static int attach(const char *ifname, int mode, unsigned udp_port, lal_xdp **out
                   lal_xdp_result *result) {
   if (!ifname || !out || !ifname[0] || strlen(ifname) >= IF_NAMESIZE || udp_port == 0 ||
       udp_port > 65535 || (mode != LAL_XDP_MODE_NATIVE && mode != LAL_XDP_MODE_SKB) ||
-      (result && (result->size < LALI_OFFSETOF_END(lal_xdp_result, reason) ||
-                  result->size > LALI_STRUCT_SIZE_MAX)))
+      !LALI_OUT_OPTIONAL_VALID(result, lal_xdp_result, reason))
     return LAL_EINVAL;
   lal_xdp_result r;
   memset(&r, 0, sizeof r);
@@ -213,7 +212,7 @@ static int attach(const char *ifname, int mode, unsigned udp_port, lal_xdp **out
     snprintf(r.reason, sizeof r.reason,
              "attached alone: libxdp's dispatcher is unavailable here (no bpffs or freplace)");
   if (result)
-    lali_copy_sized_result(result, result->size, &r, sizeof r);
+    LALI_OUT_SET(result, r);
   *out = x;
   return LAL_OK;
 fail:
@@ -223,7 +222,7 @@ fail:
     bpf_object__close(x->obj);
   free(x);
   if (result)
-    lali_copy_sized_result(result, result->size, &r, sizeof r);
+    LALI_OUT_SET(result, r);
   return rc;
 }
 
@@ -248,8 +247,7 @@ int lal_xdp_detach(lal_xdp *x) {
 }
 
 int lal_xdp_get_counters(lal_xdp *x, lal_xdp_counters *c) {
-  if (!x || !c || c->size < LALI_OFFSETOF_END(lal_xdp_counters, passed) ||
-      c->size > LALI_STRUCT_SIZE_MAX)
+  if (!x || !LALI_OUT_VALID(c, lal_xdp_counters, passed))
     return LAL_EINVAL;
   int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0)
@@ -268,7 +266,7 @@ int lal_xdp_get_counters(lal_xdp *x, lal_xdp_counters *c) {
   }
   free(values);
   lal_xdp_counters full = {sizeof full, sums[0], sums[1], sums[2], sums[3]};
-  lali_copy_sized_result(c, c->size, &full, sizeof full);
+  LALI_OUT_SET(c, full);
   return LAL_OK;
 }
 
@@ -308,8 +306,7 @@ static int xsk_open(lal_xdp *x, const lal_xsk_opts *opts, lal_xsk **out, lal_xsk
       ((o->flags & LAL_XSK_COPY) && (o->flags & LAL_XSK_ZEROCOPY)) || o->frames < 64 ||
       o->frames > 65536 || (o->frames & (o->frames - 1)) ||
       (o->frame_size != 2048 && o->frame_size != 4096) || o->queue >= 64 ||
-      (result && (result->size < LALI_OFFSETOF_END(lal_xsk_result, reason) ||
-                  result->size > LALI_STRUCT_SIZE_MAX)))
+      !LALI_OUT_OPTIONAL_VALID(result, lal_xsk_result, reason))
     return LAL_EINVAL;
   lal_xsk_result r;
   memset(&r, 0, sizeof r);
@@ -399,13 +396,13 @@ static int xsk_open(lal_xdp *x, const lal_xsk_opts *opts, lal_xsk **out, lal_xsk
     s->free_tx[i] = (uint64_t)(half + i) * o->frame_size;
   s->nfree = half;
   if (result)
-    lali_copy_sized_result(result, result->size, &r, sizeof r);
+    LALI_OUT_SET(result, r);
   *out = s;
   return LAL_OK;
 fail:
   lal_xsk_close(s);
   if (result)
-    lali_copy_sized_result(result, result->size, &r, sizeof r);
+    LALI_OUT_SET(result, r);
   return rc;
 }
 
