@@ -4,7 +4,7 @@
 set(LAL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/lal)
 
 # Components, which the Debian packages follow (cmake/LalPackaging.cmake):
-#   runtime  the shared library (liblal.so.0 and its versioned file; lal.dll)  -> liblal0
+#   runtime  the shared library (liblal.so.1 and its versioned file; lal.dll)  -> liblal1
 #   dev      headers, the .so link, the static library, the CMake package and
 #            pkg-config files                                                  -> liblal-dev
 #   tools    lal, lal-bench, lal-compare, their man pages and completions     -> lal-tools
@@ -46,7 +46,7 @@ install(EXPORT lalTargets NAMESPACE lal:: DESTINATION ${LAL_CMAKE_DIR} COMPONENT
 
 # The Linux modules (src/linux/modules.cmake), each in components of its own
 # (<m> the shared library -> liblal-<m>0; <m>-dev its header, links, archive,
-# CMake targets and pkg-config files -> liblal-<m>-dev), so that liblal0 and
+# CMake targets and pkg-config files -> liblal-<m>-dev), so that liblal1 and
 # liblal-dev name none of their libraries. lalConfig.cmake loads a module's
 # targets when its -dev files are installed (find_package(lal COMPONENTS uring)).
 foreach(m ${LAL_MODULES})

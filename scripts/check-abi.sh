@@ -11,10 +11,13 @@
 set -uo pipefail
 lib=$(realpath "${1:?usage: check-abi.sh path/to/liblal.so.X.Y.Z [--update]}")
 cd "$(dirname "$0")/.."
+# LAL_ABI_DIR / LAL_ABI_HEADERS: another baseline folder and header folder
+# (scripts/check-abi-selftest.sh checks this script against toy libraries).
 name=$(basename "$lib")
-baseline=abi/${name%%.so*}.abi
+baseline=${LAL_ABI_DIR:-abi}/${name%%.so*}.abi
 dump() {
-  abidw --headers-dir include --drop-private-types --no-show-locs --no-corpus-path "$lib" \
+  abidw --headers-dir "${LAL_ABI_HEADERS:-include}" --drop-private-types --no-show-locs \
+    --no-corpus-path "$lib" \
     --out-file "$1"
 }
 if [[ ${2:-} == --update ]]; then
