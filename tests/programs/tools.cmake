@@ -44,6 +44,14 @@ else()
   message(WARNING "python3-jsonschema missing: `lal doctor --json` is not validated "
                   "(scripts/install-deps.sh installs it)")
 endif()
+if(NOT WIN32 AND LAL_PYTHON3)
+  # Each recorded machine's expected `lal doctor --json`, kept beside it
+  # (tests/data/machines/*/expected-doctor.json); re-record with
+  #   python3 tests/programs/recorded_machines.py build/linux/tools/lal tests/data/machines --record
+  add_test(NAME doctor_recorded_machines
+           COMMAND ${LAL_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/recorded_machines.py
+                   $<TARGET_FILE:lal_tool> ${PROJECT_SOURCE_DIR}/tests/data/machines)
+endif()
 if(NOT WIN32)
   # Recorded machines: the JSON validates for each, and --strict fails exactly
   # where a check fails (the container throttled by its quota, the Flatpak

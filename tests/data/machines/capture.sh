@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Records the /proc and /sys files `lal doctor` reads into DIR, so its checks
-# can be replayed on another machine (tests/linux/test_doctor.c).
+# can be replayed on another machine (tests/linux/test_doctor.c):
 #   bash tests/data/machines/capture.sh DIR
+# then writes what the doctor must say of it beside it (expected-doctor.json,
+# checked by ctest doctor_recorded_machines; review before committing):
+#   python3 tests/programs/recorded_machines.py build/linux/tools/lal tests/data/machines --record
 # Only the files below are copied; nothing identifying (host names, users)
 # is among them. IRQ affinities are kept for the first 16 IRQs.
 set -euo pipefail
