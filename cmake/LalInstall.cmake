@@ -5,8 +5,8 @@ set(LAL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/lal)
 
 # Components, which the Debian packages follow (cmake/LalPackaging.cmake):
 #   runtime  the shared library (liblal.so.1 and its versioned file; lal.dll)  -> liblal1
-#   dev      headers, the .so link, the static library, the CMake package and
-#            pkg-config files                                                  -> liblal-dev
+#   dev      headers, the .so link, the static library, the CMake package,
+#            pkg-config files and the API's man pages (man3)                   -> liblal-dev
 #   tools    lal, lal-bench, lal-compare, their man pages and completions     -> lal-tools
 install(TARGETS lal EXPORT lalTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime
@@ -15,6 +15,11 @@ install(TARGETS lal EXPORT lalTargets
 install(TARGETS lal_static EXPORT lalTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         COMPONENT dev)
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT runtime)
+# The API's section-3 pages (generated from the headers), with the headers.
+if(LAL_MAN3_DIR)
+  install(DIRECTORY ${LAL_MAN3_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev
+          FILES_MATCHING PATTERN "*.3")
+endif()
 # The tools' man pages and (Linux) bash completions, with the tools.
 if(LAL_BUILD_TOOLS)
   install(FILES ${PROJECT_SOURCE_DIR}/docs/man/lal.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT
 # The man pages lint clean (groff -ww -z: every warning counts) and document
 # every option the tools accept; the bash completions load and complete.
-# Usage: docs-check.sh SOURCE_DIR LAL LAL_BENCH LAL_COMPARE
+# The API's section-3 pages (generated from the header comments into MAN3_DIR)
+# lint clean too, and every public function has one.
+# Usage: docs-check.sh SOURCE_DIR LAL LAL_BENCH LAL_COMPARE MAN3_DIR
 set -uo pipefail
-src=$1 lal=$2 bench=$3 compare=$4
+src=$1 lal=$2 bench=$3 compare=$4 man3=$5
 fail=0
 command -v groff >/dev/null || { echo "docs-check: groff not installed"; exit 1; }
 for page in "$src"/docs/man/*.1; do
@@ -15,10 +17,23 @@ for page in "$src"/docs/man/*.1; do
     fail=1
   fi
 done
+pages3=0
+for page in "$man3"/*.3; do
+  [[ -f $page ]] || continue
+  pages3=$((pages3 + 1))
+  grep -q '^\.so ' "$page" && continue
+  out=$(groff -ww -z -man "$page" 2>&1)
+  [[ -z $out ]] || { echo "docs-check: man3/$(basename "$page"): groff warns:"; echo "$out" | sed 's/^/  /'; fail=1; }
+done
+for fn in $(sed -n 's/^\(LAL_API\|LAL_INLINE\) .*\b\(lal_[a-z0-9_]*\) *(.*/\2/p' "$src"/include/lal.h \
+  "$src"/include/lal/*.h | grep -v "^lal_impl_" | sort -u); do
+  [[ -f $man3/$fn.3 ]] || { echo "docs-check: no man page $fn(3)"; fail=1; }
+done
 # One version everywhere: each page's .TH names lal.h's.
 version=$(sed -n 's/^#define LAL_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' "$src/include/lal.h" |
   paste -sd.)
-for page in "$src"/docs/man/*.[13]; do
+for page in "$src"/docs/man/*.1 "$man3"/*.3; do
+  grep -q '^\.so ' "$page" && continue
   grep -q "^\.TH .*\"lal $version\"" "$page" ||
     { echo "docs-check: $(basename "$page") does not say lal $version"; fail=1; }
 done
@@ -46,5 +61,5 @@ got=$(bash -c "source '$src/tools/completion/lal-compare'; COMP_WORDS=(lal-compa
 [[ $got == p99.9 ]] || { echo "docs-check: lal-compare --gate completion gave '$got'"; fail=1; }
 got=$(bash -c "source '$src/tools/completion/lal'; COMP_WORDS=(lal doc); COMP_CWORD=1; _lal; echo \${COMPREPLY[*]}")
 [[ $got == doctor ]] || { echo "docs-check: lal completion gave '$got'"; fail=1; }
-[[ $fail == 0 ]] && echo "docs-check: man pages lint clean and cover every option; completions work"
+[[ $fail == 0 ]] && echo "docs-check: man pages (and $pages3 of section 3) lint clean and cover every option and function; completions work"
 exit $fail
