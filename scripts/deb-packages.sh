@@ -81,6 +81,9 @@ extra=$(grep -vE 'linux-vdso|libc\.so|ld-linux|libm\.so' <<<"$deps" || true)
 lal doctor >/dev/null
 lal-compare --version
 man -w lal-bench >/dev/null 2>&1 || [[ -f /usr/share/man/man1/lal-bench.1 ]]
+# The API's section-3 pages come with liblal-dev.
+[[ -f /usr/share/man/man3/lal_pacer_init.3 && -f /usr/share/man/man3/lal_now_ns.3 ]] ||
+  { echo "deb: liblal-dev lacks the section-3 man pages"; exit 1; }
 cleanup
 trap - EXIT
 if dpkg -s "liblal$soversion" >/dev/null 2>&1; then
