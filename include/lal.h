@@ -14,7 +14,8 @@
  *     structure's *_INIT macro so that newer library versions can grow them.
  *   - Unless a function says otherwise it is thread-safe and allocates nothing.
  *   - Destructor verbs, one meaning each (given NULL, one that returns
- *     nothing does nothing; one that returns a status returns LAL_EINVAL):
+ *     nothing does nothing; one that returns a status says what in its
+ *     comment):
  *     _free     memory lal allocated, no OS object behind it (lal_topology_free,
  *               lal_hist_free, lal_mem_free);
  *     _close    a handle to OS objects: closes them, frees the handle
@@ -36,7 +37,8 @@
  *     member (options, requests, results, info) only ever grows at its end.
  *   - A struct passed by value or read by inline code has a frozen layout:
  *     lal_cpuset, lal_pacer (reserved words for what may come), lal_hist (the
- *     fields lal_hist_record updates) and lal_impl_clock (one 64-byte line).
+ *     fields lal_hist_record updates), lal_impl_clock (one 64-byte line) and
+ *     lal_uring_cqe (an array the caller allocates).
  *     A change to one of them is incompatible and bumps the SONAME.
  *   - Everything else is opaque (lal_topology, lal_thread, ...): a pointer
  *     and accessors.
@@ -1522,7 +1524,8 @@ LAL_API int lal_hist_write_json(const char *path, const lal_hist_series *series,
 /*
  * Public names follow lal_<object>_<verb>[_<what>] since 0.2. The 0.1
  * spellings below still compile and link (the functions are exported
- * wrappers, so binaries built against 0.1 keep working) and go away in 1.0.
+ * wrappers) and go away in 1.0. Binaries built against 0.1 need a rebuild:
+ * 0.2 is liblal.so.1 (see "The ABI" above).
  */
 LAL_API int lal_clock_info_get(lal_clock_info *info);                            /* get_info */
 LAL_API int lal_pacer_stats_get(const lal_pacer *pacer, lal_pacer_stats *stats); /* get_stats */

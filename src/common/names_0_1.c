@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The 0.1 spellings of renamed public functions (lal.h, "0.1 spellings"):
- * exported wrappers, so binaries built against 0.1 keep linking. Until 1.0. */
+ * exported wrappers, so sources written against 0.1 keep building. Until 1.0. */
 #include "lal_internal.h"
 
 int lal_clock_info_get(lal_clock_info *info) { return lal_clock_get_info(info); }
