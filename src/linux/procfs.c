@@ -12,7 +12,7 @@
 
 #include "lal_internal.h"
 
-static const char *library_root = "";
+static LALI_THREAD_LOCAL const char *library_root = "";
 
 const char *lali_linux_root(void) { return library_root; }
 void lali_linux_set_root(const char *root) { library_root = root ? root : ""; }

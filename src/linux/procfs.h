@@ -22,9 +22,10 @@ int lali_linux_read_text(const char *root, const char *path, char *buf, size_t s
 struct lal_cpuset;
 int lali_linux_read_cpulist(const char *root, const char *path, struct lal_cpuset *out);
 
-/* The prefix under which the library reads /proc and /sys (default "": the
- * live system). Tests point it at a recorded tree to replay another machine;
- * not for concurrent use with the readers. Every read that describes the
+/* The prefix under which the library reads /proc and /sys on the calling
+ * thread (default "": the live system). Thread-local, so a test replaying a
+ * recorded tree on one thread leaves every other thread on the live system,
+ * and two threads can replay two trees at once. Every read that describes the
  * machine or checks what the kernel did goes through it: lal_query_caps, the
  * clocksource, THP mode and hugetlb pools, smaps and VmLck verification,
  * CapEff, io_uring_disabled, the cgroup mount and the process's group (whose

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* /proc and /sys parsing, replayed from recorded trees under tests/data/machines (and smaps under
  * tests/data/linux). */
+#include <pthread.h>
 #include <string.h>
 
 #include "fake_tree.h"
@@ -159,6 +160,43 @@ static void query_caps_replays_a_recorded_machine(void **state) {
   assert_string_equal(lali_linux_root(), "");
 }
 
+/* The root is the calling thread's: two threads replay two recorded
+ * machines at once, each always seeing its own, and the main thread stays on
+ * the live system throughout. */
+typedef struct replay {
+  const char *machine;
+  uint64_t free_pages; /* HugePages_Free in its tree */
+  int mismatches;
+} replay;
+
+static void *replay_many_times(void *arg) {
+  replay *r = arg;
+  char root[1024];
+  snprintf(root, sizeof root, "%s/machines/%s", LAL_TEST_DATA_DIR, r->machine);
+  lali_linux_set_root(root);
+  for (int i = 0; i < 200; i++) {
+    lal_caps caps = LAL_CAPS_INIT;
+    if (lal_query_caps(&caps) != LAL_OK || caps.large_pages_free != r->free_pages)
+      r->mismatches++;
+  }
+  lali_linux_set_root(NULL);
+  return NULL;
+}
+
+static void two_threads_replay_two_machines_at_once(void **state) {
+  (void)state;
+  replay a = {"server-unprivileged", 12, 0}, b = {"rt-box", 500, 0};
+  pthread_t ta, tb;
+  assert_int_equal(pthread_create(&ta, NULL, replay_many_times, &a), 0);
+  assert_int_equal(pthread_create(&tb, NULL, replay_many_times, &b), 0);
+  for (int i = 0; i < 200; i++)
+    assert_string_equal(lali_linux_root(), "");
+  pthread_join(ta, NULL);
+  pthread_join(tb, NULL);
+  assert_int_equal(a.mismatches, 0);
+  assert_int_equal(b.mismatches, 0);
+}
+
 /* Memory verification replayed: a recorded smaps that says the range sits
  * in transparent huge pages, locked, which this allocation is not. What
  * lal_mem_query reports comes from the kernel's answer, so it follows it. */
@@ -252,6 +290,7 @@ int main(void) {
       cmocka_unit_test(read_text_reports_missing_files_and_truncates),
       cmocka_unit_test(smaps_sums_the_mappings_of_a_range),
       cmocka_unit_test(query_caps_replays_a_recorded_machine),
+      cmocka_unit_test(two_threads_replay_two_machines_at_once),
       cmocka_unit_test(memory_verification_replays_a_recorded_smaps),
       cmocka_unit_test(thp_mode_replays_from_the_tree),
       cmocka_unit_test(recalibrate_reports_a_clocksource_change),
