@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Every status a public function's own code returns is named in its comment.
 
-For each function the public headers declare LAL_API, its comment is the
-comment block above its declaration (one block may document a group of
-functions). Its code is its definition in src/common, src/linux and
+For each function the public headers declare (scripts/lal_headers.py), its
+comment is the comment block above its declaration (one block may document a
+group of functions). Its code is its definition in src/common, src/linux and
 src/windows (both OSes: a status either OS returns counts). Every LAL_E*
 status in a `return` statement of that code, or assigned to a variable there
 (`rc = q ? ... : LAL_ENOMEM;`), must appear in the comment; a comparison (`rc == LAL_ENOENT ? ...`) is not a return of that status.
@@ -18,19 +18,18 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lal_headers import declarations  # noqa: E402
+
 root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
 os.chdir(root)
 STATUS = re.compile(r"\bLAL_E[A-Z]+\b")
 COMPARED = re.compile(r"(?:[=!]=\s*LAL_E[A-Z]+\b|\bLAL_E[A-Z]+\s*[=!]=)")
 
 docs = {}
-for header in ["include/lal.h"] + sorted(glob.glob("include/lal/*.h")):
-    text = open(header, encoding="utf-8").read()
-    for m in re.finditer(r"LAL_API\s+[^;{]*?\b(lal_[a-z0-9_]+)\s*\(", text):
-        before = text[: m.start()]
-        end = before.rfind("*/")
-        start = before.rfind("/*", 0, end)
-        docs[m.group(1)] = (header, before[start : end + 2] if end >= 0 else "")
+for include, name, _, _, comment in declarations("."):
+    if name not in docs:  # a LAL_INLINE definition repeats lal.h's declaration
+        docs[name] = (include, comment)
 
 returned = {}
 for source in sorted(glob.glob("src/common/*.c") + glob.glob("src/linux/*.c") +

@@ -17,9 +17,10 @@ cmake --build --preset deb
 rm -rf "$build/packages"
 (cd "$build" && cpack -B packages)
 debs=("$build"/packages/*.deb)
-# One version everywhere: lal.h's, which CMake reads, in every package.
-version=$(sed -n 's/^#define LAL_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' include/lal.h |
-  paste -sd.)
+# One version everywhere: lal.h's, which CMake read into the project's, in
+# every package.
+version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
+[[ -n $version ]] || { echo "deb: no project version in $build/CMakeCache.txt"; exit 1; }
 soversion=$(sed -n 's/^set(LAL_SOVERSION \([0-9]*\))$/\1/p' CMakeLists.txt)
 for d in "${debs[@]}"; do
   echo "deb: $(dpkg-deb -f "$d" Package) $(dpkg-deb -f "$d" Version): $(dpkg-deb -f "$d" Depends)"

@@ -16,14 +16,11 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lal_headers import declarations  # noqa: E402
+
 repo, out, version = sys.argv[1:4]
 os.makedirs(out, exist_ok=True)
-headers = [("lal.h", os.path.join(repo, "include", "lal.h"))]
-for name in sorted(os.listdir(os.path.join(repo, "include", "lal"))):
-    if name.endswith(".h") and not name.endswith("_inline.h"):
-        headers.append((f"lal/{name}", os.path.join(repo, "include", "lal", name)))
-
-DECL = re.compile(r"^(LAL_API|LAL_INLINE)\s+(.*?\b(lal_[a-z0-9_]+)\s*\(.*?\));", re.S | re.M)
 
 
 def roff(text):
@@ -48,44 +45,36 @@ def comment_text(block):
     return "\n".join(lines)
 
 
+groups = {}  # (include, comment start) -> (include, comment, [(name, decl)])
+for include, name, decl, start, comment in declarations(repo, inline=False):
+    if comment:
+        groups.setdefault((include, start), (include, comment, []))[2].append((name, decl))
 pages = 0
-for include, path in headers:
-    text = open(path, encoding="utf-8").read()
-    groups = {}  # comment start -> (comment, [(name, decl)])
-    for m in DECL.finditer(text):
-        before = text[: m.start()]
-        end = before.rfind("*/")
-        start = before.rfind("/*", 0, end)
-        if end < 0:
-            continue
-        comment = before[start : end + 2]
-        decl = re.sub(r"\s+", " ", m.group(2)).strip() + ";"
-        groups.setdefault(start, (comment, []))[1].append((m.group(3), decl))
-    for comment, funcs in groups.values():
-        first = funcs[0][0]
-        names = ", ".join(f for f, _ in funcs)
-        summary = comment_text(comment).split("\n")[0]
-        summary = re.sub(r"^lal_[a-z0-9_]+:\s*", "", summary).rstrip(".")
-        page = [
-            f'.\\" SPDX-License-Identifier: MIT',
-            f'.\\" Generated from {include} by scripts/gen-man3.py: edit the header comment.',
-            f'.TH {first.upper()} 3 2026-12-07 "lal {version}" "lal manual"',
-            ".SH NAME",
-            f"{roff(names)} \\- {roff(summary)}",
-            ".SH SYNOPSIS",
-            ".nf",
-            f".B #include <{include}>",
-            ".PP",
-        ]
-        for _, decl in funcs:
-            page.append(roff(decl))
-        page += [".fi", ".SH DESCRIPTION", ".nf", roff(comment_text(comment)), ".fi",
-                 ".SH SEE ALSO", "lal(1), lal-bench(1), lal-compare(1)"]
-        with open(os.path.join(out, f"{first}.3"), "w", encoding="utf-8") as f:
-            f.write("\n".join(page) + "\n")
+for include, comment, funcs in groups.values():
+    first = funcs[0][0]
+    names = ", ".join(f for f, _ in funcs)
+    summary = comment_text(comment).split("\n")[0]
+    summary = re.sub(r"^lal_[a-z0-9_]+:\s*", "", summary).rstrip(".")
+    page = [
+        f'.\\" SPDX-License-Identifier: MIT',
+        f'.\\" Generated from {include} by scripts/gen-man3.py: edit the header comment.',
+        f'.TH {first.upper()} 3 2026-12-07 "lal {version}" "lal manual"',
+        ".SH NAME",
+        f"{roff(names)} \\- {roff(summary)}",
+        ".SH SYNOPSIS",
+        ".nf",
+        f".B #include <{include}>",
+        ".PP",
+    ]
+    for _, decl in funcs:
+        page.append(roff(decl))
+    page += [".fi", ".SH DESCRIPTION", ".nf", roff(comment_text(comment)), ".fi",
+             ".SH SEE ALSO", "lal(1), lal-bench(1), lal-compare(1)"]
+    with open(os.path.join(out, f"{first}.3"), "w", encoding="utf-8") as f:
+        f.write("\n".join(page) + "\n")
+    pages += 1
+    for name, _ in funcs[1:]:
+        with open(os.path.join(out, f"{name}.3"), "w", encoding="utf-8") as f:
+            f.write(f".so man3/{first}.3\n")
         pages += 1
-        for name, _ in funcs[1:]:
-            with open(os.path.join(out, f"{name}.3"), "w", encoding="utf-8") as f:
-                f.write(f".so man3/{first}.3\n")
-            pages += 1
 print(f"gen-man3: {pages} pages in {out}")

@@ -4,7 +4,7 @@
 # every option the tools accept; the bash completions load and complete.
 # The API's section-3 pages (generated from the header comments into MAN3_DIR)
 # lint clean too, and every public function has one.
-# Usage: docs-check.sh SOURCE_DIR LAL LAL_BENCH LAL_COMPARE MAN3_DIR
+# Usage: docs-check.sh SOURCE_DIR LAL LAL_BENCH LAL_COMPARE MAN3_DIR VERSION
 set -uo pipefail
 src=$1 lal=$2 bench=$3 compare=$4 man3=$5
 fail=0
@@ -25,13 +25,11 @@ for page in "$man3"/*.3; do
   out=$(groff -ww -z -man "$page" 2>&1)
   [[ -z $out ]] || { echo "docs-check: man3/$(basename "$page"): groff warns:"; echo "$out" | sed 's/^/  /'; fail=1; }
 done
-for fn in $(sed -n 's/^\(LAL_API\|LAL_INLINE\) .*\b\(lal_[a-z0-9_]*\) *(.*/\2/p' "$src"/include/lal.h \
-  "$src"/include/lal/*.h | grep -v "^lal_impl_" | sort -u); do
+for fn in $(python3 "$src/scripts/lal_headers.py" "$src"); do
   [[ -f $man3/$fn.3 ]] || { echo "docs-check: no man page $fn(3)"; fail=1; }
 done
 # One version everywhere: each page's .TH names lal.h's.
-version=$(sed -n 's/^#define LAL_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' "$src/include/lal.h" |
-  paste -sd.)
+version=$6 # the project's, which CMake read from lal.h
 for page in "$src"/docs/man/*.1 "$man3"/*.3; do
   grep -q '^\.so ' "$page" && continue
   grep -q "^\.TH .*\"lal $version\"" "$page" ||

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The `lal` command's tests: it runs, its JSON is well-formed and valid, and
 # `lal doctor` judges each recorded machine (tests/data/machines) as expected.
-# The command's own smoke tests: it runs, and its JSON is well-formed.
 add_test(NAME tool_lal_info COMMAND lal_tool info)
 add_test(NAME tool_lal_info_json COMMAND lal_tool info --json)
 add_test(NAME tool_lal_doctor COMMAND lal_tool doctor)
