@@ -43,7 +43,7 @@ static int past_row(void *ctx, const store_row *r) {
   x->run = r->col[3].i;
   x->count = r->col[4].type == STORE_INT ? r->col[4].i : (int64_t)r->col[4].d;
   for (int q = 0; q < CMP_NPCT; q++)
-    x->pct[q] = r->col[5 + q].type == STORE_REAL ? r->col[5 + q].d
+    x->pct[q] = r->col[5 + q].type == STORE_REAL  ? r->col[5 + q].d
                 : r->col[5 + q].type == STORE_INT ? (double)r->col[5 + q].i
                                                   : -1;
   return 0;
@@ -60,7 +60,7 @@ static double median_sorted(const double *v, size_t n) {
 
 /* One percentile of one series against its history. */
 typedef struct verdict {
-  int verdict; /* CMP_* */
+  int verdict;                         /* CMP_* */
   double value, median, ratio, lo, hi; /* lo..hi: the history's normal range of ratios */
   size_t runs;
   char why[80];
@@ -152,8 +152,7 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
     return 2;
   }
   if (!found) {
-    fprintf(err,
-            "lal-history: no history for machine %s (%s, %s): nothing to compare %s against\n",
+    fprintf(err, "lal-history: no history for machine %s (%s, %s): nothing to compare %s against\n",
             d->machine.fingerprint, d->machine.host, d->machine.os, o->name);
     return 2;
   }
@@ -182,14 +181,16 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
   }
   fprintf(out, "%s against the last %lld runs of machine %s (%s, %s, %s)\n", o->name,
           (long long)runs, m.fingerprint, m.host, m.os, m.cpu_model);
-  fprintf(out, "Each series: the new %s against the median of the same series in those runs, "
+  fprintf(out,
+          "Each series: the new %s against the median of the same series in those runs, "
           "and their normal range.\n\n",
           cmp_percentiles[gate]);
   if (o->markdown) {
     fprintf(o->markdown, "### %s against the last %lld runs of %s (%s)\n\n", o->name,
             (long long)runs, m.host, m.os);
-    fprintf(o->markdown, "| verdict | %s | history median | change | normal range | series |\n"
-                         "|---|---|---|---|---|---|\n",
+    fprintf(o->markdown,
+            "| verdict | %s | history median | change | normal range | series |\n"
+            "|---|---|---|---|---|---|\n",
             cmp_percentiles[gate]);
   }
   if (o->html) {
@@ -202,9 +203,10 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
     html_escape(o->html, o->name);
     fprintf(o->html, " against the last %lld runs of ", (long long)runs);
     html_escape(o->html, m.host);
-    fprintf(o->html, " (%s)</h1>\n<table class=\"baseline\"><tr><th>verdict</th><th>%s</th>"
-                     "<th>history median</th><th>change</th><th>normal range</th>"
-                     "<th class=\"s\">series</th></tr>\n",
+    fprintf(o->html,
+            " (%s)</h1>\n<table class=\"baseline\"><tr><th>verdict</th><th>%s</th>"
+            "<th>history median</th><th>change</th><th>normal range</th>"
+            "<th class=\"s\">series</th></tr>\n",
             m.os, cmp_percentiles[gate]);
   }
   int counts[4] = {0}, regressed = 0, missing = 0, compared = 0;
@@ -243,11 +245,12 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
     if (o->markdown)
       fprintf(o->markdown, "| %s%s | %s | %s | %+.1f %% | %+.1f .. %+.1f %% | %s / %s |\n",
               cmp_verdict_names[g->verdict], fails ? " **FAIL**" : "", now,
-              g->verdict == CMP_INCONCLUSIVE ? "-" : med, (g->ratio - 1) * 100,
-              (g->lo - 1) * 100, (g->hi - 1) * 100, x->workload, x->name);
+              g->verdict == CMP_INCONCLUSIVE ? "-" : med, (g->ratio - 1) * 100, (g->lo - 1) * 100,
+              (g->hi - 1) * 100, x->workload, x->name);
     if (o->html) {
-      fprintf(o->html, "<tr class=\"%s\"><td>%s%s</td><td>%s</td><td>%s</td><td>%+.1f %%</td>"
-                       "<td>%+.1f .. %+.1f %%</td><td class=\"s\">",
+      fprintf(o->html,
+              "<tr class=\"%s\"><td>%s%s</td><td>%s</td><td>%s</td><td>%+.1f %%</td>"
+              "<td>%+.1f .. %+.1f %%</td><td class=\"s\">",
               klass[g->verdict], cmp_verdict_names[g->verdict], fails ? " (fails the gate)" : "",
               now, med, (g->ratio - 1) * 100, (g->lo - 1) * 100, (g->hi - 1) * 100);
       html_escape(o->html, x->workload);
@@ -277,9 +280,11 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
            "Gate (%s, worse by more than %.0f %%): %s. %d worse, %d better, %d the same, %d "
            "inconclusive; %d missing%s.",
            cmp_percentiles[gate], o->threshold_pct,
-           status == 1 ? "FAIL" : status == 2 ? "nothing to gate" : "pass", counts[CMP_WORSE],
-           counts[CMP_BETTER], counts[CMP_SAME], counts[CMP_INCONCLUSIVE], missing,
-           missing && o->allow_missing ? " (allowed)" : "");
+           status == 1   ? "FAIL"
+           : status == 2 ? "nothing to gate"
+                         : "pass",
+           counts[CMP_WORSE], counts[CMP_BETTER], counts[CMP_SAME], counts[CMP_INCONCLUSIVE],
+           missing, missing && o->allow_missing ? " (allowed)" : "");
   fprintf(out, "\n%s\n", summary);
   if (o->markdown)
     fprintf(o->markdown, "\n%s\n", summary);

@@ -34,7 +34,8 @@ typedef struct baseline_opts {
   FILE *html, *markdown; /* also written when not NULL */
   const char *name;      /* the new result's name in messages */
 } baseline_opts;
-#define BASELINE_OPTS_DEFAULT {30, "p99", 10.0, 2.0, 0, NULL, NULL, "new"}
+#define BASELINE_OPTS_DEFAULT                                                                      \
+  { 30, "p99", 10.0, 2.0, 0, NULL, NULL, "new" }
 
 /* Compares d against its machine's last runs in s (d itself excluded, when
  * stored). Writes the report to out; returns 0 (gate passes), 1 (a gated

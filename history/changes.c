@@ -105,8 +105,15 @@ static void search(work *w, size_t lo, size_t hi) {
 int changes_find(const double *x, size_t n, double min_effect, change_point *out, size_t max) {
   if (n < 2 * CHANGES_MIN_SEGMENT || max == 0)
     return 0;
-  work w = {x, min_effect, malloc(n * sizeof(ranked)), malloc(n * sizeof(double)),
-            malloc((n + 1) * sizeof(double)), malloc(n * sizeof(double)), out, max, 0};
+  work w = {x,
+            min_effect,
+            malloc(n * sizeof(ranked)),
+            malloc(n * sizeof(double)),
+            malloc((n + 1) * sizeof(double)),
+            malloc(n * sizeof(double)),
+            out,
+            max,
+            0};
   int rc = -1;
   if (w.sorted && w.rank && w.prefix && w.scratch) {
     search(&w, 0, n); /* left before right: out is in run order */

@@ -31,9 +31,9 @@
 #define CHANGES_MIN_SEGMENT 4
 
 typedef struct change_point {
-  size_t index;          /* the first run after the change */
-  double before, after;  /* the medians of the stretches either side */
-  double z;              /* the split's standardized rank statistic */
+  size_t index;         /* the first run after the change */
+  double before, after; /* the medians of the stretches either side */
+  double z;             /* the split's standardized rank statistic */
 } change_point;
 
 /* Finds the change points of x[0..n) (positive values, in run order) whose

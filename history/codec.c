@@ -61,8 +61,7 @@ int codec_decode_hist(const unsigned char *blob, size_t len, uint64_t min, uint6
     if (get_varint(blob, len, &at, &delta) != 0 || get_varint(blob, len, &at, &count) != 0)
       return -1;
     index += delta;
-    if (index >= LAL_HIST_BUCKETS || count == 0 || count > UINT32_MAX ||
-        h->buckets[index] != 0)
+    if (index >= LAL_HIST_BUCKETS || count == 0 || count > UINT32_MAX || h->buckets[index] != 0)
       return -1;
     h->buckets[index] = (uint32_t)count;
     h->count += count;

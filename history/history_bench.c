@@ -12,6 +12,8 @@
  *       some hundred buckets, R rounds) through the same code as `lal-history
  *       ingest`, then time one series' trend over all runs and a baseline
  *       comparison against the last 30; prints the bytes stored per run
+ *   lal-history-bench doc --out FILE [--seed N] [--scale X] [--host H] [--os OS]
+ *       one such result, for the tests: same seed, same file
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -112,21 +114,29 @@ static void run_changes(int histories) {
   }
 }
 
-/* A synthetic lal-bench/2 document of `series` series of `rounds` rounds. */
-static void make_doc(int series, int rounds, int variant, char **text, size_t *len) {
-  FILE *f = open_memstream(text, len);
+typedef struct doc_spec {
+  int series, rounds, variant;
+  double scale; /* every value times this: a regression of known size */
+  const char *host, *os, *start;
+} doc_spec;
+
+/* A synthetic lal-bench/2 document: spec->series series of spec->rounds
+ * rounds, each round 400 log-normal samples (sigma 0.1: some hundred
+ * buckets a series, as lal-bench's median series has) drawn from the seed. */
+static void write_doc(FILE *f, const doc_spec *spec) {
+  int series = spec->series, rounds = spec->rounds, variant = spec->variant;
   json_writer jw;
   json_init(&jw, f);
   json_object_begin(&jw, NULL);
   json_string(&jw, "schema", RESULT_SCHEMA);
   json_object_begin(&jw, "env");
   json_string(&jw, "lal_version", "0.2.0");
-  json_string(&jw, "os", "Linux");
+  json_string(&jw, "os", spec->os);
   json_string(&jw, "os_release", "6.1.0-bench");
   json_string(&jw, "cpu_model", "bench CPU");
   json_int(&jw, "cpu_count", 2);
   json_string(&jw, "topology", "1 package, 2 cores");
-  json_bool(&jw, "under_wine", 0);
+  json_bool(&jw, "under_wine", strcmp(spec->os, "Windows") == 0);
   json_object_end(&jw);
   json_array_begin(&jw, "results");
   lal_hist *pooled = malloc(sizeof *pooled), *round = malloc(sizeof *round);
@@ -139,7 +149,7 @@ static void make_doc(int series, int rounds, int variant, char **text, size_t *l
     json_string(&jw, RESULT_UNIT, "ns late");
     lal_hist_reset(pooled);
     lal_hist *each = calloc((size_t)rounds, sizeof *each);
-    double level = 20000.0 * (1 + s % 7) * (1 + 0.01 * variant);
+    double level = 20000.0 * (1 + s % 7) * spec->scale;
     for (int r = 0; r < rounds; r++) {
       lal_hist_reset(&each[r]);
       for (int k = 0; k < 400; k++) {
@@ -165,12 +175,25 @@ static void make_doc(int series, int rounds, int variant, char **text, size_t *l
   free(round);
   json_array_end(&jw);
   json_object_begin(&jw, "run");
-  json_string(&jw, "start_utc", "2026-01-01T00:00:00.000000Z");
-  json_string(&jw, "host", "bench-host");
+  json_string(&jw, "start_utc", spec->start);
+  json_string(&jw, "host", spec->host);
   json_string(&jw, "command_line", "lal-history-bench");
   json_object_end(&jw);
   json_object_end(&jw);
   json_finish(&jw);
+  (void)variant;
+}
+
+static void make_doc(int series, int rounds, int variant, char **text, size_t *len) {
+  FILE *f = open_memstream(text, len);
+  doc_spec spec = {series,
+                   rounds,
+                   variant,
+                   1.0 + 0.01 * variant,
+                   "bench-host",
+                   "Linux",
+                   "2026-01-01T00:00:00.000000Z"};
+  write_doc(f, &spec);
   fclose(f);
 }
 
@@ -289,10 +312,12 @@ static int run_store(const char *target, int runs, int series, int rounds) {
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: lal-history-bench changes [--histories K] | store --db TARGET "
-                    "[--runs N] [--series S] [--rounds R]\n");
+                    "[--runs N] [--series S] [--rounds R] | doc --out FILE [--seed N] [--scale X] "
+                    "[--host H] [--os OS] [--start ISO] [--series S] [--rounds R]\n");
     return 2;
   }
-  const char *db = NULL;
+  const char *db = NULL, *out = NULL;
+  doc_spec spec = {80, 5, 0, 1.0, "test-host", "Linux", "2026-01-01T00:00:00Z"};
   int histories = 1000, runs = 10000, series = 80, rounds = 5;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--db") == 0)
@@ -305,7 +330,21 @@ int main(int argc, char **argv) {
       series = atoi(argv[i + 1]);
     else if (strcmp(argv[i], "--rounds") == 0)
       rounds = atoi(argv[i + 1]);
+    else if (strcmp(argv[i], "--out") == 0)
+      out = argv[i + 1];
+    else if (strcmp(argv[i], "--scale") == 0)
+      spec.scale = atof(argv[i + 1]);
+    else if (strcmp(argv[i], "--seed") == 0)
+      rng_state ^= (uint64_t)strtoull(argv[i + 1], NULL, 10) * 0x2545f4914f6cdd1du;
+    else if (strcmp(argv[i], "--host") == 0)
+      spec.host = argv[i + 1];
+    else if (strcmp(argv[i], "--os") == 0)
+      spec.os = argv[i + 1];
+    else if (strcmp(argv[i], "--start") == 0)
+      spec.start = argv[i + 1];
   }
+  spec.series = series;
+  spec.rounds = rounds;
   if (histories < 1 || runs < 1 || series < 1 || rounds < 1) {
     fprintf(stderr, "lal-history-bench: counts must be >= 1\n");
     return 2;
@@ -313,6 +352,16 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "changes") == 0) {
     run_changes(histories);
     return 0;
+  }
+  if (strcmp(argv[1], "doc") == 0 && out) {
+    /* One synthetic result for the tests (a seed, a host, an OS, a scale). */
+    FILE *f = fopen(out, "w");
+    if (!f || spec.scale <= 0) {
+      fprintf(stderr, "lal-history-bench: cannot write %s\n", out);
+      return 2;
+    }
+    write_doc(f, &spec);
+    return fclose(f) == 0 ? 0 : 2;
   }
   if (strcmp(argv[1], "store") == 0 && db)
     return run_store(db, runs, series, rounds);

@@ -82,8 +82,8 @@ int hq_machines(store *s, hq_machine **out, size_t *n) {
 int hq_find_machine(store *s, const char *key, hq_machine *m) {
   grow g = {NULL, 0, 0, sizeof(hq_machine), 0};
   store_value p[2] = {sv_text(key), sv_text(key)};
-  int rc = store_query(s, MACHINE_COLUMNS " WHERE m.fingerprint = ? OR m.host = ? ORDER BY m.id",
-                       p, 2, machine_row, &g);
+  int rc = store_query(s, MACHINE_COLUMNS " WHERE m.fingerprint = ? OR m.host = ? ORDER BY m.id", p,
+                       2, machine_row, &g);
   if (rc != 0 || g.oom) {
     free(g.items);
     return -1;
@@ -125,7 +125,7 @@ static int point_row(void *ctx, const store_row *r) {
   text(pt->start_utc, sizeof pt->start_utc, &r->col[1]);
   text(pt->label, sizeof pt->label, &r->col[2]);
   text(pt->os_release, sizeof pt->os_release, &r->col[3]);
-  pt->value = r->col[4].type == STORE_REAL ? r->col[4].d
+  pt->value = r->col[4].type == STORE_REAL  ? r->col[4].d
               : r->col[4].type == STORE_INT ? (double)r->col[4].i
                                             : -1;
   pt->count = num(&r->col[5]);

@@ -39,7 +39,6 @@ int hq_find_machine(store *s, const char *key, hq_machine *m);
 int hq_machine_series(store *s, int64_t machine, hq_series **out, size_t *n);
 /* One series' percentile over a machine's runs in run order (start time,
  * then storage order). */
-int hq_trend(store *s, int64_t machine, int64_t series, const char *pct, hq_point **out,
-             size_t *n);
+int hq_trend(store *s, int64_t machine, int64_t series, const char *pct, hq_point **out, size_t *n);
 
 #endif

@@ -20,8 +20,8 @@ static int db_fail(store *s, char *why, size_t why_size, const char *what) {
 }
 
 static int machine_id(store *s, const hist_machine *m, int64_t *id) {
-  store_value p[8] = {sv_text(m->fingerprint), sv_text(m->host),      sv_text(m->os),
-                      sv_text(m->cpu_model),   sv_int(m->cpu_count),  sv_text(m->hypervisor),
+  store_value p[8] = {sv_text(m->fingerprint), sv_text(m->host),     sv_text(m->os),
+                      sv_text(m->cpu_model),   sv_int(m->cpu_count), sv_text(m->hypervisor),
                       sv_text(m->topology),    sv_int(m->under_wine)};
   if (store_exec(s,
                  "INSERT INTO machines (fingerprint, host, os, cpu_model, cpu_count, hypervisor,"
@@ -29,7 +29,8 @@ static int machine_id(store *s, const hist_machine *m, int64_t *id) {
                  " ON CONFLICT (fingerprint) DO NOTHING",
                  p, 8) != 0)
     return -1;
-  return store_query_int(s, "SELECT id FROM machines WHERE fingerprint = ?", p, 1, id) == 1 ? 0 : -1;
+  return store_query_int(s, "SELECT id FROM machines WHERE fingerprint = ?", p, 1, id) == 1 ? 0
+                                                                                            : -1;
 }
 
 static int series_id(store *s, const hist_series *x, int64_t *id) {
@@ -47,8 +48,8 @@ static int series_id(store *s, const hist_series *x, int64_t *id) {
 
 static store_value pct_or_null(double v) { return v >= 0 ? sv_real(v) : sv_null(); }
 
-int ingest_doc(store *s, const hist_doc *d, const char *label, const char *now_utc,
-               int64_t *run_id, int *duplicate, char *why, size_t why_size) {
+int ingest_doc(store *s, const hist_doc *d, const char *label, const char *now_utc, int64_t *run_id,
+               int *duplicate, char *why, size_t why_size) {
   *duplicate = 0;
   *run_id = 0;
   if (store_begin(s) != 0) {

@@ -14,7 +14,7 @@
  * `now_utc`. 0 with *run_id (the new run, or the run already holding this
  * content: *duplicate = 1); -1 with the database's message in why (nothing
  * written). */
-int ingest_doc(store *s, const hist_doc *d, const char *label, const char *now_utc,
-               int64_t *run_id, int *duplicate, char *why, size_t why_size);
+int ingest_doc(store *s, const hist_doc *d, const char *label, const char *now_utc, int64_t *run_id,
+               int *duplicate, char *why, size_t why_size);
 
 #endif

@@ -90,14 +90,14 @@ static int parse(int argc, char **argv, args *a) {
   a->min_effect = -1;
   for (int i = 1; i < argc; i++) {
     const char *o = argv[i];
-    const char **text = strcmp(o, "--db") == 0          ? &a->db
-                        : strcmp(o, "--label") == 0     ? &a->label
-                        : strcmp(o, "--machine") == 0   ? &a->machine
-                        : strcmp(o, "--html") == 0      ? &a->html
-                        : strcmp(o, "--markdown") == 0  ? &a->markdown
-                        : strcmp(o, "--gate") == 0      ? &a->gate
-                        : strcmp(o, "--pct") == 0       ? &a->pct
-                                                        : NULL;
+    const char **text = strcmp(o, "--db") == 0         ? &a->db
+                        : strcmp(o, "--label") == 0    ? &a->label
+                        : strcmp(o, "--machine") == 0  ? &a->machine
+                        : strcmp(o, "--html") == 0     ? &a->html
+                        : strcmp(o, "--markdown") == 0 ? &a->markdown
+                        : strcmp(o, "--gate") == 0     ? &a->gate
+                        : strcmp(o, "--pct") == 0      ? &a->pct
+                                                       : NULL;
     if (text || strcmp(o, "--last") == 0 || strcmp(o, "--threshold") == 0 ||
         strcmp(o, "--min-effect") == 0) {
       if (i + 1 >= argc) {
@@ -190,8 +190,17 @@ static int cmd_ingest(const args *a) {
       continue;
     }
     int64_t run = 0;
-    int duplicate = 0;
-    if (ingest_doc(s, &d, a->label, now, &run, &duplicate, why, sizeof why) != 0) {
+    int duplicate = 0, rc;
+    /* PostgreSQL may end one of two transactions waiting on each other's new
+     * rows (a deadlock, SQLSTATE 40P01) or a serialization conflict: the
+     * run was not written, so it is tried again. */
+    for (int attempt = 0;; attempt++) {
+      rc = ingest_doc(s, &d, a->label, now, &run, &duplicate, why, sizeof why);
+      if (rc == 0 || attempt == 4 ||
+          (!strstr(why, "deadlock detected") && !strstr(why, "could not serialize")))
+        break;
+    }
+    if (rc != 0) {
       fprintf(stderr, "lal-history: %s: %s (nothing stored)\n", a->pos[i], why);
       status = 2;
     } else if (duplicate) {
@@ -352,9 +361,11 @@ static int cmd_trend(const args *a) {
 
 static int run_row(void *ctx, const store_row *r) {
   (void)ctx;
-  printf("%6lld  %-20s  %-16s  %-10s  %-8s  %s\n", (long long)r->col[0].i,
-         r->col[1].type == STORE_TEXT ? r->col[1].s : "", r->col[2].type == STORE_TEXT ? r->col[2].s : "",
-         r->col[3].type == STORE_TEXT ? r->col[3].s : "", r->col[4].type == STORE_TEXT ? r->col[4].s : "",
+  printf("%6lld  %6lld  %-20s  %-16s  %-10s  %-8s  %s\n", (long long)r->col[0].i,
+         (long long)r->col[6].i, r->col[1].type == STORE_TEXT ? r->col[1].s : "",
+         r->col[2].type == STORE_TEXT ? r->col[2].s : "",
+         r->col[3].type == STORE_TEXT ? r->col[3].s : "",
+         r->col[4].type == STORE_TEXT ? r->col[4].s : "",
          r->col[5].type == STORE_TEXT ? r->col[5].s : "");
   return 0;
 }
@@ -365,15 +376,17 @@ static int cmd_list(const args *a, int runs) {
     return 2;
   int rc = 0;
   if (runs) {
-    printf("%6s  %-20s  %-16s  %-10s  %-8s  %s\n", "run", "start (UTC)", "machine", "host", "os",
-           "label");
+    printf("%6s  %6s  %-20s  %-16s  %-10s  %-8s  %s\n", "run", "series", "start (UTC)", "machine",
+           "host", "os", "label");
     store_value p[2] = {sv_text(a->machine), sv_text(a->machine)};
     rc = store_query(s,
                      a->machine
-                         ? "SELECT r.id, r.start_utc, m.fingerprint, m.host, r.os, r.label FROM runs"
+                         ? "SELECT r.id, r.start_utc, m.fingerprint, m.host, r.os, r.label,"
+                           " (SELECT count(*) FROM results x WHERE x.run_id = r.id) FROM runs"
                            " r JOIN machines m ON m.id = r.machine_id WHERE m.fingerprint = ? OR"
                            " m.host = ? ORDER BY r.start_utc, r.id"
-                         : "SELECT r.id, r.start_utc, m.fingerprint, m.host, r.os, r.label FROM runs"
+                         : "SELECT r.id, r.start_utc, m.fingerprint, m.host, r.os, r.label,"
+                           " (SELECT count(*) FROM results x WHERE x.run_id = r.id) FROM runs"
                            " r JOIN machines m ON m.id = r.machine_id ORDER BY r.start_utc, r.id",
                      p, a->machine ? 2 : 0, run_row, NULL);
   } else {

@@ -87,7 +87,8 @@ int schema_migrate(store *s, char *why, size_t why_size) {
     goto failed;
   if (now > HISTORY_SCHEMA_VERSION) {
     store_rollback(s);
-    snprintf(why, why_size, "the database's schema is version %lld, newer than this lal-history's %d",
+    snprintf(why, why_size,
+             "the database's schema is version %lld, newer than this lal-history's %d",
              (long long)now, HISTORY_SCHEMA_VERSION);
     return -1;
   }

@@ -24,8 +24,8 @@ typedef struct store_value {
   int type;
   int64_t i;
   double d;
-  const char *s;          /* STORE_TEXT (NUL-terminated) / STORE_BLOB */
-  size_t len;             /* STORE_BLOB */
+  const char *s; /* STORE_TEXT (NUL-terminated) / STORE_BLOB */
+  size_t len;    /* STORE_BLOB */
 } store_value;
 
 store_value sv_int(int64_t i);

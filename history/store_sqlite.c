@@ -144,7 +144,9 @@ static int sqlite_query(store *s, const char *sql, const store_value *params, si
   return failed ? -1 : 0;
 }
 
-static int sqlite_begin(store *s) { return sqlite_query(s, "BEGIN IMMEDIATE", NULL, 0, NULL, NULL); }
+static int sqlite_begin(store *s) {
+  return sqlite_query(s, "BEGIN IMMEDIATE", NULL, 0, NULL, NULL);
+}
 static int sqlite_lock_schema(store *s) {
   (void)s; /* BEGIN IMMEDIATE holds the database's one write lock */
   return 0;

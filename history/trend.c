@@ -122,11 +122,13 @@ static int plot(FILE *f, store *s, const hq_machine *m, const hq_series *x) {
   char a[32], b[32];
   time_format(a, sizeof a, hi, x->unit);
   time_format(b, sizeof b, lo, x->unit);
-  fprintf(f, "<text class=\"tick\" x=\"2\" y=\"%d\">%s</text><text class=\"tick\" x=\"2\" "
-             "y=\"%d\">%s</text>\n",
+  fprintf(f,
+          "<text class=\"tick\" x=\"2\" y=\"%d\">%s</text><text class=\"tick\" x=\"2\" "
+          "y=\"%d\">%s</text>\n",
           T + 8, a, H - B, b);
-  fprintf(f, "<text class=\"tick\" x=\"%d\" y=\"%d\">run 1</text><text class=\"tick\" x=\"%d\" "
-             "y=\"%d\">run %zu</text>\n",
+  fprintf(f,
+          "<text class=\"tick\" x=\"%d\" y=\"%d\">run 1</text><text class=\"tick\" x=\"%d\" "
+          "y=\"%d\">run %zu</text>\n",
           L, H - B + 14, W - R - 50, H - B + 14, runs);
   double *v = malloc((runs + 1) * sizeof *v), *bin = malloc((runs + 1) * sizeof *bin);
   size_t *at = malloc((runs + 1) * sizeof *at);
@@ -347,8 +349,7 @@ int trend_write(store *s, const char *dir, const char *machine, char *why, size_
       fputs(ms[i].under_wine ? " (Wine)" : "", f);
       fputs("</td><td>", f);
       esc(f, ms[i].cpu_model);
-      fprintf(f, "</td><td>%lld</td><td>%s</td></tr>\n", (long long)ms[i].runs,
-              ms[i].fingerprint);
+      fprintf(f, "</td><td>%lld</td><td>%s</td></tr>\n", (long long)ms[i].runs, ms[i].fingerprint);
     }
     fputs("</table>\n<h2>Series across machines</h2>\n<ul>\n", f);
     for (size_t j = 0; j < ns; j++) {
