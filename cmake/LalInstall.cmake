@@ -28,6 +28,10 @@ endif()
 if(LAL_BUILD_BENCH)
   install(FILES ${PROJECT_SOURCE_DIR}/docs/man/lal-bench.1 ${PROJECT_SOURCE_DIR}/docs/man/lal-compare.1
           DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT tools)
+  if(LAL_HAVE_SQLITE)
+    install(FILES ${PROJECT_SOURCE_DIR}/docs/man/lal-history.1
+            DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT tools)
+  endif()
 endif()
 if(LAL_OS_DIR STREQUAL "linux" AND (LAL_BUILD_TOOLS OR LAL_BUILD_BENCH))
   foreach(tool lal lal-bench lal-compare)

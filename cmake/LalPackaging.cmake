@@ -3,7 +3,7 @@
 #   liblal1      the shared library (SONAME liblal.so.1, its versioned file and link;
 #                the package name follows LAL_SOVERSION, as Debian's policy asks)
 #   liblal-dev   headers, liblal.so, liblal.a, the CMake package, lal.pc, lal-static.pc
-#   lal-tools    lal, lal-bench, lal-compare, man pages, bash completions
+#   lal-tools    lal, lal-bench, lal-compare, lal-history, man pages, bash completions
 #   liblal-uring1, liblal-uring-dev, liblal-xdp1, liblal-xdp-dev
 #                the Linux modules that need a library (src/linux/modules.cmake)
 # liblal1 depends on the C library alone (hwloc is loaded at run time when
@@ -90,7 +90,8 @@ set(CPACK_COMPONENT_DEV_DESCRIPTION
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME lal-tools)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION utils)
 set(CPACK_COMPONENT_TOOLS_DESCRIPTION
-    "latency abstraction layer: lal info/doctor, lal-bench, lal-compare\n"
+    "latency abstraction layer: lal info/doctor, lal-bench, lal-compare, lal-history\n"
     " An environment report and low-latency audit, identical latency benchmarks on\n"
-    " Linux and Windows, and a comparison with a CI gate.")
+    " Linux and Windows, a comparison with a CI gate, and results over time (SQLite\n"
+    " or PostgreSQL) with baselines per machine, change points and trend pages.")
 include(CPack)

@@ -179,6 +179,14 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
     free(rows.rows);
     return 2;
   }
+  if (runs == 0) {
+    fprintf(err,
+            "lal-history: %s is the first run of machine %s (%s, %s) here: nothing to compare it "
+            "against yet\n",
+            o->name, m.fingerprint, m.host, m.os);
+    free(rows.rows);
+    return 2;
+  }
   fprintf(out, "%s against the last %lld runs of machine %s (%s, %s, %s)\n", o->name,
           (long long)runs, m.fingerprint, m.host, m.os, m.cpu_model);
   fprintf(out,

@@ -81,6 +81,9 @@ extra=$(grep -vE 'linux-vdso|libc\.so|ld-linux|libm\.so' <<<"$deps" || true)
 [[ $(lal version) == *"$version"* ]] || { echo "deb: lal version says $(lal version), not $version"; exit 1; }
 lal doctor >/dev/null
 lal-compare --version
+# lal-history links SQLite, libpq and libcrypto: the package depends on them
+# (dpkg-shlibdeps), so it runs from a plain install.
+lal-history --version
 man -w lal-bench >/dev/null 2>&1 || [[ -f /usr/share/man/man1/lal-bench.1 ]]
 # The API's section-3 pages come with liblal-dev.
 [[ -f /usr/share/man/man3/lal_pacer_init.3 && -f /usr/share/man/man3/lal_now_ns.3 ]] ||

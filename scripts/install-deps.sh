@@ -12,7 +12,10 @@ set -euo pipefail
 # present; without it topology comes from /sys). liburing-dev, libxdp-dev,
 # libbpf-dev: the io_uring and XDP modules (liblal-uring, liblal-xdp).
 build_pkgs=(cmake ninja-build gcc g++ pkg-config python3
-            libhwloc-dev liburing-dev libxdp-dev libbpf-dev)
+            libhwloc-dev liburing-dev libxdp-dev libbpf-dev
+            # lal-history's stores (SQLite by default, PostgreSQL's client) and
+            # the content hash (libcrypto)
+            libsqlite3-dev libpq-dev libssl-dev)
 # Windows: mingw-w64 cross compilers (C with win32 threads, so lal.dll needs no
 # winpthread DLL; C++ with posix threads, the model whose libstdc++ has
 # std::thread) and Wine to run the tests and the main job's Windows run.
@@ -41,7 +44,10 @@ test_pkgs=(libcmocka-dev clang clang-format
            # realtime without root against the real brokers (test_rtkit's fixture):
            # a system bus, polkitd, rtkit-daemon, and xdg-desktop-portal on a
            # session bus; libdbus-1 is what lal loads at run time
-           dbus-daemon dbus-bin polkitd rtkit xdg-desktop-portal libdbus-1-3)
+           dbus-daemon dbus-bin polkitd rtkit xdg-desktop-portal libdbus-1-3
+           # lal-history's suite: a real PostgreSQL server (started by the test,
+           # unprivileged, on a socket in a temp dir), psql and sqlite3 for its checks
+           postgresql postgresql-client sqlite3)
 
 pkgs=("${build_pkgs[@]}")
 case ${1:-} in

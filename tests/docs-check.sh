@@ -4,7 +4,7 @@
 # every option the tools accept; the bash completions load and complete.
 # The API's section-3 pages (generated from the header comments into MAN3_DIR)
 # lint clean too, and every public function has one.
-# Usage: docs-check.sh SOURCE_DIR LAL LAL_BENCH LAL_COMPARE MAN3_DIR VERSION
+# Usage: docs-check.sh SOURCE_DIR LAL LAL_BENCH LAL_COMPARE MAN3_DIR VERSION [LAL_HISTORY]
 set -uo pipefail
 src=$1 lal=$2 bench=$3 compare=$4 man3=$5
 fail=0
@@ -35,7 +35,8 @@ for page in "$src"/docs/man/*.1 "$man3"/*.3; do
   grep -q "^\.TH .*\"lal $version\"" "$page" ||
     { echo "docs-check: $(basename "$page") does not say lal $version"; fail=1; }
 done
-for tool in "$lal" "$bench" "$compare"; do
+history=${7:-} # lal-history, where it was built (SQLite found)
+for tool in "$lal" "$bench" "$compare" $history; do
   out=$("$tool" --version 2>&1)
   [[ $out == *"$version"* ]] || { echo "docs-check: $(basename "$tool") --version says '$out'"; fail=1; }
 done
@@ -48,6 +49,7 @@ check_options() { # page, help text
 }
 check_options "$src/docs/man/lal-bench.1" "$("$bench" --help)"
 check_options "$src/docs/man/lal-compare.1" "$("$compare" --help)"
+[[ -n $history ]] && check_options "$src/docs/man/lal-history.1" "$("$history" --help)"
 check_options "$src/docs/man/lal.1" "$("$lal" doctor --help)$("$lal" info --help)"
 # Completions: each defines its function and completes something.
 for c in lal lal-bench lal-compare; do
