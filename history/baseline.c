@@ -62,12 +62,31 @@ static double median_sorted(const double *v, size_t n) {
 typedef struct verdict {
   int verdict;                         /* CMP_* */
   double value, median, ratio, lo, hi; /* lo..hi: the history's normal range of ratios */
+  double z;                            /* log(value / median) in robust standard deviations */
   size_t runs;
   char why[80];
 } verdict;
 
+/* The median and the robust spread (1.4826 x MAD of the logs, at least the
+ * histogram's resolution) of v[0..n) but v[skip] (skip = n: none). */
+static void centre(const double *v, size_t n, size_t skip, double *scratch, double *median,
+                   double *sigma) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (i != skip)
+      scratch[k++] = v[i];
+  qsort(scratch, k, sizeof *scratch, by_double);
+  *median = median_sorted(scratch, k);
+  for (size_t i = 0; i < k; i++)
+    scratch[i] = fabs(log(scratch[i] / *median));
+  qsort(scratch, k, sizeof *scratch, by_double);
+  *sigma = fmax(1.4826 * median_sorted(scratch, k), 0.004);
+}
+
+/* hist[0..n): the series' percentile in the past runs; z_past[j] receives
+ * how far run j lay from the others (leave-one-out), for the run-level check. */
 static void judge(const double *hist, size_t n, double value, double count, double q,
-                  const baseline_opts *o, verdict *v) {
+                  const baseline_opts *o, verdict *v, double *z_past) {
   memset(v, 0, sizeof *v);
   v->value = value;
   v->runs = n;
@@ -80,24 +99,29 @@ static void judge(const double *hist, size_t n, double value, double count, doub
     snprintf(v->why, sizeof v->why, " (n=%.0f < %.0f)", count, compare_min_samples(q));
     return;
   }
-  double *sorted = malloc(n * sizeof *sorted), *dev = malloc(n * sizeof *dev);
-  if (!sorted || !dev) {
-    free(sorted);
-    free(dev);
+  double *scratch = malloc(n * sizeof *scratch);
+  if (!scratch) {
     snprintf(v->why, sizeof v->why, " (out of memory)");
     return;
   }
-  memcpy(sorted, hist, n * sizeof *sorted);
-  qsort(sorted, n, sizeof *sorted, by_double);
-  v->median = median_sorted(sorted, n);
-  for (size_t i = 0; i < n; i++)
-    dev[i] = fabs(log(sorted[i] / v->median));
-  qsort(dev, n, sizeof *dev, by_double);
-  /* The histogram's resolution (0.8 %) bounds how small the spread can be. */
-  double sigma = fmax(1.4826 * median_sorted(dev, n), 0.004);
-  v->lo = fmin(exp(-BASELINE_K * sigma), sorted[0] / v->median);
-  v->hi = fmax(exp(BASELINE_K * sigma), sorted[n - 1] / v->median);
+  double sigma;
+  centre(hist, n, n, scratch, &v->median, &sigma);
+  /* The normal range: K robust deviations, widened to where each past run
+   * lay from the others (so a run as extreme as one the machine already
+   * produced is never a change). */
+  v->lo = exp(-BASELINE_K * sigma);
+  v->hi = exp(BASELINE_K * sigma);
+  for (size_t j = 0; j < n; j++) {
+    double m, sd;
+    centre(hist, n, j, scratch, &m, &sd);
+    v->lo = fmin(v->lo, hist[j] / m);
+    v->hi = fmax(v->hi, hist[j] / m);
+    if (z_past)
+      z_past[j] = log(hist[j] / m) / sd;
+  }
+  free(scratch);
   v->ratio = value / v->median;
+  v->z = log(v->ratio) / sigma;
   double effect = o->min_effect_pct / 100;
   if (v->ratio > v->hi && v->ratio > 1 + effect)
     v->verdict = CMP_WORSE;
@@ -105,8 +129,6 @@ static void judge(const double *hist, size_t n, double value, double count, doub
     v->verdict = CMP_BETTER;
   else
     v->verdict = CMP_SAME;
-  free(sorted);
-  free(dev);
 }
 
 static int gate_of(const char *gate) {
@@ -218,25 +240,64 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
             m.os, cmp_percentiles[gate]);
   }
   int counts[4] = {0}, regressed = 0, missing = 0, compared = 0;
+  /* First every verdict, then the run-level check, then the report. */
+  size_t n_runs = 0;
+  int64_t *run_ids = malloc((rows.n + 1) * sizeof *run_ids);
   double *values = malloc((rows.n + 1) * sizeof *values);
-  for (size_t i = 0; values && i < d->n_series; i++) {
+  double *z_past = malloc((rows.n + 1) * sizeof *z_past);
+  size_t *value_run = malloc((rows.n + 1) * sizeof *value_run);
+  double *worst_past = calloc(rows.n + 1, sizeof *worst_past); /* per past run */
+  verdict *gv = calloc(d->n_series + 1, sizeof *gv);
+  int ok = run_ids && values && z_past && value_run && worst_past && gv;
+  for (size_t r = 0; ok && r < rows.n; r++) {
+    size_t k = 0;
+    while (k < n_runs && run_ids[k] != rows.rows[r].run)
+      k++;
+    if (k == n_runs)
+      run_ids[n_runs++] = rows.rows[r].run;
+  }
+  for (size_t k = 0; ok && k < n_runs; k++)
+    worst_past[k] = -INFINITY;
+  double worst_new = -INFINITY;
+  for (size_t i = 0; ok && i < d->n_series; i++) {
     const hist_series *x = &d->series[i];
-    verdict v[CMP_NPCT];
-    for (int q = 0; q < CMP_NPCT; q++) {
-      size_t n = 0;
-      for (size_t r = 0; r < rows.n; r++)
-        if (strcmp(rows.rows[r].workload, x->workload) == 0 &&
-            strcmp(rows.rows[r].name, x->name) == 0 && strcmp(rows.rows[r].unit, x->unit) == 0 &&
-            rows.rows[r].pct[q] > 0 &&
-            (double)rows.rows[r].count >= compare_min_samples(quantile_of[q]))
-          values[n++] = rows.rows[r].pct[q];
-      judge(values, n, x->pct[q], (double)x->count, quantile_of[q], o, &v[q]);
-    }
-    const verdict *g = &v[gate];
+    size_t n = 0;
+    for (size_t r = 0; r < rows.n; r++)
+      if (strcmp(rows.rows[r].workload, x->workload) == 0 &&
+          strcmp(rows.rows[r].name, x->name) == 0 && strcmp(rows.rows[r].unit, x->unit) == 0 &&
+          rows.rows[r].pct[gate] > 0 &&
+          (double)rows.rows[r].count >= compare_min_samples(quantile_of[gate])) {
+        size_t k = 0;
+        while (run_ids[k] != rows.rows[r].run)
+          k++;
+        value_run[n] = k;
+        values[n++] = rows.rows[r].pct[gate];
+      }
+    judge(values, n, x->pct[gate], (double)x->count, quantile_of[gate], o, &gv[i], z_past);
+    if (gv[i].verdict == CMP_INCONCLUSIVE)
+      continue;
+    worst_new = fmax(worst_new, gv[i].z);
+    for (size_t j = 0; j < n; j++)
+      worst_past[value_run[j]] = fmax(worst_past[value_run[j]], z_past[j]);
+  }
+  /* The run-level check: with S series gated, one of them lies beyond its
+   * own history's extremes far more often than 1 in N + 1 runs. So the gate
+   * also asks that this run's worst series (in robust deviations) be worse
+   * than the worst series of every past run was, each against the others:
+   * for exchangeable runs that happens with probability 1 / (N + 1), however
+   * many series there are and however their noise is shaped. */
+  double worst_seen = -INFINITY;
+  for (size_t k = 0; ok && k < n_runs; k++)
+    worst_seen = fmax(worst_seen, worst_past[k]);
+  int beyond_history = worst_new > worst_seen;
+  for (size_t i = 0; ok && i < d->n_series; i++) {
+    const hist_series *x = &d->series[i];
+    const verdict *g = &gv[i];
     counts[g->verdict]++;
     if (g->verdict != CMP_INCONCLUSIVE)
       compared++;
-    int fails = g->verdict == CMP_WORSE && (g->ratio - 1) * 100 > o->threshold_pct;
+    int fails =
+        g->verdict == CMP_WORSE && (g->ratio - 1) * 100 > o->threshold_pct && beyond_history;
     regressed += fails;
     char now[32], med[32];
     time_format(now, sizeof now, g->value, x->unit);
@@ -268,7 +329,7 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
     }
   }
   /* A series the newest past run has and this one lacks. */
-  for (size_t r = 0; values && r < rows.n; r++) {
+  for (size_t r = 0; ok && r < rows.n; r++) {
     if (rows.rows[r].run != newest)
       continue;
     int present = 0;
@@ -293,16 +354,28 @@ int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *
                          : "pass",
            counts[CMP_WORSE], counts[CMP_BETTER], counts[CMP_SAME], counts[CMP_INCONCLUSIVE],
            missing, missing && o->allow_missing ? " (allowed)" : "");
-  fprintf(out, "\n%s\n", summary);
+  char extremes[200] = "";
+  if (ok && compared && worst_seen > -INFINITY)
+    snprintf(extremes, sizeof extremes,
+             "Run-to-run: the worst series of each past run lay up to %.1f robust deviations from "
+             "the others; this run's worst: %.1f%s.",
+             worst_seen, worst_new,
+             beyond_history ? "" : " (within what the history has seen: no gate failure)");
+  fprintf(out, "\n%s\n%s\n", extremes, summary);
   if (o->markdown)
     fprintf(o->markdown, "\n%s\n", summary);
   if (o->html)
     fprintf(o->html, "</table>\n<p class=\"summary\">%s</p>\n</body></html>\n", summary);
-  if (!values) {
+  if (!ok) {
     fprintf(err, "lal-history: out of memory\n");
     status = 2;
   }
+  free(run_ids);
   free(values);
+  free(z_past);
+  free(value_run);
+  free(worst_past);
+  free(gv);
   free(rows.rows);
   return status;
 }

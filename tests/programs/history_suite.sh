@@ -13,37 +13,18 @@ failures=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; failures=$((failures + 1)); }
 as_user=()
-if [[ $(id -u) == 0 ]]; then
-  as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
-fi
-
-pg_stop() { :; }
+[[ $(id -u) == 0 ]] && as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
 if [[ $backend == postgres ]]; then
-  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  if [[ -z $bindir || ! -x $bindir/initdb ]]; then
-    echo "skip: no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb): scripts/install-deps.sh installs the postgresql package"
-    exit 77
-  fi
-  pgdir=$(mktemp -d /tmp/lal-history-pg.XXXXXX)
-  chmod 755 "$pgdir"
-  [[ ${#as_user[@]} -gt 0 ]] && chown nobody:nogroup "$pgdir"
-  pg_stop() { "${as_user[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pgdir"; }
+  source "$(dirname "$0")/pg_fixture.sh"
   trap pg_stop EXIT
-  # trust on the socket only (no TCP listener): the directory is the server's
-  if ! "${as_user[@]}" "$bindir/initdb" -D "$pgdir/data" -U lal --auth=trust -E UTF8 --no-sync \
-      >"$work/initdb.log" 2>&1; then
-    cat "$work/initdb.log"
-    echo "FAIL: initdb"
-    exit 1
-  fi
-  if ! "${as_user[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-      -o "-k $pgdir -c listen_addresses= -p 5432 -F" start >"$work/pg_ctl.log" 2>&1; then
-    cat "$work/pg_ctl.log" "$pgdir/server.log"
-    echo "FAIL: pg_ctl start"
-    exit 1
-  fi
-  db="host=$pgdir port=5432 user=lal dbname=postgres"
-  sql() { "$bindir/psql" -q -X -A -t -d "$db" -c "$1"; }
+  pg_start
+  case $? in
+  0) ;;
+  1) exit 77 ;;
+  *) exit 1 ;;
+  esac
+  db=$PG_CONNINFO
+  sql() { pg_sql "$1"; }
 else
   db=$work/history.sqlite
   sql() { sqlite3 "$db" "$1"; }
