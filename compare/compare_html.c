@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html_text.h"
 #include "time_units.h"
 
 #define W 440
@@ -30,21 +31,6 @@
 #define A_COLOUR "#1f77b4"
 #define B_COLOUR "#d62728"
 #define MAX_NINES 5 /* the percentile plot ends at 99.999 % */
-
-static void escape(FILE *f, const char *s) {
-  for (; *s; s++) {
-    if (*s == '<')
-      fputs("&lt;", f);
-    else if (*s == '>')
-      fputs("&gt;", f);
-    else if (*s == '&')
-      fputs("&amp;", f);
-    else if (*s == '"')
-      fputs("&quot;", f);
-    else
-      fputc(*s, f);
-  }
-}
 
 static const char *verdict_class(const char *verdict) {
   /* "inconclusive" shares the grey of "no significant change". */
@@ -73,9 +59,9 @@ void html_begin(FILE *f, const char *a_name, const char *b_name) {
         "svg text{font-size:10px;fill:#333}svg .axis{font-size:11px}\n"
         "</style></head><body>\n<h1>lal-compare</h1>\n<p>A: <b style=\"color:" A_COLOUR "\">",
         f);
-  escape(f, a_name);
+  html_escape(f, a_name);
   fputs("</b> &mdash; B: <b style=\"color:" B_COLOUR "\">", f);
-  escape(f, b_name);
+  html_escape(f, b_name);
   fputs("</b>. Ratios are B/A; the interval is a 95 % bootstrap interval from the histograms."
         "</p>\n<main>\n",
         f);
@@ -90,11 +76,11 @@ void html_env_begin(FILE *f, int differing, int total) {
 
 void html_env_row(FILE *f, const char *key, const char *a, const char *b, int differs) {
   fprintf(f, "<tr%s><td>", differs ? " class=\"differs\"" : "");
-  escape(f, key);
+  html_escape(f, key);
   fputs("</td><td>", f);
-  escape(f, a);
+  html_escape(f, a);
   fputs("</td><td>", f);
-  escape(f, b);
+  html_escape(f, b);
   fputs("</td></tr>\n", f);
 }
 
@@ -103,17 +89,17 @@ void html_env_end(FILE *f) { fputs("</table></details>\n", f); }
 void html_series_begin(FILE *f, int index, const char *workload, const char *series,
                        const char *verdict) {
   fprintf(f, "<section class=\"series\" id=\"series-%d\"><h3>", index);
-  escape(f, workload);
+  html_escape(f, workload);
   fputs(": ", f);
-  escape(f, series);
+  html_escape(f, series);
   fprintf(f, "<span class=\"chip %s\">", verdict_class(verdict));
-  escape(f, verdict);
+  html_escape(f, verdict);
   fputs("</span></h3>\n", f);
 }
 
 void html_warning(FILE *f, const char *text) {
   fputs("<p class=\"warn\">", f);
-  escape(f, text);
+  html_escape(f, text);
   fputs("</p>\n", f);
 }
 
@@ -126,9 +112,9 @@ void html_table_begin(FILE *f) {
 void html_row(FILE *f, const char *pct, const char *a, const char *b, double ratio, double lo,
               double hi, const char *verdict) {
   fprintf(f, "<tr><td>%s</td><td>", pct);
-  escape(f, a);
+  html_escape(f, a);
   fputs("</td><td>", f);
-  escape(f, b);
+  html_escape(f, b);
   fprintf(f, "</td><td>%.3f</td><td>[%.3f, %.3f]</td><td class=\"%s\">%s</td></tr>\n", ratio, lo,
           hi, verdict_class(verdict), verdict);
 }
@@ -197,7 +183,7 @@ static void svg_begin(FILE *f, const char *title, const char *what) {
   fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">",
           W, H);
   fputs("<title>", f);
-  escape(f, title);
+  html_escape(f, title);
   fprintf(f,
           " %s</title>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" "
           "stroke=\"#ccc\"/>\n",
@@ -228,12 +214,12 @@ static void grid_y(FILE *f, double y, const char *label) {
 static void axis_names(FILE *f, const char *x_name, const char *y_name) {
   fprintf(f, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (L + W - R) / 2,
           H - 8);
-  escape(f, x_name);
+  html_escape(f, x_name);
   fprintf(f,
           "</text><text class=\"axis\" x=\"12\" y=\"%d\" text-anchor=\"middle\" "
           "transform=\"rotate(-90 12 %d)\">",
           (T + H - B) / 2, (T + H - B) / 2);
-  escape(f, y_name);
+  html_escape(f, y_name);
   fputs("</text>\n", f);
 }
 
@@ -363,7 +349,7 @@ void html_series_end(FILE *f) { fputs("</section>\n", f); }
 static void heat_cell_td(FILE *f, double t, const char *text) {
   t = t < 0 ? 0 : t > 1 ? 1 : t;
   fprintf(f, "<td style=\"background:hsl(%.0f,70%%,80%%)\">", 120.0 * (1 - t));
-  escape(f, text);
+  html_escape(f, text);
   fputs("</td>", f);
 }
 
@@ -375,7 +361,7 @@ static void heat_table(FILE *f, const char *caption, const int *cpus, int ncpu,
                        int which) {
   int ratio = which == HEAT_RATIO;
   fputs("<table class=\"heat\"><caption>", f);
-  escape(f, caption);
+  html_escape(f, caption);
   fputs("</caption><tr><th></th>", f);
   for (int c = 0; c < ncpu; c++)
     fprintf(f, "<th>%d</th>", cpus[c]);
@@ -448,7 +434,7 @@ void html_cpu_curve(FILE *f, const char *title, const cpu_point *pts, size_t n) 
   /* x: CPU % on a log axis (0.1 .. 100), y: p99 lateness (log, 10 ns .. 10 ms). */
   const double cpu_lo = 0.1, cpu_hi = 100, lat_lo = 10, lat_hi = 1e7;
   fputs("<section class=\"cpu-curve\"><h3>", f);
-  escape(f, title);
+  html_escape(f, title);
   fputs("</h3>\n", f);
   svg_begin(f, title, "CPU against p99 lateness");
   static const double cpu_ticks[] = {0.1, 1, 10, 100};
@@ -467,11 +453,11 @@ void html_cpu_curve(FILE *f, const char *title, const cpu_point *pts, size_t n) 
       double x = logpos(cpu, cpu_lo, cpu_hi, L, W - R), y = logpos(lat, lat_lo, lat_hi, H - B, T);
       fprintf(f, "<circle class=\"cpu\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>", x, y,
               side ? B_COLOUR : A_COLOUR);
-      escape(f, pts[i].label);
+      html_escape(f, pts[i].label);
       fprintf(f, " (%s): CPU %.1f %%, p99 %.0f ns</title></circle>\n", side ? "B" : "A", cpu, lat);
       if (side == 0 || pts[i].cpu_a < 0) { /* one label per mode; the dots carry both */
         fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", x + 4, y - 3);
-        escape(f, pts[i].label);
+        html_escape(f, pts[i].label);
         fputs("</text>\n", f);
       }
     }
@@ -482,7 +468,7 @@ void html_cpu_curve(FILE *f, const char *title, const cpu_point *pts, size_t n) 
 
 void html_note(FILE *f, const char *text) {
   fputs("<p class=\"same\">", f);
-  escape(f, text);
+  html_escape(f, text);
   fputs("</p>\n", f);
 }
 
@@ -496,15 +482,15 @@ void html_summary_begin(FILE *f, const char *gate) {
 void html_summary_row(FILE *f, int index, const char *workload, const char *series, double ratio,
                       double lo, double hi, const char *verdict, int regressed) {
   fputs("<tr><td>", f);
-  escape(f, workload);
+  html_escape(f, workload);
   if (index >= 0)
     fprintf(f, "</td><td><a href=\"#series-%d\">", index);
   else
     fputs("</td><td><a href=\"#core-to-core\">", f); /* a cell of the heatmaps */
-  escape(f, series);
+  html_escape(f, series);
   fprintf(f, "</a></td><td>%.3f</td><td>[%.3f, %.3f]</td><td class=\"%s\">%s", ratio, lo, hi,
           verdict_class(verdict), regressed ? "GATE: " : "");
-  escape(f, verdict);
+  html_escape(f, verdict);
   fputs("</td></tr>\n", f);
 }
 
@@ -520,6 +506,6 @@ void html_end(FILE *f, const char *summary, int failed, int better, int worse, i
           failed ? "fail" : "pass", failed ? "Gate: FAIL" : "Gate: pass", gate, better, worse,
           unchanged, inconclusive);
   fputs("<p><b>", f);
-  escape(f, summary);
+  html_escape(f, summary);
   fputs("</b></p>\n</main></body></html>\n", f);
 }

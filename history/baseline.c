@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "compare_model.h"
 #include "history_query.h"
+#include "html_text.h"
 #include "time_units.h"
 
 /* One value of the history: a run's percentiles of one series. */
@@ -145,21 +146,6 @@ static int gate_of(const char *gate) {
 }
 
 static const double quantile_of[CMP_NPCT] = {0.5, 0.9, 0.99, 0.999};
-
-static void html_escape(FILE *f, const char *s) {
-  for (; *s; s++) {
-    if (*s == '<')
-      fputs("&lt;", f);
-    else if (*s == '>')
-      fputs("&gt;", f);
-    else if (*s == '&')
-      fputs("&amp;", f);
-    else if (*s == '"')
-      fputs("&quot;", f);
-    else
-      fputc(*s, f);
-  }
-}
 
 int baseline_compare(store *s, const hist_doc *d, const baseline_opts *o, FILE *out, FILE *err) {
   int gate = gate_of(o->gate);

@@ -9,6 +9,7 @@
 
 #include "changes.h"
 #include "history_query.h"
+#include "html_text.h"
 #include "time_units.h"
 
 #define W 640
@@ -24,24 +25,9 @@
 static const char *const drawn[2] = {"p50", "p99"};
 static const char *const colour[2] = {"#1f77b4", "#d62728"};
 
-static void esc(FILE *f, const char *s) {
-  for (; *s; s++) {
-    if (*s == '<')
-      fputs("&lt;", f);
-    else if (*s == '>')
-      fputs("&gt;", f);
-    else if (*s == '&')
-      fputs("&amp;", f);
-    else if (*s == '"')
-      fputs("&quot;", f);
-    else
-      fputc(*s, f);
-  }
-}
-
 static void page_begin(FILE *f, const char *title) {
   fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", f);
-  esc(f, title);
+  html_escape(f, title);
   fputs("</title>\n<style>\n"
         "body{font:14px system-ui,sans-serif;margin:2em;color:#222}\n"
         "section{margin:1.2em 0;padding-top:.6em;border-top:1px solid #ddd}\n"
@@ -57,7 +43,7 @@ static void page_begin(FILE *f, const char *title) {
         ".legend span{margin-right:1em}\n"
         "</style></head><body>\n<h1>",
         f);
-  esc(f, title);
+  html_escape(f, title);
   fputs("</h1>\n<p class=\"legend\"><span style=\"color:#1f77b4\">&#9644; p50</span>"
         "<span style=\"color:#d62728\">&#9644; p99</span><span>- - - change point</span></p>\n",
         f);
@@ -164,10 +150,10 @@ static int plot(FILE *f, store *s, const hq_machine *m, const hq_series *x) {
       time_format(a, sizeof a, cps[d][c].before, x->unit);
       time_format(b, sizeof b, cps[d][c].after, x->unit);
       fprintf(f, "<li>%s changed at run %lld (", drawn[d], (long long)p->run_id);
-      esc(f, p->start_utc);
+      html_escape(f, p->start_utc);
       if (p->label[0]) {
         fputs(", ", f);
-        esc(f, p->label);
+        html_escape(f, p->label);
       }
       fprintf(f, "): %s &rarr; %s (%+.0f %%)</li>\n", a, b,
               (cps[d][c].after / cps[d][c].before - 1) * 100);
@@ -215,11 +201,11 @@ static int machine_page(store *s, const char *dir, const hq_machine *m, char *wh
           m->fingerprint);
   for (size_t i = 0; rc == 0 && i < n; i++) {
     fprintf(f, "<section id=\"series-%lld\"><h2>", (long long)series[i].id);
-    esc(f, series[i].workload);
+    html_escape(f, series[i].workload);
     fputs(" / ", f);
-    esc(f, series[i].name);
+    html_escape(f, series[i].name);
     fputs(" <small>(", f);
-    esc(f, series[i].unit);
+    html_escape(f, series[i].unit);
     fprintf(f, ")</small> <a href=\"series-%lld.html\">on every machine</a></h2>\n",
             (long long)series[i].id);
     rc = plot(f, s, m, &series[i]);
@@ -271,7 +257,7 @@ static int series_page(store *s, const char *dir, const hq_series *x, const hq_m
       char mt[512];
       machine_title(mt, sizeof mt, &ms[i]);
       fprintf(f, "<section><h2><a href=\"machine-%s.html\">", ms[i].fingerprint);
-      esc(f, mt);
+      html_escape(f, mt);
       fputs("</a></h2>\n", f);
       rc = plot(f, s, &ms[i], x);
       fputs("</section>\n", f);
@@ -343,20 +329,20 @@ int trend_write(store *s, const char *dir, const char *machine, char *why, size_
           f);
     for (size_t i = 0; i < nm; i++) {
       fprintf(f, "<tr><td><a href=\"machine-%s.html\">", ms[i].fingerprint);
-      esc(f, ms[i].host[0] ? ms[i].host : "(no host name)");
+      html_escape(f, ms[i].host[0] ? ms[i].host : "(no host name)");
       fputs("</a></td><td>", f);
-      esc(f, ms[i].os);
+      html_escape(f, ms[i].os);
       fputs(ms[i].under_wine ? " (Wine)" : "", f);
       fputs("</td><td>", f);
-      esc(f, ms[i].cpu_model);
+      html_escape(f, ms[i].cpu_model);
       fprintf(f, "</td><td>%lld</td><td>%s</td></tr>\n", (long long)ms[i].runs, ms[i].fingerprint);
     }
     fputs("</table>\n<h2>Series across machines</h2>\n<ul>\n", f);
     for (size_t j = 0; j < ns; j++) {
       fprintf(f, "<li><a href=\"series-%lld.html\">", (long long)all[j].id);
-      esc(f, all[j].workload);
+      html_escape(f, all[j].workload);
       fputs(" / ", f);
-      esc(f, all[j].name);
+      html_escape(f, all[j].name);
       fputs("</a></li>\n", f);
     }
     fputs("</ul>\n</body></html>\n", f);
