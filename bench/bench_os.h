@@ -12,6 +12,11 @@ uint64_t bench_os_clock_ns(void);
 /* The OS absolute sleep on that clock: clock_nanosleep(TIMER_ABSTIME) /
  * a waitable timer (Sleep-class granularity on Windows). */
 void bench_os_sleep_until(uint64_t deadline_ns);
+/* A relative OS sleep of ns as a game library makes it (SDL3's delay):
+ * nanosleep / a high-resolution waitable timer due ns from now, where the
+ * OS has one. 0 still enters the kernel (Linux: the timer slack, 50 us by
+ * default, applies). */
+void bench_os_sleep_for(uint64_t ns);
 /* Pins the calling thread to one CPU; 0 on success. */
 int bench_os_pin(int cpu);
 int bench_os_cpu_count(void);

@@ -28,6 +28,12 @@ void bench_os_sleep_until(uint64_t d) {
   }
 }
 
+void bench_os_sleep_for(uint64_t ns) {
+  struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+  while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+  }
+}
+
 int bench_os_pin(int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);

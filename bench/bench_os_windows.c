@@ -33,6 +33,26 @@ void bench_os_sleep_until(uint64_t d) {
   WaitForSingleObject(timer, INFINITE);
 }
 
+#ifndef CREATE_WAITABLE_TIMER_HIGH_RESOLUTION
+#  define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002 /* Windows 10 1803 */
+#endif
+
+void bench_os_sleep_for(uint64_t ns) {
+  /* SDL3's delay: a high-resolution waitable timer where Windows has one
+   * (CreateWaitableTimerExW refuses the flag before 10 1803), else a default
+   * one; a relative due time (negative, 100 ns units). */
+  static __thread HANDLE timer;
+  if (!timer)
+    timer =
+        CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION, TIMER_ALL_ACCESS);
+  if (!timer)
+    timer = CreateWaitableTimerW(NULL, FALSE, NULL);
+  LARGE_INTEGER due;
+  due.QuadPart = -(LONGLONG)(ns / 100);
+  if (timer && SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE))
+    WaitForSingleObject(timer, INFINITE);
+}
+
 int bench_os_current_cpu(void) {
   PROCESSOR_NUMBER pn;
   GetCurrentProcessorNumberEx(&pn);

@@ -518,11 +518,20 @@ LAL_API int lal_clock_recalibrate(void);
  * thread has seen, from every OS sleep it makes; a call shorter than the
  * margin (no OS sleep to learn from) lets it decay, so it comes back down
  * after a burst of late wake-ups (within a second of 1 ms calls) and cannot
- * stay stuck above every request. The spin is bounded (at most 2 ms per call
+ * stay stuck above every request. A request of 2 ms or more ends its OS sleep
+ * earlier: at a second estimate, the 99.5th percentile of the wake-up error
+ * (lifted at once to any error above it, since stalls come in bursts), at
+ * most a fifth of the request and at most 400 us; there a few hundred us of
+ * spin cost a few per cent of the request and keep a host's occasional
+ * stalls from making sleeps late. Such a request makes two OS sleeps, the
+ * last 1 ms long: a wake-up after a long idle stretch (a deep C-state, a
+ * halted vCPU) is the one that comes late. The spin is bounded (at most 2 ms per call
  * and at most a fifth of the thread's wall time over the last ~100 ms: under
  * a quarter over any run), so a SCHED_FIFO caller still blocks and is not
  * frozen by RT throttling; the OS sleep then ends no earlier than the budget
  * allows, and past it lal uses the OS sleep alone.
+ * Cost (PRECISE): one or two OS sleeps plus the spin; measured by lal-bench's
+ * sleep_cost workload, a few per cent of a CPU at 1-16 ms (README).
  * A deadline in the past returns LAL_OK at once. Returns LAL_EINVAL for unknown
  * flag bits; an OS failure -> its status (lal_last_os_error()).
  * lal_sleep_ns: lal_sleep_until(lal_now_ns() + ns, flags).

@@ -15,6 +15,12 @@
  *     stays slow, about one call in twenty: the tracker's 95th percentile);
  *   - a call never spins more than the budget left in its window, so the
  *     OS sleep stops that much before the deadline at most.
+ * A second tracker follows the 99.5th percentile, the lead of requests of
+ * 2 ms and more (lali_sleep_lead_ns): one wake-up in twenty past the margin
+ * would otherwise make one such sleep in twenty late, where a few hundred
+ * microseconds of spin cost a few per cent of the request. Such a request
+ * sleeps in two steps, the last one 1 ms long, since a wake-up from a long
+ * idle stretch has the longer tail (LALI_FINAL_SLEEP_NS).
  */
 #include "cpu_relax.h"
 #include "lal_internal.h"
@@ -23,21 +29,55 @@
 
 static LALI_THREAD_LOCAL lali_sleep_state thread_state;
 
+/* Stochastic quantile tracking: step down by d below the estimate, up by
+ * d * p / (1 - p) above it; the estimate settles where P(error > q) = 1 - p.
+ * Steps are relative (d = q / 2^shift), so it adapts as fast at 10 us as at
+ * 1 ms. With `reach`, an error above the estimate lifts it at least to that
+ * error: a host's stalls come in bursts, and a tracker that climbs by steps
+ * leaves the first few sleeps of every burst late. */
+static uint64_t track_quantile(uint64_t q, uint64_t error_ns, unsigned up_ratio,
+                               unsigned down_shift, int reach) {
+  if (!q)
+    q = LALI_MARGIN_INITIAL_NS;
+  uint64_t down = (q >> down_shift) + 1;
+  if (error_ns > q) {
+    q += down * up_ratio;
+    if (reach && q < error_ns)
+      q = error_ns;
+  } else {
+    q = q > down ? q - down : 0;
+  }
+  if (q < LALI_MARGIN_MIN_NS)
+    q = LALI_MARGIN_MIN_NS;
+  return q > LALI_MARGIN_MAX_NS ? LALI_MARGIN_MAX_NS : q;
+}
+
+uint64_t lali_track_tail(uint64_t q, uint64_t error_ns) {
+  return track_quantile(q, error_ns, LALI_TAIL_UP_RATIO, LALI_TAIL_DOWN_SHIFT, 1);
+}
+
 void lali_margin_observe(lali_sleep_state *st, uint64_t error_ns) {
-  if (!st->margin_ns)
-    st->margin_ns = LALI_MARGIN_INITIAL_NS;
-  /* Stochastic quantile tracking: step down by d below the estimate, up by
-   * d * p / (1 - p) above it; the estimate settles where P(error > q) = 1 - p.
-   * Steps are relative, so it adapts as fast at 10 us as at 1 ms. */
-  uint64_t down = st->margin_ns / 128 + 1;
-  if (error_ns > st->margin_ns)
-    st->margin_ns += down * LALI_MARGIN_UP_RATIO;
-  else
-    st->margin_ns = st->margin_ns > down ? st->margin_ns - down : 0;
-  if (st->margin_ns < LALI_MARGIN_MIN_NS)
-    st->margin_ns = LALI_MARGIN_MIN_NS;
-  if (st->margin_ns > LALI_MARGIN_MAX_NS)
-    st->margin_ns = LALI_MARGIN_MAX_NS;
+  st->margin_ns = track_quantile(st->margin_ns, error_ns, LALI_MARGIN_UP_RATIO, 7, 0);
+  st->tail_ns = lali_track_tail(st->tail_ns, error_ns);
+}
+
+/* A request under 2 ms ends its OS sleep the margin early: the spin is a
+ * large share of the call, and one wake-up in twenty past the margin is late
+ * by little. From 2 ms the spin is cheap against the sleep, so the OS sleep
+ * ends the tail estimate early, bounded by a fifth of the request and by
+ * 400 us: a wake-up later than that is late whatever is spun, and spinning
+ * more would cost what a game library's 1 ms stepping costs (SDL3 spins the
+ * last 0-1.1 ms of a request), which precise sleep exists to undercut. Never
+ * less than the margin. */
+uint64_t lali_sleep_lead_ns(const lali_sleep_state *st, uint64_t remaining_ns) {
+  uint64_t margin = st->margin_ns ? st->margin_ns : LALI_MARGIN_INITIAL_NS;
+  if (remaining_ns < LALI_LONG_REQUEST_NS)
+    return margin;
+  uint64_t lead = st->tail_ns ? st->tail_ns : LALI_MARGIN_INITIAL_NS;
+  uint64_t cap = remaining_ns / LALI_LONG_LEAD_DIVISOR;
+  cap = cap < LALI_LONG_LEAD_MAX_NS ? cap : LALI_LONG_LEAD_MAX_NS;
+  lead = lead < cap ? lead : cap;
+  return lead > margin ? lead : margin;
 }
 
 static void refresh_window(lali_sleep_state *st, uint64_t now) {
@@ -88,29 +128,35 @@ int lali_sleep_precise_with(const lali_sleep_os *os, lali_sleep_state *st, uint6
   uint64_t now = os->now(os->ctx);
   if (now >= deadline_ns)
     return LAL_OK;
-  if (!st->margin_ns)
-    st->margin_ns = LALI_MARGIN_INITIAL_NS;
-  /* How long before the deadline the OS sleep ends: the margin; for a
-   * request of 2 ms or more, twice the margin (at most a twentieth of the
-   * request), since there the spin is a small share of the time and a wake-up
-   * past the 95th percentile would make the sleep late; never more spin than
-   * this window's budget has left. */
-  uint64_t budget = lali_spin_budget_left(st, now), remaining = deadline_ns - now;
-  uint64_t lead = st->margin_ns;
-  if (remaining >= LALI_LONG_REQUEST_NS) {
-    uint64_t wide = 2 * st->margin_ns, cap = remaining / 20;
-    wide = wide < cap ? wide : cap;
-    lead = wide > lead ? wide : lead;
-  }
+  /* Never more spin than this window's budget has left. */
+  uint64_t budget = lali_spin_budget_left(st, now);
+  uint64_t lead = lali_sleep_lead_ns(st, deadline_ns - now);
   lead = lead < budget ? lead : budget;
-  if (deadline_ns - now > lead) {
+  int two_step = deadline_ns - now > lead && deadline_ns - lead - now > LALI_TWO_STEP_MIN_NS;
+  if (two_step) {
+    /* The first step (see LALI_FINAL_SLEEP_NS) ends the final step's length
+     * before the final step's end, and earlier by how late long sleeps wake
+     * (first_ns: Wine under load wakes them milliseconds late, where 1 ms
+     * sleeps are on time), as far as the first step keeps half a
+     * millisecond. Its lateness is absorbed by the final step and says
+     * nothing of a short sleep's: it feeds first_ns only. */
+    uint64_t room = deadline_ns - lead - now - LALI_TWO_STEP_MIN_NS;
+    uint64_t early = st->first_ns < room ? st->first_ns : room;
+    uint64_t target = deadline_ns - lead - LALI_FINAL_SLEEP_NS - early;
+    int rc = os->sleep_until(os->ctx, target);
+    if (rc != LAL_OK)
+      return rc;
+    now = os->now(os->ctx);
+    st->first_ns = lali_track_tail(st->first_ns, now > target ? now - target : 0);
+  }
+  if (now < deadline_ns && deadline_ns - now > lead) {
     uint64_t target = deadline_ns - lead;
     int rc = os->sleep_until(os->ctx, target);
     if (rc != LAL_OK)
       return rc;
     now = os->now(os->ctx);
     lali_margin_observe(st, now > target ? now - target : 0);
-  } else {
+  } else if (!two_step) {
     lali_margin_observe(st, 0); /* unmeasured: decays (see the top) */
   }
   while (now < deadline_ns) {
