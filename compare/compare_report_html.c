@@ -51,7 +51,7 @@ static void series_section(const cmp_model *m, const cmp_item *it, FILE *html) {
 
 /* sleep_cost's series grouped by request length and load (their names say
  * ", 4 ms" and ", changing load"; the 1 ms quiet ones neither), one CPU
- * against lateness chart each. */
+ * against lateness chart each; the sustained blocks (", in a row") stay out. */
 static void cpu_curves(const cmp_model *m, FILE *html) {
   static const unsigned lengths[] = {1, 2, 4, 8, 16};
   for (int load = 0; load < 2; load++)
@@ -63,6 +63,8 @@ static void cpu_curves(const cmp_model *m, FILE *html) {
         const cmp_item *it = &m->items[i];
         if (it->kind == CMP_ITEM_NOTE || strcmp(it->workload, "sleep_cost") != 0 ||
             (it->cpu_a < 0 && it->cpu_b < 0))
+          continue;
+        if (strstr(it->series, ", in a row")) /* a block of its own, not a mode's turn */
           continue;
         unsigned len = 1;
         for (size_t k = 1; k < sizeof lengths / sizeof lengths[0]; k++) {

@@ -392,6 +392,23 @@ static char *with_ran_on(char *d, int on_p, int on_e, int migrations) {
   return insert_after(d, "\"unit\": \"ns\", ", text);
 }
 
+/* d with its series' "workload": ..., "series": ... replaced by `with`, in
+ * whichever spelling it has ("w"/"s" or an earlier rename); frees d. */
+static char *renamed(char *d, const char *with) {
+  char *at = strstr(d, "\"workload\": ");
+  assert_non_null(at);
+  char *end = strstr(at, "\"series\": \"");
+  assert_non_null(end);
+  end = strchr(end + strlen("\"series\": \""), '"') + 1;
+  size_t head = (size_t)(at - d);
+  char *t = malloc(strlen(d) + strlen(with) + 1);
+  assert_non_null(t);
+  memcpy(t, d, head);
+  strcpy(t + head, with);
+  strcat(t, end);
+  free(d);
+  return t;
+}
 static void where_threads_woke_is_shown_and_kinds_warn(void **state) {
   (void)state;
   char *a = with_ran_on(doc("lal-bench/1", "Linux", 1000, 10000), 1000, 0, 0);
@@ -421,20 +438,8 @@ static void where_threads_woke_is_shown_and_kinds_warn(void **state) {
   assert_non_null(strstr(out, "cpu: w s: A 3.2% | B 10.5% of the calls' wall time"));
   /* ... and, for sleep_cost, as CPU against lateness in the HTML report, a
    * chart per request length and load. */
-  char *names[2] = {cheap, dear};
-  for (int k = 0; k < 2; k++) {
-    char *at = strstr(names[k], "\"workload\": \"w\", \"series\": \"s\"");
-    assert_non_null(at);
-    const char *with = "\"workload\": \"sleep_cost\", \"series\": \"lal precise, 4 ms\"";
-    size_t head = (size_t)(at - names[k]);
-    char *t = malloc(strlen(names[k]) + strlen(with) + 1);
-    memcpy(t, names[k], head);
-    strcpy(t + head, with);
-    strcat(t, at + strlen("\"workload\": \"w\", \"series\": \"s\""));
-    free(names[k]);
-    names[k] = t;
-  }
-  cheap = names[0], dear = names[1];
+  cheap = renamed(cheap, "\"workload\": \"sleep_cost\", \"series\": \"lal precise, 4 ms\"");
+  dear = renamed(dear, "\"workload\": \"sleep_cost\", \"series\": \"lal precise, 4 ms\"");
   compare_opts o = COMPARE_OPTS_DEFAULT;
   o.resamples = 200;
   FILE *f = tmpfile(), *e = tmpfile(), *html = tmpfile();
@@ -448,6 +453,17 @@ static void where_threads_woke_is_shown_and_kinds_warn(void **state) {
   assert_non_null(strstr(text, "lal precise (B): CPU 10.5 %"));
   assert_null(strstr(text, "CPU against lateness, 1 ms"));
   fclose(f), fclose(e), fclose(html);
+  /* The sustained block (", in a row") is no mode's turn: no chart. */
+  const char *row = "\"workload\": \"sleep_cost\", \"series\": \"lal precise, 1 ms, in a row\"";
+  char *row_a = renamed(strdup(cheap), row), *row_b = renamed(strdup(dear), row);
+  f = tmpfile(), e = tmpfile(), html = tmpfile();
+  o.html = html;
+  compare_texts(row_a, row_b, &o, f, e);
+  rewind(html);
+  text[fread(text, 1, sizeof text - 1, html)] = '\0';
+  assert_null(strstr(text, "CPU against lateness"));
+  fclose(f), fclose(e), fclose(html);
+  free(row_a), free(row_b);
   free(a), free(b), free(c), free(plain), free(cheap), free(dear);
 }
 
