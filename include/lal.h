@@ -529,7 +529,8 @@ LAL_API int lal_clock_recalibrate(void);
  * and at most a fifth of the thread's wall time over the last ~100 ms: under
  * a quarter over any run), so a SCHED_FIFO caller still blocks and is not
  * frozen by RT throttling; the OS sleep then ends no earlier than the budget
- * allows, and past it lal uses the OS sleep alone.
+ * allows, and when what is left of it is below the margin lal uses the OS
+ * sleep alone (a sleep ending that little early wakes as late anyway).
  * Cost (PRECISE): one or two OS sleeps plus the spin; measured by lal-bench's
  * sleep_cost workload, a few per cent of a CPU at 1-16 ms (README).
  * A deadline in the past returns LAL_OK at once. Returns LAL_EINVAL for unknown

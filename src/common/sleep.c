@@ -128,10 +128,15 @@ int lali_sleep_precise_with(const lali_sleep_os *os, lali_sleep_state *st, uint6
   uint64_t now = os->now(os->ctx);
   if (now >= deadline_ns)
     return LAL_OK;
-  /* Never more spin than this window's budget has left. */
+  /* Never more spin than this window's budget has left. A lead the budget
+   * cuts below the margin is dropped: the OS sleep would then end at a point
+   * its usual wake error already passes, so it wakes about as late as a
+   * sleep to the deadline, or later where a short timeout is rounded up
+   * (Wine rounds a 0.7 ms wait to its next millisecond: 0.6 ms late). */
   uint64_t budget = lali_spin_budget_left(st, now);
   uint64_t lead = lali_sleep_lead_ns(st, deadline_ns - now);
-  lead = lead < budget ? lead : budget;
+  if (budget < lead)
+    lead = budget >= st->margin_ns ? budget : 0;
   int two_step = deadline_ns - now > lead && deadline_ns - lead - now > LALI_TWO_STEP_MIN_NS;
   if (two_step) {
     /* The first step (see LALI_FINAL_SLEEP_NS) ends the final step's length
