@@ -204,6 +204,14 @@ static uint64_t pct(run_stats *r, int p) {
 
 static double cpu_share(const run_stats *r) { return (double)r->spun / (double)r->elapsed; }
 
+/* The calls more than 10 us late. */
+static int late_calls(const run_stats *r) {
+  int late = 0;
+  for (int i = 0; i < r->n; i++)
+    late += r->late[i] > 10000u;
+  return late;
+}
+
 /* A steady host (wake-ups up to 40 us late): the margin settles at their
  * 95th percentile, sleeps end on time, a few per cent of CPU. */
 static void margin_on_a_steady_host(void **state) {
@@ -234,9 +242,7 @@ static void long_sleeps_cover_a_hosts_stalls(void **state) {
   run_stats r;
   run_calls(&h, &st, 2000, 0, 4000000u, &r);
   run_calls(&h, &st, 2000, 0, 4000000u, &r);
-  int late = 0;
-  for (int i = 0; i < r.n; i++)
-    late += r.late[i] > 10000u;
+  int late = late_calls(&r);
   print_message("4 ms sleeps on a stalling host: %.2f %% late by > 10 us, CPU %.1f %%, "
                 "tail %llu us, margin %llu us\n",
                 100.0 * late / r.n, 100 * cpu_share(&r), (unsigned long long)st.tail_ns / 1000,
@@ -257,9 +263,7 @@ static void long_first_steps_that_wake_late(void **state) {
   run_stats r;
   run_calls(&h, &st, 200, 0, 16000000u, &r);
   run_calls(&h, &st, 1000, 0, 16000000u, &r);
-  int late = 0;
-  for (int i = 0; i < r.n; i++)
-    late += r.late[i] > 10000u;
+  int late = late_calls(&r);
   print_message("16 ms sleeps, long sleeps 3 ms late: %.1f %% late, CPU %.1f %%, first step "
                 "ends %llu us early\n",
                 100.0 * late / r.n, 100 * cpu_share(&r), (unsigned long long)st.first_ns / 1000);

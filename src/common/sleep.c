@@ -57,7 +57,8 @@ uint64_t lali_track_tail(uint64_t q, uint64_t error_ns) {
 }
 
 void lali_margin_observe(lali_sleep_state *st, uint64_t error_ns) {
-  st->margin_ns = track_quantile(st->margin_ns, error_ns, LALI_MARGIN_UP_RATIO, 7, 0);
+  st->margin_ns =
+      track_quantile(st->margin_ns, error_ns, LALI_MARGIN_UP_RATIO, LALI_MARGIN_DOWN_SHIFT, 0);
   st->tail_ns = lali_track_tail(st->tail_ns, error_ns);
 }
 

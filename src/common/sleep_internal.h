@@ -8,8 +8,10 @@
 #define LALI_MARGIN_INITIAL_NS 200000u /* 200 us until this thread has measured */
 #define LALI_MARGIN_MIN_NS 2000u
 #define LALI_MARGIN_MAX_NS 2000000u
-/* Tracks the 95th percentile: up-step / down-step = 0.95 / 0.05. */
+/* Tracks the 95th percentile: up-step / down-step = 0.95 / 0.05, with
+ * down-steps of 1/128. */
 #define LALI_MARGIN_UP_RATIO 19u
+#define LALI_MARGIN_DOWN_SHIFT 7u
 /* Spin bounds: per call, and a fifth of each 100 ms of the thread's time, so
  * that a thread whose every sleep would need spinning (Wine, where no OS
  * sleep is shorter than about 1 ms) stays under a quarter of a CPU over any
